@@ -1,0 +1,3 @@
+/** `npm run bench`: every benchmark, figures printed. */
+const detector = await import('./detector.ts');
+await detector.main();

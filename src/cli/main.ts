@@ -1,0 +1,60 @@
+/**
+ * `quietcam <command>`: one entry for every tool. Each command lives in its own module and is
+ * loaded only when used, so `quietcam --help` stays instant.
+ */
+export interface Command {
+  summary: string;
+  usage: string;
+  load: () => Promise<{ run(args: string[]): Promise<number> }>;
+}
+
+export const commands: Record<string, Command> = {
+  sim: {
+    summary: 'play a scene, video or image folder through the detector and write an HTML report',
+    usage: 'quietcam sim <scene:NAME | video file | CDnet folder> [--width 80] [--out DIR] [--seconds N]',
+    load: () => import('../../sim/cli-sim.ts'),
+  },
+  eval: {
+    summary: 'score the detector on CDnet-layout folders, videos or generated scenes (../shared/EVAL.md)',
+    usage: 'quietcam eval <folder | video | scene:NAME ...> [--width 80] [--json] [--write-masks DIR]',
+    load: () => import('../../sim/cli-eval.ts'),
+  },
+  scenes: {
+    summary: 'list the synthetic scenes the simulator can generate',
+    usage: 'quietcam scenes',
+    load: () => import('../../sim/cli-scenes.ts'),
+  },
+};
+
+function help(): string {
+  const lines = ['quietcam — motion detection for ESP32-CAM boards, a frame simulator and a relay', '', 'Usage: quietcam <command> [options]', '', 'Commands:'];
+  for (const name of Object.keys(commands)) lines.push(`  ${name.padEnd(8)} ${commands[name].summary}`);
+  lines.push('', 'Run `quietcam <command> --help` for the options of one command.');
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help());
+    return 0;
+  }
+  const cmd = commands[name];
+  if (!cmd) {
+    console.error(`quietcam: unknown command '${name}'\n\n${help()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(`${cmd.summary}\n\nUsage: ${cmd.usage}`);
+    return 0;
+  }
+  try {
+    const mod = await cmd.load();
+    return await mod.run(rest);
+  } catch (err) {
+    const e = err as Error;
+    console.error(`quietcam ${name}: ${e.message}`);
+    if (process.env.QUIETCAM_DEBUG) console.error(e.stack);
+    return 1;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Background update in Q8 fixed point. Each frame updates one row in four (rows rotate), with the
+ * rate raised by 2 shifts to match: the same time constant as a full update at a quarter of the
+ * per-pixel cost. Each cell's rate comes from `s.rate` (0 = hold: something is there).
+ */
+import { State } from './state.js';
+
+/** Start the background from one frame. */
+export function seedBackground(s: State, frame: Uint8Array): void {
+  for (let i = 0; i < s.pixels; i++) {
+    s.bgq[i] = frame[i] << 8;
+    s.bg8[i] = frame[i];
+  }
+}
+
+/**
+ * Move the background toward the frame. `stride` 1 updates every row (calibration); 4 updates the
+ * rows with y % 4 == phase, and the caller's shifts must already account for that.
+ */
+export function updateBackground(s: State, frame: Uint8Array, stride: number, phase: number): void {
+  const w = s.width;
+  const cs = s.cellSize;
+  const cols = s.cols;
+  const bgq = s.bgq;
+  const bg8 = s.bg8;
+  const rate = s.rate;
+  for (let y = phase; y < s.height; y += stride) {
+    const rowCell = ((y / cs) | 0) * cols;
+    let i = y * w;
+    let x = 0;
+    for (let c = rowCell; c < rowCell + cols; c++) {
+      const xe = x + cs < w ? x + cs : w;
+      const r = rate[c];
+      if (r === 0) {
+        i += xe - x;
+        x = xe;
+        continue;
+      }
+      for (; x < xe; x++) {
+        let q = bgq[i];
+        q += ((frame[i] << 8) - q) >> r;
+        bgq[i] = q;
+        bg8[i] = (q + 128) >> 8;
+        i++;
+      }
+    }
+  }
+}
+
+/** Copy one cell of the frame into the background (a static object is absorbed, or reseeded). */
+export function absorbCell(s: State, frame: Uint8Array, c: number): void {
+  const cs = s.cellSize;
+  const x0 = (c % s.cols) * cs;
+  const y0 = ((c / s.cols) | 0) * cs;
+  const x1 = Math.min(x0 + cs, s.width);
+  const y1 = Math.min(y0 + cs, s.height);
+  for (let y = y0; y < y1; y++) {
+    for (let i = y * s.width + x0, e = y * s.width + x1; i < e; i++) {
+      s.bgq[i] = frame[i] << 8;
+      s.bg8[i] = frame[i];
+    }
+  }
+}
+
+/** Sum of the frame's pixels in one cell. */
+export function cellSum(s: State, frame: Uint8Array, c: number): number {
+  const cs = s.cellSize;
+  const x0 = (c % s.cols) * cs;
+  const y0 = ((c / s.cols) | 0) * cs;
+  const x1 = Math.min(x0 + cs, s.width);
+  const y1 = Math.min(y0 + cs, s.height);
+  let sum = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let i = y * s.width + x0, e = y * s.width + x1; i < e; i++) sum += frame[i];
+  }
+  return sum;
+}

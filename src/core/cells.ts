@@ -1,0 +1,113 @@
+/**
+ * Per-cell decisions after the difference pass: which cells are foreground, how each cell's
+ * noise and flicker level adapt, which foreground is static, and how fast each cell's background
+ * may learn. Works on cells only (1/16 of the pixels at 4x4), except the still test, which sums
+ * the pixels of foreground cells.
+ */
+import { DetectorConfig } from './config.js';
+import { State } from './state.js';
+import { absorbCell, cellSum } from './background.js';
+
+/** Mark raw foreground cells; returns how many there are. */
+export function classifyCells(s: State): number {
+  let n = 0;
+  for (let c = 0; c < s.cells; c++) {
+    const fg = s.cnt[c] >= s.minPix[c] ? 1 : 0;
+    s.raw[c] = fg;
+    n += fg;
+  }
+  return n;
+}
+
+/**
+ * Learn noise and flicker, then derive next frame's thresholds. Noise learns only from cells
+ * that are not foreground, and a single frame can at most double it, so a person passing by does
+ * not teach the cell to ignore people. Flicker counts state flips: swaying branches flip often,
+ * a person crossing flips twice.
+ */
+export function adaptCells(s: State, cfg: DetectorConfig, learnFlicker: boolean): void {
+  // Locals, not config reads, inside the loop: it runs per cell on every frame.
+  const step = cfg.dynamicStep;
+  const dshift = cfg.dynamicShift;
+  const gain = cfg.noiseGain;
+  const raise = cfg.dynamicMaxRaise;
+  const tmin = cfg.thresholdMin;
+  const tmax = cfg.thresholdMax;
+  const noise = s.noise;
+  const dynA = s.dyn;
+  const raw = s.raw;
+  const rawPrev = s.rawPrev;
+  const sad = s.sad;
+  const inv16 = s.inv16;
+  const thr = s.thr;
+  const cells = s.cells;
+  for (let c = 0; c < cells; c++) {
+    let nz = noise[c];
+    const fg = raw[c];
+    if (!fg) {
+      let mad16 = (sad[c] * inv16[c]) >>> 16;
+      const cap = 2 * nz + 32;
+      if (mad16 > cap) mad16 = cap;
+      nz += (mad16 - nz) >> 4;
+      noise[c] = nz;
+    }
+    let dyn = dynA[c];
+    if (learnFlicker) {
+      dyn -= dyn >> dshift;
+      if (fg !== rawPrev[c]) {
+        dyn += step;
+        if (dyn > 65535) dyn = 65535;
+      }
+      dynA[c] = dyn;
+    }
+    let t = ((nz * gain + 8) >> 4) + ((dyn * raise) >>> 16);
+    if (t < tmin) t = tmin;
+    if (t > tmax) t = tmax;
+    thr[c] = t;
+    rawPrev[c] = fg;
+  }
+}
+
+/**
+ * Track stillness inside the foreground. A cell that stays foreground while its mean stops
+ * changing for `staticFrames` becomes static (a parked car, a dropped package); it stays static
+ * until it stops being foreground (the object left) or `staticMaxFrames` pass, when the object
+ * is absorbed into the background, as is a ghost. Also sets each cell's background rate for this frame.
+ */
+export function trackStatic(s: State, cfg: DetectorConfig, frame: Uint8Array, bgShift: number, heldShift: number): void {
+  const still16 = cfg.stillLevel * 16;
+  for (let c = 0; c < s.cells; c++) {
+    if (!s.raw[c]) {
+      s.stillAge[c] = 0;
+      s.staticAge[c] = 0;
+      s.prevMean[c] = 0xffff;
+      s.rate[c] = bgShift;
+      s.seenBg[c] = 1;
+      continue;
+    }
+    const mean16 = (cellSum(s, frame, c) * s.inv16[c]) >>> 16;
+    const prev = s.prevMean[c];
+    let d = mean16 - prev;
+    if (d < 0) d = -d;
+    if (prev !== 0xffff && d <= still16) {
+      if (s.stillAge[c] < 65535) s.stillAge[c]++;
+    } else {
+      s.stillAge[c] = 0;
+    }
+    s.prevMean[c] = mean16;
+    let age = s.staticAge[c];
+    if (age === 0 && s.stillAge[c] >= cfg.staticFrames) age = 1;
+    else if (age > 0 && age < 65535) age++;
+    // A cell never seen as background since calibration holds a ghost (something that was there
+    // while the background was learned and has left): what is still there now is the background.
+    // Likewise a flickering cell that settles (a branch at a new rest) is background, not an object.
+    if (age > cfg.staticMaxFrames || (age > 0 && (!s.seenBg[c] || s.dyn[c] >= cfg.dynamicLevel))) {
+      absorbCell(s, frame, c);
+      age = 0;
+      s.stillAge[c] = 0;
+    }
+    s.staticAge[c] = age;
+    // Static objects are held exactly; moving ones leak into the background very slowly.
+    s.rate[c] = age > 0 ? 0 : heldShift;
+  }
+}

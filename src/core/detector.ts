@@ -1,0 +1,134 @@
+/**
+ * The fixed-point motion detector: background differencing with per-cell adaptive thresholds,
+ * flicker suppression, a global-change guard, static and sky masks, boxes and events.
+ * Integer math only; typed arrays allocated once; nothing allocated per frame. ES5-safe.
+ *
+ * @example
+ *   const det = createDetector({ width: 80, height: 60 });
+ *   const out = createOutput(80, 60, det.cellSize);
+ *   det.step(grey80x60, out);   // out.motion, out.boxes, out.eventState ...
+ */
+import { DetectorConfig, validateConfig } from './config.js';
+import { State, createState, clearState, stateBytes } from './state.js';
+import { difference } from './difference.js';
+import { seedBackground, updateBackground } from './background.js';
+import { classifyCells, adaptCells, trackStatic } from './cells.js';
+import { isGlobalChange } from './global-change.js';
+import { updateSky } from './sky.js';
+import { findBoxes } from './components.js';
+import { stepEvents } from './events.js';
+import { writeForeground } from './foreground.js';
+import { DetectorOutput, MotionDetector } from './types.js';
+
+/** Bumped whenever the algorithm changes what it outputs for the same input and config. */
+export const DETECTOR_VERSION = '1.0.0';
+
+export class FixedPointDetector implements MotionDetector {
+  readonly width: number;
+  readonly height: number;
+  readonly cellSize: number;
+  readonly config: DetectorConfig;
+  private s: State;
+
+  constructor(config: Partial<DetectorConfig> & { width: number; height: number }) {
+    this.config = validateConfig(config);
+    this.width = this.config.width;
+    this.height = this.config.height;
+    this.cellSize = this.config.cellSize;
+    this.s = createState(this.config);
+    clearState(this.s, this.config);
+  }
+
+  reset(): void {
+    clearState(this.s, this.config);
+  }
+
+  stateBytes(): number {
+    return stateBytes(this.s);
+  }
+
+  background(out: Uint8Array): void {
+    out.set(this.s.bg8.subarray(0, Math.min(out.length, this.s.pixels)));
+  }
+
+  step(frame: Uint8Array, out: DetectorOutput): void {
+    const s = this.s;
+    const cfg = this.config;
+    if (!frame || frame.length !== s.pixels) {
+      throw new RangeError('detector: frame has ' + (frame ? frame.length : 0) + ' bytes, expected ' + s.pixels + ' (' + s.width + 'x' + s.height + ')');
+    }
+    if (out.motion.length !== s.cells || out.width !== s.width || out.height !== s.height) {
+      throw new RangeError('detector: output was made for ' + out.width + 'x' + out.height + ', detector is ' + s.width + 'x' + s.height);
+    }
+    out.globalChange = 0;
+    if (s.frame === 0) {
+      seedBackground(s, frame);
+      s.calibrating = cfg.calibrationFrames;
+    }
+    s.frame++;
+
+    difference(s, frame);
+    const fgCells = classifyCells(s);
+    let calibrating = s.calibrating > 0;
+
+    if (!calibrating && fgCells * 100 >= cfg.globalFraction * s.cells && isGlobalChange(s, cfg, frame)) {
+      // The whole scene changed: start the background again from this frame, keep noise and
+      // flicker knowledge, and forget static objects (they are part of the new background).
+      seedBackground(s, frame);
+      for (let c = 0; c < s.cells; c++) {
+        s.raw[c] = 0;
+        s.stillAge[c] = 0;
+        s.staticAge[c] = 0;
+        s.prevMean[c] = 0xffff;
+        s.seenBg[c] = 0;
+      }
+      s.calibrating = cfg.settleFrames;
+      calibrating = true;
+      out.globalChange = 1;
+    }
+
+    if (calibrating) {
+      // Fast, unconditional learning: shift 1, then 2, then 3 approximates a running mean.
+      const k = cfg.calibrationFrames - s.calibrating;
+      const r = k < 2 ? 1 : k < 5 ? 2 : 3;
+      for (let c = 0; c < s.cells; c++) {
+        s.rate[c] = r;
+        s.raw[c] = 0;
+        s.stillAge[c] = 0;
+        s.staticAge[c] = 0;
+      }
+      adaptCells(s, cfg, false);
+      updateBackground(s, frame, 1, 0);
+      s.calibrating--;
+    } else {
+      adaptCells(s, cfg, true);
+      // Rows are updated one in four per frame, so the shifts drop by 2 for the same time constant.
+      trackStatic(s, cfg, frame, cfg.backgroundShift - 2, cfg.heldShift - 2);
+      updateBackground(s, frame, 4, s.frame & 3);
+    }
+
+    // Masks: static cells, moving cells (foreground that is not static, or static but changing).
+    let eventBoxes = 0;
+    for (let c = 0; c < s.cells; c++) {
+      const st = s.staticAge[c] > 0 ? 1 : 0;
+      out.staticMask[c] = st;
+      out.motion[c] = s.raw[c] && (!st || s.stillAge[c] === 0) ? 1 : 0;
+    }
+    eventBoxes = findBoxes(s, cfg, out.motion, out);
+
+    if (s.frame === cfg.calibrationFrames + 1 || (s.frame % cfg.skyEvery) === 0) {
+      updateSky(s, cfg, out.sky, s.frame === cfg.calibrationFrames + 1);
+    } else {
+      for (let c = 0; c < s.cells; c++) out.sky[c] = s.skyScore[c] > 0 ? 1 : 0;
+    }
+
+    out.eventState = stepEvents(s, cfg, eventBoxes > 0, calibrating);
+    out.eventId = s.eventId;
+    out.calibrating = calibrating ? 1 : 0;
+    if (out.foreground.length === s.pixels) writeForeground(s, frame, out.motion, out.staticMask, out.foreground);
+  }
+}
+
+export function createDetector(config: Partial<DetectorConfig> & { width: number; height: number }): FixedPointDetector {
+  return new FixedPointDetector(config);
+}

@@ -1,0 +1,37 @@
+/**
+ * The per-pixel foreground mask for evaluation: inside moving or static cells, the pixels that
+ * differ from the background by more than the cell's threshold, with each pixel's 4-neighbourhood
+ * closing small holes (a shirt the colour of the wall). Touches only foreground cells.
+ */
+import { State } from './state.js';
+
+export function writeForeground(s: State, frame: Uint8Array, motion: Uint8Array, statics: Uint8Array, out: Uint8Array): void {
+  const w = s.width;
+  const h = s.height;
+  const cs = s.cellSize;
+  for (let i = 0; i < s.pixels; i++) out[i] = 0;
+  for (let c = 0; c < s.cells; c++) {
+    if (!motion[c] && !statics[c]) continue;
+    const t = s.thr[c];
+    const x0 = (c % s.cols) * cs;
+    const y0 = ((c / s.cols) | 0) * cs;
+    const x1 = Math.min(x0 + cs, w);
+    const y1 = Math.min(y0 + cs, h);
+    for (let y = y0; y < y1; y++) {
+      for (let i = y * w + x0, e = y * w + x1; i < e; i++) {
+        let d = frame[i] - s.bg8[i];
+        if (d < 0) d = -d;
+        if (d > t) out[i] = 1;
+      }
+    }
+  }
+  // Close one-pixel holes: a background pixel with at least 3 foreground 4-neighbours joins.
+  for (let y = 1; y < h - 1; y++) {
+    for (let i = y * w + 1, e = y * w + w - 1; i < e; i++) {
+      if (out[i]) continue;
+      const n = (out[i - 1] & 1) + (out[i + 1] & 1) + (out[i - w] & 1) + (out[i + w] & 1);
+      if (n >= 3) out[i] = 2; // 2 = filled, so fills do not cascade within this pass
+    }
+  }
+  for (let i = 0; i < s.pixels; i++) if (out[i] === 2) out[i] = 1;
+}
