@@ -68,6 +68,47 @@ export function adaptCells(s: State, cfg: DetectorConfig, learnFlicker: boolean)
   }
 }
 
+function absDiff(a: number, b: number): number {
+  return a > b ? a - b : b - a;
+}
+
+/**
+ * Ghost test at the object's own outline: for each pixel of the cell that differs from the
+ * background, and each 4-neighbour that does not, add the contrast of that pair in the frame and
+ * in the background model. An object that arrived has the higher contrast in the frame (object vs
+ * surroundings); a place an object left (a ghost) has it in the model (the old object's edge).
+ */
+function isGhostRim(s: State, frame: Uint8Array, c: number, t: number): boolean {
+  const cs = s.cellSize;
+  const w = s.width;
+  const h = s.height;
+  const x0 = (c % s.cols) * cs;
+  const y0 = ((c / s.cols) | 0) * cs;
+  const x1 = Math.min(x0 + cs, w);
+  const y1 = Math.min(y0 + cs, h);
+  const bg = s.bg8;
+  let sf = 0;
+  let sb = 0;
+  let pairs = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const i = y * w + x;
+      if (absDiff(frame[i], bg[i]) <= t) continue;
+      for (let k = 0; k < 4; k++) {
+        const nx = k === 0 ? x - 1 : k === 1 ? x + 1 : x;
+        const ny = k === 2 ? y - 1 : k === 3 ? y + 1 : y;
+        if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
+        const j = ny * w + nx;
+        if (absDiff(frame[j], bg[j]) > t) continue;
+        sf += absDiff(frame[i], frame[j]);
+        sb += absDiff(bg[i], bg[j]);
+        pairs++;
+      }
+    }
+  }
+  return pairs > 0 && sf < sb;
+}
+
 /**
  * Track stillness inside the foreground. A cell that stays foreground while its mean stops
  * changing for `staticFrames` becomes static (a parked car, a dropped package); it stays static
@@ -76,6 +117,7 @@ export function adaptCells(s: State, cfg: DetectorConfig, learnFlicker: boolean)
  */
 export function trackStatic(s: State, cfg: DetectorConfig, frame: Uint8Array, bgShift: number, heldShift: number): void {
   const still16 = cfg.stillLevel * 16;
+  const dynStep = cfg.dynamicStep;
   for (let c = 0; c < s.cells; c++) {
     if (!s.raw[c]) {
       s.stillAge[c] = 0;
@@ -93,6 +135,13 @@ export function trackStatic(s: State, cfg: DetectorConfig, frame: Uint8Array, bg
       if (s.stillAge[c] < 65535) s.stillAge[c]++;
     } else {
       s.stillAge[c] = 0;
+      // A big jump of a foreground cell's content is flicker too: a branch swinging between two
+      // poses keeps the cell foreground in both (the background holds their blend), so the
+      // on/off flips alone would never see it. A walker adds a few of these, once.
+      if (prev !== 0xffff && d > 4 * still16) {
+        const dyn = s.dyn[c] + (dynStep >> 1);
+        s.dyn[c] = dyn > 65535 ? 65535 : dyn;
+      }
     }
     s.prevMean[c] = mean16;
     let age = s.staticAge[c];
@@ -101,7 +150,9 @@ export function trackStatic(s: State, cfg: DetectorConfig, frame: Uint8Array, bg
     // A cell never seen as background since calibration holds a ghost (something that was there
     // while the background was learned and has left): what is still there now is the background.
     // Likewise a flickering cell that settles (a branch at a new rest) is background, not an object.
-    if (age > cfg.staticMaxFrames || (age > 0 && (!s.seenBg[c] || s.dyn[c] >= cfg.dynamicLevel))) {
+    // And a static cell on the outline of a place an object left (see isGhostRim), checked every
+    // 8 frames.
+    if (age > cfg.staticMaxFrames || (age > 0 && (!s.seenBg[c] || s.dyn[c] >= cfg.dynamicLevel || ((age & 7) === 1 && isGhostRim(s, frame, c, s.thr[c]))))) {
       absorbCell(s, frame, c);
       age = 0;
       s.stillAge[c] = 0;

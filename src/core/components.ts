@@ -9,6 +9,27 @@ import { DetectorConfig } from './config.js';
 import { State } from './state.js';
 import { DetectorOutput } from './types.js';
 
+/** Keep the largest boxes: insertion into a list sorted by area, dropping the smallest. */
+function insertBox(out: DetectorOutput, maxBoxes: number, x0: number, y0: number, x1: number, y1: number, area: number): void {
+  let pos = out.boxCount;
+  if (pos === maxBoxes) {
+    if (out.boxAreas[maxBoxes - 1] >= area) return;
+    pos = maxBoxes - 1;
+  } else {
+    out.boxCount++;
+  }
+  while (pos > 0 && out.boxAreas[pos - 1] < area) {
+    out.boxAreas[pos] = out.boxAreas[pos - 1];
+    out.boxes.set(out.boxes.subarray((pos - 1) * 4, pos * 4), pos * 4);
+    pos--;
+  }
+  out.boxAreas[pos] = area > 65535 ? 65535 : area;
+  out.boxes[pos * 4] = x0;
+  out.boxes[pos * 4 + 1] = y0;
+  out.boxes[pos * 4 + 2] = x1;
+  out.boxes[pos * 4 + 3] = y1;
+}
+
 /** Returns how many kept boxes may start an event (area >= minBoxCells and calm enough). */
 export function findBoxes(s: State, cfg: DetectorConfig, motion: Uint8Array, out: DetectorOutput): number {
   const cols = s.cols;
@@ -64,25 +85,4 @@ export function findBoxes(s: State, cfg: DetectorConfig, motion: Uint8Array, out
     insertBox(out, maxBoxes, x0, y0, x1, y1, area);
   }
   return eventBoxes;
-}
-
-/** Keep the largest boxes: insertion into a list sorted by area, dropping the smallest. */
-function insertBox(out: DetectorOutput, maxBoxes: number, x0: number, y0: number, x1: number, y1: number, area: number): void {
-  let pos = out.boxCount;
-  if (pos === maxBoxes) {
-    if (out.boxAreas[maxBoxes - 1] >= area) return;
-    pos = maxBoxes - 1;
-  } else {
-    out.boxCount++;
-  }
-  while (pos > 0 && out.boxAreas[pos - 1] < area) {
-    out.boxAreas[pos] = out.boxAreas[pos - 1];
-    out.boxes.set(out.boxes.subarray((pos - 1) * 4, pos * 4), pos * 4);
-    pos--;
-  }
-  out.boxAreas[pos] = area > 65535 ? 65535 : area;
-  out.boxes[pos * 4] = x0;
-  out.boxes[pos * 4 + 1] = y0;
-  out.boxes[pos * 4 + 2] = x1;
-  out.boxes[pos * 4 + 3] = y1;
 }

@@ -60,7 +60,7 @@ export const CONFIG_FIELDS: { [K in keyof DetectorConfig]: Field } = {
   staticMaxFrames: { def: 18000, min: 10, max: 65535, unit: 'frames', why: 'a static object is absorbed into the background after this long (30 min)' },
   skyEvery: { def: 16, min: 1, max: 255, unit: 'frames', why: 'the sky mask is re-derived every this many frames (it changes slowly)' },
   skyMinBright: { def: 110, min: 0, max: 255, unit: 'grey level', why: 'sky cells are at least this bright, and above the frame mean' },
-  skyMaxTexture: { def: 6, min: 0, max: 255, unit: 'grey levels', why: 'mean absolute gradient inside a sky cell (sky is smooth)' },
+  skyMaxTexture: { def: 4, min: 0, max: 255, unit: 'grey levels', why: 'mean absolute gradient inside a sky cell (sky is smooth)' },
   skyMinCells: { def: 4, min: 1, max: 65535, unit: 'cells', why: 'a smaller top-connected region is not sky' },
   minBoxCells: { def: 2, min: 1, max: 65535, unit: 'cells', why: 'smallest component that becomes a motion box' },
   eventMinFrames: { def: 3, min: 1, max: 255, unit: 'frames', why: 'frames in a row with a box before an event starts' },
