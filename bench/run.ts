@@ -1,3 +1,4 @@
 /** `npm run bench`: every benchmark, figures printed. */
 const detector = await import('./detector.ts');
 await detector.main();
+export {};

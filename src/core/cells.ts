@@ -131,7 +131,9 @@ export function trackStatic(s: State, cfg: DetectorConfig, frame: Uint8Array, bg
     const prev = s.prevMean[c];
     let d = mean16 - prev;
     if (d < 0) d = -d;
-    if (prev !== 0xffff && d <= still16) {
+    if (prev === 0xffff && s.staticAge[c] > 0) {
+      // First look after a global change: a static object stays as still as it was.
+    } else if (prev !== 0xffff && d <= still16) {
       if (s.stillAge[c] < 65535) s.stillAge[c]++;
     } else {
       s.stillAge[c] = 0;

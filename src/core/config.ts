@@ -38,7 +38,7 @@ interface Field { def: number; min: number; max: number; unit: string; why: stri
 
 /** The defaults, with ranges and units; `validateConfig` checks against these. */
 export const CONFIG_FIELDS: { [K in keyof DetectorConfig]: Field } = {
-  width: { def: 80, min: 8, max: 1024, unit: 'px', why: 'working-grid width (80 = 1/8 of QVGA... the board decodes JPEG at 1/8 scale)' },
+  width: { def: 80, min: 8, max: 1024, unit: 'px', why: 'working-grid width (80: the board decodes a 640-wide JPEG at 1/8 scale)' },
   height: { def: 60, min: 8, max: 1024, unit: 'px', why: 'working-grid height' },
   cellSize: { def: 4, min: 2, max: 16, unit: 'px', why: 'side of a cell: masks, boxes, static and sky logic work per cell' },
   calibrationFrames: { def: 10, min: 1, max: 255, unit: 'frames', why: 'fast background learning at start and after a global change (1 s)' },
@@ -58,7 +58,7 @@ export const CONFIG_FIELDS: { [K in keyof DetectorConfig]: Field } = {
   stillLevel: { def: 3, min: 0, max: 64, unit: 'grey levels', why: 'a cell\'s mean may change this much between frames and still count as still' },
   staticFrames: { def: 20, min: 2, max: 65535, unit: 'frames', why: 'still this long inside the foreground = static (2 s)' },
   staticMaxFrames: { def: 18000, min: 10, max: 65535, unit: 'frames', why: 'a static object is absorbed into the background after this long (30 min)' },
-  skyEvery: { def: 16, min: 1, max: 255, unit: 'frames', why: 'the sky mask is re-derived every this many frames (it changes slowly)' },
+  skyEvery: { def: 32, min: 1, max: 255, unit: 'frames', why: 'the sky mask is re-derived every this many frames (3 s: it changes slowly, and the pass reads every pixel)' },
   skyMinBright: { def: 110, min: 0, max: 255, unit: 'grey level', why: 'sky cells are at least this bright, and above the frame mean' },
   skyMaxTexture: { def: 4, min: 0, max: 255, unit: 'grey levels', why: 'mean absolute gradient inside a sky cell (sky is smooth)' },
   skyMinCells: { def: 4, min: 1, max: 65535, unit: 'cells', why: 'a smaller top-connected region is not sky' },

@@ -13,7 +13,7 @@ import { State, createState, clearState, stateBytes } from './state.js';
 import { difference } from './difference.js';
 import { seedBackground, updateBackground } from './background.js';
 import { classifyCells, adaptCells, trackStatic } from './cells.js';
-import { isGlobalChange } from './global-change.js';
+import { isGlobalChange, remapBackground } from './global-change.js';
 import { updateSky } from './sky.js';
 import { findBoxes } from './components.js';
 import { stepEvents } from './events.js';
@@ -63,7 +63,7 @@ export class FixedPointDetector implements MotionDetector {
     out.globalChange = 0;
     if (s.frame === 0) {
       seedBackground(s, frame);
-      s.calibrating = cfg.calibrationFrames;
+      s.calibrating = s.calibrationTotal = cfg.calibrationFrames;
     }
     s.frame++;
 
@@ -72,30 +72,29 @@ export class FixedPointDetector implements MotionDetector {
     let calibrating = s.calibrating > 0;
 
     if (!calibrating && fgCells * 100 >= cfg.globalFraction * s.cells && isGlobalChange(s, cfg, frame)) {
-      // The whole scene changed: start the background again from this frame, keep noise and
-      // flicker knowledge, and forget static objects (they are part of the new background).
-      seedBackground(s, frame);
+      // The whole scene changed: carry the background through the fitted gain and offset, keep
+      // noise, flicker and static objects, and let the rest settle quickly without events.
+      remapBackground(s);
       for (let c = 0; c < s.cells; c++) {
         s.raw[c] = 0;
-        s.stillAge[c] = 0;
-        s.staticAge[c] = 0;
         s.prevMean[c] = 0xffff;
-        s.seenBg[c] = 0;
+        if (s.staticAge[c] === 0) s.stillAge[c] = 0;
       }
-      s.calibrating = cfg.settleFrames;
+      s.calibrating = s.calibrationTotal = cfg.settleFrames;
       calibrating = true;
       out.globalChange = 1;
     }
 
     if (calibrating) {
-      // Fast, unconditional learning: shift 1, then 2, then 3 approximates a running mean.
-      const k = cfg.calibrationFrames - s.calibrating;
+      // Fast learning: shift 1, then 2, then 3 approximates a running mean. Static objects are
+      // held (only possible after a global change: at start-up there are none).
+      const k = s.calibrationTotal - s.calibrating;
       const r = k < 2 ? 1 : k < 5 ? 2 : 3;
       for (let c = 0; c < s.cells; c++) {
-        s.rate[c] = r;
-        s.raw[c] = 0;
-        s.stillAge[c] = 0;
-        s.staticAge[c] = 0;
+        const held = s.staticAge[c] > 0;
+        s.rate[c] = held ? 0 : r;
+        s.raw[c] = held ? 1 : 0;
+        if (!held) s.stillAge[c] = 0;
       }
       adaptCells(s, cfg, false);
       updateBackground(s, frame, 1, 0);

@@ -7,17 +7,6 @@
  */
 import { State } from './state.js';
 
-export function difference(s: State, frame: Uint8Array): void {
-  const cnt = s.cnt;
-  const sad = s.sad;
-  for (let c = 0; c < s.cells; c++) {
-    cnt[c] = 0;
-    sad[c] = 0;
-  }
-  if (s.cellSize === 4) differenceBy4(s, frame);
-  else differenceAny(s, frame);
-}
-
 function differenceBy4(s: State, frame: Uint8Array): void {
   const w = s.width;
   const h = s.height;
@@ -99,4 +88,15 @@ function differenceAny(s: State, frame: Uint8Array): void {
       rowCell += cols;
     }
   }
+}
+
+export function difference(s: State, frame: Uint8Array): void {
+  const cnt = s.cnt;
+  const sad = s.sad;
+  for (let c = 0; c < s.cells; c++) {
+    cnt[c] = 0;
+    sad[c] = 0;
+  }
+  if (s.cellSize === 4) differenceBy4(s, frame);
+  else differenceAny(s, frame);
 }

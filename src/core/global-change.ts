@@ -2,7 +2,8 @@
  * The global-change guard. When many cells differ at once, fit frame ≈ a·background + b over
  * one sample per cell (integer least squares on deviations from the means, so sums stay within
  * 32 bits). If that gain+offset explains most cells, the whole scene changed (a light switch, IR
- * night mode, an exposure jump): the caller re-learns the background instead of raising motion.
+ * night mode, an exposure jump): the caller remaps and re-settles the background instead of
+ * raising motion.
  * A hand over the lens or a crowd does not fit one gain and offset, so it stays motion.
  */
 import { DetectorConfig } from './config.js';
@@ -64,5 +65,27 @@ export function isGlobalChange(s: State, cfg: DetectorConfig, frame: Uint8Array)
       if (r <= tol) explained++;
     }
   }
+  s.fitGain = gain;
+  s.fitBg = mb;
+  s.fitFrame = mf;
   return explained * 100 >= cfg.globalExplained * n;
+}
+
+/**
+ * Carry the background through the lighting change with the fitted gain and offset, instead of
+ * re-learning it from the frame: what differed from the background before (a parked car, a
+ * person) still differs after, so static objects survive a light switch and nobody standing
+ * there is absorbed.
+ */
+export function remapBackground(s: State): void {
+  const gain = s.fitGain;
+  const mb = s.fitBg;
+  const mf = s.fitFrame;
+  for (let i = 0; i < s.pixels; i++) {
+    let v = mf + (((s.bg8[i] - mb) * gain) >> 8);
+    if (v < 0) v = 0;
+    if (v > 255) v = 255;
+    s.bg8[i] = v;
+    s.bgq[i] = v << 8;
+  }
 }

@@ -8,7 +8,7 @@
 import { DetectorConfig } from './config.js';
 import { State } from './state.js';
 
-const SCORE_MAX = 4; // looks in a row to flip a cell (4 x skyEvery frames)
+const SCORE_MAX = 3; // looks in a row to flip a cell (3 x skyEvery frames, ~10 s)
 
 /** Mark candidate cells into s.scratch (1 = bright, smooth, calm). */
 function skyCandidates(s: State, cfg: DetectorConfig): void {

@@ -49,9 +49,14 @@ export interface State {
   /** Component labelling: queue of cell indexes and per-cell labels. */
   queue: Int32Array;
   label: Int32Array;
-  /** Frames seen since the last reset, and frames left in (re)calibration. */
+  /** Frames seen since the last reset, frames left in (re)calibration, and its length. */
   frame: number;
   calibrating: number;
+  calibrationTotal: number;
+  /** Last global-change fit: frame ≈ gain/256 · (background − fitBg) + fitFrame. */
+  fitGain: number;
+  fitBg: number;
+  fitFrame: number;
   /** Event state machine. */
   eventActive: number;
   eventRun: number;
@@ -96,6 +101,10 @@ export function createState(cfg: DetectorConfig): State {
     label: new Int32Array(cells),
     frame: 0,
     calibrating: 0,
+    calibrationTotal: 0,
+    fitGain: 256,
+    fitBg: 0,
+    fitFrame: 0,
     eventActive: 0,
     eventRun: 0,
     eventGap: 0,
@@ -135,6 +144,7 @@ export function clearState(s: State, cfg: DetectorConfig): void {
   }
   s.frame = 0;
   s.calibrating = 0;
+  s.calibrationTotal = 0;
   s.eventActive = 0;
   s.eventRun = 0;
   s.eventGap = 0;

@@ -171,4 +171,17 @@ test('reset forgets: same input after reset gives the same outputs', () => {
   assert.is(sig(), a);
 });
 
+test('a static object survives a light switch (background carried through gain and offset)', () => {
+  const bg = background(W, H);
+  const frame = (i: number) => {
+    const f = square(noisy(bg, W, i), W, i < 40 ? -20 : i < 50 ? -10 + (i - 40) * 4 : 30, 24, 12, 220);
+    return i >= 120 ? f.map((v) => (v * 160) >> 8) : f;
+  };
+  const { log } = run(frame, 170);
+  assert.ok(log[119].statics >= 6, `static before the switch: ${log[119].statics}`);
+  assert.ok(log.slice(118, 125).some((l) => l.global === 1), 'the switch is a global change');
+  assert.ok(log[169].statics >= 6, `static after the switch: ${log[169].statics}`);
+  assert.is(log.filter((l) => l.state !== EVENT_IDLE && l.i > 100).length, 0, 'no event from the switch');
+});
+
 test.run();

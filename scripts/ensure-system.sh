@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Makes sure what quietcam needs outside npm is here: Debian packages and node_modules.
+# As root it installs them; otherwise it prints the exact command and stops.
+# Usage: scripts/ensure-system.sh [test|start]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)                     # video input (sim, eval)
+{ command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ]; } || need+=(mosquitto)  # real broker in relay tests
+[ -f /usr/share/duktape/duktape.c ] || dpkg -s duktape-dev >/dev/null 2>&1 || need+=(duktape-dev)  # embedded-engine runtime
+command -v valgrind >/dev/null 2>&1 || need+=(valgrind)                 # instruction counts (bench)
+command -v gcc >/dev/null 2>&1 || need+=(gcc)
+
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "quietcam: installing Debian packages: ${need[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2 && apt-get install -y -qq "${need[@]}" >&2 || { echo "quietcam: apt-get install failed" >&2; exit 1; }
+  else
+    echo "quietcam: missing Debian packages. Run:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y ${need[*]}" >&2
+    exit 1
+  fi
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "quietcam: installing npm packages (npm ci)" >&2
+  npm ci --no-audit --no-fund >&2 || exit 1
+fi

@@ -1,0 +1,72 @@
+/**
+ * A package delivery: a person walks in carrying a box in front of them, drops it when their feet
+ * reach `dropX`, and walks on out of the frame. The box falls for FALL_S and then stays on the
+ * ground until the end: truth 255 all along (carried, falling, lying), 170 ring only while moving.
+ */
+import { blit, newSprite, TRUTH_FG, type Sprite } from './canvas.js';
+import { readChoice, readDir, readParams } from './params.js';
+import { hash32, Rng } from './random.js';
+import { PERSON_PARAMS, TONES, Walk, walkSprites } from './person.js';
+import type { Element, FrameContext, Geometry, PackageSpec, SceneEvent } from './types.js';
+
+export const PACKAGE_PARAMS = {
+  ...PERSON_PARAMS,
+  dropX: { def: 0.45, min: 0.05, max: 0.95 }, // where the box is put down, fraction of the frame width
+  boxM: { def: 0.45, min: 0.1, max: 2 }, // m, box width (height is 0.7 of it)
+};
+const FALL_S = 0.3; // s from release to lying on the ground
+const CARRY_HEIGHT = 0.42; // box bottom above the feet, fraction of the person's height
+
+function boxSprite(scale: number, sizeM: number, seed: number): Sprite {
+  const w = Math.max(3, Math.round(sizeM * scale));
+  const h = Math.max(2, Math.round(0.7 * sizeM * scale));
+  const s = newSprite(w, h, w / 2, h - 1);
+  const base = 150 + new Rng(seed).int(30); // cardboard
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const tape = Math.abs(x - (w >> 1)) < Math.max(1, w / 10);
+      s.grey[y * w + x] = (tape ? base + 45 : base - (y === 0 ? 0 : 15)) + (hash32(x, y, seed) & 7);
+      s.mask[y * w + x] = 1;
+    }
+  }
+  return s;
+}
+
+export function createPackage(spec: PackageSpec, g: Geometry, seed: number): Element {
+  const p = readParams(spec, PACKAGE_PARAMS, 'package');
+  const dir = readDir(spec.dir, 'package');
+  const rng = new Rng(hash32(seed, 1));
+  const tone = readChoice(spec.tone, TONES, 'package.tone') ?? rng.pick(TONES);
+  const walk = new Walk(g, p.enterAt, p.speed, dir, p.y, p.heightM);
+  const people = walkSprites(walk, tone, seed);
+  const box = boxSprite(g.scaleAt(walk.footY), p.boxM, hash32(seed, 2));
+  const reach = Math.round(0.16 * walk.heightPx); // box centre ahead of the feet, in the hands
+  const dropAt = walk.timeAt(p.dropX * g.width);
+  const dropBoxX = Math.round(walk.x(dropAt) + dir * reach);
+  const carryY = walk.footY - Math.round(CARRY_HEIGHT * walk.heightPx);
+  return {
+    kind: 'package',
+    layer: 2,
+    foreground: true,
+    depthY: walk.footY,
+    draw(f: FrameContext) {
+      const t = f.t;
+      if (t < walk.enterAt) return;
+      if (walk.active(t)) blit(f, people[walk.pose(t)], Math.round(walk.x(t)), walk.footY, TRUTH_FG, true);
+      if (t < dropAt) {
+        blit(f, box, Math.round(walk.x(t) + dir * reach), carryY, TRUTH_FG, true);
+      } else {
+        const u = Math.min(1, (t - dropAt) / FALL_S);
+        blit(f, box, dropBoxX, Math.round(carryY + (walk.footY - carryY) * u * u), TRUTH_FG, u < 1);
+      }
+    },
+    events(): SceneEvent[] {
+      return [
+        { t: walk.enterAt, kind: 'package', what: 'enter', note: `${tone} person carrying a box` },
+        { t: dropAt, kind: 'package', what: 'drop' },
+        { t: dropAt + FALL_S, kind: 'package', what: 'stop', note: `box lies at x=${dropBoxX} px until the end` },
+        { t: walk.leaveAt, kind: 'package', what: 'leave', note: 'carrier has left; the box stays' },
+      ];
+    },
+  };
+}

@@ -1,0 +1,382 @@
+/**
+ * The snapshot bundle: one versioned, CRC-checked binary record with everything the relay needs
+ * to derive the five contribution images. ES5-safe (runs on the board): manual little-endian
+ * packing, no DataView/TextEncoder. Layout: see README.md ("Bundle format").
+ *
+ * Field names follow DetectorOutput (src/core/types.ts), so a board fills a Bundle from the
+ * detector's output without renaming: width, height, cellSize, cols, rows, sky, staticMask,
+ * motion, boxes, boxAreas, boxCount.
+ */
+import { isIntIn, readU16, readU32, writeU16, writeU32 } from './bytes.js';
+import { crc32 } from './crc32.js';
+import { protocolError, type ProtocolError, type ProtocolErrorCode } from './errors.js';
+import {
+  isValidBundleId, isValidCameraId, isValidConfigHash, isValidDetectorVersion, readAscii, writeAscii,
+} from './ids.js';
+import {
+  MAX_BACKGROUND_BYTES, MAX_BACKGROUND_DIM, MAX_BOXES, MAX_BUNDLE_BYTES, MAX_CELL_SIZE, MAX_GRID_CELLS,
+  MAX_RAW_DIM, MAX_RAW_VIEW_BYTES, MAX_WORK_DIM,
+} from './limits.js';
+
+/** Magic bytes "QCBN" (QuietCam BuNdle). */
+export const BUNDLE_MAGIC = [0x51, 0x43, 0x42, 0x4e];
+/** Format version written by this code; decoders reject any other. */
+export const BUNDLE_VERSION = 1;
+/** Bytes of the fixed header, before the variable-length fields. */
+export const BUNDLE_HEADER_BYTES = 50;
+/** Contribution purpose flag: training the motion detector. */
+export const PURPOSE_MOTION = 1;
+/** Contribution purpose flag: manual object annotation (ObjecTron). */
+export const PURPOSE_OBJECTRON = 2;
+
+const PURPOSES_KNOWN = 3; // PURPOSE_MOTION | PURPOSE_OBJECTRON
+const TWO_POW_32 = 4294967296;
+const MAX_TIME_HI = 0x1fffff; // capture times up to 2^53 - 1 ms stay exact in a double
+const BOX_BYTES = 10; // x0, y0, x1, y1, area: uint16 each
+
+/** The camera's view, unedited: JPEG bytes and the image size they decode to. */
+export interface RawView {
+  /** Pixels; both 0 when there is no raw view (jpeg empty). */
+  width: number;
+  height: number;
+  /** JPEG bytes, opaque to this codec; at most MAX_RAW_VIEW_BYTES. */
+  jpeg: Uint8Array;
+}
+
+/** A low-resolution grey image, one byte per pixel, row-major. */
+export interface GreyImage {
+  /** Pixels; both 0 when absent. */
+  width: number;
+  height: number;
+  /** width * height bytes. */
+  pixels: Uint8Array;
+}
+
+/** Everything one snapshot carries. decodeBundle(encodeBundle(b)) deep-equals b. */
+export interface Bundle {
+  /** See ids.ts: 1-32 of a-z 0-9 _ - . */
+  cameraId: string;
+  /** See ids.ts: 1-64 of a-z 0-9 . _ - ; unique per camera. */
+  bundleId: string;
+  /** Capture time, integer ms since the Unix epoch, 0..2^53-1 (sent as two uint32). */
+  captureTimeMs: number;
+  /** Detector version, 1-32 of A-Z a-z 0-9 . _ + - . */
+  detectorVersion: string;
+  /** Hash of the detector config in force, 0-64 of A-Z a-z 0-9 . _ + - . */
+  configHash: string;
+  /** Working grid in pixels (1..MAX_WORK_DIM) and its cell grid: cols = ceil(width / cellSize). */
+  width: number;
+  height: number;
+  cellSize: number;
+  cols: number;
+  rows: number;
+  rawView: RawView;
+  /** Per cell (cols * rows, row-major), 0 or 1. Sent as bitsets. */
+  sky: Uint8Array;
+  staticMask: Uint8Array;
+  motion: Uint8Array;
+  /** Number of motion boxes, 0..MAX_BOXES. */
+  boxCount: number;
+  /** 4 per box: x0, y0, x1, y1 in cells, inclusive; at least 4 * boxCount entries (decoded: exactly). */
+  boxes: Int16Array;
+  /** Cells covered by each box's component, <= the box's cell count; >= boxCount entries (decoded: exactly). */
+  boxAreas: Uint16Array;
+  /** The device's background estimate. */
+  background: GreyImage;
+  /** Contribution purposes in force: PURPOSE_MOTION | PURPOSE_OBJECTRON bits, nothing else. */
+  purposes: number;
+  /** Version of the owner's consent those purposes come from, uint32 (0 = none). */
+  consentVersion: number;
+}
+
+export type DecodeBundleResult = { ok: true; bundle: Bundle } | { ok: false; error: ProtocolError };
+
+function maskBytes(cells: number): number {
+  return (cells + 7) >> 3;
+}
+
+function checkGeometry(width: number, height: number, cellSize: number, cols: number, rows: number): ProtocolError | null {
+  if (!isIntIn(width, 1, MAX_WORK_DIM) || !isIntIn(height, 1, MAX_WORK_DIM)) {
+    return protocolError('bad-field', 'width x height: ' + width + 'x' + height + ', expected 1-' + MAX_WORK_DIM);
+  }
+  if (!isIntIn(cellSize, 1, MAX_CELL_SIZE)) return protocolError('bad-field', 'cellSize: ' + cellSize + ', expected 1-' + MAX_CELL_SIZE);
+  const c = Math.floor((width + cellSize - 1) / cellSize);
+  const r = Math.floor((height + cellSize - 1) / cellSize);
+  if (cols !== c || rows !== r) {
+    return protocolError('bad-field', 'cols x rows: ' + cols + 'x' + rows + ', expected ' + c + 'x' + r + ' (ceil(size / cellSize))');
+  }
+  if (c * r > MAX_GRID_CELLS) return protocolError('too-large', 'grid of ' + c * r + ' cells, limit ' + MAX_GRID_CELLS);
+  return null;
+}
+
+function checkRawView(width: number, height: number, length: number): ProtocolError | null {
+  if (length > MAX_RAW_VIEW_BYTES) return protocolError('too-large', 'rawView: ' + length + ' bytes, limit ' + MAX_RAW_VIEW_BYTES);
+  const lo = length === 0 ? 0 : 1;
+  const hi = length === 0 ? 0 : MAX_RAW_DIM;
+  if (!isIntIn(width, lo, hi) || !isIntIn(height, lo, hi)) {
+    return protocolError('bad-field', 'rawView: ' + width + 'x' + height + ' for ' + length + ' bytes, expected ' + lo + '-' + hi);
+  }
+  return null;
+}
+
+function checkBackground(width: number, height: number, length: number): ProtocolError | null {
+  if (!isIntIn(width, 0, MAX_BACKGROUND_DIM) || !isIntIn(height, 0, MAX_BACKGROUND_DIM) || (width === 0) !== (height === 0)) {
+    return protocolError('bad-field', 'background: ' + width + 'x' + height + ', expected both 0 or 1-' + MAX_BACKGROUND_DIM);
+  }
+  if (width * height > MAX_BACKGROUND_BYTES) return protocolError('too-large', 'background: ' + width * height + ' bytes, limit ' + MAX_BACKGROUND_BYTES);
+  if (length !== width * height) return protocolError('bad-field', 'background: ' + length + ' bytes for ' + width + 'x' + height);
+  return null;
+}
+
+function checkMask(name: string, m: Uint8Array, cells: number): ProtocolError | null {
+  if (!(m instanceof Uint8Array) || m.length !== cells) return protocolError('bad-field', name + ': expected a Uint8Array of ' + cells + ' cells');
+  for (let i = 0; i < cells; i++) if (m[i] > 1) return protocolError('bad-field', name + '[' + i + '] = ' + m[i] + ', expected 0 or 1');
+  return null;
+}
+
+function checkBoxes(b: Bundle): ProtocolError | null {
+  const n = b.boxCount;
+  if (!isIntIn(n, 0, 65535)) return protocolError('bad-field', 'boxCount: ' + n);
+  if (n > MAX_BOXES) return protocolError('too-large', 'boxCount: ' + n + ', limit ' + MAX_BOXES);
+  if (!b.boxes || !b.boxAreas || !(b.boxes.length >= 4 * n) || !(b.boxAreas.length >= n)) {
+    return protocolError('bad-field', 'boxes/boxAreas: fewer entries than boxCount ' + n);
+  }
+  for (let i = 0; i < n; i++) {
+    const x0 = b.boxes[4 * i];
+    const y0 = b.boxes[4 * i + 1];
+    const x1 = b.boxes[4 * i + 2];
+    const y1 = b.boxes[4 * i + 3];
+    if (!isIntIn(x0, 0, b.cols - 1) || !isIntIn(x1, x0, b.cols - 1) || !isIntIn(y0, 0, b.rows - 1) || !isIntIn(y1, y0, b.rows - 1)) {
+      return protocolError('bad-field', 'box ' + i + ': ' + x0 + ',' + y0 + '-' + x1 + ',' + y1 + ' outside the ' + b.cols + 'x' + b.rows + ' grid');
+    }
+    const cellsInBox = (x1 - x0 + 1) * (y1 - y0 + 1);
+    if (!isIntIn(b.boxAreas[i], 0, cellsInBox)) return protocolError('bad-field', 'box ' + i + ': area ' + b.boxAreas[i] + ' > ' + cellsInBox + ' cells');
+  }
+  return null;
+}
+
+/** Encoded size in bytes of a valid bundle, so the board can allocate the output once. */
+export function bundleSize(b: Bundle): number {
+  const ids = b.cameraId.length + b.bundleId.length + b.detectorVersion.length + b.configHash.length;
+  return BUNDLE_HEADER_BYTES + ids + 3 * maskBytes(b.cols * b.rows) + BOX_BYTES * b.boxCount +
+    b.background.pixels.length + b.rawView.jpeg.length + 4;
+}
+
+/**
+ * Validate a bundle against the format's rules and limits. Returns null when encodable.
+ * encodeBundle calls it; call it first on the board to avoid the RangeError.
+ */
+export function checkBundle(b: Bundle): ProtocolError | null {
+  if (!b || typeof b !== 'object') return protocolError('bad-field', 'bundle: not an object');
+  if (!isValidCameraId(b.cameraId)) return protocolError('bad-field', 'cameraId: expected 1-32 of a-z 0-9 _ - (first a-z 0-9)');
+  if (!isValidBundleId(b.bundleId)) return protocolError('bad-field', 'bundleId: expected 1-64 of a-z 0-9 . _ - (first a-z 0-9)');
+  if (!isValidDetectorVersion(b.detectorVersion)) return protocolError('bad-field', 'detectorVersion: expected 1-32 of A-Z a-z 0-9 . _ + -');
+  if (!isValidConfigHash(b.configHash)) return protocolError('bad-field', 'configHash: expected 0-64 of A-Z a-z 0-9 . _ + -');
+  if (!isIntIn(b.captureTimeMs, 0, MAX_TIME_HI * TWO_POW_32 + (TWO_POW_32 - 1))) {
+    return protocolError('bad-field', 'captureTimeMs: ' + b.captureTimeMs + ', expected an integer 0..2^53-1');
+  }
+  if (!isIntIn(b.purposes, 0, PURPOSES_KNOWN)) return protocolError('bad-field', 'purposes: ' + b.purposes + ', expected bits of 3');
+  if (!isIntIn(b.consentVersion, 0, 0xffffffff)) return protocolError('bad-field', 'consentVersion: ' + b.consentVersion + ', expected uint32');
+  const err = checkGeometry(b.width, b.height, b.cellSize, b.cols, b.rows);
+  if (err) return err;
+  const cells = b.cols * b.rows;
+  const maskErr = checkMask('sky', b.sky, cells) || checkMask('staticMask', b.staticMask, cells) || checkMask('motion', b.motion, cells);
+  if (maskErr) return maskErr;
+  const boxErr = checkBoxes(b);
+  if (boxErr) return boxErr;
+  const raw = b.rawView;
+  if (!raw || !(raw.jpeg instanceof Uint8Array)) return protocolError('bad-field', 'rawView: expected { width, height, jpeg: Uint8Array }');
+  const rawErr = checkRawView(raw.width, raw.height, raw.jpeg.length);
+  if (rawErr) return rawErr;
+  const bg = b.background;
+  if (!bg || !(bg.pixels instanceof Uint8Array)) return protocolError('bad-field', 'background: expected { width, height, pixels: Uint8Array }');
+  const bgErr = checkBackground(bg.width, bg.height, bg.pixels.length);
+  if (bgErr) return bgErr;
+  const size = bundleSize(b);
+  if (size > MAX_BUNDLE_BYTES) return protocolError('too-large', 'bundle: ' + size + ' bytes, limit ' + MAX_BUNDLE_BYTES);
+  return null;
+}
+
+function packBits(mask: Uint8Array, cells: number, out: Uint8Array, pos: number): number {
+  const n = maskBytes(cells);
+  for (let i = 0; i < n; i++) out[pos + i] = 0;
+  for (let c = 0; c < cells; c++) if (mask[c]) out[pos + (c >> 3)] |= 1 << (c & 7);
+  return pos + n;
+}
+
+/**
+ * Encode a bundle. Writes into `out` when given (it must hold bundleSize(b) bytes; the result
+ * is then a view of its first bundleSize(b) bytes), else allocates.
+ * Throws a RangeError when checkBundle(b) reports an error or `out` is too small.
+ * @example const bytes = encodeBundle(bundle); // Uint8Array, CRC32 in the last 4 bytes
+ */
+export function encodeBundle(b: Bundle, out?: Uint8Array): Uint8Array {
+  const err = checkBundle(b);
+  if (err) throw new RangeError('encodeBundle: ' + err.code + ': ' + err.message);
+  const size = bundleSize(b);
+  if (out && out.length < size) throw new RangeError('encodeBundle: output holds ' + out.length + ' bytes, need ' + size);
+  const buf = out ? out : new Uint8Array(size);
+  for (let i = 0; i < 4; i++) buf[i] = BUNDLE_MAGIC[i];
+  buf[4] = BUNDLE_VERSION;
+  buf[5] = 0; // flags, reserved
+  writeU32(buf, 6, size);
+  const hi = Math.floor(b.captureTimeMs / TWO_POW_32);
+  writeU32(buf, 10, hi);
+  writeU32(buf, 14, b.captureTimeMs - hi * TWO_POW_32);
+  writeU32(buf, 18, b.consentVersion);
+  buf[22] = b.purposes;
+  buf[23] = b.cellSize;
+  writeU16(buf, 24, b.width);
+  writeU16(buf, 26, b.height);
+  writeU16(buf, 28, b.cols);
+  writeU16(buf, 30, b.rows);
+  writeU16(buf, 32, b.boxCount);
+  writeU16(buf, 34, b.rawView.width);
+  writeU16(buf, 36, b.rawView.height);
+  writeU32(buf, 38, b.rawView.jpeg.length);
+  writeU16(buf, 42, b.background.width);
+  writeU16(buf, 44, b.background.height);
+  buf[46] = b.cameraId.length;
+  buf[47] = b.bundleId.length;
+  buf[48] = b.detectorVersion.length;
+  buf[49] = b.configHash.length;
+  let p = BUNDLE_HEADER_BYTES;
+  p = writeAscii(b.cameraId, buf, p);
+  p = writeAscii(b.bundleId, buf, p);
+  p = writeAscii(b.detectorVersion, buf, p);
+  p = writeAscii(b.configHash, buf, p);
+  const cells = b.cols * b.rows;
+  p = packBits(b.sky, cells, buf, p);
+  p = packBits(b.staticMask, cells, buf, p);
+  p = packBits(b.motion, cells, buf, p);
+  for (let i = 0; i < b.boxCount; i++) {
+    writeU16(buf, p, b.boxes[4 * i]);
+    writeU16(buf, p + 2, b.boxes[4 * i + 1]);
+    writeU16(buf, p + 4, b.boxes[4 * i + 2]);
+    writeU16(buf, p + 6, b.boxes[4 * i + 3]);
+    writeU16(buf, p + 8, b.boxAreas[i]);
+    p += BOX_BYTES;
+  }
+  buf.set(b.background.pixels, p);
+  p += b.background.pixels.length;
+  buf.set(b.rawView.jpeg, p);
+  p += b.rawView.jpeg.length;
+  writeU32(buf, p, crc32(buf, 0, p));
+  return out ? buf.subarray(0, size) : buf;
+}
+
+function failed(code: ProtocolErrorCode, message: string): DecodeBundleResult {
+  return { ok: false, error: protocolError(code, message) };
+}
+
+/** Unpack a bitset into one byte per cell; returns null when the unused high bits are not 0. */
+function unpackBits(b: Uint8Array, pos: number, cells: number): Uint8Array | null {
+  const out = new Uint8Array(cells);
+  for (let c = 0; c < cells; c++) out[c] = (b[pos + (c >> 3)] >> (c & 7)) & 1;
+  const rest = cells & 7;
+  if (rest !== 0 && b[pos + (cells >> 3)] >> rest !== 0) return null;
+  return out;
+}
+
+function copyBytes(b: Uint8Array, pos: number, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  out.set(b.subarray(pos, pos + length));
+  return out;
+}
+
+/**
+ * Decode and fully validate a bundle. Never throws: malformed input gives a typed error.
+ * The result owns its arrays (copies, not views of `bytes`).
+ * @example const r = decodeBundle(bytes); if (!r.ok) count(r.error.code); else use(r.bundle);
+ */
+export function decodeBundle(bytes: Uint8Array): DecodeBundleResult {
+  if (!(bytes instanceof Uint8Array)) return failed('bad-field', 'input: expected a Uint8Array');
+  const n = bytes.length;
+  for (let i = 0; i < 4 && i < n; i++) if (bytes[i] !== BUNDLE_MAGIC[i]) return failed('bad-magic', 'not a quietcam bundle (magic "QCBN")');
+  if (n < 5) return failed('truncated', n + ' bytes, shorter than the magic and version');
+  if (bytes[4] !== BUNDLE_VERSION) return failed('bad-version', 'format version ' + bytes[4] + ', this decoder reads ' + BUNDLE_VERSION);
+  if (n > MAX_BUNDLE_BYTES) return failed('too-large', n + ' bytes, limit ' + MAX_BUNDLE_BYTES);
+  if (n < BUNDLE_HEADER_BYTES) return failed('truncated', n + ' bytes, shorter than the ' + BUNDLE_HEADER_BYTES + '-byte header');
+  const total = readU32(bytes, 6);
+  if (total > MAX_BUNDLE_BYTES) return failed('too-large', 'announced length ' + total + ', limit ' + MAX_BUNDLE_BYTES);
+  if (total < BUNDLE_HEADER_BYTES + 4) return failed('bad-field', 'announced length ' + total + ' is shorter than a header');
+  if (n < total) return failed('truncated', n + ' of ' + total + ' bytes');
+  if (n > total) return failed('bad-field', (n - total) + ' trailing bytes after the ' + total + '-byte bundle');
+  const crc = crc32(bytes, 0, total - 4);
+  if (crc !== readU32(bytes, total - 4)) return failed('bad-crc', 'CRC32 ' + crc + ' does not match the stored ' + readU32(bytes, total - 4));
+
+  if (bytes[5] !== 0) return failed('bad-field', 'flags: ' + bytes[5] + ', expected 0');
+  const timeHi = readU32(bytes, 10);
+  if (timeHi > MAX_TIME_HI) return failed('bad-field', 'captureTimeMs: beyond 2^53-1');
+  const cellSize = bytes[23];
+  const width = readU16(bytes, 24);
+  const height = readU16(bytes, 26);
+  const cols = readU16(bytes, 28);
+  const rows = readU16(bytes, 30);
+  const boxCount = readU16(bytes, 32);
+  const rawLength = readU32(bytes, 38);
+  const bgWidth = readU16(bytes, 42);
+  const bgHeight = readU16(bytes, 44);
+  // Check every size against the limits before computing offsets or allocating anything.
+  const err = checkGeometry(width, height, cellSize, cols, rows) ||
+    checkRawView(readU16(bytes, 34), readU16(bytes, 36), rawLength) ||
+    checkBackground(bgWidth, bgHeight, bgWidth * bgHeight);
+  if (err) return { ok: false, error: err };
+  if (boxCount > MAX_BOXES) return failed('too-large', 'boxCount: ' + boxCount + ', limit ' + MAX_BOXES);
+  const cells = cols * rows;
+  const mb = maskBytes(cells);
+  const expected = BUNDLE_HEADER_BYTES + bytes[46] + bytes[47] + bytes[48] + bytes[49] + 3 * mb +
+    BOX_BYTES * boxCount + bgWidth * bgHeight + rawLength + 4;
+  if (expected !== total) return failed('bad-field', 'announced length ' + total + ' differs from the ' + expected + ' bytes its fields need');
+
+  let p = BUNDLE_HEADER_BYTES;
+  const cameraId = readAscii(bytes, p, bytes[46]);
+  p += bytes[46];
+  const bundleId = readAscii(bytes, p, bytes[47]);
+  p += bytes[47];
+  const detectorVersion = readAscii(bytes, p, bytes[48]);
+  p += bytes[48];
+  const configHash = readAscii(bytes, p, bytes[49]);
+  p += bytes[49];
+  const sky = unpackBits(bytes, p, cells);
+  const staticMask = unpackBits(bytes, p + mb, cells);
+  const motion = unpackBits(bytes, p + 2 * mb, cells);
+  if (!sky || !staticMask || !motion) return failed('bad-field', 'mask: unused bits after the last cell are not 0');
+  p += 3 * mb;
+  const boxes = new Int16Array(4 * boxCount);
+  const boxAreas = new Uint16Array(boxCount);
+  for (let i = 0; i < boxCount; i++) {
+    for (let k = 0; k < 4; k++) boxes[4 * i + k] = readU16(bytes, p + 2 * k);
+    boxAreas[i] = readU16(bytes, p + 8);
+    p += BOX_BYTES;
+  }
+  const pixels = copyBytes(bytes, p, bgWidth * bgHeight);
+  p += bgWidth * bgHeight;
+  const jpeg = copyBytes(bytes, p, rawLength);
+  const bundle: Bundle = {
+    cameraId: cameraId,
+    bundleId: bundleId,
+    captureTimeMs: timeHi * TWO_POW_32 + readU32(bytes, 14),
+    detectorVersion: detectorVersion,
+    configHash: configHash,
+    width: width,
+    height: height,
+    cellSize: cellSize,
+    cols: cols,
+    rows: rows,
+    rawView: { width: readU16(bytes, 34), height: readU16(bytes, 36), jpeg: jpeg },
+    sky: sky,
+    staticMask: staticMask,
+    motion: motion,
+    boxCount: boxCount,
+    boxes: boxes,
+    boxAreas: boxAreas,
+    background: { width: bgWidth, height: bgHeight, pixels: pixels },
+    purposes: bytes[22],
+    consentVersion: readU32(bytes, 18),
+  };
+  // The same rules as the encoder (ids, purposes, boxes): whatever decodes, encodes back to `bytes`.
+  const fieldErr = checkBundle(bundle);
+  if (fieldErr) return { ok: false, error: fieldErr };
+  return { ok: true, bundle: bundle };
+}

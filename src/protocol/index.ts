@@ -1,0 +1,31 @@
+/**
+ * quietcam's wire protocol, shared by the board (ES5, JerryScript/Duktape) and the relay (Node):
+ * the bundle codec, chunking, reassembly and the MQTT topic scheme. Limits: README.md.
+ */
+export { crc32 } from './crc32.js';
+export { protocolError, type ProtocolError, type ProtocolErrorCode } from './errors.js';
+export {
+  isValidBundleId, isValidCameraId, isValidConfigHash, isValidDetectorVersion,
+} from './ids.js';
+export {
+  DEFAULT_CHUNK_SIZE, MAX_BACKGROUND_BYTES, MAX_BACKGROUND_DIM, MAX_BOXES, MAX_BUNDLE_BYTES, MAX_BUNDLE_ID_LENGTH,
+  MAX_CAMERA_ID_LENGTH, MAX_CELL_SIZE, MAX_CHUNK_SIZE, MAX_CONFIG_HASH_LENGTH, MAX_DETECTOR_VERSION_LENGTH,
+  MAX_GRID_CELLS, MAX_RAW_DIM, MAX_RAW_VIEW_BYTES, MAX_WORK_DIM, MIN_CHUNK_SIZE,
+} from './limits.js';
+export {
+  BUNDLE_HEADER_BYTES, BUNDLE_MAGIC, BUNDLE_VERSION, PURPOSE_MOTION, PURPOSE_OBJECTRON,
+  bundleSize, checkBundle, decodeBundle, encodeBundle,
+  type Bundle, type DecodeBundleResult, type GreyImage, type RawView,
+} from './bundle.js';
+export {
+  CHUNK_HEADER_BYTES, CHUNK_MAGIC, CHUNK_VERSION, MIN_SEALED_BYTES, Chunker, chunkBundle, chunkOverhead, decodeChunk,
+  type Chunk, type ChunkOptions, type DecodeChunkResult,
+} from './chunk.js';
+export {
+  REASSEMBLER_DEFAULTS, Reassembler,
+  type IncompleteBundle, type PushResult, type ReassemblerOptions, type ReassemblyError, type ReassemblyErrorCode,
+} from './reassembler.js';
+export {
+  BUNDLE_SUBSCRIPTION, CONFIG_SUBSCRIPTION, EVENT_SUBSCRIPTION, TOPIC_ROOT,
+  bundleTopic, configTopic, eventTopic, parseTopic, type TopicKind,
+} from './topics.js';

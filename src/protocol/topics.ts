@@ -1,0 +1,59 @@
+/**
+ * The MQTT topic scheme. One root, one level per camera, one level per kind of message:
+ *
+ * | topic                     | publisher      | QoS | retained | payload                         |
+ * |---------------------------|----------------|-----|----------|---------------------------------|
+ * | quietcam/<camera>/bundle  | board          | 1   | no       | one chunk (chunk.ts) per publish |
+ * | quietcam/<camera>/event   | board          | 1   | no       | a small motion event message     |
+ * | quietcam/<camera>/config  | relay / owner  | 1   | yes      | consent and config for the board |
+ *
+ * <camera> is a camera id (ids.ts: 1-32 of a-z 0-9 _ -), so it never contains the MQTT
+ * separators or wildcards '/', '+', '#'. The relay subscribes with the `+` wildcards below.
+ * ES5-safe.
+ */
+import { isValidCameraId } from './ids.js';
+
+/** First topic level of everything quietcam publishes. */
+export const TOPIC_ROOT = 'quietcam';
+/** Relay subscription for all cameras' bundle chunks. */
+export const BUNDLE_SUBSCRIPTION = 'quietcam/+/bundle';
+/** Relay subscription for all cameras' motion events. */
+export const EVENT_SUBSCRIPTION = 'quietcam/+/event';
+/** Subscription for all cameras' retained config (the relay's own view of what it published). */
+export const CONFIG_SUBSCRIPTION = 'quietcam/+/config';
+
+export type TopicKind = 'bundle' | 'event' | 'config';
+
+function topicFor(cameraId: string, kind: TopicKind): string {
+  if (!isValidCameraId(cameraId)) throw new RangeError('topic: invalid camera id (expected 1-32 of a-z 0-9 _ -)');
+  return TOPIC_ROOT + '/' + cameraId + '/' + kind;
+}
+
+/** `quietcam/<camera>/bundle`. Throws a RangeError on an invalid camera id. */
+export function bundleTopic(cameraId: string): string {
+  return topicFor(cameraId, 'bundle');
+}
+
+/** `quietcam/<camera>/event`. Throws a RangeError on an invalid camera id. */
+export function eventTopic(cameraId: string): string {
+  return topicFor(cameraId, 'event');
+}
+
+/** `quietcam/<camera>/config` (retained). Throws a RangeError on an invalid camera id. */
+export function configTopic(cameraId: string): string {
+  return topicFor(cameraId, 'config');
+}
+
+/**
+ * Split a received topic. Returns null for anything that is not exactly
+ * `quietcam/<valid camera id>/<bundle|event|config>`.
+ * @example parseTopic('quietcam/porch/bundle') // { cameraId: 'porch', kind: 'bundle' }
+ */
+export function parseTopic(topic: string): { cameraId: string; kind: TopicKind } | null {
+  if (typeof topic !== 'string') return null;
+  const parts = topic.split('/');
+  if (parts.length !== 3 || parts[0] !== TOPIC_ROOT || !isValidCameraId(parts[1])) return null;
+  const kind = parts[2];
+  if (kind !== 'bundle' && kind !== 'event' && kind !== 'config') return null;
+  return { cameraId: parts[1], kind: kind };
+}
