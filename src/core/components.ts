@@ -1,7 +1,7 @@
 /**
  * Connected components (8-connected) over foreground cells, to motion boxes. A component is kept
  * when it is big enough (minBoxCells) or is a single cell that is at least half full; a component
- * made only of flickering cells (dynamic background: trees, water) is dropped, yet a person in
+ * made only of flickering cells (dynamic background: trees, water) or sky is dropped, yet a person in
  * front of a tree still has calm cells (legs, the ground, the edge of the crown) and is kept.
  * Writes the despeckled motion mask in place and the boxes, largest first.
  */
@@ -60,7 +60,8 @@ export function findBoxes(s: State, cfg: DetectorConfig, motion: Uint8Array, out
       if (cx > x1) x1 = cx;
       if (cy < y0) y0 = cy;
       if (cy > y1) y1 = cy;
-      if (s.dyn[c] < cfg.dynamicLevel) calm++;
+      // Calm = neither flickering nor sky: drifting clouds and swaying crowns never alert alone.
+      if (s.dyn[c] < cfg.dynamicLevel && s.skyScore[c] <= 0) calm++;
       for (let dy = -1; dy <= 1; dy++) {
         const ny = cy + dy;
         if (ny < 0 || ny >= s.rows) continue;

@@ -121,7 +121,8 @@ export class FixedPointDetector implements MotionDetector {
       for (let c = 0; c < s.cells; c++) out.sky[c] = s.skyScore[c] > 0 ? 1 : 0;
     }
 
-    out.eventState = stepEvents(s, cfg, eventBoxes > 0, calibrating);
+    const warming = s.frame <= cfg.calibrationFrames + cfg.warmupFrames;
+    out.eventState = stepEvents(s, cfg, eventBoxes > 0, calibrating || warming);
     out.eventId = s.eventId;
     out.calibrating = calibrating ? 1 : 0;
     if (out.foreground.length === s.pixels) writeForeground(s, frame, out.motion, out.staticMask, out.foreground);

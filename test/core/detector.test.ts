@@ -6,7 +6,7 @@ import { background, noisy, square, count } from './frames.ts';
 const W = 80, H = 60;
 
 function run(frames: (i: number) => Uint8Array, n: number, config = {}) {
-  const det = createDetector({ width: W, height: H, ...config });
+  const det = createDetector({ width: W, height: H, warmupFrames: 0, ...config });
   const out = createOutput(W, H, det.cellSize);
   const log: { i: number; state: number; motion: number; statics: number; boxes: number; global: number }[] = [];
   for (let i = 0; i < n; i++) {
@@ -59,7 +59,7 @@ test('a moving square is detected where it is, and starts then ends an event', (
   const end = log.findIndex((l) => l.state === EVENT_END);
   assert.ok(end >= 70 && end <= 70 + 25, `event ends after the gap (got ${end})`);
   // Box position at frame 50: square at x 25..32, y 20..27 -> cells 6..8, 5..6.
-  const det2 = createDetector({ width: W, height: H });
+  const det2 = createDetector({ width: W, height: H, warmupFrames: 0 });
   const out = createOutput(W, H, det2.cellSize);
   for (let i = 0; i <= 50; i++) {
     const f = noisy(bg, W, i);
@@ -143,7 +143,7 @@ test('sky: the bright smooth top is sky, a textured scene has none', () => {
 
 test('other sizes work, with partial cells at the edges (80x53, 160x120)', () => {
   for (const [w, h] of [[80, 53], [160, 120], [37, 23]]) {
-    const det = createDetector({ width: w, height: h });
+    const det = createDetector({ width: w, height: h, warmupFrames: 0 });
     const out = createOutput(w, h, det.cellSize);
     const bg = background(w, h);
     let started = false;
