@@ -1,4 +1,17 @@
-/** `npm run bench`: every benchmark, figures printed. */
-const detector = await import('./detector.ts');
-await detector.main();
+/** `npm run bench`: every benchmark, figures printed. Pass names to run some: npm run bench -- detector */
+import { existsSync } from 'node:fs';
+
+const only = process.argv.slice(2);
+const want = (name: string) => only.length === 0 || only.includes(name);
+
+if (want('detector')) await (await import('./detector.ts')).main();
+if (want('accuracy')) {
+  const f = await import('../sim/figures.ts');
+  f.printFigures('\ndetector accuracy (EVAL.md protocol, 80-wide grid)', [
+    ...(await f.sceneFigures()), ...(await f.treeFigures()), ...(await f.vtestFigures()), ...(await f.hallFigures()),
+  ]);
+}
+for (const name of ['relay', 'firmware']) {
+  if (want(name) && existsSync(new URL(`./${name}.ts`, import.meta.url))) await (await import(`./${name}.ts`)).main();
+}
 export {};

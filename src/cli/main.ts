@@ -9,14 +9,19 @@ export interface Command {
 }
 
 export const commands: Record<string, Command> = {
+  start: {
+    summary: 'the main job on the embedded defaults: a simulated camera (and the relay stack when present)',
+    usage: 'quietcam start [scene:NAME | video | CDnet folder] [sim options]',
+    load: () => import('./start.ts'),
+  },
   sim: {
     summary: 'play a scene, video or image folder through the detector and write an HTML report',
-    usage: 'quietcam sim <scene:NAME | video file | CDnet folder> [--width 80] [--out DIR] [--seconds N]',
+    usage: 'quietcam sim <scene:NAME[:SEED] | video file | CDnet folder> [--width 80] [--out DIR] [--seconds N] [--samples 16] [--quiet]',
     load: () => import('../../sim/cli-sim.ts'),
   },
   eval: {
     summary: 'score the detector on CDnet-layout folders, videos or generated scenes (../shared/EVAL.md)',
-    usage: 'quietcam eval <folder | video | scene:NAME ...> [--width 80] [--json] [--write-masks DIR]',
+    usage: 'quietcam eval <folder | video | scene:NAME ...> [--width 80] [--cell 4] [--fps N] [--json] [--write-masks DIR]',
     load: () => import('../../sim/cli-eval.ts'),
   },
   scenes: {

@@ -132,15 +132,15 @@ test('bad options are refused', async () => {
 });
 
 test('the real detector raises an event when a square moves after a still start', async () => {
-  // 80x60 at 10 fps: 4 s still (calibration, noise learning), 3 s of motion, 3 s still.
-  const source = squareSource({ width: 80, height: 60, frames: 100, size: 12, moving: [[40, 70]], noise: 2 });
+  // 80x60 at 10 fps: 7 s still (calibration, then the 5 s warm-up in which no event starts), 3 s of motion, 3 s still.
+  const source = squareSource({ width: 80, height: 60, frames: 130, size: 12, moving: [[70, 100]], noise: 2 });
   const r = await runSource(source, { width: 80 });
   assert.is(r.config?.width, 80);
   assert.is(r.config?.height, 60);
   assert.ok(r.stateBytes > 0);
   assert.ok(r.events.length >= 1, 'at least one event');
   const first = r.events[0];
-  assert.ok(first.startMs >= 4000 && first.startMs <= 5000, `event starts with the motion, got ${first.startMs} ms`);
+  assert.ok(first.startMs >= 7000 && first.startMs <= 8000, `event starts with the motion, got ${first.startMs} ms`);
   assert.ok(r.timeline.calibrating[0] === 1, 'calibrates at the start');
 });
 
