@@ -1,69 +1,43 @@
 /**
  * The global-change guard. When many cells differ at once, fit frame ≈ a·background + b over
- * one sample per cell (integer least squares on deviations from the means, so sums stay within
- * 32 bits). If that gain+offset explains most cells, the whole scene changed (a light switch, IR
- * night mode, an exposure jump): the caller remaps and re-settles the background instead of
- * raising motion.
- * A hand over the lens or a crowd does not fit one gain and offset, so it stays motion.
+ * one sample per cell, its centre pixel (integer least squares on deviations from the means, so
+ * sums stay within 32 bits). If that gain+offset explains most cells, the whole scene changed (a
+ * light switch, IR night mode, an exposure jump): the caller remaps and re-settles the background
+ * instead of raising motion. A hand over the lens or a crowd does not fit one gain and offset, so
+ * it stays motion.
  */
 import { DetectorConfig } from './config.js';
 import { State } from './state.js';
 
 export function isGlobalChange(s: State, cfg: DetectorConfig, frame: Uint8Array): boolean {
-  const cs = s.cellSize;
-  const half = cs >> 1;
-  const w = s.width;
+  const at = s.sample;
   const bg = s.bg8;
+  const n = s.cells;
   let sf = 0;
   let sb = 0;
-  let n = 0;
-  // One sample per cell: its centre pixel (or the nearest inside a partial cell).
-  for (let cy = 0; cy < s.rows; cy++) {
-    let y = cy * cs + half;
-    if (y >= s.height) y = s.height - 1;
-    for (let cx = 0; cx < s.cols; cx++) {
-      let x = cx * cs + half;
-      if (x >= w) x = w - 1;
-      const i = y * w + x;
-      sf += frame[i];
-      sb += bg[i];
-      n++;
-    }
+  for (let c = 0; c < n; c++) {
+    sf += frame[at[c]];
+    sb += bg[at[c]];
   }
   const mf = (sf / n) | 0;
   const mb = (sb / n) | 0;
   let cov = 0;
   let vb = 0;
-  for (let cy = 0; cy < s.rows; cy++) {
-    let y = cy * cs + half;
-    if (y >= s.height) y = s.height - 1;
-    for (let cx = 0; cx < s.cols; cx++) {
-      let x = cx * cs + half;
-      if (x >= w) x = w - 1;
-      const i = y * w + x;
-      const db = bg[i] - mb;
-      cov += db * (frame[i] - mf);
-      vb += db * db;
-    }
+  for (let c = 0; c < n; c++) {
+    const db = bg[at[c]] - mb;
+    cov += db * (frame[at[c]] - mf);
+    vb += db * db;
   }
   // Gain in Q8; a flat background (vb ~ 0) means offset only.
   const gain = vb > 256 ? ((cov / ((vb >> 8) + 1)) | 0) : 256;
   if (gain < 32 || gain > 2048) return false; // no lighting change inverts or multiplies by 8
   let explained = 0;
-  for (let cy = 0; cy < s.rows; cy++) {
-    let y = cy * cs + half;
-    if (y >= s.height) y = s.height - 1;
-    for (let cx = 0; cx < s.cols; cx++) {
-      let x = cx * cs + half;
-      if (x >= w) x = w - 1;
-      const i = y * w + x;
-      const predicted = mf + (((bg[i] - mb) * gain) >> 8);
-      let r = frame[i] - predicted;
-      if (r < 0) r = -r;
-      // Tolerance: the cell's own threshold, widened with the gain (noise scales with it).
-      const tol = s.thr[cy * s.cols + cx] + 8;
-      if (r <= tol) explained++;
-    }
+  for (let c = 0; c < n; c++) {
+    const i = at[c];
+    let r = frame[i] - (mf + (((bg[i] - mb) * gain) >> 8));
+    if (r < 0) r = -r;
+    // Tolerance: the cell's own threshold plus a margin for what one gain cannot model.
+    if (r <= s.thr[c] + 8) explained++;
   }
   s.fitGain = gain;
   s.fitBg = mb;

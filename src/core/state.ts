@@ -27,6 +27,8 @@ export interface State {
   inv16: Int32Array;
   /** Pixels over threshold that make a cell move (cellFill share of npix, at least 1). */
   minPix: Uint16Array;
+  /** Per-cell index of the cell's centre pixel (the global-change guard samples it). */
+  sample: Int32Array;
   /** Per-cell noise: mean absolute difference on motion-free frames, Q4. */
   noise: Uint16Array;
   /** Per-cell flicker level, Q16 (0..65535): how often the cell flips between moving and not. */
@@ -86,6 +88,7 @@ export function createState(cfg: DetectorConfig): State {
     npix: new Uint16Array(cells),
     inv16: new Int32Array(cells),
     minPix: new Uint16Array(cells),
+    sample: new Int32Array(cells),
     noise: new Uint16Array(cells),
     dyn: new Uint16Array(cells),
     raw: new Uint8Array(cells),
@@ -120,6 +123,7 @@ export function createState(cfg: DetectorConfig): State {
       s.inv16[c] = ((16 * 65536) / n) | 0;
       const m = (n * cfg.cellFill + 8) >> 4;
       s.minPix[c] = m < 1 ? 1 : m;
+      s.sample[c] = (cy * cs + (ch >> 1)) * cfg.width + cx * cs + (cw >> 1);
     }
   }
   return s;
@@ -153,7 +157,7 @@ export function clearState(s: State, cfg: DetectorConfig): void {
 
 /** Bytes held in typed arrays. */
 export function stateBytes(s: State): number {
-  const arrays = [s.bgq, s.bg8, s.thr, s.cnt, s.sad, s.npix, s.inv16, s.minPix, s.noise, s.dyn, s.raw, s.rawPrev,
+  const arrays = [s.bgq, s.bg8, s.thr, s.cnt, s.sad, s.npix, s.inv16, s.minPix, s.sample, s.noise, s.dyn, s.raw, s.rawPrev,
     s.stillAge, s.staticAge, s.prevMean, s.rate, s.seenBg, s.skyScore, s.scratch, s.queue, s.label];
   let total = 0;
   for (let i = 0; i < arrays.length; i++) total += arrays[i].byteLength;
