@@ -49,13 +49,8 @@ export function updateBackground(s: State, frame: Uint8Array, stride: number, ph
 
 /** Copy one cell of the frame into the background (a static object is absorbed, or reseeded). */
 export function absorbCell(s: State, frame: Uint8Array, c: number): void {
-  const cs = s.cellSize;
-  const x0 = (c % s.cols) * cs;
-  const y0 = ((c / s.cols) | 0) * cs;
-  const x1 = Math.min(x0 + cs, s.width);
-  const y1 = Math.min(y0 + cs, s.height);
-  for (let y = y0; y < y1; y++) {
-    for (let i = y * s.width + x0, e = y * s.width + x1; i < e; i++) {
+  for (let y = 0, row = s.cellFirst[c]; y < s.cellH[c]; y++, row += s.width) {
+    for (let i = row, e = row + s.cellW[c]; i < e; i++) {
       s.bgq[i] = frame[i] << 8;
       s.bg8[i] = frame[i];
     }
@@ -64,14 +59,9 @@ export function absorbCell(s: State, frame: Uint8Array, c: number): void {
 
 /** Sum of the frame's pixels in one cell. */
 export function cellSum(s: State, frame: Uint8Array, c: number): number {
-  const cs = s.cellSize;
-  const x0 = (c % s.cols) * cs;
-  const y0 = ((c / s.cols) | 0) * cs;
-  const x1 = Math.min(x0 + cs, s.width);
-  const y1 = Math.min(y0 + cs, s.height);
   let sum = 0;
-  for (let y = y0; y < y1; y++) {
-    for (let i = y * s.width + x0, e = y * s.width + x1; i < e; i++) sum += frame[i];
+  for (let y = 0, row = s.cellFirst[c]; y < s.cellH[c]; y++, row += s.width) {
+    for (let i = row, e = row + s.cellW[c]; i < e; i++) sum += frame[i];
   }
   return sum;
 }

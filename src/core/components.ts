@@ -8,6 +8,7 @@
 import { DetectorConfig } from './config.js';
 import { State } from './state.js';
 import { DetectorOutput } from './types.js';
+import { isIllumination } from './illumination.js';
 
 /** Keep the largest boxes: insertion into a list sorted by area, dropping the smallest. */
 function insertBox(out: DetectorOutput, maxBoxes: number, x0: number, y0: number, x1: number, y1: number, area: number): void {
@@ -31,7 +32,7 @@ function insertBox(out: DetectorOutput, maxBoxes: number, x0: number, y0: number
 }
 
 /** Returns how many kept boxes may start an event (area >= minBoxCells and calm enough). */
-export function findBoxes(s: State, cfg: DetectorConfig, motion: Uint8Array, out: DetectorOutput): number {
+export function findBoxes(s: State, cfg: DetectorConfig, frame: Uint8Array, motion: Uint8Array, out: DetectorOutput): number {
   const cols = s.cols;
   const label = s.label;
   const q = s.queue;
@@ -82,7 +83,9 @@ export function findBoxes(s: State, cfg: DetectorConfig, motion: Uint8Array, out
     }
     if (area < cfg.minBoxCells) continue;
     // The calm part must be substantial: at least minBoxCells cells, or a third of the component.
-    if (calm >= cfg.minBoxCells || calm * 3 >= area) eventBoxes++;
+    // A lighting change (cloud shadow, headlights) keeps its box but cannot start an event; the
+    // test reads every pixel of the component, so it runs only while no event is in progress.
+    if ((calm >= cfg.minBoxCells || calm * 3 >= area) && (s.eventActive || !isIllumination(s, frame, q, tail))) eventBoxes++;
     insertBox(out, maxBoxes, x0, y0, x1, y1, area);
   }
   return eventBoxes;

@@ -113,7 +113,7 @@ export class FixedPointDetector implements MotionDetector {
       out.staticMask[c] = st;
       out.motion[c] = s.raw[c] && (!st || s.stillAge[c] === 0) ? 1 : 0;
     }
-    eventBoxes = findBoxes(s, cfg, out.motion, out);
+    eventBoxes = findBoxes(s, cfg, frame, out.motion, out);
 
     if (s.frame === cfg.calibrationFrames + 1 || (s.frame % cfg.skyEvery) === 0) {
       updateSky(s, cfg, out.sky, s.frame === cfg.calibrationFrames + 1);

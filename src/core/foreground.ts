@@ -8,17 +8,12 @@ import { State } from './state.js';
 export function writeForeground(s: State, frame: Uint8Array, motion: Uint8Array, statics: Uint8Array, out: Uint8Array): void {
   const w = s.width;
   const h = s.height;
-  const cs = s.cellSize;
   for (let i = 0; i < s.pixels; i++) out[i] = 0;
   for (let c = 0; c < s.cells; c++) {
     if (!motion[c] && !statics[c]) continue;
     const t = s.thr[c];
-    const x0 = (c % s.cols) * cs;
-    const y0 = ((c / s.cols) | 0) * cs;
-    const x1 = Math.min(x0 + cs, w);
-    const y1 = Math.min(y0 + cs, h);
-    for (let y = y0; y < y1; y++) {
-      for (let i = y * w + x0, e = y * w + x1; i < e; i++) {
+    for (let y = 0, row = s.cellFirst[c]; y < s.cellH[c]; y++, row += w) {
+      for (let i = row, e = row + s.cellW[c]; i < e; i++) {
         let d = frame[i] - s.bg8[i];
         if (d < 0) d = -d;
         if (d > t) out[i] = 1;

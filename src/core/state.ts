@@ -27,6 +27,10 @@ export interface State {
   inv16: Int32Array;
   /** Pixels over threshold that make a cell move (cellFill share of npix, at least 1). */
   minPix: Uint16Array;
+  /** Per-cell index of the top-left pixel, width and height (partial cells at the edges). */
+  cellFirst: Int32Array;
+  cellW: Uint8Array;
+  cellH: Uint8Array;
   /** Per-cell index of the cell's centre pixel (the global-change guard samples it). */
   sample: Int32Array;
   /** Per-cell noise: mean absolute difference on motion-free frames, Q4. */
@@ -89,6 +93,9 @@ export function createState(cfg: DetectorConfig): State {
     inv16: new Int32Array(cells),
     minPix: new Uint16Array(cells),
     sample: new Int32Array(cells),
+    cellFirst: new Int32Array(cells),
+    cellW: new Uint8Array(cells),
+    cellH: new Uint8Array(cells),
     noise: new Uint16Array(cells),
     dyn: new Uint16Array(cells),
     raw: new Uint8Array(cells),
@@ -124,6 +131,9 @@ export function createState(cfg: DetectorConfig): State {
       const m = (n * cfg.cellFill + 8) >> 4;
       s.minPix[c] = m < 1 ? 1 : m;
       s.sample[c] = (cy * cs + (ch >> 1)) * cfg.width + cx * cs + (cw >> 1);
+      s.cellFirst[c] = cy * cs * cfg.width + cx * cs;
+      s.cellW[c] = cw;
+      s.cellH[c] = ch;
     }
   }
   return s;
@@ -157,7 +167,7 @@ export function clearState(s: State, cfg: DetectorConfig): void {
 
 /** Bytes held in typed arrays. */
 export function stateBytes(s: State): number {
-  const arrays = [s.bgq, s.bg8, s.thr, s.cnt, s.sad, s.npix, s.inv16, s.minPix, s.sample, s.noise, s.dyn, s.raw, s.rawPrev,
+  const arrays = [s.bgq, s.bg8, s.thr, s.cnt, s.sad, s.npix, s.inv16, s.minPix, s.sample, s.cellFirst, s.cellW, s.cellH, s.noise, s.dyn, s.raw, s.rawPrev,
     s.stillAge, s.staticAge, s.prevMean, s.rate, s.seenBg, s.skyScore, s.scratch, s.queue, s.label];
   let total = 0;
   for (let i = 0; i < arrays.length; i++) total += arrays[i].byteLength;

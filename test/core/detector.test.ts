@@ -184,4 +184,24 @@ test('a static object survives a light switch (background carried through gain a
   assert.is(log.filter((l) => l.state !== EVENT_IDLE && l.i > 100).length, 0, 'no event from the switch');
 });
 
+test('a soft shadow sweeping over texture is lighting, not an event; an object is', () => {
+  const bg = background(W, H);
+  // A cloud shadow: darkens a 24x20 region by up to 35 % with 6-pixel soft edges, sliding right
+  // one pixel per frame.
+  const shadow = (f: Uint8Array, i: number) => {
+    const x0 = i - 100;
+    for (let y = 20; y < 40; y++) for (let x = x0; x < x0 + 24; x++) {
+      if (x < 0 || x >= W) continue;
+      const edge = Math.min(x - x0, x0 + 23 - x, y - 20, 39 - y, 6);
+      f[y * W + x] = (f[y * W + x] * (256 - 15 * edge)) >> 8;
+    }
+    return f;
+  };
+  const a = run((i) => (i >= 100 ? shadow(noisy(bg, W, i), i) : noisy(bg, W, i)), 170);
+  assert.ok(a.log.slice(100).some((l) => l.motion > 0), 'the shadow changes cells');
+  assert.is(a.log.filter((l) => l.state !== EVENT_IDLE).length, 0, 'but starts no event');
+  const b = run((i) => (i >= 100 ? square(noisy(bg, W, i), W, i - 100, 24, 10, 40) : noisy(bg, W, i)), 130);
+  assert.ok(b.log.some((l) => l.state === EVENT_START), 'a dark object at the same place does');
+});
+
 test.run();
