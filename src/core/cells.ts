@@ -125,6 +125,7 @@ export function trackStatic(s: State, cfg: DetectorConfig, frame: Uint8Array, bg
       s.prevMean[c] = 0xffff;
       s.rate[c] = bgShift;
       s.seenBg[c] = 1;
+      s.moved[c] = 0;
       continue;
     }
     const mean16 = (cellSum(s, frame, c) * s.inv16[c]) >>> 16;
@@ -147,17 +148,26 @@ export function trackStatic(s: State, cfg: DetectorConfig, frame: Uint8Array, bg
     }
     s.prevMean[c] = mean16;
     let age = s.staticAge[c];
-    if (age === 0 && s.stillAge[c] >= cfg.staticFrames) age = 1;
-    else if (age > 0 && age < 65535) age++;
-    // A cell never seen as background since calibration holds a ghost (something that was there
-    // while the background was learned and has left): what is still there now is the background.
-    // Likewise a flickering cell that settles (a branch at a new rest) is background, not an object.
-    // And a static cell on the outline of a place an object left (see isGhostRim), checked every
-    // 8 frames.
-    if (age > cfg.staticMaxFrames || (age > 0 && (!s.seenBg[c] || s.dyn[c] >= cfg.dynamicLevel || ((age & 7) === 1 && isGhostRim(s, frame, c, s.thr[c]))))) {
+    let absorb = false;
+    if (age === 0 && s.stillAge[c] >= cfg.staticFrames) {
+      // Only what moved in can become static. Still foreground that never belonged to an
+      // event-worthy component in this spell (a twig at a new rest, a shadow that settled, a ghost
+      // of something there at boot) is a change of the background itself.
+      if (s.moved[c]) age = 1;
+      else absorb = true;
+    } else if (age > 0) {
+      if (age < 65535) age++;
+      // A static cell is absorbed after staticMaxFrames; so is one that turns out to be a ghost:
+      // never seen as background since calibration, flickering (a branch that settled), or on the
+      // outline of a place an object left (isGhostRim, checked every 8 frames).
+      absorb = age > cfg.staticMaxFrames || !s.seenBg[c] || s.dyn[c] >= cfg.dynamicLevel ||
+        ((age & 7) === 1 && isGhostRim(s, frame, c, s.thr[c]));
+    }
+    if (absorb) {
       absorbCell(s, frame, c);
       age = 0;
       s.stillAge[c] = 0;
+      s.moved[c] = 0;
     }
     s.staticAge[c] = age;
     // Static objects are held exactly; moving ones leak into the background very slowly.

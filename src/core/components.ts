@@ -31,8 +31,11 @@ function insertBox(out: DetectorOutput, maxBoxes: number, x0: number, y0: number
   out.boxes[pos * 4 + 3] = y1;
 }
 
-/** Returns how many kept boxes may start an event (area >= minBoxCells and calm enough). */
-export function findBoxes(s: State, cfg: DetectorConfig, frame: Uint8Array, motion: Uint8Array, out: DetectorOutput): number {
+/**
+ * Returns how many kept boxes may start an event (area >= minBoxCells, calm enough, not lighting);
+ * with `markMoved`, their cells are flagged as having seen an arrival (s.moved).
+ */
+export function findBoxes(s: State, cfg: DetectorConfig, frame: Uint8Array, motion: Uint8Array, out: DetectorOutput, markMoved: boolean): number {
   const cols = s.cols;
   const label = s.label;
   const q = s.queue;
@@ -85,7 +88,11 @@ export function findBoxes(s: State, cfg: DetectorConfig, frame: Uint8Array, moti
     // The calm part must be substantial: at least minBoxCells cells, or a third of the component.
     // A lighting change (cloud shadow, headlights) keeps its box but cannot start an event; the
     // test reads every pixel of the component, so it runs only while no event is in progress.
-    if ((calm >= cfg.minBoxCells || calm * 3 >= area) && (s.eventActive || !isIllumination(s, frame, q, tail))) eventBoxes++;
+    if ((calm >= cfg.minBoxCells || calm * 3 >= area) && (s.eventActive || !isIllumination(s, frame, q, tail))) {
+      eventBoxes++;
+      // Its cells saw something arrive: if it stops here, it may become static.
+      if (markMoved) for (let k = 0; k < tail; k++) s.moved[q[k]] = 1;
+    }
     insertBox(out, maxBoxes, x0, y0, x1, y1, area);
   }
   return eventBoxes;

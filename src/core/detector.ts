@@ -113,7 +113,9 @@ export class FixedPointDetector implements MotionDetector {
       out.staticMask[c] = st;
       out.motion[c] = s.raw[c] && (!st || s.stillAge[c] === 0) ? 1 : 0;
     }
-    eventBoxes = findBoxes(s, cfg, frame, out.motion, out);
+    // Learning is still under way during the warm-up: nothing seen then counts as an arrival.
+    const warming = s.frame <= cfg.calibrationFrames + cfg.warmupFrames;
+    eventBoxes = findBoxes(s, cfg, frame, out.motion, out, !warming);
 
     if (s.frame === cfg.calibrationFrames + 1 || (s.frame % cfg.skyEvery) === 0) {
       updateSky(s, cfg, out.sky, s.frame === cfg.calibrationFrames + 1);
@@ -121,7 +123,6 @@ export class FixedPointDetector implements MotionDetector {
       for (let c = 0; c < s.cells; c++) out.sky[c] = s.skyScore[c] > 0 ? 1 : 0;
     }
 
-    const warming = s.frame <= cfg.calibrationFrames + cfg.warmupFrames;
     out.eventState = stepEvents(s, cfg, eventBoxes > 0, calibrating || warming);
     out.eventId = s.eventId;
     out.calibrating = calibrating ? 1 : 0;

@@ -45,6 +45,8 @@ export interface State {
   staticAge: Uint16Array;
   /** Per-cell mean of the frame, Q4, last time the cell was foreground (0xffff = none). */
   prevMean: Uint16Array;
+  /** Per-cell 1 once the cell was part of an event-worthy component in its current foreground spell. */
+  moved: Uint8Array;
   /** Per-cell 1 once the cell has been seen as background since the last (re)calibration. */
   seenBg: Uint8Array;
   /** Per-cell background update shift for this frame; 0 = do not update. */
@@ -105,6 +107,7 @@ export function createState(cfg: DetectorConfig): State {
     prevMean: new Uint16Array(cells),
     rate: new Uint8Array(cells),
     seenBg: new Uint8Array(cells),
+    moved: new Uint8Array(cells),
     skyScore: new Int8Array(cells),
     scratch: new Uint8Array(cells),
     queue: new Int32Array(cells),
@@ -154,6 +157,7 @@ export function clearState(s: State, cfg: DetectorConfig): void {
     s.prevMean[c] = 0xffff;
     s.rate[c] = 0;
     s.seenBg[c] = 0;
+    s.moved[c] = 0;
     s.skyScore[c] = 0;
   }
   s.frame = 0;
@@ -168,7 +172,7 @@ export function clearState(s: State, cfg: DetectorConfig): void {
 /** Bytes held in typed arrays. */
 export function stateBytes(s: State): number {
   const arrays = [s.bgq, s.bg8, s.thr, s.cnt, s.sad, s.npix, s.inv16, s.minPix, s.sample, s.cellFirst, s.cellW, s.cellH, s.noise, s.dyn, s.raw, s.rawPrev,
-    s.stillAge, s.staticAge, s.prevMean, s.rate, s.seenBg, s.skyScore, s.scratch, s.queue, s.label];
+    s.stillAge, s.staticAge, s.prevMean, s.rate, s.seenBg, s.moved, s.skyScore, s.scratch, s.queue, s.label];
   let total = 0;
   for (let i = 0; i < arrays.length; i++) total += arrays[i].byteLength;
   return total;
