@@ -1,0 +1,63 @@
+/**
+ * The relay benchmark's other side, run as child processes so the relay has its process to
+ * itself (as on a home server, where the broker and S3 are elsewhere):
+ *   relay-peer.ts s3 DIR     s3rver with data under DIR
+ *   relay-peer.ts cameras    aedes broker + N simulated cameras publishing paced bundles
+ * Talks JSON over IPC: { ready: {...} } first; cameras takes { run: RunSpec } and answers { ran }.
+ */
+import { startBroker } from '../src/relay/adapters/aedes-broker.ts';
+import { connectPublisher, type BundlePublisher } from '../src/relay/adapters/mqtt-publisher.ts';
+import { startS3 } from '../src/relay/adapters/s3rver-endpoint.ts';
+import { makeBundle, testJpeg } from '../test/relay/helpers/bundles.ts';
+
+export interface RunSpec {
+  /** Bundle ids `b-<from>` .. `b-<from + count - 1>`, spread round-robin over the cameras. */
+  from: number;
+  count: number;
+  /** Offered bundles/s over all cameras; 0 = as fast as the broker takes them. */
+  rate: number;
+}
+
+const send = (m: unknown) => process.send!(m);
+const [role, arg] = process.argv.slice(2);
+
+if (role === 's3') {
+  const s3 = await startS3({ directory: arg, buckets: ['quietcam-contributions'] });
+  send({ ready: { endpoint: s3.endpoint } });
+} else if (role === 'cameras') {
+  const cameras = Number(process.env.BENCH_CAMERAS ?? 8);
+  const rawWidth = Number(process.env.BENCH_RAW_WIDTH ?? 640);
+  const rawHeight = Math.round((rawWidth * 3) / 4);
+  const broker = await startBroker({ port: 0 });
+  const jpeg = await testJpeg(rawWidth, rawHeight);
+  const ids = Array.from({ length: cameras }, (_, i) => `cam-${i}`);
+  const pubs: BundlePublisher[] = await Promise.all(ids.map(() => connectPublisher({ url: broker.url })));
+  const bundleBytes = { jpeg: jpeg.length };
+  process.on('message', async (m: { run?: RunSpec }) => {
+    if (!m.run) return;
+    const { from, count, rate } = m.run;
+    const t0 = performance.now();
+    const pending: Promise<void>[] = [];
+    for (let k = 0; k < count; k++) {
+      if (rate > 0) {
+        const due = t0 + (k * 1000) / rate;
+        const wait = due - performance.now();
+        if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      } else if (pending.length >= 64) {
+        await Promise.race(pending);
+      }
+      const c = (from + k) % cameras;
+      const p = pubs[c].publish(makeBundle({ cameraId: ids[c], bundleId: `b-${from + k}`, jpeg, rawWidth, rawHeight, captureTimeMs: Date.now() }));
+      const tracked: Promise<void> = p.then(() => {
+        pending.splice(pending.indexOf(tracked), 1);
+      });
+      pending.push(tracked);
+    }
+    await Promise.all(pending);
+    send({ ran: { count, ms: performance.now() - t0 } });
+  });
+  send({ ready: { url: broker.url, cameras: ids, jpegBytes: bundleBytes.jpeg, rawWidth, rawHeight } });
+} else {
+  console.error('usage: relay-peer.ts s3 DIR | cameras');
+  process.exit(2);
+}

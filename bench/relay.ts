@@ -1,0 +1,151 @@
+/**
+ * Relay throughput and latency, end to end: MQTT in (chunks from N simulated cameras through an
+ * aedes broker) to S3 confirmed (s3rver), through the real relay (SQLite outbox with
+ * synchronous=FULL, sharp, the S3 SDK). The broker + cameras and s3rver run as child processes
+ * (bench/relay-peer.ts) so the relay's process, and its RSS, is its own.
+ *
+ * Phases: warm-up (200 bundles); peak (2,000 bundles as fast as the broker takes them:
+ * bundles/s); steady (10,000 bundles offered at 100/s: p50/p99 latency from first chunk received
+ * to S3 confirmed, and RSS before/after). Goal: >= 100 bundles/s, p99 < 1 s, RSS growth < 50 MB.
+ * Env: BENCH_CAMERAS (8), BENCH_RAW_WIDTH (640: VGA raw view), BENCH_STEADY (10000),
+ * BENCH_PEAK (2000), BENCH_RATE (100).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../src/relay/config.ts';
+import { demoCamera } from '../src/relay/stack.ts';
+import { Relay } from '../src/relay/relay.ts';
+import { S3RVER_CREDENTIALS } from '../src/relay/adapters/s3rver-endpoint.ts';
+import type { RunSpec } from './relay-peer.ts';
+
+const PEER = fileURLToPath(new URL('./relay-peer.ts', import.meta.url));
+
+function peer(args: string[]): { child: ChildProcess; ready: Promise<Record<string, unknown>> } {
+  const child = fork(PEER, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+  const ready = new Promise<Record<string, unknown>>((resolve, reject) => {
+    child.on('message', (m: { ready?: Record<string, unknown> }) => m.ready && resolve(m.ready));
+    child.once('exit', (code) => reject(new Error(`bench peer ${args[0]} exited with ${code}`)));
+  });
+  return { child, ready };
+}
+
+function quantile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] : NaN;
+}
+
+const mb = (b: number) => (b / 1048576).toFixed(1);
+
+export interface RelayBench {
+  cameras: number;
+  rawView: string;
+  peakBundlesPerS: number;
+  steadyBundles: number;
+  offeredPerS: number;
+  achievedPerS: number;
+  p50Ms: number;
+  p99Ms: number;
+  rssBeforeMb: number;
+  rssAfterMb: number;
+  /** CPU (all threads of the relay process) per bundle in the steady phase, ms. */
+  relayCpuMsPerBundle: number;
+}
+
+export async function benchRelay(): Promise<RelayBench> {
+  const steadyN = Number(process.env.BENCH_STEADY ?? 10000);
+  const peakN = Number(process.env.BENCH_PEAK ?? 2000);
+  const rate = Number(process.env.BENCH_RATE ?? 100);
+  const dir = mkdtempSync(join(tmpdir(), 'quietcam-bench-relay-'));
+  // S3 is remote in production: keep s3rver's files off the relay's disk (its file creations would
+  // otherwise sit in the same ext4 journal as the relay's fsyncs).
+  const s3Dir = existsSync('/dev/shm') ? mkdtempSync('/dev/shm/quietcam-bench-s3-') : join(dir, 's3');
+  const s3 = peer(['s3', s3Dir]);
+  const cams = peer(['cameras']);
+  let relay: Relay | null = null;
+  try {
+    const s3Info = (await s3.ready) as { endpoint: string };
+    const camInfo = (await cams.ready) as { url: string; cameras: string[]; jpegBytes: number; rawWidth: number; rawHeight: number };
+    const config = loadConfig({
+      env: {},
+      overrides: {
+        dataDir: join(dir, 'relay'),
+        broker: { url: camInfo.url },
+        s3: { endpoint: s3Info.endpoint, ...S3RVER_CREDENTIALS },
+        status: { port: null },
+        upload: { concurrency: Number(process.env.BENCH_CONCURRENCY ?? 8) },
+        sqlite: { synchronous: process.env.BENCH_SYNC === 'normal' ? 'normal' : 'full' },
+        cameras: camInfo.cameras.map((c) => demoCamera(c)),
+      },
+    });
+    const quiet = { info() {}, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m) };
+    relay = await Relay.start({ config, log: quiet });
+    let latencies: number[] = [];
+    let uploaded = 0;
+    relay.on('uploaded', (_r, ms) => {
+      latencies.push(ms);
+      uploaded++;
+    });
+    const run = async (spec: RunSpec) => {
+      const target = uploaded + spec.count;
+      const t0 = performance.now();
+      cams.child.send({ run: spec });
+      while (uploaded < target) await new Promise((r) => setTimeout(r, 20));
+      return performance.now() - t0;
+    };
+    const gc = (globalThis as { gc?: () => void }).gc;
+    await run({ from: 0, count: 200, rate: 0 });
+    const peakMs = await run({ from: 200, count: peakN, rate: 0 });
+    latencies = [];
+    gc?.();
+    const rssBefore = process.memoryUsage().rss;
+    const cpu0 = process.cpuUsage();
+    const steadyMs = await run({ from: 200 + peakN, count: steadyN, rate });
+    const cpu = process.cpuUsage(cpu0);
+    gc?.();
+    const rssAfter = process.memoryUsage().rss;
+    latencies.sort((a, b) => a - b);
+    const st = relay.status();
+    if (st.counts.rejected || st.counts.incomplete.timeout || st.counts.incomplete.evicted) {
+      console.warn(`relay bench: rejected ${st.counts.rejected}, incomplete ${JSON.stringify(st.counts.incomplete)}`);
+    }
+    return {
+      cameras: camInfo.cameras.length,
+      rawView: `${camInfo.rawWidth}x${camInfo.rawHeight} JPEG, ${camInfo.jpegBytes} bytes`,
+      peakBundlesPerS: peakN / (peakMs / 1000),
+      steadyBundles: steadyN,
+      offeredPerS: rate,
+      achievedPerS: steadyN / (steadyMs / 1000),
+      p50Ms: quantile(latencies, 0.5),
+      p99Ms: quantile(latencies, 0.99),
+      rssBeforeMb: Number(mb(rssBefore)),
+      rssAfterMb: Number(mb(rssAfter)),
+      relayCpuMsPerBundle: (cpu.user + cpu.system) / 1000 / steadyN,
+    };
+  } finally {
+    await relay?.stop();
+    for (const p of [cams, s3]) {
+      if (p.child.exitCode === null) {
+        p.child.kill('SIGTERM');
+        await once(p.child, 'exit');
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(s3Dir, { recursive: true, force: true });
+  }
+}
+
+export async function main(): Promise<void> {
+  console.log('relay: MQTT in -> S3 confirmed (aedes + s3rver in child processes, SQLite synchronous=FULL)');
+  const r = await benchRelay();
+  const ok = (b: boolean) => (b ? 'ok' : 'MISSED');
+  console.log(`  ${r.cameras} cameras, raw view ${r.rawView}`);
+  console.log(`  peak:   ${r.peakBundlesPerS.toFixed(1)} bundles/s (goal >= 100: ${ok(r.peakBundlesPerS >= 100)})`);
+  console.log(`  steady: ${r.steadyBundles} bundles offered at ${r.offeredPerS}/s, achieved ${r.achievedPerS.toFixed(1)}/s; latency p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms (goal < 1000: ${ok(r.p99Ms < 1000)})`);
+  console.log(`  relay CPU: ${r.relayCpuMsPerBundle.toFixed(1)} ms per bundle (all its threads; s3rver and the broker run beside it on the same 2 cores)`);
+  console.log(`  RSS:    ${r.rssBeforeMb} MB before, ${r.rssAfterMb} MB after ${r.steadyBundles} bundles: +${(r.rssAfterMb - r.rssBeforeMb).toFixed(1)} MB (goal < 50: ${ok(r.rssAfterMb - r.rssBeforeMb < 50)})`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

@@ -1,0 +1,353 @@
+/**
+ * The device app: one `step()` per camera frame — read the frame, run the detector, turn event
+ * starts and ends into small event messages, apply the snapshot rule and consent, and publish a
+ * snapshot bundle in chunks. Config (consent) arrives through `receive()`.
+ *
+ * Limits, stated first:
+ * - Everything is allocated in the constructor. Per frame nothing is allocated; per event only
+ *   the event message string; per snapshot the bundle id string, one raw-view subarray, a Chunker
+ *   and one subarray per chunk.
+ * - Large, rarely used buffers (raw view, encoded bundle, chunk) live outside the engine heap
+ *   (ports.memory.external: PSRAM on the board); the detector state lives in the engine heap and
+ *   must fit the board's appHeapBytes, checked at start-up.
+ * - The camera id comes from the persistent settings (key "camera"), written at provisioning.
+ * - Publishing is fire-and-forget: QoS 1 retries are the MQTT port's job; a chunk that cannot be
+ *   queued is counted, and the relay reports the incomplete bundle.
+ * ES5-safe (see ../README.md and test/helpers/es5-gate.ts).
+ *
+ * @example
+ *   const app = new FirmwareApp(ports, appOptionsFromBoard(profile));
+ *   app.receive('quietcam/porch/config', configBytes);
+ *   while (running) app.step();   // once per frame
+ */
+import { createDetector, createOutput, validateConfig, configHash, DETECTOR_VERSION, EVENT_START, EVENT_ACTIVE, EVENT_END } from '../../src/core/index.js';
+import type { DetectorConfig, DetectorOutput, MotionDetector } from '../../src/core/index.js';
+import { encodeBundle, bundleSize } from '../../src/protocol/bundle.js';
+import type { Bundle, RawView } from '../../src/protocol/bundle.js';
+import { Chunker } from '../../src/protocol/chunk.js';
+import { isValidCameraId } from '../../src/protocol/ids.js';
+import { bundleTopic, configTopic, eventTopic } from '../../src/protocol/topics.js';
+import { Consent, CONSENT_ON } from './consent.js';
+import { EVENT_MESSAGE_BYTES, writeEndMessage, writeStartMessage } from './event-message.js';
+import { LOG_ERROR, LOG_INFO, LOG_WARN } from './ports.js';
+import type { Ports } from './ports.js';
+import { GAP_OK, GAP_TOO_LONG, GAP_TOO_SHORT, SnapshotRule } from './snapshot-rule.js';
+import type { SnapshotRuleOptions } from './snapshot-rule.js';
+
+export interface AppOptions {
+  /** Board profile name (logs and stats). */
+  board: string;
+  /** Engine-heap bytes the app may hold (detector state, outputs, frame): the profile's appHeapBytes. */
+  appHeapBytes: number;
+  /** Bytes of external memory the app may take: the profile's externalBytes. */
+  externalBytes: number;
+  /** Largest raw view (JPEG) kept for a snapshot, bytes (0 = never send a raw view). */
+  maxViewBytes: number;
+  /** Bytes per published chunk, header included (256-65536). */
+  chunkSize: number;
+  /** QoS of events and chunks (0 or 1). */
+  qos: number;
+  /** Most motion boxes per frame (1-256). */
+  maxBoxes?: number;
+  /** Detector config overrides (width and height come from the camera). */
+  detector?: Partial<DetectorConfig>;
+  snapshotRule?: SnapshotRuleOptions;
+}
+
+export const APP_DEFAULTS = {
+  /** Boxes per frame: the detector's default, and what a bundle carries at most here. */
+  maxBoxes: 32,
+  /** Settings key of the camera id (provisioned with the Wi-Fi credentials). */
+  cameraKey: 'camera',
+};
+
+/** Counters and sizes the app reports (`stats()`), all plain numbers. */
+export interface AppStats {
+  frames: number;
+  badFrames: number;
+  events: number;
+  snapshots: number;
+  skippedGap: number;
+  skippedConsent: number;
+  snapshotErrors: number;
+  publishFailures: number;
+  configUpdates: number;
+  /** Engine-heap bytes held in typed arrays (detector state + outputs + frame + small buffers). */
+  stateBytes: number;
+  /** External bytes reserved (raw view + bundle + chunk). */
+  externalBytes: number;
+}
+
+function checkInt(name: string, v: unknown, min: number, max: number): number {
+  if (typeof v !== 'number' || Math.floor(v) !== v || v < min || v > max) {
+    throw new RangeError('firmware app: ' + name + ' must be an integer in ' + min + '..' + max + ', got ' + String(v));
+  }
+  return v;
+}
+
+function outputBytes(o: DetectorOutput): number {
+  return o.motion.byteLength + o.staticMask.byteLength + o.sky.byteLength + o.foreground.byteLength + o.boxes.byteLength + o.boxAreas.byteLength;
+}
+
+export class FirmwareApp {
+  readonly cameraId: string;
+  readonly width: number;
+  readonly height: number;
+  private readonly ports: Ports;
+  private readonly qos: number;
+  private readonly chunkSize: number;
+  private readonly detector: MotionDetector;
+  private readonly out: DetectorOutput;
+  private readonly frame: Uint8Array;
+  private readonly rule: SnapshotRule;
+  private readonly consent: Consent;
+  private readonly topicBundle: string;
+  private readonly topicEvent: string;
+  private readonly topicConfig: string;
+  private readonly message: Uint8Array;
+  private readonly frameUnion: Int32Array;
+  private readonly eventUnion: Int32Array;
+  private readonly view: Uint8Array;
+  private readonly encoded: Uint8Array;
+  private readonly chunk: Uint8Array;
+  private readonly bundle: Bundle;
+  private readonly noView: RawView;
+  private readonly s: AppStats;
+  private eventStartTicks: number;
+  private eventMaxBoxes: number;
+  private eventPeakCells: number;
+
+  constructor(ports: Ports, options: AppOptions) {
+    // Validate everything before allocating anything.
+    const o = options;
+    if (!o || typeof o.board !== 'string') throw new RangeError('firmware app: options.board must name the board profile');
+    checkInt('appHeapBytes', o.appHeapBytes, 4096, 67108864);
+    checkInt('externalBytes', o.externalBytes, 0, 67108864);
+    checkInt('maxViewBytes', o.maxViewBytes, 0, 262144);
+    this.chunkSize = checkInt('chunkSize', o.chunkSize, 256, 65536);
+    this.qos = checkInt('qos', o.qos, 0, 1);
+    const maxBoxes = checkInt('maxBoxes', o.maxBoxes === undefined ? APP_DEFAULTS.maxBoxes : o.maxBoxes, 1, 256);
+    const cam = ports.camera;
+    const width = checkInt('camera.width', cam.width, 8, 1024);
+    const height = checkInt('camera.height', cam.height, 8, 1024);
+    const cameraId = ports.settings.get(APP_DEFAULTS.cameraKey);
+    if (typeof cameraId !== 'string' || !isValidCameraId(cameraId)) {
+      throw new RangeError('firmware app: settings "' + APP_DEFAULTS.cameraKey + '" must hold the camera id (1-32 of a-z 0-9 _ -), got ' + String(cameraId));
+    }
+    const partial: { [k: string]: number } = {};
+    if (o.detector) {
+      const keys = Object.keys(o.detector);
+      for (let i = 0; i < keys.length; i++) partial[keys[i]] = (o.detector as { [k: string]: number })[keys[i]];
+    }
+    partial.width = width;
+    partial.height = height;
+    partial.maxBoxes = maxBoxes;
+    const cfg = validateConfig(partial as Partial<DetectorConfig>);
+    this.ports = ports;
+    this.cameraId = cameraId;
+    this.width = width;
+    this.height = height;
+    this.topicBundle = bundleTopic(cameraId);
+    this.topicEvent = eventTopic(cameraId);
+    this.topicConfig = configTopic(cameraId);
+
+    // Engine heap: detector state, its output, the frame, small buffers.
+    this.detector = createDetector(cfg);
+    this.out = createOutput(width, height, this.detector.cellSize, maxBoxes, false);
+    this.frame = new Uint8Array(width * height);
+    this.message = new Uint8Array(EVENT_MESSAGE_BYTES);
+    this.frameUnion = new Int32Array(4);
+    this.eventUnion = new Int32Array(4);
+    const stateBytes = this.detector.stateBytes() + outputBytes(this.out) + this.frame.byteLength + this.message.byteLength + 32;
+    if (stateBytes > o.appHeapBytes) {
+      throw new RangeError('firmware app: ' + width + 'x' + height + ' needs ' + stateBytes + ' bytes of engine heap, the board allows appHeapBytes ' + o.appHeapBytes);
+    }
+
+    // External memory: raw view, background + encoded bundle, one chunk.
+    const out = this.out;
+    const bgBytes = width * height;
+    this.noView = { width: 0, height: 0, jpeg: new Uint8Array(0) };
+    this.bundle = {
+      cameraId: cameraId, bundleId: 'x', captureTimeMs: 0, detectorVersion: DETECTOR_VERSION, configHash: configHash(cfg),
+      width: width, height: height, cellSize: out.cellSize, cols: out.cols, rows: out.rows, rawView: this.noView,
+      sky: out.sky, staticMask: out.staticMask, motion: out.motion, boxCount: 0, boxes: out.boxes, boxAreas: out.boxAreas,
+      background: { width: width, height: height, pixels: this.noView.jpeg }, purposes: 0, consentVersion: 0,
+    };
+    // Worst case: longest bundle id, every box, the largest raw view.
+    const maxEncoded = bundleSize(this.bundle) - 1 + 64 + 10 * maxBoxes + bgBytes + o.maxViewBytes;
+    const external = o.maxViewBytes + bgBytes + maxEncoded + this.chunkSize;
+    if (external > o.externalBytes) {
+      throw new RangeError('firmware app: buffers need ' + external + ' bytes of external memory, the board allows externalBytes ' + o.externalBytes);
+    }
+    this.view = ports.memory.external(o.maxViewBytes > 0 ? o.maxViewBytes : 1);
+    this.bundle.background.pixels = ports.memory.external(bgBytes);
+    this.encoded = ports.memory.external(maxEncoded);
+    this.chunk = ports.memory.external(this.chunkSize);
+
+    this.rule = new SnapshotRule(ports.settings, o.snapshotRule);
+    this.consent = new Consent();
+    this.s = {
+      frames: 0, badFrames: 0, events: 0, snapshots: 0, skippedGap: 0, skippedConsent: 0, snapshotErrors: 0,
+      publishFailures: 0, configUpdates: 0, stateBytes: stateBytes, externalBytes: external,
+    };
+    this.eventStartTicks = 0;
+    this.eventMaxBoxes = 0;
+    this.eventPeakCells = 0;
+    ports.log.log(LOG_INFO, 'quietcam ' + o.board + ': camera ' + cameraId + ', ' + width + 'x' + height + ', state ' + stateBytes +
+      ' B, external ' + external + ' B, detector ' + DETECTOR_VERSION + ' ' + this.bundle.configHash);
+  }
+
+  /** The config topic the port must subscribe to (retained consent). */
+  configTopic(): string {
+    return this.topicConfig;
+  }
+
+  /** A message arrived on a subscribed topic. Only the config topic is read. */
+  receive(topic: string, payload: Uint8Array): void {
+    if (topic !== this.topicConfig) return;
+    this.s.configUpdates++;
+    if (!this.consent.update(payload)) this.ports.log.log(LOG_WARN, 'config rejected, contributions off: ' + this.consent.problem);
+    else this.ports.log.log(LOG_INFO, 'config: purposes ' + this.consent.purposes + ', ' + this.consent.placement + ', consent version ' + this.consent.consentVersion);
+  }
+
+  /**
+   * Process one frame. Returns the detector's event state (EVENT_IDLE..EVENT_END), or -1 when
+   * the camera had no frame of the right size.
+   */
+  step(): number {
+    const n = this.ports.camera.read(this.frame);
+    if (n !== this.frame.length) {
+      this.s.badFrames++;
+      return -1;
+    }
+    const out = this.out;
+    this.detector.step(this.frame, out);
+    this.s.frames++;
+    const state = out.eventState;
+    if (state === EVENT_START || state === EVENT_ACTIVE) this.trackEvent(state === EVENT_START);
+    if (state === EVENT_START) this.onStart();
+    else if (state === EVENT_END) this.onEnd();
+    return state;
+  }
+
+  /** Counters and sizes; a fresh object (call it rarely). */
+  stats(): AppStats {
+    const s = this.s;
+    return {
+      frames: s.frames, badFrames: s.badFrames, events: s.events, snapshots: s.snapshots, skippedGap: s.skippedGap,
+      skippedConsent: s.skippedConsent, snapshotErrors: s.snapshotErrors, publishFailures: s.publishFailures,
+      configUpdates: s.configUpdates, stateBytes: s.stateBytes, externalBytes: s.externalBytes,
+    };
+  }
+
+  /** Per frame of an event: union of boxes, most boxes, most motion cells (cells only, no pixels). */
+  private trackEvent(first: boolean): void {
+    const out = this.out;
+    const fu = this.frameUnion;
+    const eu = this.eventUnion;
+    fu[0] = out.cols;
+    fu[1] = out.rows;
+    fu[2] = -1;
+    fu[3] = -1;
+    for (let i = 0; i < out.boxCount; i++) {
+      const b = i * 4;
+      if (out.boxes[b] < fu[0]) fu[0] = out.boxes[b];
+      if (out.boxes[b + 1] < fu[1]) fu[1] = out.boxes[b + 1];
+      if (out.boxes[b + 2] > fu[2]) fu[2] = out.boxes[b + 2];
+      if (out.boxes[b + 3] > fu[3]) fu[3] = out.boxes[b + 3];
+    }
+    if (first) {
+      eu[0] = out.cols;
+      eu[1] = out.rows;
+      eu[2] = -1;
+      eu[3] = -1;
+      this.eventMaxBoxes = 0;
+      this.eventPeakCells = 0;
+    }
+    if (fu[2] >= 0) {
+      if (fu[0] < eu[0]) eu[0] = fu[0];
+      if (fu[1] < eu[1]) eu[1] = fu[1];
+      if (fu[2] > eu[2]) eu[2] = fu[2];
+      if (fu[3] > eu[3]) eu[3] = fu[3];
+    }
+    if (out.boxCount > this.eventMaxBoxes) this.eventMaxBoxes = out.boxCount;
+    let cells = 0;
+    const m = out.motion;
+    for (let c = 0; c < m.length; c++) cells += m[c];
+    if (cells > this.eventPeakCells) this.eventPeakCells = cells;
+  }
+
+  private publish(topic: string, bytes: Uint8Array): void {
+    if (!this.ports.mqtt.publish(topic, bytes, this.qos)) this.s.publishFailures++;
+  }
+
+  private onStart(): void {
+    const clock = this.ports.clock;
+    const wall = clock.now();
+    const ticks = clock.ticks();
+    const out = this.out;
+    this.s.events++;
+    this.eventStartTicks = ticks;
+    const gap = this.rule.eventStarted(wall, ticks);
+    const synced = this.rule.wallValid(wall);
+    let skip = '';
+    let id = '';
+    if (gap !== GAP_OK) {
+      skip = gap === GAP_TOO_SHORT ? 'gap-too-short' : gap === GAP_TOO_LONG ? 'gap-too-long' : 'gap-unknown';
+      this.s.skippedGap++;
+    } else {
+      const reason = this.consent.reason(wall, synced);
+      if (reason !== CONSENT_ON) {
+        skip = reason;
+        this.s.skippedConsent++;
+      } else {
+        id = 't' + Math.floor(wall) + '-e' + out.eventId;
+        if (!this.snapshot(id, wall)) {
+          skip = 'error';
+          id = '';
+        }
+      }
+    }
+    const len = writeStartMessage(this.message, this.cameraId, out.eventId, wall, synced, out.cols, out.rows, out.boxCount,
+      this.frameUnion, out.boxes, this.rule.lastGapMs, id, skip);
+    this.publish(this.topicEvent, this.message.subarray(0, len));
+  }
+
+  private onEnd(): void {
+    const clock = this.ports.clock;
+    const wall = clock.now();
+    const ticks = clock.ticks();
+    const out = this.out;
+    this.rule.eventEnded(wall, ticks);
+    const len = writeEndMessage(this.message, this.cameraId, out.eventId, wall, this.rule.wallValid(wall), out.cols, out.rows,
+      ticks - this.eventStartTicks, this.eventMaxBoxes, this.eventPeakCells, this.eventUnion);
+    this.publish(this.topicEvent, this.message.subarray(0, len));
+  }
+
+  /** Build, encode and publish one bundle from the current frame. Returns false on an error (logged). */
+  private snapshot(bundleId: string, wall: number): boolean {
+    const b = this.bundle;
+    const cam = this.ports.camera;
+    const viewLen = this.view.length > 1 ? cam.readView(this.view) : 0;
+    b.rawView = viewLen > 0 && cam.viewWidth > 0 && cam.viewHeight > 0
+      ? { width: cam.viewWidth, height: cam.viewHeight, jpeg: this.view.subarray(0, viewLen) }
+      : this.noView;
+    this.detector.background(b.background.pixels);
+    b.bundleId = bundleId;
+    b.captureTimeMs = Math.floor(wall);
+    b.boxCount = this.out.boxCount;
+    b.purposes = this.consent.purposes;
+    b.consentVersion = this.consent.consentVersion;
+    try {
+      const bytes = encodeBundle(b, this.encoded);
+      const chunker = new Chunker(bytes, { cameraId: this.cameraId, bundleId: bundleId, chunkSize: this.chunkSize });
+      for (let i = 0; i < chunker.count; i++) this.publish(this.topicBundle, chunker.write(i, this.chunk));
+    } catch (e) {
+      this.s.snapshotErrors++;
+      this.ports.log.log(LOG_ERROR, 'snapshot ' + bundleId + ' failed: ' + (e as Error).message);
+      return false;
+    }
+    this.s.snapshots++;
+    return true;
+  }
+}

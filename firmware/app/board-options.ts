@@ -1,0 +1,25 @@
+/**
+ * From a board profile (boards/*.json, validated by boards/schema.ts at build time) to the app's
+ * options. The firmware build inlines the profile as the constant QUIETCAM_BOARD; the Node host
+ * passes the parsed JSON. ES5-safe: reads plain fields only.
+ */
+import type { AppOptions } from './app.js';
+
+/** The fields of a board profile the app reads. */
+export interface BoardInput {
+  name: string;
+  memory: { appHeapBytes: number; externalBytes: number };
+  mqtt: { chunkSize: number; qos: number };
+  maxViewBytes: number;
+}
+
+export function appOptionsFromBoard(b: BoardInput): AppOptions {
+  return {
+    board: b.name,
+    appHeapBytes: b.memory.appHeapBytes,
+    externalBytes: b.memory.externalBytes,
+    maxViewBytes: b.maxViewBytes,
+    chunkSize: b.mqtt.chunkSize,
+    qos: b.mqtt.qos,
+  };
+}

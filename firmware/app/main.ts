@@ -1,0 +1,46 @@
+/**
+ * Entry of the firmware bundle (dist/firmware/<board>.js). The host (the C runtime with Duktape
+ * on the desktop, with JerryScript on the board) defines the global `ports` before evaluating
+ * the bundle, then calls, on the global `quietcam` this file becomes:
+ *   quietcam.start()                 once, after boot (allocates everything)
+ *   quietcam.configTopic()           the topic to subscribe to (retained consent)
+ *   quietcam.receive(topic, bytes)   for each message on a subscribed topic
+ *   quietcam.step()                  once per camera frame
+ *   quietcam.stats()                 counters and sizes, whenever asked
+ * QUIETCAM_BOARD is the board profile, inlined by firmware/build.ts. ES5-safe.
+ */
+import { FirmwareApp } from './app.js';
+import type { AppStats } from './app.js';
+import { appOptionsFromBoard } from './board-options.js';
+import type { BoardInput } from './board-options.js';
+import type { Ports } from './ports.js';
+
+declare var ports: Ports;
+declare var QUIETCAM_BOARD: BoardInput;
+
+var app: FirmwareApp | null = null;
+
+function running(): FirmwareApp {
+  if (!app) throw new Error('quietcam: start() was not called');
+  return app;
+}
+
+export function start(): void {
+  app = new FirmwareApp(ports, appOptionsFromBoard(QUIETCAM_BOARD));
+}
+
+export function configTopic(): string {
+  return running().configTopic();
+}
+
+export function receive(topic: string, payload: Uint8Array): void {
+  running().receive(topic, payload);
+}
+
+export function step(): number {
+  return running().step();
+}
+
+export function stats(): AppStats {
+  return running().stats();
+}

@@ -1,0 +1,77 @@
+/**
+ * The hardware ports the device app is written against, named the ECMA-419 way: the caller owns
+ * every buffer (`read(buffer)` fills it), nothing is returned that the engine must allocate per
+ * frame. The same shapes are implemented three times: in C for JerryScript on the board
+ * (firmware/esp-idf/main/engine_jerry.c), in C for Duktape on the desktop
+ * (firmware/runtime/engine_duktape.c), and in TypeScript for Node (firmware/host/node-ports.ts).
+ * ES5-safe: interfaces only.
+ */
+
+/** The camera: grey frames for the detector, and the raw view (JPEG) of the same frame. */
+export interface CameraPort {
+  /** Grey frame size in pixels (the board profile's working resolution). */
+  readonly width: number;
+  readonly height: number;
+  /** Raw view size in pixels (0 when the camera has no raw view). */
+  readonly viewWidth: number;
+  readonly viewHeight: number;
+  /**
+   * Copy the newest grey frame (width*height bytes) into `buffer`. Returns the bytes written:
+   * width*height, or 0 when no frame is available.
+   */
+  read(buffer: Uint8Array): number;
+  /**
+   * Copy the raw view of the frame last returned by `read` (JPEG bytes, unedited) into `buffer`.
+   * Returns its length, 0 when there is none or it does not fit.
+   */
+  readView(buffer: Uint8Array): number;
+}
+
+/** Time. Both in milliseconds. */
+export interface ClockPort {
+  /** Wall clock: ms since the Unix epoch (SNTP on the board). May jump, and reads ~1970 before the first sync. */
+  now(): number;
+  /** Monotonic ms since boot: never jumps, restarts at 0 on reboot. */
+  ticks(): number;
+}
+
+/** An MQTT client that is already connected (the port reconnects on its own). */
+export interface MqttPort {
+  /**
+   * Publish `bytes` (copied before returning: the caller reuses the buffer). QoS 0 or 1.
+   * Returns false when the message could not even be queued (outbox full, disconnected at QoS 0).
+   */
+  publish(topic: string, bytes: Uint8Array, qos: number): boolean;
+}
+
+/** Persistent key-value settings (NVS on the board, a file or memory on the desktop). */
+export interface SettingsPort {
+  /** The stored string, or undefined when the key was never set. */
+  get(key: string): string | undefined;
+  /** Store a string (ASCII, at most 64 bytes). */
+  set(key: string, value: string): void;
+}
+
+/** Log levels of LogPort.log. */
+export const LOG_ERROR = 1;
+export const LOG_WARN = 2;
+export const LOG_INFO = 3;
+
+export interface LogPort {
+  log(level: number, message: string): void;
+}
+
+/** Memory outside the engine heap (PSRAM on the board): for the few large, rarely used buffers. */
+export interface MemoryPort {
+  /** A zeroed Uint8Array of `bytes` backed by platform memory; call only at start-up. */
+  external(bytes: number): Uint8Array;
+}
+
+export interface Ports {
+  camera: CameraPort;
+  clock: ClockPort;
+  mqtt: MqttPort;
+  settings: SettingsPort;
+  log: LogPort;
+  memory: MemoryPort;
+}

@@ -1,0 +1,104 @@
+/**
+ * MQTT ingest adapter (mqtt.js 5): a persistent session (clean: false, fixed client id) with a
+ * QoS 1 subscription to every camera's bundle topic.
+ *
+ * Acknowledgement: mqtt.js sends a QoS 1 PUBACK only when `handleMessage`'s callback is called,
+ * and hands over the next message only after that. The relay's handler is synchronous and returns
+ * once the message's effect is committed to SQLite, so the PUBACK always follows the commit. If
+ * the handler throws (the store failed), no PUBACK is sent and the connection is dropped: the
+ * broker keeps the message in the session and redelivers it on reconnect.
+ *
+ * Limits: one message at a time (throughput = 1 / (handler time + commit time), ~2,000-4,000
+ * chunks/s here with synchronous=FULL); brokers cap the messages queued for an offline session
+ * (mosquitto: max_queued_messages, default 1000 — raise it, see README.md).
+ */
+import mqtt, { type MqttClient } from 'mqtt';
+import type { IngestMessage, Logger } from '../types.js';
+
+export interface MqttIngestOptions {
+  url: string;
+  clientId: string;
+  username?: string;
+  password?: string;
+  keepaliveS: number;
+  reconnectMs: number;
+  /** e.g. BUNDLE_SUBSCRIPTION = 'quietcam/+/bundle' */
+  subscription: string;
+  log: Logger;
+  /** Synchronous; returns when durable. Throwing withholds the PUBACK. */
+  onMessage: (msg: IngestMessage) => void;
+}
+
+export interface MqttIngest {
+  connected(): boolean;
+  /** Disconnect (without acknowledging anything further). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Connect and subscribe; resolves after the first successful subscription, and keeps
+ * reconnecting (every reconnectMs) for as long as it runs.
+ * @example const ingest = await startMqttIngest({ ...config.broker, subscription: BUNDLE_SUBSCRIPTION, log, onMessage: (m) => pipeline.handle(m) });
+ */
+export function startMqttIngest(o: MqttIngestOptions): Promise<MqttIngest> {
+  const client: MqttClient = mqtt.connect(o.url, {
+    clientId: o.clientId,
+    clean: false,
+    protocolVersion: 4,
+    keepalive: o.keepaliveS,
+    reconnectPeriod: o.reconnectMs,
+    connectTimeout: 10000,
+    username: o.username,
+    password: o.password,
+    resubscribe: true,
+  });
+  let up = false;
+  let stopped = false;
+
+  client.handleMessage = (packet, done) => {
+    try {
+      o.onMessage({ topic: packet.topic, payload: packet.payload as Buffer, receivedMs: Date.now() });
+    } catch (err) {
+      o.log.error(`ingest: not acknowledged (${(err as Error).message}); reconnecting for redelivery`);
+      done(err as Error); // mqtt.js skips the PUBACK
+      setTimeout(() => client.stream?.destroy(), 0);
+      return;
+    }
+    done();
+  };
+
+  return new Promise((resolve, reject) => {
+    let first = true;
+    client.on('connect', (connack) => {
+      client.subscribe(o.subscription, { qos: 1 }, (err) => {
+        if (err) {
+          o.log.error(`ingest: subscribe ${o.subscription} failed: ${err.message}`);
+          return;
+        }
+        up = true;
+        o.log.info(`ingest: ${first ? 'connected to' : 'reconnected to'} ${o.url} (session ${connack.sessionPresent ? 'resumed' : 'new'}), subscribed to ${o.subscription}`);
+        if (first) {
+          first = false;
+          resolve({
+            connected: () => up && client.connected,
+            stop: () => {
+              stopped = true;
+              return new Promise<void>((r) => client.end(true, {}, () => r()));
+            },
+          });
+        }
+      });
+    });
+    client.on('close', () => {
+      if (up && !stopped) o.log.warn(`ingest: connection to ${o.url} lost; reconnecting every ${o.reconnectMs} ms`);
+      up = false;
+    });
+    client.on('error', (err) => {
+      o.log.warn(`ingest: ${err.message}`);
+      if (first && /not authorized|bad user/i.test(err.message)) {
+        client.end(true);
+        reject(err);
+      }
+    });
+  });
+}

@@ -1,0 +1,118 @@
+/**
+ * Stage 5, derive: a stored bundle in, the contribution's objects out.
+ *
+ * | name              | what                                                                 |
+ * |-------------------|----------------------------------------------------------------------|
+ * | 1-view.jpg        | the camera's view, the JPEG bytes exactly as received                |
+ * | 2-sky.png         | sky mask, single-channel 0/255, raw view resolution                  |
+ * | 3-static.png      | mask of motion that became static, same                              |
+ * | 4-motion.png      | box drawing: motion cells grey (96), box outlines white, same        |
+ * | 5-background.jpg  | background, greyscale, Gaussian-blurred, raw view resolution         |
+ * | boxes.json        | the boxes in cells and raw pixels                                    |
+ * | meta.json         | camera, owner, times, purposes, detector and consent versions        |
+ *
+ * Runs after the bundle is in the outbox (off the MQTT ack path: ~5-10 ms of image work per
+ * bundle must not hold up other cameras' chunks), and again after a restart.
+ */
+import type { Bundle } from '../protocol/index.js';
+import { BackgroundEvidence, upscaleBilinear } from './background.js';
+import type { RelayConfig } from './config.js';
+import { purposeNames } from './consent.js';
+import { jpegSize } from './jpeg.js';
+import { boxesJson, motionFreeMask, renderBoxes, renderMask } from './masks.js';
+import type { ImageCodec, OutboxEntry } from './types.js';
+
+/** Version of the relay's derivation, written to meta.json. */
+export const DERIVE_VERSION = 'relay-derive-1';
+
+/** Object names, in upload order (meta.json last: once it exists, the set is complete). */
+export const OBJECT_NAMES = ['1-view.jpg', '2-sky.png', '3-static.png', '4-motion.png', '5-background.jpg', 'boxes.json', 'meta.json'] as const;
+
+export interface DerivedObject {
+  name: string;
+  body: Uint8Array;
+  contentType: string;
+}
+
+/** The bundle's images cannot be derived (an unreadable or mis-sized JPEG): it is discarded. */
+export class DeriveError extends Error {
+  constructor(readonly reason: string, message: string) {
+    super(message);
+  }
+}
+
+function json(name: string, value: unknown): DerivedObject {
+  return { name, body: new TextEncoder().encode(JSON.stringify(value, null, 2) + '\n'), contentType: 'application/json' };
+}
+
+export class Deriver {
+  private readonly evidence: BackgroundEvidence;
+
+  constructor(private readonly codec: ImageCodec, private readonly images: RelayConfig['images']) {
+    this.evidence = new BackgroundEvidence(images.evidenceMaxAgeMs);
+  }
+
+  /**
+   * @param purposes the purposes in force now (may be narrower than when accepted)
+   * @example const objects = await deriver.derive(bundle, entry, entry.purposes, Date.now());
+   */
+  async derive(b: Bundle, entry: OutboxEntry, purposes: number, nowMs: number): Promise<DerivedObject[]> {
+    const jpeg = b.rawView.jpeg;
+    const W = b.rawView.width;
+    const H = b.rawView.height;
+    const size = jpegSize(jpeg);
+    if (!size) throw new DeriveError('bad-image', 'raw view is not a JPEG (no SOF header)');
+    if (size.width !== W || size.height !== H) {
+      throw new DeriveError('bad-image', `raw view JPEG is ${size.width}x${size.height}, the bundle says ${W}x${H}`);
+    }
+    const hasDevice = b.background.width > 0;
+    const gw = hasDevice ? b.background.width : b.width;
+    const gh = hasDevice ? b.background.height : b.height;
+    let frame: Uint8Array;
+    try {
+      frame = await this.codec.jpegToGrey(jpeg, gw, gh);
+    } catch (err) {
+      throw new DeriveError('bad-image', `raw view JPEG does not decode: ${(err as Error).message}`);
+    }
+    const bg = this.evidence.refine(b.cameraId, b.background, frame, motionFreeMask(b, gw, gh), gw, gh, nowMs);
+    // sigma in background pixels for a blur of blurPercent of the width; sharp's minimum is 0.3
+    const sigma = Math.max(0.3, (this.images.blurPercent / 100) * gw);
+    // Blur at the background's low resolution (cheap), then scale up: equivalent to blurring at
+    // the raw view's resolution with sigma * W / gw, at a fraction of the cost.
+    const blurred = await this.codec.blurGrey(bg.pixels, gw, gh, sigma);
+    const [sky, stat, motion, background] = await Promise.all([
+      this.codec.greyPng(renderMask(b.sky, b, W, H), W, H),
+      this.codec.greyPng(renderMask(b.staticMask, b, W, H), W, H),
+      this.codec.greyPng(renderBoxes(b, W, H), W, H),
+      this.codec.greyJpeg(upscaleBilinear(blurred, gw, gh, W, H), W, H),
+    ]);
+    const meta = {
+      cameraId: b.cameraId,
+      ownerId: entry.ownerId,
+      bundleId: b.bundleId,
+      captureTime: new Date(b.captureTimeMs).toISOString(),
+      captureTimeMs: b.captureTimeMs,
+      receivedTime: new Date(entry.firstChunkMs).toISOString(),
+      acceptedTime: new Date(entry.acceptedMs).toISOString(),
+      purposes: purposeNames(purposes),
+      consentVersion: entry.consentVersion,
+      deviceConsentVersion: b.consentVersion,
+      detectorVersion: b.detectorVersion,
+      detectorConfigHash: b.configHash,
+      deriveVersion: DERIVE_VERSION,
+      rawView: { width: W, height: H },
+      grid: { width: b.width, height: b.height, cellSize: b.cellSize, cols: b.cols, rows: b.rows },
+      background: { width: W, height: H, from: `${gw}x${gh}`, source: bg.source, refinedShare: Math.round(bg.refined * 1000) / 1000, blurSigmaPx: Math.round(sigma * (W / gw) * 10) / 10 },
+      objects: [...OBJECT_NAMES],
+    };
+    return [
+      { name: '1-view.jpg', body: jpeg, contentType: 'image/jpeg' },
+      { name: '2-sky.png', body: sky, contentType: 'image/png' },
+      { name: '3-static.png', body: stat, contentType: 'image/png' },
+      { name: '4-motion.png', body: motion, contentType: 'image/png' },
+      { name: '5-background.jpg', body: background, contentType: 'image/jpeg' },
+      json('boxes.json', boxesJson(b, W, H)),
+      json('meta.json', meta),
+    ];
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * The acknowledgement path: ingest -> reassemble -> validate -> outbox, synchronous, one MQTT
+ * message at a time. When `handle` returns, whatever the message contributed is on disk (a
+ * journalled chunk, or an outbox entry), so the ingest adapter may send its PUBACK. Bad input is
+ * counted and logged and returns normally (it is acknowledged: redelivering it would not make it
+ * better); only a failing store throws, and then no PUBACK is sent.
+ */
+import type { IncompleteBundle } from '../protocol/index.js';
+import { bundleKey, ingest, RecentKeys } from './ingest.js';
+import type { Metrics, WindowedLog } from './metrics.js';
+import { ReassembleStage } from './reassemble.js';
+import type { RelayConfig } from './config.js';
+import type { CameraRegistry, Clock, IngestMessage, OutboxEntry, RelayStore } from './types.js';
+import { validate } from './validate.js';
+
+export interface PipelineDeps {
+  store: RelayStore;
+  registry: CameraRegistry;
+  metrics: Metrics;
+  problems: WindowedLog;
+  clock: Clock;
+  reassembly: RelayConfig['reassembly'];
+  /** A new outbox entry is ready for upload. */
+  onAccepted: (entry: OutboxEntry) => void;
+}
+
+export class Pipeline {
+  private readonly stage: ReassembleStage;
+  private readonly rejected = new RecentKeys(4096);
+
+  constructor(private readonly d: PipelineDeps) {
+    this.stage = new ReassembleStage(d.store, d.reassembly);
+  }
+
+  partialCount(): number {
+    return this.stage.partialCount();
+  }
+
+  retainedBytes(): number {
+    return this.stage.retainedBytes();
+  }
+
+  /** Feed the journal back into the reassembler (at start, before MQTT connects). */
+  replay(): number {
+    const chunks = this.d.store.journal();
+    const now = this.d.clock();
+    for (const c of chunks) {
+      // Timeouts restart now: the rest of the bundle may be waiting at the broker.
+      const r = this.stage.push(c.bytes, now, c.receivedMs, false);
+      if (r.kind === 'complete') this.complete(r.cameraId, r.bundleId, r.bytes, r.firstChunkMs);
+      else if (r.kind === 'partial') this.incomplete(r.incomplete);
+    }
+    return chunks.length;
+  }
+
+  /** Handle one MQTT message; see the file comment. */
+  handle(msg: IngestMessage): void {
+    const { metrics } = this.d;
+    metrics.chunksReceived++;
+    const r = ingest(msg, {
+      registry: this.d.registry,
+      store: this.d.store,
+      rejected: this.rejected,
+      isPartial: (key) => this.stage.isPartial(key),
+    });
+    switch (r.kind) {
+      case 'rejected':
+        if (r.key) this.rejected.add(r.key);
+        this.reject(r.cameraId, r.reason, r.detail);
+        return;
+      case 'dropped':
+        metrics.chunksDropped++;
+        return;
+      case 'duplicate':
+        metrics.chunksDuplicate++;
+        return;
+    }
+    const a = this.stage.push(msg.payload, this.d.clock(), msg.receivedMs);
+    switch (a.kind) {
+      case 'duplicate':
+        metrics.chunksDuplicate++;
+        return;
+      case 'rejected':
+        if (a.bundleId) this.rejected.add(bundleKey(a.cameraId, a.bundleId));
+        this.reject(a.cameraId, a.reason, a.detail);
+        return;
+      case 'partial':
+        this.incomplete(a.incomplete);
+        return;
+      case 'complete':
+        this.complete(a.cameraId, a.bundleId, a.bytes, a.firstChunkMs);
+    }
+  }
+
+  /** Drop and report timed-out partial bundles. */
+  expire(): void {
+    this.incomplete(this.stage.expire(this.d.clock()));
+  }
+
+  private complete(cameraId: string, bundleId: string, bytes: Uint8Array, firstChunkMs: number): void {
+    const { metrics, store } = this.d;
+    metrics.bundlesCompleted++;
+    const v = validate({ cameraId, bundleId, bytes, firstChunkMs, nowMs: this.d.clock() }, this.d.registry);
+    if (!v.ok) {
+      store.dropChunks(cameraId, bundleId);
+      this.rejected.add(bundleKey(cameraId, bundleId));
+      this.reject(cameraId, v.reason, v.detail);
+      return;
+    }
+    const entry = store.accept(v.entry);
+    if (entry === 'duplicate') {
+      metrics.bundlesDuplicate++;
+      return;
+    }
+    metrics.bundlesAccepted++;
+    this.d.onAccepted(entry);
+  }
+
+  private incomplete(list: IncompleteBundle[]): void {
+    for (const e of list) {
+      this.d.metrics.incomplete[e.reason]++;
+      this.d.problems.problem(e.cameraId, `incomplete-${e.reason}`, `bundle ${e.bundleId}: ${e.received} of ${e.total} chunks, given up (${e.reason})`);
+    }
+  }
+
+  private reject(cameraId: string, reason: string, detail: string): void {
+    this.d.metrics.reject(cameraId, reason);
+    this.d.problems.problem(cameraId, reason, detail);
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * Stage 6, upload: outbox entries to the bucket, `concurrency` bundles at a time, each retried
+ * with exponential backoff (retryBaseMs doubling up to retryMaxMs, with jitter) until the store
+ * confirms every object; then stage 7 (record.ts) moves it from the outbox to the index in one
+ * transaction. Consent is checked again before every attempt: a bundle whose consent was
+ * withdrawn or expired while it waited is discarded, never uploaded.
+ */
+import { decodeBundle } from '../protocol/index.js';
+import type { RelayConfig } from './config.js';
+import { purposesInForce } from './consent.js';
+import { DeriveError, type DerivedObject, type Deriver } from './derive.js';
+import type { Metrics, WindowedLog } from './metrics.js';
+import { contributionRecord, keyPrefix, objectTags } from './record.js';
+import type { CameraRegistry, Clock, ContributionRecord, ObjectStore, OutboxEntry, RelayStore } from './types.js';
+
+export interface UploaderDeps {
+  store: RelayStore;
+  registry: CameraRegistry;
+  objects: ObjectStore;
+  deriver: Deriver;
+  metrics: Metrics;
+  problems: WindowedLog;
+  clock: Clock;
+  config: RelayConfig['upload'];
+  /** Called after each contribution is recorded, with its MQTT-in to confirmed latency. */
+  onUploaded?: (record: ContributionRecord, latencyMs: number) => void;
+  /** A store failure (disk full, I/O error): the relay cannot keep its promises and stops. */
+  onFatal: (err: Error) => void;
+}
+
+/** Delay before retry number `attempt` (1-based): base * 2^(attempt-1), capped, times 0.5-1 jitter. */
+export function backoffMs(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
+  const full = Math.min(maxMs, baseMs * 2 ** Math.min(30, attempt - 1));
+  return Math.round(full * (0.5 + random() / 2));
+}
+
+export class Uploader {
+  private readonly inflight = new Set<number>();
+  private scheduled = false;
+  private stopping = false;
+  private readonly sleepers = new Set<() => void>();
+  private idleWaiters: (() => void)[] = [];
+  private readonly jobs = new Set<Promise<void>>();
+
+  constructor(private readonly d: UploaderDeps) {}
+
+  inflightCount(): number {
+    return this.inflight.size;
+  }
+
+  /** Look for work soon (after an accept, or periodically). */
+  notify(): void {
+    if (this.scheduled || this.stopping) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.fill();
+    });
+  }
+
+  /** Resolves when the outbox is empty and nothing is uploading. */
+  whenIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Stop taking work, cut retry sleeps short, wait for running attempts to settle. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const wake of this.sleepers) wake();
+    await Promise.allSettled([...this.jobs]);
+  }
+
+  private isIdle(): boolean {
+    return this.inflight.size === 0 && this.d.store.pendingCount() === 0;
+  }
+
+  private fill(): void {
+    if (this.stopping) return;
+    const free = this.d.config.concurrency - this.inflight.size;
+    if (free > 0) {
+      let entries: OutboxEntry[];
+      try {
+        entries = this.d.store.pending(free, this.inflight);
+      } catch (err) {
+        this.d.onFatal(err as Error);
+        return;
+      }
+      for (const e of entries) {
+        this.inflight.add(e.id);
+        const job = this.run(e)
+          .catch((err) => this.d.onFatal(err as Error))
+          .finally(() => {
+            this.inflight.delete(e.id);
+            this.jobs.delete(job);
+            this.notify();
+          });
+        this.jobs.add(job);
+      }
+    }
+    if (this.idleWaiters.length && this.isIdle()) {
+      const w = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of w) resolve();
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(t);
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      const t = setTimeout(wake, ms);
+      this.sleepers.add(wake);
+    });
+  }
+
+  /** Upload one entry until confirmed, discarded, or the uploader stops. */
+  private async run(entry: OutboxEntry): Promise<void> {
+    const { store, metrics, problems } = this.d;
+    const decoded = decodeBundle(entry.bytes);
+    if (!decoded.ok) {
+      // Validated before it was stored; only disk corruption gets here.
+      store.discard(entry.id, `bundle-${decoded.error.code}`);
+      metrics.reject(entry.cameraId, 'stored-bundle-corrupt');
+      return;
+    }
+    let objects: DerivedObject[] | null = null;
+    let derivedFor = -1;
+    const confirmed = new Set<string>();
+    for (let attempt = entry.attempts; !this.stopping; attempt++) {
+      const consent = purposesInForce(this.d.registry.get(entry.cameraId), entry.purposes, this.d.clock());
+      if (!consent.ok) {
+        store.discard(entry.id, `consent: ${consent.reason}`);
+        metrics.reject(entry.cameraId, `withdrawn-${consent.reason}`);
+        problems.problem(entry.cameraId, `withdrawn-${consent.reason}`, `bundle ${entry.bundleId} discarded before upload: ${consent.detail}`);
+        return;
+      }
+      if (!objects || derivedFor !== consent.purposes) {
+        try {
+          objects = await this.d.deriver.derive(decoded.bundle, entry, consent.purposes, this.d.clock());
+        } catch (err) {
+          if (!(err instanceof DeriveError)) throw err;
+          store.discard(entry.id, err.reason);
+          metrics.reject(entry.cameraId, err.reason);
+          problems.problem(entry.cameraId, err.reason, `bundle ${entry.bundleId}: ${err.message}`);
+          return;
+        }
+        derivedFor = consent.purposes;
+        confirmed.clear();
+      }
+      try {
+        await this.putAll(entry, objects, consent.purposes, confirmed);
+      } catch (err) {
+        metrics.uploadRetries++;
+        store.failed(entry.id, (err as Error).message);
+        problems.problem(entry.cameraId, 'upload-failed', `bundle ${entry.bundleId}: ${(err as Error).name}: ${(err as Error).message} (retrying)`);
+        await this.sleep(backoffMs(attempt + 1, this.d.config.retryBaseMs, this.d.config.retryMaxMs));
+        continue;
+      }
+      const now = this.d.clock();
+      const record = contributionRecord(entry, consent.purposes, objects, now);
+      store.complete(entry.id, record);
+      metrics.uploaded++;
+      const latency = now - entry.firstChunkMs;
+      metrics.latency(latency);
+      for (const o of objects) {
+        metrics.objectsUploaded++;
+        metrics.bytesUploaded += o.body.length;
+      }
+      this.d.onUploaded?.(record, latency);
+      return;
+    }
+  }
+
+  /** Every object but meta.json in parallel, then meta.json: once it exists, the set is complete. */
+  private async putAll(entry: OutboxEntry, objects: DerivedObject[], purposes: number, confirmed: Set<string>): Promise<void> {
+    const prefix = keyPrefix(entry.ownerId, entry.cameraId, entry.captureTimeMs, entry.bundleId);
+    const tags = objectTags(purposes);
+    const put = async (o: DerivedObject) => {
+      if (confirmed.has(o.name)) return;
+      await this.d.objects.put({ key: prefix + o.name, body: o.body, contentType: o.contentType, tags });
+      confirmed.add(o.name);
+    };
+    const last = objects[objects.length - 1];
+    const results = await Promise.allSettled(objects.slice(0, -1).map(put));
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    await put(last);
+  }
+}

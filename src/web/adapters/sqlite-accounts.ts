@@ -1,0 +1,119 @@
+/** Accounts, recovery codes and sessions in SQLite (tables in sqlite-db.ts). */
+import type { Account, AccountStore, Role, Session, SessionStore } from '../ports.js';
+import type { SqliteDatabase } from './sqlite-db.js';
+
+interface AccountRow {
+  id: string; username: string; password_hash: string; totp_secret: string; totp_last_step: number;
+  role: string; active: number; created_ms: number;
+}
+
+const toAccount = (r: AccountRow): Account => ({
+  id: r.id, username: r.username, passwordHash: r.password_hash, totpSecret: r.totp_secret, totpLastStep: r.totp_last_step,
+  role: r.role === 'reviewer' ? 'reviewer' : 'owner', active: r.active === 1, createdMs: r.created_ms,
+});
+
+export class SqliteAccounts implements AccountStore {
+  private readonly q;
+  private readonly replaceCodes;
+
+  constructor(db: SqliteDatabase) {
+    this.q = {
+      insert: db.prepare(`INSERT OR IGNORE INTO web_accounts (id, username, password_hash, totp_secret, created_ms) VALUES (?, ?, ?, ?, ?)`),
+      byId: db.prepare('SELECT * FROM web_accounts WHERE id = ?'),
+      byName: db.prepare('SELECT * FROM web_accounts WHERE username = ?'),
+      activate: db.prepare('UPDATE web_accounts SET active = 1 WHERE id = ?'),
+      step: db.prepare('UPDATE web_accounts SET totp_last_step = max(totp_last_step, ?) WHERE id = ?'),
+      role: db.prepare('UPDATE web_accounts SET role = ? WHERE id = ?'),
+      dropCodes: db.prepare('DELETE FROM web_recovery_codes WHERE account_id = ?'),
+      addCode: db.prepare('INSERT OR IGNORE INTO web_recovery_codes (account_id, code_hash, created_ms) VALUES (?, ?, ?)'),
+      useCode: db.prepare('UPDATE web_recovery_codes SET used_ms = ? WHERE account_id = ? AND code_hash = ? AND used_ms IS NULL'),
+      left: db.prepare('SELECT count(*) AS n FROM web_recovery_codes WHERE account_id = ? AND used_ms IS NULL'),
+    };
+    this.replaceCodes = db.transaction((id: string, hashes: string[], now: number) => {
+      this.q.dropCodes.run(id);
+      for (const h of hashes) this.q.addCode.run(id, h, now);
+    });
+  }
+
+  create(a: Omit<Account, 'active' | 'totpLastStep' | 'role'>): Account | 'taken' {
+    const info = this.q.insert.run(a.id, a.username, a.passwordHash, a.totpSecret, a.createdMs);
+    return info.changes === 1 ? this.byId(a.id)! : 'taken';
+  }
+
+  byId(id: string): Account | null {
+    const r = this.q.byId.get(id) as AccountRow | undefined;
+    return r ? toAccount(r) : null;
+  }
+
+  byUsername(username: string): Account | null {
+    const r = this.q.byName.get(username) as AccountRow | undefined;
+    return r ? toAccount(r) : null;
+  }
+
+  activate(id: string): void {
+    this.q.activate.run(id);
+  }
+
+  setTotpStep(id: string, step: number): void {
+    this.q.step.run(step, id);
+  }
+
+  setRole(id: string, role: Role): void {
+    this.q.role.run(role, id);
+  }
+
+  setRecoveryCodes(id: string, hashes: string[], nowMs: number): void {
+    this.replaceCodes(id, hashes, nowMs);
+  }
+
+  useRecoveryCode(id: string, hash: string, nowMs: number): boolean {
+    return this.q.useCode.run(nowMs, id, hash).changes === 1;
+  }
+
+  recoveryCodesLeft(id: string): number {
+    return (this.q.left.get(id) as { n: number }).n;
+  }
+}
+
+interface SessionRow { id: string; account_id: string | null; stage: string; csrf: string; created_ms: number; expires_ms: number; flash: string | null }
+
+export class SqliteSessions implements SessionStore {
+  private readonly q;
+
+  constructor(db: SqliteDatabase) {
+    this.q = {
+      put: db.prepare('INSERT OR REPLACE INTO web_sessions (id, account_id, stage, csrf, created_ms, expires_ms, flash) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      get: db.prepare('SELECT * FROM web_sessions WHERE id = ?'),
+      del: db.prepare('DELETE FROM web_sessions WHERE id = ?'),
+      delAccount: db.prepare('DELETE FROM web_sessions WHERE account_id = ?'),
+      flash: db.prepare('UPDATE web_sessions SET flash = ? WHERE id = ?'),
+      prune: db.prepare('DELETE FROM web_sessions WHERE expires_ms <= ?'),
+    };
+  }
+
+  put(s: Session): void {
+    this.q.put.run(s.id, s.accountId, s.stage, s.csrf, s.createdMs, s.expiresMs, s.flash);
+  }
+
+  get(id: string): Session | null {
+    const r = this.q.get.get(id) as SessionRow | undefined;
+    if (!r) return null;
+    return { id: r.id, accountId: r.account_id, stage: r.stage as Session['stage'], csrf: r.csrf, createdMs: r.created_ms, expiresMs: r.expires_ms, flash: r.flash };
+  }
+
+  delete(id: string): void {
+    this.q.del.run(id);
+  }
+
+  deleteForAccount(accountId: string): void {
+    this.q.delAccount.run(accountId);
+  }
+
+  setFlash(id: string, flash: string | null): void {
+    this.q.flash.run(flash, id);
+  }
+
+  prune(nowMs: number): number {
+    return this.q.prune.run(nowMs).changes;
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Consent as the owner pages manage it: record a decision (CameraDirectory.setConsent puts it in
+ * force for the relay), push it to the camera as the retained config, and say where it stands
+ * (active, reminder due, expired). The relay checks the same record before accepting and again
+ * before uploading (src/relay/consent.ts purposesInForce); the board checks its copy.
+ */
+import type { WebConfig } from './config.js';
+import { CONSENT_TEXT_VERSION } from './consent-text.js';
+import type { ConsentRecord, WebCamera, WebPorts } from './ports.js';
+
+export type ConsentState =
+  | { kind: 'off' }
+  | { kind: 'interior-unconfirmed' }
+  | { kind: 'active'; daysLeft: number; remind: boolean }
+  | { kind: 'expired'; sinceMs: number };
+
+const DAY = 86400000;
+
+/** Where a camera's consent stands at `nowMs`. */
+export function consentState(cam: WebCamera, nowMs: number, remindMs: number): ConsentState {
+  const c = cam.consent;
+  if (cam.placement === 'interior' && !cam.interiorConfirmed) return { kind: 'interior-unconfirmed' };
+  if (!c || c.purposes === 0) return { kind: 'off' };
+  if (nowMs >= c.expiresMs) return { kind: 'expired', sinceMs: c.expiresMs };
+  const left = c.expiresMs - nowMs;
+  return { kind: 'active', daysLeft: Math.ceil(left / DAY), remind: left <= remindMs };
+}
+
+/**
+ * The retained config payload for the board (firmware/app/consent.ts reads it), e.g.
+ * {"v":1,"purposes":"motion","placement":"exterior","interiorConfirmed":false,"expiresMs":...,"consentVersion":3}
+ */
+export function configPayload(cam: WebCamera): Uint8Array {
+  const c = cam.consent;
+  const bits = c ? c.purposes : 0;
+  const purposes = bits === 3 ? 'both' : bits === 2 ? 'objectron' : bits === 1 ? 'motion' : 'off';
+  const body: Record<string, unknown> = { v: 1, purposes, placement: cam.placement, interiorConfirmed: cam.interiorConfirmed };
+  if (c && bits) {
+    body.expiresMs = c.expiresMs;
+    body.consentVersion = c.version;
+  }
+  return new TextEncoder().encode(JSON.stringify(body));
+}
+
+export interface PushResult {
+  /** The broker confirmed the retained config; false = the relay still enforces, the board learns later. */
+  pushed: boolean;
+  error?: string;
+}
+
+/** Publish the camera's config, bounded by `timeoutMs`; never throws. */
+export async function pushConfig(ports: WebPorts, cam: WebCamera, timeoutMs: number): Promise<PushResult> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      ports.configPublisher.publish(cam.cameraId, configPayload(cam)),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no confirmation from the broker within ${timeoutMs} ms`)), timeoutMs))),
+    ]);
+    return { pushed: true };
+  } catch (err) {
+    return { pushed: false, error: (err as Error).message };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Record a decision for one camera and push it. Interior cameras without confirmation are
+ * forced off. Returns the camera as it now is.
+ */
+export async function decide(ports: WebPorts, config: WebConfig, cam: WebCamera, purposes: number, action: string): Promise<{ camera: WebCamera; push: PushResult }> {
+  const now = ports.clock();
+  const bits = cam.placement === 'interior' && !cam.interiorConfirmed ? 0 : purposes & 3;
+  const prev = ports.cameras.consentHistory(cam.cameraId)[0];
+  const rec: ConsentRecord = {
+    cameraId: cam.cameraId,
+    ownerId: cam.ownerId,
+    purposes: bits,
+    version: (prev?.version ?? 0) + 1,
+    textVersion: CONSENT_TEXT_VERSION,
+    grantedMs: now,
+    expiresMs: now + config.consent.validMs,
+    action,
+  };
+  ports.cameras.setConsent(rec);
+  const camera = ports.cameras.get(cam.cameraId)!;
+  return { camera, push: await pushConfig(ports, camera, config.publishTimeoutMs) };
+}

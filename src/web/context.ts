@@ -1,0 +1,47 @@
+/**
+ * What every route file is given (ports, config, the attempt limiter, a logger) and the request
+ * state the session hook fills in. Route files import this, never an adapter.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from '../relay/types.js';
+import type { WebConfig } from './config.js';
+import type { AttemptLimiter } from './limiter.js';
+import type { Account, Session, WebPorts } from './ports.js';
+
+export interface WebContext {
+  ports: WebPorts;
+  config: WebConfig;
+  limiter: AttemptLimiter;
+  log: Logger;
+}
+
+/** A 4xx with a message safe to show; thrown by routes, rendered by the error handler. */
+export class HttpError extends Error {
+  constructor(readonly statusCode: number, message: string, readonly headers: Record<string, string> = {}) {
+    super(message);
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the session hook: the session of the cookie, if valid. */
+    session: Session | null;
+    /** The signed-in account (session stage 'full'), if any. */
+    account: Account | null;
+  }
+}
+
+/** The signed-in account, or a 401 (a page request is redirected to sign in instead). */
+export function requireAccount(req: FastifyRequest): Account {
+  if (!req.account) throw new HttpError(401, 'Please sign in.');
+  return req.account;
+}
+
+/** 303 See Other: after a POST, the browser GETs `to`. */
+export function seeOther(reply: FastifyReply, to: string): FastifyReply {
+  return reply.code(303).header('location', to).send();
+}
+
+export function sendPage(reply: FastifyReply, htmlText: string, status = 200): FastifyReply {
+  return reply.code(status).type('text/html; charset=utf-8').send(htmlText);
+}

@@ -1,0 +1,192 @@
+/**
+ * The ports the owner pages need. Route files receive a `WebPorts` and nothing else: no SQL, no
+ * S3 SDK, no MQTT client here. Production implementations are in ./adapters (SQLite = the relay's
+ * own database file, S3 = the relay's bucket, MQTT = the relay's broker); tests use the same
+ * SQLite adapter on ':memory:' plus ./memory.ts for the bucket and the broker.
+ *
+ * Ids: owner ids and camera ids are protocol ids (1-32 of a-z 0-9 _ -), because both are S3 key
+ * segments and MQTT topic levels. They are random, so a guessed id finds nothing.
+ */
+import type { Clock, ContributionRecord, Placement } from '../relay/types.js';
+
+export type { Clock, ContributionRecord, Placement };
+
+export type Role = 'owner' | 'reviewer';
+
+export interface Account {
+  /** Owner id (a protocol id): the `<owner>` segment of every S3 key of this account. */
+  id: string;
+  /** Lower-case sign-in name, 3-40 of a-z 0-9 . _ - @. */
+  username: string;
+  /** `scrypt$N$r$p$salt$hash` (passwords.ts). */
+  passwordHash: string;
+  /** Base32 TOTP secret; set at sign-up, in force once `active`. */
+  totpSecret: string;
+  /** Last accepted TOTP time step (a code is accepted once). */
+  totpLastStep: number;
+  role: Role;
+  /** False until the first TOTP code is confirmed: nothing works before two-step verification. */
+  active: boolean;
+  createdMs: number;
+}
+
+export interface AccountStore {
+  /** 'taken' when the username (or, rarely, the random id) exists. */
+  create(a: Omit<Account, 'active' | 'totpLastStep' | 'role'>): Account | 'taken';
+  byId(id: string): Account | null;
+  byUsername(username: string): Account | null;
+  activate(id: string): void;
+  setTotpStep(id: string, step: number): void;
+  setRole(id: string, role: Role): void;
+  /** Replace the account's recovery codes (hashes; the codes themselves are shown once). */
+  setRecoveryCodes(id: string, hashes: string[], nowMs: number): void;
+  /** Use one code: true the first time, false ever after (or when unknown). */
+  useRecoveryCode(id: string, hash: string, nowMs: number): boolean;
+  recoveryCodesLeft(id: string): number;
+}
+
+/** How far a session has got: anonymous (CSRF only), sign-up waiting for TOTP, password ok, signed in. */
+export type SessionStage = 'anon' | 'enrol' | 'totp' | 'full';
+
+export interface Session {
+  /** SHA-256 of the cookie value (hex): a stolen database holds no usable session. */
+  id: string;
+  accountId: string | null;
+  stage: SessionStage;
+  /** Synchronizer CSRF token, echoed in every form. */
+  csrf: string;
+  createdMs: number;
+  expiresMs: number;
+  /** One message for the next page (after a redirect). */
+  flash: string | null;
+}
+
+export interface SessionStore {
+  put(s: Session): void;
+  get(id: string): Session | null;
+  delete(id: string): void;
+  deleteForAccount(accountId: string): void;
+  setFlash(id: string, flash: string | null): void;
+  /** Forget expired sessions; returns how many. */
+  prune(nowMs: number): number;
+}
+
+/** One consent decision, as the owner made it (kept forever as evidence, newest wins). */
+export interface ConsentRecord {
+  cameraId: string;
+  ownerId: string;
+  /** PURPOSE_BITS (motion 1, objectron 2), OR-ed; 0 = off / withdrawn. */
+  purposes: number;
+  /** Per camera, +1 at every change or re-confirmation; the relay and the board compare it. */
+  version: number;
+  /** The version of the consent wording the owner saw (consent-text.ts). */
+  textVersion: string;
+  grantedMs: number;
+  expiresMs: number;
+  /** 'set', 'reconfirm', 'withdraw', 'placement' (interior resets consent). */
+  action: string;
+}
+
+export interface WebCamera {
+  cameraId: string;
+  ownerId: string;
+  name: string;
+  placement: Placement;
+  /** The owner confirmed, after the warning, that this interior camera may contribute. */
+  interiorConfirmed: boolean;
+  /** SHA-256 of the pairing token (hex); the token itself is shown once. */
+  pairingHash: string;
+  createdMs: number;
+  /** The consent in force (latest record), null when never set. */
+  consent: ConsentRecord | null;
+}
+
+/**
+ * Cameras and their consent. `setConsent` must make the relay enforce the new consent at once:
+ * the SQLite adapter writes the relay's own `cameras` table (src/relay/adapters/sqlite-registry.ts)
+ * in the same transaction as the consent history.
+ */
+export interface CameraDirectory {
+  /** Adds the camera with no consent (nothing leaves the home). 'taken' when the id exists. */
+  add(c: Omit<WebCamera, 'consent'>): WebCamera | 'taken';
+  get(cameraId: string): WebCamera | null;
+  listByOwner(ownerId: string): WebCamera[];
+  rename(cameraId: string, name: string): void;
+  setPlacement(cameraId: string, placement: Placement, interiorConfirmed: boolean): void;
+  /** Record a consent decision and put it in force for the relay. */
+  setConsent(rec: ConsentRecord): void;
+  consentHistory(cameraId: string): ConsentRecord[];
+  /** True when `token` is the camera's pairing token (for a broker's authentication hook). */
+  verifyPairing(cameraId: string, token: string): boolean;
+}
+
+export interface ContributionFilter {
+  cameraId?: string;
+  /** Capture time range, ms, inclusive from, exclusive to. */
+  fromMs?: number;
+  toMs?: number;
+  limit?: number;
+  offset?: number;
+}
+
+/** The relay's contribution index, seen per owner. Every method is scoped to one owner. */
+export interface ContributionIndex {
+  list(ownerId: string, filter?: ContributionFilter): ContributionRecord[];
+  count(ownerId: string, filter?: ContributionFilter): number;
+  get(ownerId: string, cameraId: string, bundleId: string): ContributionRecord | null;
+  /** Remove the index row; false when it was not the owner's (or not there). */
+  remove(ownerId: string, cameraId: string, bundleId: string): boolean;
+}
+
+export interface StoredBody {
+  body: Uint8Array;
+  contentType: string;
+}
+
+/** The bucket, as the owner pages use it: read, list and delete (every version). */
+export interface ObjectAccess {
+  get(key: string): Promise<StoredBody | null>;
+  /** Every key under `prefix` (current versions). */
+  list(prefix: string): Promise<string[]>;
+  /** Delete every object and every version under `prefix`; resolves with how many were deleted. */
+  deleteAll(prefix: string): Promise<number>;
+}
+
+export interface AccessEntry {
+  ownerId: string;
+  /** Account id and username of who looked. */
+  viewerId: string;
+  viewer: string;
+  viewerRole: Role;
+  cameraId: string;
+  bundleId: string;
+  /** Object name, e.g. '1-view.jpg'. */
+  object: string;
+  why: string;
+  atMs: number;
+}
+
+/** Every view of an owner's contribution by anyone but the owner. Append-only. */
+export interface AccessLog {
+  record(e: AccessEntry): void;
+  listForOwner(ownerId: string, limit: number): AccessEntry[];
+}
+
+/** The retained `quietcam/<camera>/config` message (src/protocol/topics.ts). */
+export interface ConfigPublisher {
+  /** Resolves once the broker confirmed the retained publish; rejects (or times out) otherwise. */
+  publish(cameraId: string, payload: Uint8Array): Promise<void>;
+  close?(): Promise<void>;
+}
+
+export interface WebPorts {
+  accounts: AccountStore;
+  sessions: SessionStore;
+  cameras: CameraDirectory;
+  contributions: ContributionIndex;
+  objects: ObjectAccess;
+  accessLog: AccessLog;
+  configPublisher: ConfigPublisher;
+  /** ms since the epoch; injected so tests move time (consent expiry, TOTP). */
+  clock: Clock;
+}

@@ -1,0 +1,40 @@
+/**
+ * The access log, shown to the owner: every view of one of their contributions by anyone else
+ * (a reviewer), with who, what, when and why. Reviewers reach contributions only through
+ * `/review/...`, which writes the entry before it sends a byte, and only for contributions the
+ * owner gave for object annotation (ObjecTron).
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { HttpError, requireAccount, sendPage, type WebContext } from '../context.js';
+import { html, page } from '../html.js';
+import { bundleId, cameraId, parse } from '../input.js';
+import { PURPOSE_BITS } from '../../relay/types.js';
+import { objectName, sendObject } from './objects.js';
+
+export function registerAccessLog(app: FastifyInstance, ctx: WebContext): void {
+  const { ports } = ctx;
+
+  app.get('/access-log', async (req, reply) => {
+    const a = requireAccount(req);
+    const entries = ports.accessLog.listForOwner(a.id, 500);
+    const names = new Map(ports.cameras.listByOwner(a.id).map((c) => [c.cameraId, c.name]));
+    const body = html`<p>Every time someone other than you looked at one of your contributions. Nobody else appears here because nobody else looked.</p>
+${entries.length ? html`<table id="access"><tr><th>When (UTC)</th><th>Who</th><th>What</th><th>Why</th></tr>${entries.map((e) => html`<tr>
+<td>${new Date(e.atMs).toISOString().replace('T', ' ').slice(0, 19)}</td><td>${e.viewer} (${e.viewerRole})</td>
+<td>${names.get(e.cameraId) ?? e.cameraId} / ${e.bundleId} / ${e.object}</td><td>${e.why}</td></tr>`)}</table>` : html`<p id="no-access">No views by anyone else.</p>`}`;
+    return sendPage(reply, page({ title: 'Access log', body, user: a.username, csrf: req.session!.csrf }));
+  });
+
+  /** A reviewer's view of one object (the review console's only way in); logged first. */
+  app.get('/review/:owner/:camera/:bundle/:name', async (req, reply) => {
+    const a = requireAccount(req);
+    if (a.role !== 'reviewer') throw new HttpError(404, 'There is nothing here.');
+    const p = parse(z.object({ owner: cameraId, camera: cameraId, bundle: bundleId, name: objectName }), req.params);
+    const { why } = parse(z.object({ why: z.string().trim().min(5, 'say why (5+ characters)').max(200) }).strict(), req.query);
+    const rec = ports.contributions.get(p.owner, p.camera, p.bundle);
+    if (!rec || !(rec.purposes & PURPOSE_BITS.objectron) || p.owner === a.id || !rec.objects.some((o) => o.name === p.name)) throw new HttpError(404, 'There is nothing here.');
+    ports.accessLog.record({ ownerId: p.owner, viewerId: a.id, viewer: a.username, viewerRole: a.role, cameraId: p.camera, bundleId: p.bundle, object: p.name, why, atMs: ports.clock() });
+    return sendObject(ports, reply, rec, p.name);
+  });
+}

@@ -1,0 +1,135 @@
+/**
+ * Cameras: the list (with where each consent stands and the yearly reminder), adding one (its
+ * pairing token is shown once, in the response to the POST, never in a URL), renaming, placement.
+ * Moving a camera inside turns its contributions off until the owner confirms, after a warning.
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { HttpError, requireAccount, seeOther, sendPage, type WebContext } from '../context.js';
+import { choiceLabel, CHOICES, CONSENT_TEXT } from '../consent-text.js';
+import { consentState, decide, type ConsentState } from '../consent.js';
+import { csrfField, html, page, type Html } from '../html.js';
+import { cameraId, form, parse } from '../input.js';
+import type { Account, WebCamera } from '../ports.js';
+import { setFlash, takeFlash } from '../session.js';
+import { newCameraId, randomToken, sha256Hex } from '../tokens.js';
+
+const cameraName = z.string().trim().min(1, 'give it a name').max(60).regex(/^[^<>\u0000-\u001f]+$/, 'no control characters or < >');
+const placement = z.enum(['exterior', 'interior']);
+
+/** The owner's camera `id`, or 404 (the same answer for another owner's camera as for none). */
+export function ownCamera(ctx: WebContext, a: Account, id: unknown): WebCamera {
+  const cid = parse(z.object({ id: cameraId }), { id }).id;
+  const cam = ctx.ports.cameras.get(cid);
+  if (!cam || cam.ownerId !== a.id) throw new HttpError(404, 'No such camera.');
+  return cam;
+}
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+export function stateText(s: ConsentState): Html {
+  switch (s.kind) {
+    case 'off': return html`<span>off: nothing leaves your home</span>`;
+    case 'interior-unconfirmed': return html`<span>off: interior camera, not confirmed</span>`;
+    case 'expired': return html`<span class="bad">expired on ${day(s.sinceMs)}: nothing is uploaded until you confirm again</span>`;
+    case 'active': return s.remind
+      ? html`<span class="warn">ends in ${s.daysLeft} day(s): confirm again to keep contributing</span>`
+      : html`<span>in force, ${s.daysLeft} day(s) left</span>`;
+  }
+}
+
+export function registerCameras(app: FastifyInstance, ctx: WebContext): void {
+  const { ports, config } = ctx;
+
+  app.get('/cameras', async (req, reply) => {
+    const a = requireAccount(req);
+    const csrf = req.session!.csrf;
+    const now = ports.clock();
+    const cams = ports.cameras.listByOwner(a.id);
+    const states = cams.map((c) => consentState(c, now, config.consent.remindMs));
+    const due = cams.filter((_, i) => states[i].kind === 'expired' || (states[i].kind === 'active' && (states[i] as { remind: boolean }).remind));
+    const rows = cams.map((c, i) => html`<tr><td><a href="/cameras/${c.cameraId}">${c.name}</a><br><code>${c.cameraId}</code></td><td>${c.placement}</td>
+<td>${choiceLabel(c.consent?.purposes ?? 0)}</td><td>${stateText(states[i])}</td></tr>`);
+    const body = html`${due.length ? html`<p class="warn" id="reminder">Your consent for ${due.map((c) => c.name).join(', ')} ends soon or has ended. Open the camera and confirm it again, or leave it to end.</p>` : ''}
+${cams.length ? html`<table id="cameras"><tr><th>Camera</th><th>Placement</th><th>Contributions</th><th>Consent</th></tr>${rows}</table>` : html`<p>No cameras yet.</p>`}
+<h2>Add a camera</h2>
+<form method="post" action="/cameras">${csrfField(csrf)}
+<label>Name <input type="text" name="name" required maxlength="60"></label>
+<label>Placement <select name="placement"><option value="exterior">exterior (recommended)</option><option value="interior">interior</option></select></label>
+<button type="submit">Add camera</button></form>
+<h2>Withdraw everything</h2>
+<form method="post" action="/withdraw-all">${csrfField(csrf)}<p>Turn contributions off for every camera, at once. Already uploaded contributions stay until you delete them in the Data Integrity Zone.</p>
+<button type="submit" class="danger">Withdraw all consent</button></form>
+<h2>Account</h2>
+<form method="post" action="/account/recovery-codes">${csrfField(csrf)}<p>${ports.accounts.recoveryCodesLeft(a.id)} recovery code(s) left.</p>
+<label>Current 6-digit code <input type="text" name="code" inputmode="numeric" autocomplete="one-time-code"></label><button type="submit">Make new recovery codes</button></form>`;
+    return sendPage(reply, page({ title: 'Cameras', body, user: a.username, csrf, flash: takeFlash(ctx, req) }));
+  });
+
+  app.post('/cameras', async (req, reply) => {
+    const a = requireAccount(req);
+    const f = parse(form({ name: cameraName, placement }), req.body);
+    if (ports.cameras.listByOwner(a.id).length >= 100) throw new HttpError(409, 'At most 100 cameras per account.');
+    const token = randomToken(24);
+    let cam: WebCamera | 'taken' = 'taken';
+    for (let i = 0; i < 5 && cam === 'taken'; i++) {
+      cam = ports.cameras.add({ cameraId: newCameraId(), ownerId: a.id, name: f.name, placement: f.placement, interiorConfirmed: false, pairingHash: sha256Hex(token), createdMs: ports.clock() });
+    }
+    if (cam === 'taken') throw new Error('could not find a free camera id');
+    const body = html`<p class="warn">Copy the pairing token into the camera's settings now. It is shown only this once; if you lose it, add the camera again.</p>
+<table><tr><th>Camera id</th><td><code id="camera-id">${cam.cameraId}</code></td></tr><tr><th>Pairing token</th><td><code id="pairing-token">${token}</code></td></tr></table>
+<p>Contributions are <strong>off</strong>. <a href="/cameras/${cam.cameraId}">Choose what this camera may contribute</a>.</p>`;
+    return sendPage(reply, page({ title: `Camera "${f.name}" added`, body, user: a.username, csrf: req.session!.csrf }), 201);
+  });
+
+  app.get('/cameras/:id', async (req, reply) => {
+    const a = requireAccount(req);
+    const cam = ownCamera(ctx, a, (req.params as { id: string }).id);
+    const csrf = req.session!.csrf;
+    const st = consentState(cam, ports.clock(), config.consent.remindMs);
+    const current = cam.consent?.purposes ?? 0;
+    const interiorBlock = cam.placement === 'interior' && !cam.interiorConfirmed;
+    const history = ports.cameras.consentHistory(cam.cameraId).slice(0, 20).map((r) => html`<tr><td>${new Date(r.grantedMs).toISOString().replace('T', ' ').slice(0, 16)}</td>
+<td>${r.action}</td><td>${choiceLabel(r.purposes)}</td><td>v${r.version}</td><td>${r.textVersion}</td><td>${r.purposes ? day(r.expiresMs) : '-'}</td></tr>`);
+    const body = html`<p>Camera id <code>${cam.cameraId}</code>, ${cam.placement}. Consent: <span id="consent-state">${stateText(st)}</span></p>
+${(st.kind === 'expired' || (st.kind === 'active' && st.remind)) ? html`<form method="post" action="/cameras/${cam.cameraId}/reconfirm">${csrfField(csrf)}
+<p class="warn">You agreed to "${choiceLabel(current)}" on ${day(cam.consent!.grantedMs)}. Confirm it for another year?</p><button type="submit">Confirm again</button></form>` : ''}
+<h2>Contributions</h2>
+${interiorBlock ? html`<form method="post" action="/cameras/${cam.cameraId}/interior-confirm">${csrfField(csrf)}<p class="warn">${CONSENT_TEXT.interior}</p>
+<label><input type="checkbox" name="confirm" value="yes" required> I understand, and everyone who may be seen by this camera agrees.</label>
+<button type="submit">Allow contributions from this interior camera</button></form>` : html`<form method="post" action="/cameras/${cam.cameraId}/contributions">${csrfField(csrf)}
+<p>${CONSENT_TEXT.motion}</p><p>${CONSENT_TEXT.objectron}</p><p>${CONSENT_TEXT.common}</p>
+${CHOICES.map((c) => html`<label><input type="radio" name="choice" value="${c.value}" ${c.bits === current ? html`checked` : ''}> ${c.label}</label>`)}
+<label><input type="checkbox" name="agree" value="yes"> I have read the text above and agree to it for this camera.</label>
+<button type="submit">Save</button></form>`}
+<h2>Name and placement</h2>
+<form method="post" action="/cameras/${cam.cameraId}/name">${csrfField(csrf)}<label>Name <input type="text" name="name" value="${cam.name}" maxlength="60" required></label><button type="submit">Rename</button></form>
+<form method="post" action="/cameras/${cam.cameraId}/placement">${csrfField(csrf)}<label>Placement <select name="placement">
+<option value="exterior" ${cam.placement === 'exterior' ? html`selected` : ''}>exterior</option><option value="interior" ${cam.placement === 'interior' ? html`selected` : ''}>interior (turns contributions off)</option></select></label>
+<button type="submit">Change placement</button></form>
+<h2>Consent history</h2><table><tr><th>when (UTC)</th><th>what</th><th>contributions</th><th>version</th><th>wording</th><th>ends</th></tr>${history}</table>`;
+    return sendPage(reply, page({ title: cam.name, body, user: a.username, csrf, flash: takeFlash(ctx, req) }));
+  });
+
+  app.post('/cameras/:id/name', async (req, reply) => {
+    const a = requireAccount(req);
+    const cam = ownCamera(ctx, a, (req.params as { id: string }).id);
+    const f = parse(form({ name: cameraName }), req.body);
+    ports.cameras.rename(cam.cameraId, f.name);
+    setFlash(ctx, req, 'Renamed.');
+    return seeOther(reply, `/cameras/${cam.cameraId}`);
+  });
+
+  app.post('/cameras/:id/placement', async (req, reply) => {
+    const a = requireAccount(req);
+    const cam = ownCamera(ctx, a, (req.params as { id: string }).id);
+    const f = parse(form({ placement }), req.body);
+    if (f.placement === cam.placement) return seeOther(reply, `/cameras/${cam.cameraId}`);
+    ports.cameras.setPlacement(cam.cameraId, f.placement, false);
+    const moved = ports.cameras.get(cam.cameraId)!;
+    // inside: contributions off until confirmed; outside: the consent given stays, the board learns the placement
+    const r = f.placement === 'interior' ? await decide(ports, config, moved, 0, 'placement') : await decide(ports, config, moved, moved.consent?.purposes ?? 0, 'placement');
+    setFlash(ctx, req, `Placement: ${f.placement}.${f.placement === 'interior' ? ' Contributions are off.' : ''}${r.push.pushed ? '' : ' The camera will get the change when it reconnects.'}`);
+    return seeOther(reply, `/cameras/${cam.cameraId}`);
+  });
+}

@@ -1,0 +1,123 @@
+/**
+ * Sign-in: password, then a TOTP code (or a single-use recovery code). Failed attempts are
+ * counted per username and per client address (limiter.ts); past the limit the answer is 429
+ * with Retry-After, whether or not the password is right. A new session token at each step.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { HttpError, requireAccount, seeOther, sendPage, type WebContext } from '../context.js';
+import { csrfField, html, page } from '../html.js';
+import { form, parse } from '../input.js';
+import { dummyHash, verifyPassword } from '../passwords.js';
+import { endSession, ensureSession, setFlash, startSession, takeFlash } from '../session.js';
+import { normaliseRecoveryCode, sha256Hex } from '../tokens.js';
+import { checkTotp } from '../totp.js';
+import { issueRecoveryCodes, recoveryCodesPage } from './signup.js';
+
+export function registerLogin(app: FastifyInstance, ctx: WebContext): void {
+  const { ports, limiter } = ctx;
+
+  function guard(keys: string[]): void {
+    const now = ports.clock();
+    const wait = Math.max(...keys.map((k) => limiter.blockedFor(k, now)));
+    if (wait > 0) throw new HttpError(429, `Too many failed attempts. Try again in ${Math.ceil(wait / 60000)} minute(s).`, { 'retry-after': String(Math.ceil(wait / 1000)) });
+  }
+  const fail = (keys: string[]) => keys.forEach((k) => limiter.fail(k, ports.clock()));
+
+  const loginPage = (csrf: string, error?: string, flash?: string | null) => page({
+    title: 'Sign in', csrf, flash, body: html`${error ? html`<p class="bad">${error}</p>` : ''}
+<form method="post" action="/login">${csrfField(csrf)}
+<label>Username <input type="text" name="username" autocomplete="username" required></label>
+<label>Password <input type="password" name="password" autocomplete="current-password" required></label>
+<button type="submit">Next</button></form>`,
+  });
+
+  app.get('/', async (req, reply) => seeOther(reply, req.account ? '/cameras' : '/login'));
+
+  app.get('/login', async (req, reply) => {
+    if (req.account) return seeOther(reply, '/cameras');
+    const s = ensureSession(ctx, req, reply);
+    return sendPage(reply, loginPage(s.csrf, undefined, takeFlash(ctx, req)));
+  });
+
+  app.post('/login', async (req, reply) => {
+    const f = parse(form({ username: z.string().trim().toLowerCase().max(100), password: z.string().max(256) }), req.body);
+    const keys = [`u:${f.username}`, `ip:${req.ip}`];
+    guard(keys);
+    const a = ports.accounts.byUsername(f.username);
+    const ok = await verifyPassword(f.password, a?.passwordHash ?? (await dummyHash(ctx.config.passwords.scryptLogN)));
+    if (!a || !ok) {
+      fail(keys);
+      return sendPage(reply, loginPage(req.session!.csrf, 'Wrong username or password.'), 401);
+    }
+    startSession(ctx, req, reply, a.active ? 'totp' : 'enrol', a.id);
+    return seeOther(reply, a.active ? '/login/2fa' : '/enrol');
+  });
+
+  const pending = (req: FastifyRequest) => {
+    const s = req.session;
+    const a = s?.stage === 'totp' && s.accountId ? ports.accounts.byId(s.accountId) : null;
+    if (!a) throw new HttpError(401, 'Please sign in first.');
+    return a;
+  };
+
+  const codePage = (csrf: string, error?: string) => page({
+    title: 'Two-step verification', csrf, body: html`${error ? html`<p class="bad">${error}</p>` : ''}
+<form method="post" action="/login/2fa">${csrfField(csrf)}
+<label>6-digit code from your authenticator app <input type="text" name="code" inputmode="numeric" autocomplete="one-time-code"></label>
+<p>Lost your phone? <label>Recovery code instead <input type="text" name="recovery" autocomplete="off"></label></p>
+<button type="submit">Sign in</button></form>`,
+  });
+
+  app.get('/login/2fa', async (req, reply) => {
+    pending(req);
+    return sendPage(reply, codePage(req.session!.csrf));
+  });
+
+  app.post('/login/2fa', async (req, reply) => {
+    const a = pending(req);
+    const f = parse(form({ code: z.string().trim().max(12).optional(), recovery: z.string().trim().max(40).optional() }), req.body);
+    const keys = [`u:${a.username}`, `ip:${req.ip}`];
+    guard(keys);
+    const now = ports.clock();
+    let note: string | null = null;
+    if (f.recovery) {
+      if (!ports.accounts.useRecoveryCode(a.id, sha256Hex(normaliseRecoveryCode(f.recovery)), now)) {
+        fail(keys);
+        return sendPage(reply, codePage(req.session!.csrf, 'That recovery code is not valid (each code works once).'), 401);
+      }
+      note = `You signed in with a recovery code; ${ports.accounts.recoveryCodesLeft(a.id)} left. Make new ones under Cameras > Account.`;
+    } else {
+      const step = await checkTotp(a.totpSecret, f.code ?? '', now, a.totpLastStep, ctx.config.totp.toleranceS);
+      if (step === null) {
+        fail(keys);
+        return sendPage(reply, codePage(req.session!.csrf, 'That code is not right (a code works once; wait for the next one).'), 401);
+      }
+      ports.accounts.setTotpStep(a.id, step);
+    }
+    limiter.reset(`u:${a.username}`);
+    startSession(ctx, req, reply, 'full', a.id);
+    if (note) setFlash(ctx, req, note);
+    return seeOther(reply, '/cameras');
+  });
+
+  app.post('/logout', async (req, reply) => {
+    endSession(ctx, req, reply);
+    return seeOther(reply, '/login');
+  });
+
+  /** New recovery codes (the old ones stop working); needs a current TOTP code. */
+  app.post('/account/recovery-codes', async (req, reply) => {
+    const a = requireAccount(req);
+    const { code } = parse(form({ code: z.string().trim().max(12) }), req.body);
+    const keys = [`u:${a.username}`];
+    guard(keys);
+    const step = await checkTotp(a.totpSecret, code, ports.clock(), a.totpLastStep, ctx.config.totp.toleranceS);
+    if (step === null) {
+      fail(keys);
+      throw new HttpError(400, 'That code is not right; your recovery codes were not changed.');
+    }
+    ports.accounts.setTotpStep(a.id, step);
+    return sendPage(reply, recoveryCodesPage(a.username, req.session!.csrf, issueRecoveryCodes(ctx, a.id)));
+  });
+}

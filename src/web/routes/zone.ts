@@ -1,0 +1,115 @@
+/**
+ * The Data Integrity Zone: every contribution of the owner with its five images, filtered by
+ * camera and date, one page at a time; a contribution's full view; deleting one, a selection, a
+ * camera's or everything (deletion.ts), after which the page lists again from the index and says
+ * what a re-list of S3 found.
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { HttpError, requireAccount, seeOther, sendPage, type WebContext } from '../context.js';
+import { choiceLabel } from '../consent-text.js';
+import { deleteContributions, deleteRecords, reportText } from '../deletion.js';
+import { csrfField, html, page } from '../html.js';
+import { bundleId, cameraId, contributionRef, form, many, parse } from '../input.js';
+import type { ContributionFilter, ContributionRecord } from '../ports.js';
+import { setFlash, takeFlash } from '../session.js';
+import { ownCamera } from './cameras.js';
+
+/** The five images, in the order of DESIGN.md ("Where the ideas come from"). */
+export const IMAGES = [
+  { name: '1-view.jpg', label: 'camera view' },
+  { name: '2-sky.png', label: 'sky mask' },
+  { name: '3-static.png', label: 'static motion mask' },
+  { name: '4-motion.png', label: 'motion boxes' },
+  { name: '5-background.jpg', label: 'background (blurred)' },
+];
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(s + 'T00:00:00Z')), 'not a date');
+const DAY = 86400000;
+
+const stamp = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+const imgUrl = (r: ContributionRecord, name: string) => `/zone/img/${r.cameraId}/${r.bundleId}/${name}`;
+
+export function registerZone(app: FastifyInstance, ctx: WebContext): void {
+  const { ports } = ctx;
+
+  app.get('/zone', async (req, reply) => {
+    const a = requireAccount(req);
+    const q = parse(z.object({
+      camera: z.union([z.literal(''), cameraId]).optional(), from: z.union([z.literal(''), date]).optional(),
+      to: z.union([z.literal(''), date]).optional(), page: z.coerce.number().int().min(1).max(100000).optional(),
+    }).strict(), req.query);
+    const cams = ports.cameras.listByOwner(a.id);
+    const names = new Map(cams.map((c) => [c.cameraId, c.name]));
+    const filter: ContributionFilter = {};
+    if (q.camera) filter.cameraId = q.camera;
+    if (q.from) filter.fromMs = Date.parse(q.from + 'T00:00:00Z');
+    if (q.to) filter.toMs = Date.parse(q.to + 'T00:00:00Z') + DAY;
+    const total = ports.contributions.count(a.id, filter);
+    const size = ctx.config.pageSize;
+    const pageNo = q.page ?? 1;
+    const rows = ports.contributions.list(a.id, { ...filter, limit: size, offset: (pageNo - 1) * size });
+    const csrf = req.session!.csrf;
+    const qs = (p: number) => new URLSearchParams({ camera: q.camera ?? '', from: q.from ?? '', to: q.to ?? '', page: String(p) }).toString();
+    const body = html`<p>Everything your cameras contributed, as stored in S3 (encrypted). Deleting removes every copy from S3 and from the index.
+<a href="/zone/export.zip" id="export">Export all my data (zip)</a></p>
+<form method="get" action="/zone" id="filter"><label>Camera <select name="camera"><option value="">all</option>
+${cams.map((c) => html`<option value="${c.cameraId}" ${q.camera === c.cameraId ? html`selected` : ''}>${c.name}</option>`)}</select></label>
+<label>From <input type="date" name="from" value="${q.from ?? ''}"></label><label>To <input type="date" name="to" value="${q.to ?? ''}"></label>
+<button type="submit">Filter</button></form>
+<p id="count">${total} contribution(s)${total > size ? html` — page ${pageNo} of ${Math.ceil(total / size)}` : ''}.</p>
+${rows.length ? html`<form method="post" action="/zone/delete" id="list">${csrfField(csrf)}
+<table><tr><th></th><th>Captured</th><th>Camera</th><th>Purposes</th><th>Images</th><th></th></tr>
+${rows.map((r) => html`<tr class="contribution" data-id="${r.cameraId}/${r.bundleId}"><td><input type="checkbox" name="sel" value="${r.cameraId}/${r.bundleId}" aria-label="select"></td>
+<td><a href="/zone/c/${r.cameraId}/${r.bundleId}">${stamp(r.captureTimeMs)}</a></td><td>${names.get(r.cameraId) ?? r.cameraId}</td><td>${choiceLabel(r.purposes)}</td>
+<td class="thumbs">${IMAGES.filter((i) => r.objects.some((o) => o.name === i.name)).map((i) => html`<a href="${imgUrl(r, i.name)}"><img src="${imgUrl(r, i.name)}" alt="${i.label}" title="${i.label}" loading="lazy"></a>`)}</td>
+<td><button type="submit" name="one" value="${r.cameraId}/${r.bundleId}" class="danger">Delete</button></td></tr>`)}
+</table><button type="submit" class="danger" id="delete-selected">Delete selected</button></form>` : html`<p id="empty">Nothing here.</p>`}
+${pageNo > 1 ? html`<a href="/zone?${qs(pageNo - 1)}">newer</a> ` : ''}${pageNo * size < total ? html`<a href="/zone?${qs(pageNo + 1)}">older</a>` : ''}
+<h2>Delete more at once</h2>
+${cams.length ? html`<form method="post" action="/zone/delete-camera">${csrfField(csrf)}<label>Everything of camera <select name="camera">${cams.map((c) => html`<option value="${c.cameraId}">${c.name}</option>`)}</select></label>
+<button type="submit" class="danger">Delete this camera's contributions</button></form>` : ''}
+<form method="post" action="/zone/delete-all">${csrfField(csrf)}<label><input type="checkbox" name="confirm" value="yes" required> I want to delete all my contributions</label>
+<button type="submit" class="danger" id="delete-all">Delete everything</button></form>`;
+    return sendPage(reply, page({ title: 'Data Integrity Zone', body, user: a.username, csrf, flash: takeFlash(ctx, req) }));
+  });
+
+  app.get('/zone/c/:camera/:bundle', async (req, reply) => {
+    const a = requireAccount(req);
+    const p = parse(z.object({ camera: cameraId, bundle: bundleId }), req.params);
+    const r = ports.contributions.get(a.id, p.camera, p.bundle);
+    if (!r) throw new HttpError(404, 'No such contribution.');
+    const cam = ports.cameras.get(r.cameraId);
+    const csrf = req.session!.csrf;
+    const body = html`<p>Captured ${stamp(r.captureTimeMs)} by ${cam?.name ?? r.cameraId}, uploaded ${stamp(r.uploadedMs)}; purposes: ${choiceLabel(r.purposes)}; consent v${r.consentVersion}.</p>
+<div class="full">${IMAGES.filter((i) => r.objects.some((o) => o.name === i.name)).map((i) => html`<figure><img src="${imgUrl(r, i.name)}" alt="${i.label}"><figcaption>${i.label}</figcaption></figure>`)}</div>
+<p>Also stored: ${r.objects.filter((o) => !IMAGES.some((i) => i.name === o.name)).map((o) => html`<a href="${imgUrl(r, o.name)}">${o.name}</a> `)}</p>
+<form method="post" action="/zone/delete">${csrfField(csrf)}<button type="submit" name="one" value="${r.cameraId}/${r.bundleId}" class="danger">Delete this contribution</button></form>`;
+    return sendPage(reply, page({ title: 'Contribution', body, user: a.username, csrf }));
+  });
+
+  app.post('/zone/delete', async (req, reply) => {
+    const a = requireAccount(req);
+    const f = parse(form({ one: contributionRef.optional(), sel: many(contributionRef, 1000).optional() }), req.body);
+    const refs = f.one ? [f.one] : (f.sel ?? []);
+    if (!refs.length) throw new HttpError(400, 'Select at least one contribution.');
+    setFlash(ctx, req, reportText(await deleteContributions(ports, a.id, refs)));
+    return seeOther(reply, '/zone');
+  });
+
+  app.post('/zone/delete-camera', async (req, reply) => {
+    const a = requireAccount(req);
+    const f = parse(form({ camera: z.string().max(40) }), req.body);
+    const cam = ownCamera(ctx, a, f.camera);
+    const records = ports.contributions.list(a.id, { cameraId: cam.cameraId });
+    setFlash(ctx, req, reportText(await deleteRecords(ports, a.id, records)));
+    return seeOther(reply, '/zone');
+  });
+
+  app.post('/zone/delete-all', async (req, reply) => {
+    const a = requireAccount(req);
+    parse(form({ confirm: z.literal('yes', { error: 'tick the confirmation' }) }), req.body);
+    setFlash(ctx, req, reportText(await deleteRecords(ports, a.id, ports.contributions.list(a.id))));
+    return seeOther(reply, '/zone');
+  });
+}

@@ -1,0 +1,64 @@
+/**
+ * Fault: the S3 endpoint is down for 30 s (the real duration), then back on the same port. The
+ * relay keeps accepting bundles meanwhile (they wait in the SQLite outbox), retries with backoff
+ * (capped at 5 s here, 30 s by default), and ends with every accepted bundle in S3 exactly once.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startBroker } from '../../src/relay/adapters/aedes-broker.js';
+import { connectPublisher } from '../../src/relay/adapters/mqtt-publisher.js';
+import { makeBundle, testJpeg } from './helpers/bundles.js';
+import { sleep, tempDir, waitFor } from './helpers/env.js';
+import { camera } from './helpers/relay.js';
+import { expectedKeys, listKeys } from './helpers/s3.js';
+import { BUCKET, reader, startTestRelay, startTestS3, testConfig } from './helpers/world.js';
+
+const OUTAGE_MS = 30000;
+
+test('S3 down for 30 s, then back: nothing lost, nothing twice', async () => {
+  const tmp = tempDir();
+  const broker = await startBroker({ port: 0 });
+  let s3 = await startTestS3(tmp.dir);
+  const config = testConfig(tmp.dir, broker.url, s3.endpoint, [camera('porch'), camera('yard')], { upload: { retryBaseMs: 200, retryMaxMs: 5000 } });
+  const { relay } = await startTestRelay(config);
+  const pub = await connectPublisher({ url: broker.url });
+  try {
+    const jpeg = await testJpeg();
+    const bundles = Array.from({ length: 24 }, (_, i) => makeBundle({ cameraId: i % 2 ? 'yard' : 'porch', bundleId: `o-${i}`, jpeg }));
+    for (const b of bundles.slice(0, 8)) await pub.publish(b);
+    await waitFor(() => relay.status().counts.uploaded === 8, 15000, 'the first 8 uploads');
+
+    await s3.stop();
+    const downAt = Date.now();
+    for (const b of bundles.slice(8, 16)) await pub.publish(b);
+    await waitFor(() => relay.status().counts.retries >= 4, 10000, 'retries while S3 is down');
+    for (const b of bundles.slice(16)) await pub.publish(b);
+    await waitFor(() => relay.status().counts.accepted === 24, 10000, 'all bundles accepted during the outage');
+    let s = relay.status();
+    assert.is(s.counts.uploaded, 8, 'nothing confirmed while S3 is down');
+    assert.is(s.counts.pending, 16);
+    await sleep(Math.max(0, OUTAGE_MS - (Date.now() - downAt)));
+    assert.is(relay.status().counts.uploaded, 8);
+
+    s3 = await startTestS3(tmp.dir, s3.port); // back, same port, same data
+    const backAt = Date.now();
+    await waitFor(() => relay.status().counts.uploaded === 24, 20000, 'the outbox drained after S3 came back');
+    const recoveryMs = Date.now() - backAt;
+    assert.ok(recoveryMs < 12000, `recovered in ${recoveryMs} ms (retry cap 5 s)`);
+    s = relay.status();
+    assert.is(s.counts.pending, 0);
+    assert.ok(s.counts.retries >= 8, `retries ${s.counts.retries}`);
+    const client = reader(config);
+    assert.equal(await listKeys(client, BUCKET, 'contributions/'), expectedKeys('alice', bundles));
+    assert.is(relay.contributions().length, 24);
+    client.destroy();
+  } finally {
+    await pub.close();
+    await relay.stop();
+    await broker.stop();
+    await s3.stop().catch(() => {});
+    tmp.cleanup();
+  }
+});
+
+test.run();

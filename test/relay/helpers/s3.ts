@@ -1,0 +1,54 @@
+/**
+ * Reading back what the relay stored, and watching what it sent: a capture middleware on the
+ * relay's S3 client (s3rver ignores SSE headers, so SSE and tags are asserted on the request).
+ */
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+
+export interface CapturedPut {
+  key: string;
+  headers: Record<string, string>;
+}
+
+/** Record the headers of every PutObject request the client sends (after signing). */
+export function capturePuts(client: S3Client): CapturedPut[] {
+  const seen: CapturedPut[] = [];
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'PutObjectCommand') {
+        const req = args.request as { path: string; headers: Record<string, string> };
+        seen.push({ key: decodeURIComponent(req.path.split('/').slice(2).join('/')), headers: { ...req.headers } });
+      }
+      return next(args);
+    },
+    { step: 'finalizeRequest', name: 'quietcamCapturePuts', priority: 'low' },
+  );
+  return seen;
+}
+
+export async function listKeys(client: S3Client, bucket: string, prefix = ''): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const r = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    for (const o of r.Contents ?? []) keys.push(o.Key!);
+    token = r.IsTruncated ? r.NextContinuationToken : undefined;
+  } while (token);
+  return keys.sort();
+}
+
+export async function getBytes(client: S3Client, bucket: string, key: string): Promise<Uint8Array> {
+  const r = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return r.Body!.transformToByteArray();
+}
+
+/** The 7 keys of each bundle, sorted: what "exactly once" must find in the bucket. */
+export function expectedKeys(owner: string, bundles: { cameraId: string; bundleId: string; captureTimeMs: number }[]): string[] {
+  const names = ['1-view.jpg', '2-sky.png', '3-static.png', '4-motion.png', '5-background.jpg', 'boxes.json', 'meta.json'];
+  const keys: string[] = [];
+  for (const b of bundles) {
+    const d = new Date(b.captureTimeMs);
+    const p = (n: number) => String(n).padStart(2, '0');
+    for (const n of names) keys.push(`contributions/${owner}/${b.cameraId}/${d.getUTCFullYear()}/${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())}/${b.bundleId}/${n}`);
+  }
+  return keys.sort();
+}

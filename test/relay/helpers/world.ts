@@ -1,0 +1,42 @@
+/**
+ * A relay in this process wired to a broker and an s3rver of the test's choosing, with its
+ * SQLite in a temp dir: what the mosquitto, fault and restart tests share.
+ */
+import { join } from 'node:path';
+import { s3Client, type S3Store } from '../../../src/relay/adapters/s3-store.js';
+import { S3RVER_CREDENTIALS, startS3, type EmbeddedS3 } from '../../../src/relay/adapters/s3rver-endpoint.js';
+import { loadConfig, type CameraSeed, type RelayConfig, type RelayConfigInput } from '../../../src/relay/config.js';
+import { silentLogger } from '../../../src/relay/metrics.js';
+import { Relay } from '../../../src/relay/relay.js';
+import { capturePuts, type CapturedPut } from './s3.js';
+
+export const BUCKET = 'quietcam-contributions';
+
+export async function startTestS3(dir: string, port = 0): Promise<EmbeddedS3> {
+  return startS3({ directory: join(dir, 's3'), buckets: [BUCKET], port });
+}
+
+/** The relay config for a test: its broker, its s3rver, its data dir, fast retries, no status server. */
+export function testConfig(dir: string, brokerUrl: string, s3Endpoint: string, cameras: CameraSeed[], extra: RelayConfigInput = {}): RelayConfig {
+  return loadConfig({
+    env: {},
+    overrides: {
+      ...extra,
+      dataDir: join(dir, 'relay'),
+      broker: { url: brokerUrl, reconnectMs: 200, ...extra.broker },
+      s3: { endpoint: s3Endpoint, ...S3RVER_CREDENTIALS, connectTimeoutMs: 1000, ...extra.s3 },
+      upload: { retryBaseMs: 100, retryMaxMs: 2000, ...extra.upload },
+      status: { port: null },
+      cameras,
+    },
+  });
+}
+
+export async function startTestRelay(config: RelayConfig): Promise<{ relay: Relay; puts: CapturedPut[] }> {
+  const relay = await Relay.start({ config, log: silentLogger });
+  return { relay, puts: capturePuts((relay.objects as S3Store).client) };
+}
+
+export function reader(config: RelayConfig) {
+  return s3Client(config.s3);
+}
