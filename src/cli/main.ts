@@ -24,6 +24,16 @@ export const commands: Record<string, Command> = {
     usage: 'quietcam eval <folder | video | scene:NAME ...> [--width 80] [--cell 4] [--fps N] [--json] [--write-masks DIR]',
     load: () => import('../../sim/cli-eval.ts'),
   },
+  relay: {
+    summary: 'run the relay: MQTT bundles in, five encrypted contribution images to S3 out',
+    usage: 'quietcam relay [--config FILE] [--local]',
+    load: () => import('../relay/cli-relay.ts'),
+  },
+  web: {
+    summary: 'the owner pages: accounts with 2-step verification, consent per camera, the Data Integrity Zone',
+    usage: 'quietcam web [--config FILE] [--local] [--host H] [--port N] [--tls-proxy] | quietcam web grant-reviewer USERNAME',
+    load: () => import('../web/cli-web.ts'),
+  },
   scenes: {
     summary: 'list the synthetic scenes the simulator can generate',
     usage: 'quietcam scenes',

@@ -154,8 +154,6 @@ export interface ObjectStore {
 export interface ImageCodec {
   /** Decode a JPEG to grey and resize to width x height (fill); rejects on a corrupt JPEG. */
   jpegToGrey(jpeg: Uint8Array, width: number, height: number): Promise<Uint8Array>;
-  /** Gaussian-blur grey pixels (sigma in pixels, >= 0.3); same size out. */
-  blurGrey(pixels: Uint8Array, width: number, height: number, sigma: number): Promise<Uint8Array>;
   /** Encode grey pixels as a single-channel 8-bit PNG. */
   greyPng(pixels: Uint8Array, width: number, height: number): Promise<Uint8Array>;
   /** Encode grey pixels as a single-channel JPEG. */

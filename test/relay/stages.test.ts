@@ -1,7 +1,7 @@
 /** The pure parts of the stages: consent rules, keys, masks, boxes, background, JPEG header, backoff. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BackgroundEvidence, upscaleBilinear } from '../../src/relay/background.js';
+import { BackgroundEvidence, gaussianBlur, upscaleBilinear } from '../../src/relay/background.js';
 import { purposesInForce, seedToRecord } from '../../src/relay/consent.js';
 import { jpegSize } from '../../src/relay/jpeg.js';
 import { boxToPixels, motionFreeMask, renderBoxes, renderMask, BOX_LINE, MOTION_CELL } from '../../src/relay/masks.js';
@@ -97,6 +97,19 @@ test('upscaleBilinear: exact at sample centres, linear between, flat stays flat'
   assert.equal([...upscaleBilinear(Uint8Array.from([0, 255]), 2, 1, 4, 1)], [0, 64, 191, 255]);
   const flat = upscaleBilinear(new Uint8Array(80 * 60).fill(77), 80, 60, 640, 480);
   assert.ok(flat.every((v) => v === 77));
+});
+
+test('gaussianBlur keeps the mean and flat areas, spreads an impulse symmetrically', () => {
+  const img = new Uint8Array(21 * 21).fill(100);
+  img[10 * 21 + 10] = 255;
+  const out = gaussianBlur(img, 21, 21, 2);
+  assert.ok(out[10 * 21 + 10] < 120 && out[10 * 21 + 10] > 100);
+  assert.is(out[10 * 21 + 8], out[10 * 21 + 12]);
+  assert.is(out[8 * 21 + 10], out[12 * 21 + 10]);
+  assert.is(out[0], 100);
+  let sum = 0;
+  for (const v of out) sum += v;
+  assert.ok(Math.abs(sum - (21 * 21 * 100 + 155)) < 30);
 });
 
 test('jpegSize reads the SOF header; garbage and truncation give null', async () => {

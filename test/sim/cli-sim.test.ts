@@ -68,4 +68,36 @@ test('a short scene run exits 0, prints a summary and writes the report', async 
   }
 });
 
+async function captured(args: string[]): Promise<{ code: number; text: string }> {
+  const orig = console.log;
+  let text = '';
+  console.log = (...a: unknown[]) => { text += a.join(' ') + '\n'; };
+  try {
+    return { code: await run(args), text };
+  } finally {
+    console.log = orig;
+  }
+}
+
+test('--runtime node and --runtime embedded publish byte-identical bundles', async () => {
+  const node = await captured(['scene:plain', '--seconds', '25', '--runtime', 'node', '--quiet']);
+  const embedded = await captured(['scene:plain', '--seconds', '25', '--runtime', 'embedded', '--quiet']);
+  assert.is(node.code, 0);
+  assert.is(embedded.code, 0);
+  assert.match(node.text, /bundles published: [1-9]/);
+  const digest = (t: string) => /bundles sha256: ([0-9a-f]{64})/.exec(t)?.[1];
+  assert.ok(digest(node.text));
+  assert.is(digest(embedded.text), digest(node.text));
+});
+
+test('--runtime refuses unknown engines', async () => {
+  const orig = console.error;
+  console.error = () => {};
+  try {
+    assert.is(await run(['scene:plain', '--runtime', 'espruino']), 2);
+  } finally {
+    console.error = orig;
+  }
+});
+
 test.run();

@@ -93,8 +93,11 @@ export function startMqttIngest(o: MqttIngestOptions): Promise<MqttIngest> {
       if (up && !stopped) o.log.warn(`ingest: connection to ${o.url} lost; reconnecting every ${o.reconnectMs} ms`);
       up = false;
     });
+    let lastError = '';
+    client.on('connect', () => (lastError = ''));
     client.on('error', (err) => {
-      o.log.warn(`ingest: ${err.message}`);
+      if (err.message !== lastError) o.log.warn(`ingest: ${err.message} (retrying every ${o.reconnectMs} ms)`); // once per distinct error
+      lastError = err.message;
       if (first && /not authorized|bad user/i.test(err.message)) {
         client.end(true);
         reject(err);

@@ -1,8 +1,9 @@
 /**
  * Image codec adapter: sharp (libvips), on libuv's thread pool, so the event loop keeps
- * acknowledging chunks meanwhile. Costs measured here per 640x480 image: mask PNG ~0.9 ms, grey
- * JPEG ~1.1 ms, JPEG decode ~2.3 ms; each call also costs ~0.1-0.3 ms on the main thread (option
- * marshalling), so the derive stage makes few calls. (jimp took 30x longer: not used.)
+ * acknowledging chunks meanwhile. CPU measured here per 640x480 image: mask PNG ~0.5 ms, grey
+ * JPEG ~1 ms, JPEG decode to 80x60 ~1.8 ms; each call also costs ~0.1-0.3 ms on the main thread
+ * (option marshalling) and ~0.5 ms of fixed pipeline cost, so the derive stage makes four calls
+ * per bundle and does the tiny 80x60 blur itself (background.ts). (jimp: 30x slower, not used.)
  */
 import sharp from 'sharp';
 import type { ImageCodec } from '../types.js';
@@ -27,9 +28,6 @@ export function sharpCodec(options: SharpCodecOptions): ImageCodec {
     async jpegToGrey(jpeg, width, height) {
       // failOn 'error': a corrupt or truncated JPEG rejects instead of decoding to grey filler.
       return view(await sharp(jpeg, { failOn: 'error' }).greyscale().resize(width, height, { fit: 'fill' }).raw().toBuffer());
-    },
-    async blurGrey(pixels, width, height, sigma) {
-      return view(await grey(pixels, width, height).blur(sigma).raw().toBuffer());
     },
     async greyPng(pixels, width, height) {
       // b-w keeps it single-channel; flat masks need no row filters
