@@ -1,9 +1,16 @@
 /**
- * Background update in Q8 fixed point. Each frame updates one row in four (rows rotate), with the
- * rate raised by 2 shifts to match: the same time constant as a full update at a quarter of the
- * per-pixel cost. Each cell's rate comes from `s.rate` (0 = hold: something is there).
+ * Background update in Q8 fixed point. Each frame updates one row in eight (rows rotate), with
+ * the rate raised by 3 shifts to match: the same time constant as a full update at an eighth of
+ * the per-pixel cost. Each cell's rate comes from `s.rate` (0 = hold: something is there).
  */
 import { State } from './state.js';
+
+/**
+ * After calibration each frame updates one row in 2^ROW_STRIDE_LOG2 (8): a pixel moves 8x as far
+ * once every 8 frames, the same time constant at an eighth of the per-pixel cost, which matters in
+ * the board's interpreter (the update is ~3x the cost of a difference per pixel there).
+ */
+export const ROW_STRIDE_LOG2 = 3;
 
 /** Start the background from one frame. */
 export function seedBackground(s: State, frame: Uint8Array): void {
@@ -14,8 +21,8 @@ export function seedBackground(s: State, frame: Uint8Array): void {
 }
 
 /**
- * Move the background toward the frame. `stride` 1 updates every row (calibration); 4 updates the
- * rows with y % 4 == phase, and the caller's shifts must already account for that.
+ * Move the background toward the frame. `stride` 1 updates every row (calibration); 8 updates the
+ * rows with y % 8 == phase, and the caller's shifts must already account for that.
  */
 export function updateBackground(s: State, frame: Uint8Array, stride: number, phase: number): void {
   const w = s.width;

@@ -44,7 +44,7 @@ export const CONFIG_FIELDS: { [K in keyof DetectorConfig]: Field } = {
   cellSize: { def: 4, min: 2, max: 16, unit: 'px', why: 'side of a cell: masks, boxes, static and sky logic work per cell' },
   calibrationFrames: { def: 10, min: 1, max: 255, unit: 'frames', why: 'fast background learning at start and after a global change (1 s)' },
   warmupFrames: { def: 50, min: 0, max: 65535, unit: 'frames', why: 'after calibration, no event starts while flicker and noise are first learned (5 s): a camera that just booted does not alert on its trees' },
-  backgroundShift: { def: 6, min: 2, max: 12, unit: 'shift', why: 'background learning rate where nothing moves: 1/64 per frame, ~6 s time constant' },
+  backgroundShift: { def: 6, min: 4, max: 12, unit: 'shift', why: 'background learning rate where nothing moves: 1/64 per frame, ~6 s time constant' },
   heldShift: { def: 11, min: 6, max: 15, unit: 'shift', why: 'learning rate under moving objects: 1/2048 per frame, so a person standing still is not absorbed for minutes' },
   thresholdMin: { def: 10, min: 2, max: 100, unit: 'grey levels', why: 'floor of the per-pixel difference threshold (area-averaged frames are nearly noise-free)' },
   thresholdMax: { def: 60, min: 10, max: 200, unit: 'grey levels', why: 'ceiling of the adaptive threshold, so noisy cells still see people' },

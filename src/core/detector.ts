@@ -11,7 +11,7 @@
 import { DetectorConfig, validateConfig } from './config.js';
 import { State, createState, clearState, stateBytes } from './state.js';
 import { difference } from './difference.js';
-import { seedBackground, updateBackground } from './background.js';
+import { seedBackground, updateBackground, ROW_STRIDE_LOG2 } from './background.js';
 import { classifyCells, adaptCells, trackStatic } from './cells.js';
 import { isGlobalChange, remapBackground } from './global-change.js';
 import { updateSky } from './sky.js';
@@ -101,9 +101,10 @@ export class FixedPointDetector implements MotionDetector {
       s.calibrating--;
     } else {
       adaptCells(s, cfg, true);
-      // Rows are updated one in four per frame, so the shifts drop by 2 for the same time constant.
-      trackStatic(s, cfg, frame, cfg.backgroundShift - 2, cfg.heldShift - 2);
-      updateBackground(s, frame, 4, s.frame & 3);
+      // Rows are updated one in ROW_STRIDE per frame, so the shifts drop by its log2 for the same
+      // time constant (config ranges keep them >= 1: a rate of 0 means hold).
+      trackStatic(s, cfg, frame, cfg.backgroundShift - ROW_STRIDE_LOG2, cfg.heldShift - ROW_STRIDE_LOG2);
+      updateBackground(s, frame, 1 << ROW_STRIDE_LOG2, s.frame & ((1 << ROW_STRIDE_LOG2) - 1));
     }
 
     // Masks: static cells, moving cells (foreground that is not static, or static but changing).
