@@ -3,8 +3,10 @@
  * relay on SQLite) and the owner pages on the same database. An owner signs up with TOTP, adds a
  * camera, enables Motion only; a simulated camera reads that config from the broker and plays
  * until it sends a snapshot; the owner sees its five images, deletes it, and S3 has nothing left.
- * A second owner sees nothing of the first. Screenshots go to docs/screenshots/.
+ * A second owner sees nothing of the first. Screenshots go to a temporary folder (printed), or to
+ * docs/screenshots/ with QUIETCAM_SCREENSHOTS=docs (to refresh the README's pictures).
  */
+import { tmpdir } from 'node:os';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +22,10 @@ import { tempDir, waitFor } from '../relay/helpers/env.js';
 import { playCamera } from './camera.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(import.meta.dirname, '../../docs/screenshots');
+const SHOTS = process.env.QUIETCAM_SCREENSHOTS === 'docs'
+  ? join(import.meta.dirname, '../../docs/screenshots')
+  : join(tmpdir(), `quietcam-e2e-shots-${process.pid}`);
+console.log(`screenshots: ${SHOTS}`);
 if (!existsSync(CHROMIUM)) {
   throw new Error(`Chromium is missing at ${CHROMIUM}. Install it with:\n  apt-get install -y chromium\n(scripts/ensure-system.sh does this for npm test as root)`);
 }
