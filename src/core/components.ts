@@ -21,7 +21,8 @@ function insertBox(out: DetectorOutput, maxBoxes: number, x0: number, y0: number
   }
   while (pos > 0 && out.boxAreas[pos - 1] < area) {
     out.boxAreas[pos] = out.boxAreas[pos - 1];
-    out.boxes.set(out.boxes.subarray((pos - 1) * 4, pos * 4), pos * 4);
+    // Element by element: subarray() would allocate a view on every frame with boxes.
+    for (let k = 0; k < 4; k++) out.boxes[pos * 4 + k] = out.boxes[pos * 4 - 4 + k];
     pos--;
   }
   out.boxAreas[pos] = area > 65535 ? 65535 : area;
