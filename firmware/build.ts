@@ -19,26 +19,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import ts from 'typescript';
 import { loadBoard, type BoardProfile } from '../boards/schema.ts';
+import { ES5_TS_OPTIONS } from './es5-options.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const FIRMWARE_ENTRY = join(ROOT, 'firmware/app/main.ts');
 export const DIST_FIRMWARE = join(ROOT, 'dist/firmware');
 
-/** tsc options of the firmware build: the same as the ES5 gate's (test/helpers/es5-gate.ts). */
-const TS_OPTIONS: ts.CompilerOptions = {
-  target: ts.ScriptTarget.ES5,
-  module: ts.ModuleKind.ES2015,
-  moduleResolution: ts.ModuleResolutionKind.Bundler,
-  lib: ['lib.es5.d.ts'],
-  types: [],
-  strict: true,
-  skipLibCheck: true,
-  noEmitOnError: true,
-  rewriteRelativeImportExtensions: true,
-  sourceMap: false,
-  declaration: false,
-  removeComments: true,
-};
+/** The ES5 lowering shared with the gate, without comments in the shipped file. */
+const TS_OPTIONS: ts.CompilerOptions = { ...ES5_TS_OPTIONS, removeComments: true };
 
 export interface FirmwareBuild {
   board: BoardProfile;

@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { escapeXml as esc } from '../../sim/report/escape.ts';
 
 const FOOTAGE_VTEST = fileURLToPath(new URL('../../../shared/footage/vtest.avi', import.meta.url));
 
@@ -35,10 +36,6 @@ function cameras(args: string[]): Camera[] {
     { id: 'street', source: 'scene:busy' },
     { id: 'plaza', source: existsSync(FOOTAGE_VTEST) ? FOOTAGE_VTEST : 'scene:plain:7' },
   ];
-}
-
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 export async function run(argv: string[]): Promise<number> {

@@ -27,6 +27,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import ts from 'typescript';
+import { ES5_TS_OPTIONS } from '../../firmware/es5-options.ts';
 
 export interface Es5GateResult {
   /** True when no check found anything. */
@@ -75,19 +76,8 @@ const BANNED_MEMBERS = [
 /** tsc helpers that need Symbol.iterator, generators or Promise (spread, for-of, async...). */
 const BANNED_HELPERS = ['__spreadArray', '__spread', '__read', '__values', '__generator', '__awaiter', '__await', '__asyncValues', '__asyncGenerator', '__asyncDelegator', '__classPrivateFieldGet', '__classPrivateFieldSet'];
 
-const TS_OPTIONS: ts.CompilerOptions = {
-  target: ts.ScriptTarget.ES5,
-  module: ts.ModuleKind.ES2015,
-  moduleResolution: ts.ModuleResolutionKind.Bundler,
-  lib: ['lib.es5.d.ts'],
-  types: [],
-  strict: true,
-  skipLibCheck: true,
-  noEmitOnError: false,
-  rewriteRelativeImportExtensions: true, // lets board code import './x.ts' as well as './x.js'
-  sourceMap: false,
-  declaration: false,
-};
+// The firmware build's ES5 lowering; the gate still emits on type errors so it can report them all.
+const TS_OPTIONS: ts.CompilerOptions = { ...ES5_TS_OPTIONS, noEmitOnError: false };
 
 function isTypedArray(t: ts.Type): boolean {
   if (t.isUnionOrIntersection()) return t.types.some(isTypedArray);
