@@ -6,9 +6,11 @@
  *   (qc_duk_app_step: camera read, detector, events, everything), and for a bare
  *   frame-difference loop (abs diff + threshold + count over the same frame) run in the same
  *   engine, in the same process, on the same frames (qc_duk_bare_step); the ratio of the two
- *   (goal <= 1.5 at 80x60);
+ *   (goal <= 1.5 at 80x60). Twice: as shipped, with the native per-pixel kernels
+ *   (ports.kernels, firmware/ports/qc_kernels.c), and with the TypeScript loops only
+ *   (--no-kernels: what an engine binding without kernels runs);
  * - where the detector's instructions go: each stage of the detector step run on its own through
- *   a native trampoline (bench/firmware-stages.ts), so callgrind attributes them.
+ *   a native trampoline, so callgrind attributes them (with the native kernels, as shipped).
  * Needs valgrind (Debian package) besides gcc and duktape-dev; without valgrind only the heap
  * figures are printed.
  */
@@ -84,6 +86,9 @@ export interface FirmwareBenchRow {
   appInstrPerFrame?: number;
   bareInstrPerFrame?: number;
   ratio?: number;
+  /** The same app with the TypeScript per-pixel loops (no native kernels), and its ratio. */
+  jsAppInstrPerFrame?: number;
+  jsRatio?: number;
   stages?: { name: string; instrPerFrame: number; share: number }[];
 }
 
@@ -125,12 +130,19 @@ async function benchSize(width: number, height: number, valgrind: boolean, dir: 
 
   const bare = join(dir, 'bare.js');
   writeFileSync(bare, BARE_SCRIPT);
-  const out = join(dir, `callgrind-${width}.out`);
-  await runFirmware(inputs(frames), { ...opts, bareFile: bare, wrap: ['valgrind', '--tool=callgrind', `--callgrind-out-file=${out}`, '-q'] });
-  const inc = inclusive(out, ['qc_duk_app_step', 'qc_duk_bare_step']);
-  row.appInstrPerFrame = Math.round(inc.qc_duk_app_step / frames.length);
-  row.bareInstrPerFrame = Math.round(inc.qc_duk_bare_step / frames.length);
-  row.ratio = row.appInstrPerFrame / row.bareInstrPerFrame;
+  const counted = async (noKernels: boolean) => {
+    const out = join(dir, `callgrind-${width}-${noKernels ? 'js' : 'native'}.out`);
+    await runFirmware(inputs(frames), { ...opts, bareFile: bare, noKernels, wrap: ['valgrind', '--tool=callgrind', `--callgrind-out-file=${out}`, '-q'] });
+    const inc = inclusive(out, ['qc_duk_app_step', 'qc_duk_bare_step']);
+    return { app: Math.round(inc.qc_duk_app_step / frames.length), bare: Math.round(inc.qc_duk_bare_step / frames.length) };
+  };
+  const native = await counted(false);
+  row.appInstrPerFrame = native.app;
+  row.bareInstrPerFrame = native.bare;
+  row.ratio = native.app / native.bare;
+  const js = await counted(true);
+  row.jsAppInstrPerFrame = js.app;
+  row.jsRatio = js.app / js.bare;
 
   // Per stage: the same app with the detector's stage calls routed through native trampolines.
   const profiled = buildFirmware({ board: 'desktop', outFile: join(dir, 'profiled.js'), rewrite: routeStages }).file;
@@ -163,9 +175,10 @@ export async function main(): Promise<FirmwareBenchRow[]> {
       rows.push(r);
       console.log(`  ${w}x${h}: heap base ${r.heapBase} B; above base ${r.heapAboveBase} B = code ${r.codeBytes} B + app ${r.heapAboveCode} B (goal <= ${FIRMWARE_BENCH.goalHeapAboveBase}); app state ${r.appStateBytes} B`);
       if (r.ratio !== undefined) {
-        console.log(`    instructions/frame: app step ${r.appInstrPerFrame}, bare diff ${r.bareInstrPerFrame}, ratio ${r.ratio.toFixed(2)} (goal <= ${FIRMWARE_BENCH.goalRatio}); ${(r.appInstrPerFrame! / (w * h)).toFixed(0)} vs ${(r.bareInstrPerFrame! / (w * h)).toFixed(0)} per pixel`);
+        console.log(`    instructions/frame: app step ${r.appInstrPerFrame} with native kernels, bare diff loop ${r.bareInstrPerFrame}: ratio ${r.ratio.toFixed(2)} (goal <= ${FIRMWARE_BENCH.goalRatio}); ${(r.appInstrPerFrame! / (w * h)).toFixed(0)} vs ${(r.bareInstrPerFrame! / (w * h)).toFixed(0)} per pixel`);
+        console.log(`    TypeScript loops only (--no-kernels): app step ${r.jsAppInstrPerFrame}: ratio ${r.jsRatio!.toFixed(2)}`);
       }
-      if (r.stages) console.log('    detector stages: ' + r.stages.map((s) => `${s.name} ${(100 * s.share).toFixed(0)}%`).join(', '));
+      if (r.stages) console.log('    where the step goes (native kernels): ' + r.stages.map((s) => `${s.name} ${(100 * s.share).toFixed(0)}%`).join(', '));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

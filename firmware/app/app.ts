@@ -20,7 +20,7 @@
  *   app.receive('quietcam/porch/config', configBytes);
  *   while (running) app.step();   // once per frame
  */
-import { createDetector, createOutput, validateConfig, configHash, DETECTOR_VERSION, EVENT_START, EVENT_ACTIVE, EVENT_END } from '../../src/core/index.js';
+import { createDetector, createOutput, validateConfig, configHash, checkKernels, DETECTOR_VERSION, EVENT_START, EVENT_ACTIVE, EVENT_END } from '../../src/core/index.js';
 import type { DetectorConfig, DetectorOutput, MotionDetector } from '../../src/core/index.js';
 import { encodeBundle, bundleSize } from '../../src/protocol/bundle.js';
 import type { Bundle, RawView } from '../../src/protocol/bundle.js';
@@ -59,6 +59,8 @@ export const APP_DEFAULTS = {
   maxBoxes: 32,
   /** Settings key of the camera id (provisioned with the Wi-Fi credentials). */
   cameraKey: 'camera',
+  /** Random cases the native kernels must match at start-up (inputs up to 27x19 pixels each). */
+  kernelCheckCases: 16,
 };
 
 /** Counters and sizes the app reports (`stats()`), all plain numbers. */
@@ -76,6 +78,8 @@ export interface AppStats {
   stateBytes: number;
   /** External bytes reserved (raw view + bundle + chunk). */
   externalBytes: number;
+  /** 1 when the detector's per-pixel loops are the platform's native kernels, 0 for the TypeScript ones. */
+  nativeKernels: number;
 }
 
 function checkInt(name: string, v: unknown, min: number, max: number): number {
@@ -152,7 +156,12 @@ export class FirmwareApp {
     this.topicConfig = configTopic(cameraId);
 
     // Engine heap: detector state, its output, the frame, small buffers.
-    this.detector = createDetector(cfg);
+    // Native kernels are trusted only once they reproduce the reference on a few cases (a board
+    // built with another compiler or flags must not drift silently); otherwise the TypeScript ones run.
+    let kernels = ports.kernels;
+    const kernelsBad = kernels ? checkKernels(kernels, APP_DEFAULTS.kernelCheckCases, 1) : null;
+    if (kernelsBad !== null) kernels = undefined;
+    this.detector = createDetector(cfg, kernels);
     this.out = createOutput(width, height, this.detector.cellSize, maxBoxes, false);
     this.frame = new Uint8Array(width * height);
     this.message = new Uint8Array(EVENT_MESSAGE_BYTES);
@@ -188,13 +197,15 @@ export class FirmwareApp {
     this.consent = new Consent();
     this.s = {
       frames: 0, badFrames: 0, events: 0, snapshots: 0, skippedGap: 0, skippedConsent: 0, snapshotErrors: 0,
-      publishFailures: 0, configUpdates: 0, stateBytes: stateBytes, externalBytes: external,
+      publishFailures: 0, configUpdates: 0, stateBytes: stateBytes, externalBytes: external, nativeKernels: kernels ? 1 : 0,
     };
     this.eventStartTicks = 0;
     this.eventMaxBoxes = 0;
     this.eventPeakCells = 0;
     ports.log.log(LOG_INFO, 'quietcam ' + o.board + ': camera ' + cameraId + ', ' + width + 'x' + height + ', state ' + stateBytes +
-      ' B, external ' + external + ' B, detector ' + DETECTOR_VERSION + ' ' + this.bundle.configHash);
+      ' B, external ' + external + ' B, detector ' + DETECTOR_VERSION + ' ' + this.bundle.configHash +
+      (kernels ? ', native kernels' : ', TypeScript kernels'));
+    if (kernelsBad !== null) ports.log.log(LOG_ERROR, 'native kernels differ from the reference, running the TypeScript ones: ' + kernelsBad);
   }
 
   /** The config topic the port must subscribe to (retained consent). */
@@ -236,7 +247,7 @@ export class FirmwareApp {
     return {
       frames: s.frames, badFrames: s.badFrames, events: s.events, snapshots: s.snapshots, skippedGap: s.skippedGap,
       skippedConsent: s.skippedConsent, snapshotErrors: s.snapshotErrors, publishFailures: s.publishFailures,
-      configUpdates: s.configUpdates, stateBytes: s.stateBytes, externalBytes: s.externalBytes,
+      configUpdates: s.configUpdates, stateBytes: s.stateBytes, externalBytes: s.externalBytes, nativeKernels: s.nativeKernels,
     };
   }
 

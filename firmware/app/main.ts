@@ -7,8 +7,10 @@
  *   quietcam.receive(topic, bytes)   for each message on a subscribed topic
  *   quietcam.step()                  once per camera frame
  *   quietcam.stats()                 counters and sizes, whenever asked
+ *   quietcam.checkKernels(n, seed)   diagnostics: null when ports.kernels match the reference on n cases
  * QUIETCAM_BOARD is the board profile, inlined by firmware/build.ts. ES5-safe.
  */
+import { checkKernels as check } from '../../src/core/kernels-check.js';
 import { FirmwareApp } from './app.js';
 import type { AppStats } from './app.js';
 import { appOptionsFromBoard } from './board-options.js';
@@ -43,4 +45,8 @@ export function step(): number {
 
 export function stats(): AppStats {
   return running().stats();
+}
+
+export function checkKernels(cases: number, seed: number): string | null {
+  return ports.kernels ? check(ports.kernels, cases, seed) : 'this platform has no native kernels';
 }

@@ -6,6 +6,7 @@
  * (firmware/runtime/engine_duktape.c), and in TypeScript for Node (firmware/host/node-ports.ts).
  * ES5-safe: interfaces only.
  */
+import type { PixelKernels } from '../../src/core/kernels.js';
 
 /** The camera: grey frames for the detector, and the raw view (JPEG) of the same frame. */
 export interface CameraPort {
@@ -67,6 +68,13 @@ export interface MemoryPort {
   external(bytes: number): Uint8Array;
 }
 
+/**
+ * Native per-pixel loops (optional): the detector's difference and background update in C
+ * (firmware/ports/qc_kernels.c), bit-exact with src/core/kernels.ts. Without them the app runs the
+ * TypeScript reference, which costs ~2.5x a bare frame-difference loop in an interpreter.
+ */
+export type KernelsPort = PixelKernels;
+
 export interface Ports {
   camera: CameraPort;
   clock: ClockPort;
@@ -74,4 +82,5 @@ export interface Ports {
   settings: SettingsPort;
   log: LogPort;
   memory: MemoryPort;
+  kernels?: KernelsPort;
 }

@@ -46,6 +46,8 @@ export interface FirmwareRunOptions {
   bareFile?: string;
   /** Embedded only: define the qcprof.slotN trampolines (bench/firmware.ts). */
   profile?: boolean;
+  /** Embedded only: leave out ports.kernels, so the app runs the TypeScript per-pixel loops. */
+  noKernels?: boolean;
   /** Embedded only: extra arguments before the runtime's own (e.g. valgrind). */
   wrap?: string[];
 }
@@ -153,6 +155,7 @@ async function runEmbedded(inputs: Iterable<FirmwareInput> | AsyncIterable<Firmw
   if (o.bareFile) args.push('--bare', o.bareFile);
   if (o.quietLogs) args.push('--quiet-logs');
   if (o.profile) args.push('--profile');
+  if (o.noKernels) args.push('--no-kernels');
   const cmd = o.wrap && o.wrap.length ? o.wrap[0] : bin;
   const cmdArgs = o.wrap && o.wrap.length ? [...o.wrap.slice(1), bin, ...args] : args;
   const child = spawn(cmd, cmdArgs, { stdio: ['pipe', 'pipe', 'pipe'] });

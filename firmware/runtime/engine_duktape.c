@@ -13,6 +13,7 @@
 #include <string.h>
 #include "duktape.h"
 #include "engine_duktape.h"
+#include "qc_kernels.h"
 #include "qc_ports.h"
 
 /* ---- capped allocator ------------------------------------------------------------------ */
@@ -145,12 +146,39 @@ static duk_ret_t memory_external(duk_context *ctx) {
   return 1;
 }
 
+/* ports.kernels: the detector's per-pixel loops in C (qc_kernels.c), bit-exact with src/core/kernels.ts. */
+static duk_ret_t kernels_difference(duk_context *ctx) {
+  duk_size_t nf = 0, nb = 0, nt = 0, nc = 0, ns = 0;
+  void *frame = duk_require_buffer_data(ctx, 0, &nf), *bg8 = duk_require_buffer_data(ctx, 1, &nb);
+  void *thr = duk_require_buffer_data(ctx, 2, &nt), *cnt = duk_require_buffer_data(ctx, 3, &nc);
+  void *sad = duk_require_buffer_data(ctx, 4, &ns);
+  double w = duk_require_number(ctx, 5), h = duk_require_number(ctx, 6), cell = duk_require_number(ctx, 7);
+  const char *bad = qc_kernel_check_difference(nf, nb, nt, nc, ns, w, h, cell);
+  if (bad) return duk_error(ctx, DUK_ERR_RANGE_ERROR, "kernels.difference: %s", bad);
+  qc_kernel_difference((const uint8_t *)frame, (const uint8_t *)bg8, (const uint8_t *)thr, (uint16_t *)cnt, (int32_t *)sad,
+                       (unsigned)w, (unsigned)h, (unsigned)cell);
+  return 0;
+}
+
+static duk_ret_t kernels_update_background(duk_context *ctx) {
+  duk_size_t nf = 0, nq = 0, nb = 0, nr = 0;
+  void *frame = duk_require_buffer_data(ctx, 0, &nf), *bgq = duk_require_buffer_data(ctx, 1, &nq);
+  void *bg8 = duk_require_buffer_data(ctx, 2, &nb), *rate = duk_require_buffer_data(ctx, 3, &nr);
+  double w = duk_require_number(ctx, 4), h = duk_require_number(ctx, 5), cell = duk_require_number(ctx, 6);
+  double stride = duk_require_number(ctx, 7), phase = duk_require_number(ctx, 8);
+  const char *bad = qc_kernel_check_update(nf, nq, nb, nr, w, h, cell, stride, phase);
+  if (bad) return duk_error(ctx, DUK_ERR_RANGE_ERROR, "kernels.updateBackground: %s", bad);
+  qc_kernel_update_background((const uint8_t *)frame, (uint16_t *)bgq, (uint8_t *)bg8, (const uint8_t *)rate, (unsigned)w,
+                              (unsigned)h, (unsigned)cell, (unsigned)stride, (unsigned)phase);
+  return 0;
+}
+
 static void put_fn(duk_context *ctx, const char *name, duk_c_function fn, duk_idx_t nargs) {
   duk_push_c_function(ctx, fn, nargs);
   duk_put_prop_string(ctx, -2, name);
 }
 
-static void push_ports(duk_context *ctx) {
+static void push_ports(duk_context *ctx, int kernels) {
   qc_camera_info_t info;
   qc_camera_info(&info);
   duk_push_object(ctx); /* ports */
@@ -190,6 +218,13 @@ static void push_ports(duk_context *ctx) {
   put_fn(ctx, "external", memory_external, 1);
   duk_put_prop_string(ctx, -2, "memory");
 
+  if (kernels) {
+    duk_push_object(ctx);
+    put_fn(ctx, "difference", kernels_difference, 8);
+    put_fn(ctx, "updateBackground", kernels_update_background, 9);
+    duk_put_prop_string(ctx, -2, "kernels");
+  }
+
   duk_put_global_string(ctx, "ports");
 }
 
@@ -228,7 +263,7 @@ static void error_text(duk_context *ctx, const char *what, char *err, size_t cap
   }
 }
 
-qc_duk_t *qc_duk_create(size_t cap) {
+qc_duk_t *qc_duk_create(size_t cap, int kernels) {
   qc_duk_t *d = (qc_duk_t *)calloc(1, sizeof *d);
   if (!d) return NULL;
   d->ctx = duk_create_heap(cap_alloc, cap_realloc, cap_free, &d->heap, fatal);
@@ -241,7 +276,7 @@ qc_duk_t *qc_duk_create(size_t cap) {
   d->heap.base = d->heap.current;
   d->heap.peak = d->heap.current;
   d->heap.cap = cap;
-  push_ports(d->ctx);
+  push_ports(d->ctx, kernels);
   return d;
 }
 

@@ -14,8 +14,9 @@ typedef struct {
 
 typedef struct qc_duk qc_duk_t;
 
-/* A heap capped at `cap` bytes (0 = none), with the global `ports` defined. */
-qc_duk_t *qc_duk_create(size_t cap);
+/* A heap capped at `cap` bytes (0 = none), with the global `ports` defined (with ports.kernels,
+   the native per-pixel loops, when `kernels` is non-zero). */
+qc_duk_t *qc_duk_create(size_t cap, int kernels);
 void qc_duk_destroy(qc_duk_t *d);
 qc_heap_stats_t *qc_duk_heap(qc_duk_t *d);
 /* Compile and run a script (the bundle, or the bench's bare loop). */

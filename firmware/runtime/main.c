@@ -6,7 +6,9 @@
  *
  * Usage: qc-runtime --bundle FILE --width W --height H [--heap BYTES] [--external BYTES]
  *                   [--view-width W --view-height H] [--input FILE|-] [--set key=value]...
- *                   [--settings FILE] [--bare FILE] [--quiet-logs] [--profile]
+ *                   [--settings FILE] [--bare FILE] [--quiet-logs] [--profile] [--no-kernels]
+ * --no-kernels leaves ports.kernels out: the app runs the TypeScript per-pixel loops (the bench's
+ * pure-JS figure, and what an engine binding without native kernels would run).
  * Exit status: 0 done; 2 bad arguments or input; 3 the app threw; 4 the heap cap was reached.
  */
 #include <stdio.h>
@@ -24,7 +26,7 @@ typedef struct {
   const char *bundle, *input, *bare, *settings;
   size_t heap, external;
   unsigned width, height, view_width, view_height;
-  int quiet, profile;
+  int quiet, profile, no_kernels;
 } options_t;
 
 static char *read_file(const char *path, size_t *len) {
@@ -48,7 +50,7 @@ static char *read_file(const char *path, size_t *len) {
 
 static void usage(const char *msg) {
   fprintf(stderr, "qc-runtime: %s\nusage: qc-runtime --bundle FILE --width W --height H [--heap BYTES] [--external BYTES]\n"
-                  "  [--view-width W --view-height H] [--input FILE|-] [--set key=value]... [--settings FILE] [--bare FILE] [--quiet-logs] [--profile]\n", msg);
+                  "  [--view-width W --view-height H] [--input FILE|-] [--set key=value]... [--settings FILE] [--bare FILE] [--quiet-logs] [--profile] [--no-kernels]\n", msg);
   exit(2);
 }
 
@@ -96,7 +98,7 @@ static void app_failed(void) {
 
 static void boot(void) {
   qc_external_init(external_region, opt.external);
-  duk = qc_duk_create(opt.heap);
+  duk = qc_duk_create(opt.heap, !opt.no_kernels);
   if (!duk) fail(4, "cannot create the Duktape heap (cap too small for the engine's own base?)");
   qc_duk_engine(duk, &engine);
   if (opt.profile) qc_duk_define_profiler(duk);
@@ -142,6 +144,7 @@ int main(int argc, char **argv) {
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (!strcmp(a, "--quiet-logs")) { opt.quiet = 1; continue; }
     if (!strcmp(a, "--profile")) { opt.profile = 1; continue; }
+    if (!strcmp(a, "--no-kernels")) { opt.no_kernels = 1; continue; }
     if (!v) usage("missing value after an option");
     i++;
     if (!strcmp(a, "--bundle")) opt.bundle = v;

@@ -4,6 +4,7 @@
  * the per-pixel cost. Each cell's rate comes from `s.rate` (0 = hold: something is there).
  */
 import { State } from './state.js';
+import type { PixelKernels } from './kernels.js';
 
 /**
  * After calibration each frame updates one row in 2^ROW_STRIDE_LOG2 (8): a pixel moves 8x as far
@@ -21,17 +22,19 @@ export function seedBackground(s: State, frame: Uint8Array): void {
 }
 
 /**
- * Move the background toward the frame. `stride` 1 updates every row (calibration); 8 updates the
- * rows with y % 8 == phase, and the caller's shifts must already account for that.
+ * Move the background toward the frame, through the detector's kernels. `stride` 1 updates every
+ * row (calibration); 8 updates the rows with y % 8 == phase, and the caller's shifts must already
+ * account for that.
  */
-export function updateBackground(s: State, frame: Uint8Array, stride: number, phase: number): void {
-  const w = s.width;
-  const cs = s.cellSize;
-  const cols = s.cols;
-  const bgq = s.bgq;
-  const bg8 = s.bg8;
-  const rate = s.rate;
-  for (let y = phase; y < s.height; y += stride) {
+export function updateBackground(s: State, frame: Uint8Array, stride: number, phase: number, k: PixelKernels): void {
+  k.updateBackground(frame, s.bgq, s.bg8, s.rate, s.width, s.height, s.cellSize, stride, phase);
+}
+
+/** The reference kernel (see kernels.ts): Q8 update of the rows y % stride == phase, per-cell shift. */
+export function updateBackgroundRows(frame: Uint8Array, bgq: Uint16Array, bg8: Uint8Array, rate: Uint8Array,
+  w: number, height: number, cs: number, stride: number, phase: number): void {
+  const cols = ((w + cs - 1) / cs) | 0;
+  for (let y = phase; y < height; y += stride) {
     const rowCell = ((y / cs) | 0) * cols;
     let i = y * w;
     let x = 0;

@@ -19,6 +19,7 @@ import { findBoxes } from './components.js';
 import { stepEvents } from './events.js';
 import { writeForeground } from './foreground.js';
 import { DetectorOutput, MotionDetector } from './types.js';
+import { JS_KERNELS, PixelKernels } from './kernels.js';
 
 /** Bumped whenever the algorithm changes what it outputs for the same input and config. */
 export const DETECTOR_VERSION = '1.0.0';
@@ -29,8 +30,17 @@ export class FixedPointDetector implements MotionDetector {
   readonly cellSize: number;
   readonly config: DetectorConfig;
   private s: State;
+  private readonly k: PixelKernels;
 
-  constructor(config: Partial<DetectorConfig> & { width: number; height: number }) {
+  /**
+   * @param kernels the per-pixel loops (kernels.ts): native ones from the platform when it has
+   *   them (bit-exact with the TypeScript reference), else the reference itself.
+   */
+  constructor(config: Partial<DetectorConfig> & { width: number; height: number }, kernels?: PixelKernels) {
+    if (kernels && (typeof kernels.difference !== 'function' || typeof kernels.updateBackground !== 'function')) {
+      throw new TypeError('detector: kernels must have difference() and updateBackground()');
+    }
+    this.k = kernels || JS_KERNELS;
     this.config = validateConfig(config);
     this.width = this.config.width;
     this.height = this.config.height;
@@ -67,7 +77,7 @@ export class FixedPointDetector implements MotionDetector {
     }
     s.frame++;
 
-    difference(s, frame);
+    difference(s, frame, this.k);
     const fgCells = classifyCells(s);
     let calibrating = s.calibrating > 0;
 
@@ -97,14 +107,14 @@ export class FixedPointDetector implements MotionDetector {
         if (!held) s.stillAge[c] = 0;
       }
       adaptCells(s, cfg, false);
-      updateBackground(s, frame, 1, 0);
+      updateBackground(s, frame, 1, 0, this.k);
       s.calibrating--;
     } else {
       adaptCells(s, cfg, true);
       // Rows are updated one in ROW_STRIDE per frame, so the shifts drop by its log2 for the same
       // time constant (config ranges keep them >= 1: a rate of 0 means hold).
       trackStatic(s, cfg, frame, cfg.backgroundShift - ROW_STRIDE_LOG2, cfg.heldShift - ROW_STRIDE_LOG2);
-      updateBackground(s, frame, 1 << ROW_STRIDE_LOG2, s.frame & ((1 << ROW_STRIDE_LOG2) - 1));
+      updateBackground(s, frame, 1 << ROW_STRIDE_LOG2, s.frame & ((1 << ROW_STRIDE_LOG2) - 1), this.k);
     }
 
     // Masks: static cells, moving cells (foreground that is not static, or static but changing).
@@ -131,6 +141,6 @@ export class FixedPointDetector implements MotionDetector {
   }
 }
 
-export function createDetector(config: Partial<DetectorConfig> & { width: number; height: number }): FixedPointDetector {
-  return new FixedPointDetector(config);
+export function createDetector(config: Partial<DetectorConfig> & { width: number; height: number }, kernels?: PixelKernels): FixedPointDetector {
+  return new FixedPointDetector(config, kernels);
 }

@@ -6,16 +6,10 @@
  * in V8 and in the board's interpreter alike.
  */
 import { State } from './state.js';
+import type { PixelKernels } from './kernels.js';
 
-function differenceBy4(s: State, frame: Uint8Array): void {
-  const w = s.width;
-  const h = s.height;
-  const cols = s.cols;
+function differenceBy4(frame: Uint8Array, bg: Uint8Array, thr: Uint8Array, cnt: Uint16Array, sad: Int32Array, w: number, h: number, cols: number): void {
   const full = w >> 2; // whole cells per row; a partial cell at the right edge is done pixel by pixel
-  const bg = s.bg8;
-  const thr = s.thr;
-  const cnt = s.cnt;
-  const sad = s.sad;
   let rowCell = 0;
   let i = 0;
   for (let y = 0; y < h; y++) {
@@ -54,15 +48,7 @@ function differenceBy4(s: State, frame: Uint8Array): void {
   }
 }
 
-function differenceAny(s: State, frame: Uint8Array): void {
-  const w = s.width;
-  const h = s.height;
-  const cs = s.cellSize;
-  const cols = s.cols;
-  const bg = s.bg8;
-  const thr = s.thr;
-  const cnt = s.cnt;
-  const sad = s.sad;
+function differenceAny(frame: Uint8Array, bg: Uint8Array, thr: Uint8Array, cnt: Uint16Array, sad: Int32Array, w: number, h: number, cs: number, cols: number): void {
   let i = 0;
   let rowCell = 0;
   let inRow = 0;
@@ -90,13 +76,20 @@ function differenceAny(s: State, frame: Uint8Array): void {
   }
 }
 
-export function difference(s: State, frame: Uint8Array): void {
-  const cnt = s.cnt;
-  const sad = s.sad;
-  for (let c = 0; c < s.cells; c++) {
+/** The reference kernel (see kernels.ts): per-cell count over threshold and sum of |frame - bg8|. */
+export function differencePixels(frame: Uint8Array, bg8: Uint8Array, thr: Uint8Array, cnt: Uint16Array, sad: Int32Array,
+  width: number, height: number, cellSize: number): void {
+  const cols = ((width + cellSize - 1) / cellSize) | 0;
+  const cells = cols * (((height + cellSize - 1) / cellSize) | 0);
+  for (let c = 0; c < cells; c++) {
     cnt[c] = 0;
     sad[c] = 0;
   }
-  if (s.cellSize === 4) differenceBy4(s, frame);
-  else differenceAny(s, frame);
+  if (cellSize === 4) differenceBy4(frame, bg8, thr, cnt, sad, width, height, cols);
+  else differenceAny(frame, bg8, thr, cnt, sad, width, height, cellSize, cols);
+}
+
+/** The difference stage: fills s.cnt and s.sad for this frame, through the detector's kernels. */
+export function difference(s: State, frame: Uint8Array, k: PixelKernels): void {
+  k.difference(frame, s.bg8, s.thr, s.cnt, s.sad, s.width, s.height, s.cellSize);
 }

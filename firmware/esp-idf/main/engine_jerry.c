@@ -9,6 +9,7 @@
 #include <string.h>
 #include "jerryscript.h"
 #include "engine_jerry.h"
+#include "qc_kernels.h"
 #include "qc_ports.h"
 
 static jerry_value_t app; /* the global `quietcam` */
@@ -104,6 +105,39 @@ static jerry_value_t memory_external(const jerry_call_info_t *ci, const jerry_va
   return ta;
 }
 
+/* ports.kernels: the detector's per-pixel loops in C (firmware/ports/qc_kernels.c), checked like
+   the Duktape binding does (same qc_kernel_check_* messages) before any memory is touched. */
+static double num_arg(const jerry_value_t a[], jerry_length_t n, jerry_length_t i) {
+  return i < n && jerry_value_is_number(a[i]) ? jerry_value_as_number(a[i]) : -1;
+}
+
+static jerry_value_t kernels_difference(const jerry_call_info_t *ci, const jerry_value_t a[], const jerry_length_t n) {
+  (void)ci;
+  jerry_length_t nf = 0, nb = 0, nt = 0, nc = 0, ns = 0;
+  if (n < 8) return jerry_throw_sz(JERRY_ERROR_TYPE, "kernels.difference(frame, bg8, thr, cnt, sad, width, height, cellSize)");
+  uint8_t *frame = bytes_of(a[0], &nf), *bg8 = bytes_of(a[1], &nb), *thr = bytes_of(a[2], &nt);
+  uint8_t *cnt = bytes_of(a[3], &nc), *sad = bytes_of(a[4], &ns);
+  if (!frame || !bg8 || !thr || !cnt || !sad) return jerry_throw_sz(JERRY_ERROR_TYPE, "kernels.difference: arrays must be typed arrays");
+  double w = num_arg(a, n, 5), h = num_arg(a, n, 6), cell = num_arg(a, n, 7);
+  const char *bad = qc_kernel_check_difference(nf, nb, nt, nc, ns, w, h, cell);
+  if (bad) return jerry_throw_sz(JERRY_ERROR_RANGE, bad);
+  qc_kernel_difference(frame, bg8, thr, (uint16_t *)cnt, (int32_t *)sad, (unsigned)w, (unsigned)h, (unsigned)cell);
+  return jerry_undefined();
+}
+
+static jerry_value_t kernels_update_background(const jerry_call_info_t *ci, const jerry_value_t a[], const jerry_length_t n) {
+  (void)ci;
+  jerry_length_t nf = 0, nq = 0, nb = 0, nr = 0;
+  if (n < 9) return jerry_throw_sz(JERRY_ERROR_TYPE, "kernels.updateBackground(frame, bgq, bg8, rate, width, height, cellSize, stride, phase)");
+  uint8_t *frame = bytes_of(a[0], &nf), *bgq = bytes_of(a[1], &nq), *bg8 = bytes_of(a[2], &nb), *rate = bytes_of(a[3], &nr);
+  if (!frame || !bgq || !bg8 || !rate) return jerry_throw_sz(JERRY_ERROR_TYPE, "kernels.updateBackground: arrays must be typed arrays");
+  double w = num_arg(a, n, 4), h = num_arg(a, n, 5), cell = num_arg(a, n, 6), stride = num_arg(a, n, 7), phase = num_arg(a, n, 8);
+  const char *bad = qc_kernel_check_update(nf, nq, nb, nr, w, h, cell, stride, phase);
+  if (bad) return jerry_throw_sz(JERRY_ERROR_RANGE, bad);
+  qc_kernel_update_background(frame, (uint16_t *)bgq, bg8, rate, (unsigned)w, (unsigned)h, (unsigned)cell, (unsigned)stride, (unsigned)phase);
+  return jerry_undefined();
+}
+
 static void set_fn(jerry_value_t obj, const char *name, jerry_external_handler_t fn) {
   jerry_value_t f = jerry_function_external(fn);
   jerry_value_free(jerry_object_set_sz(obj, name, f));
@@ -150,6 +184,10 @@ static void define_ports(void) {
   jerry_value_t memory = jerry_object();
   set_fn(memory, "external", memory_external);
   set_obj(ports, "memory", memory);
+  jerry_value_t kernels = jerry_object();
+  set_fn(kernels, "difference", kernels_difference);
+  set_fn(kernels, "updateBackground", kernels_update_background);
+  set_obj(ports, "kernels", kernels);
   jerry_value_t global = jerry_current_realm();
   set_obj(global, "ports", ports);
   jerry_value_free(global);
