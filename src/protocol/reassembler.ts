@@ -6,8 +6,11 @@
  *   or different bytes for an index already received) is rejected; the partial bundle is kept.
  * - Memory: the bytes retained (one buffer of bundleLength plus one flag byte per chunk for
  *   each partial bundle) never exceed maxBytes, and at most maxBundles are partial at once.
- *   To make room, the partial bundle that has gone longest without a new chunk is evicted and
- *   reported in the `partial` result that caused it.
+ * - Fairness: one camera holds at most maxPerCamera partial bundles; a new one beyond that evicts
+ *   that camera's own least recently fed one. When the global limits need room, the victim is
+ *   taken from the camera holding the most partial bundles (then the one fed least recently), so
+ *   a camera flooding partial bundles evicts its own, never another camera's while it holds more.
+ *   Evicted bundles are reported in the `partial` result that caused it.
  * - A partial bundle with no new chunk for timeoutMs is dropped by expire(now) and reported.
  * - The last `rememberCompleted` completed bundles are remembered (by camera and bundle id), so a
  *   late duplicate (MQTT QoS 1 redelivery) yields `duplicate` instead of a new partial bundle.
@@ -29,6 +32,8 @@ export interface ReassemblerOptions {
   timeoutMs?: number;
   /** Completed bundle ids remembered to recognise late duplicates, 0-65536. */
   rememberCompleted?: number;
+  /** Partial bundles one camera may hold at once, 1-4096. */
+  maxPerCamera?: number;
 }
 
 /** Defaults, with units; each may be overridden in the constructor's options. */
@@ -37,6 +42,7 @@ export const REASSEMBLER_DEFAULTS = {
   maxBytes: 8388608, // 8 MiB: > 20 bundles of the maximum size (384 KiB)
   timeoutMs: 60000, // 1 minute: a board publishes a bundle in seconds; QoS 1 retries fit well within
   rememberCompleted: 256, // ids, ~100 bytes each
+  maxPerCamera: 4, // a board sends one bundle at a time; 4 covers a retry overlapping the next snapshot
 };
 
 /** Why push() rejected a chunk: a chunk decode error, or reassembly-level trouble. */
@@ -120,6 +126,7 @@ export class Reassembler {
   private readonly recent: string[] = [];
   private recentNext = 0;
   private readonly rememberCompleted: number;
+  readonly maxPerCamera: number;
 
   constructor(options?: ReassemblerOptions) {
     const o = options || {};
@@ -127,6 +134,7 @@ export class Reassembler {
     this.maxBytes = optionOr(o.maxBytes, REASSEMBLER_DEFAULTS.maxBytes, 1024, 1073741824, 'maxBytes');
     this.timeoutMs = optionOr(o.timeoutMs, REASSEMBLER_DEFAULTS.timeoutMs, 1, 9007199254740991, 'timeoutMs');
     this.rememberCompleted = optionOr(o.rememberCompleted, REASSEMBLER_DEFAULTS.rememberCompleted, 0, 65536, 'rememberCompleted');
+    this.maxPerCamera = optionOr(o.maxPerCamera, REASSEMBLER_DEFAULTS.maxPerCamera, 1, 4096, 'maxPerCamera');
   }
 
   /** Bytes currently held by partial bundles (always <= maxBytes). */
@@ -158,7 +166,7 @@ export class Reassembler {
         return errorResult('too-large', 'bundle of ' + c.bundleLength + ' bytes exceeds the reassembly budget of ' + this.maxBytes, c.cameraId, c.bundleId);
       }
       if (c.total === 1) return this.finish(c.cameraId, c.bundleId, key, c.payload.subarray(0), c.bundleCrc, true);
-      evicted = this.makeRoom(cost);
+      evicted = this.makeRoom(cost, c.cameraId);
       p = {
         key: key, cameraId: c.cameraId, bundleId: c.bundleId, total: c.total, stride: c.stride,
         bundleLength: c.bundleLength, bundleCrc: c.bundleCrc, buffer: new Uint8Array(c.bundleLength),
@@ -241,14 +249,42 @@ export class Reassembler {
     }
   }
 
-  /** Evict least recently fed partial bundles until `cost` more bytes and one more bundle fit. */
-  private makeRoom(cost: number): IncompleteBundle[] {
+  private countOf(cameraId: string): number {
+    let n = 0;
+    for (let i = 0; i < this.partials.length; i++) if (this.partials[i].cameraId === cameraId) n++;
+    return n;
+  }
+
+  /**
+   * Evict until `cost` more bytes and one more bundle of `cameraId` fit: first that camera's own
+   * least recently fed bundles beyond its quota, then, for the global limits, the least recently
+   * fed bundle of whichever camera holds the most.
+   */
+  private makeRoom(cost: number, cameraId: string): IncompleteBundle[] {
     const evicted: IncompleteBundle[] = [];
-    while (this.partials.length > 0 && (this.partials.length >= this.maxBundles || this.retained + cost > this.maxBytes)) {
-      let oldest = this.partials[0];
-      for (let i = 1; i < this.partials.length; i++) if (this.partials[i].lastMs < oldest.lastMs) oldest = this.partials[i];
+    while (this.countOf(cameraId) >= this.maxPerCamera) {
+      let oldest: PartialBundle | null = null;
+      for (let i = 0; i < this.partials.length; i++) {
+        const p = this.partials[i];
+        if (p.cameraId === cameraId && (oldest === null || p.lastMs < oldest.lastMs)) oldest = p;
+      }
+      if (oldest === null) break;
       evicted.push(report(oldest, 'evicted'));
       this.remove(oldest);
+    }
+    while (this.partials.length > 0 && (this.partials.length >= this.maxBundles || this.retained + cost > this.maxBytes)) {
+      let victim = this.partials[0];
+      let victimCount = this.countOf(victim.cameraId);
+      for (let i = 1; i < this.partials.length; i++) {
+        const p = this.partials[i];
+        const n = p.cameraId === victim.cameraId ? victimCount : this.countOf(p.cameraId);
+        if (n > victimCount || (n === victimCount && p.lastMs < victim.lastMs)) {
+          victim = p;
+          victimCount = n;
+        }
+      }
+      evicted.push(report(victim, 'evicted'));
+      this.remove(victim);
     }
     return evicted;
   }

@@ -124,6 +124,43 @@ test('at most maxBundles partial bundles are held', () => {
   assert.equal(evicted, ['p0', 'p1', 'p2']);
 });
 
+test('a camera flooding partial bundles evicts its own, never a quieter camera\'s', () => {
+  const rng = prng(27);
+  const quiet = bundleWith(rng, 6000, 'q1');
+  quiet.cameraId = 'porch';
+  const quietChunks = chunksOf(quiet, 1024);
+  const r = new Reassembler({ maxBundles: 8, maxPerCamera: 3 });
+  assert.is(r.push(quietChunks[0], 0).kind, 'partial');
+  const evicted: string[] = [];
+  for (let i = 0; i < 200; i++) {
+    const res = r.push(chunksOf(bundleWith(rng, 3000, 'flood' + i), 1024)[0], 1 + i); // fresher than porch's
+    assert.is(res.kind, 'partial');
+    if (res.kind === 'partial') res.evicted.forEach((e) => evicted.push(e.cameraId + '/' + e.bundleId));
+    assert.ok(r.pendingCount() <= 4, 'the flooder holds at most maxPerCamera, plus porch');
+  }
+  assert.is(evicted.length, 197);
+  assert.ok(evicted.every((e) => e.startsWith('cam/')), 'only the flooding camera lost bundles');
+  assert.equal(evicted.slice(0, 3), ['cam/flood0', 'cam/flood1', 'cam/flood2']);
+  const done = quietChunks.slice(1).map((c) => r.push(c, 500));
+  assert.is(done.filter((x) => x.kind === 'complete').length, 1, "porch's bundle still completes");
+});
+
+test('under the global limits the camera holding the most gives way first', () => {
+  const rng = prng(28);
+  const r = new Reassembler({ maxBundles: 4, maxPerCamera: 4 });
+  const first = (cam: string, id: string) => {
+    const b = bundleWith(rng, 3000, id);
+    b.cameraId = cam;
+    return chunksOf(b, 1024)[0];
+  };
+  r.push(first('a', 'a1'), 0); // oldest overall, but camera a holds one
+  r.push(first('b', 'b1'), 1);
+  r.push(first('b', 'b2'), 2);
+  r.push(first('b', 'b3'), 3);
+  const res = r.push(first('c', 'c1'), 4);
+  assert.ok(res.kind === 'partial' && res.evicted.length === 1 && res.evicted[0].bundleId === 'b1', JSON.stringify(res));
+});
+
 test('a bundle bigger than the whole budget is refused, not buffered', () => {
   const rng = prng(26);
   const chunks = chunksOf(bundleWith(rng, 5000, 'big'), 1024);
@@ -175,6 +212,7 @@ test('undecodable chunks are errors with the decoder code', () => {
 });
 
 test('options are validated in the constructor', () => {
+  assert.throws(() => new Reassembler({ maxPerCamera: 0 }), /maxPerCamera/);
   assert.throws(() => new Reassembler({ maxBundles: 0 }), /maxBundles/);
   assert.throws(() => new Reassembler({ maxBytes: 10 }), /maxBytes/);
   assert.throws(() => new Reassembler({ timeoutMs: -1 }), /timeoutMs/);
