@@ -19,8 +19,14 @@ import { BackgroundEvidence, gaussianBlur, upscaleBilinear } from './background.
 import type { RelayConfig } from './config.js';
 import { purposeNames } from './consent.js';
 import { jpegSize } from './jpeg.js';
-import { boxesJson, motionFreeMask, renderBoxes, renderMask } from './masks.js';
+import { boxesJson, MASK_ON, motionFreeMask, renderBoxes, renderMask } from './masks.js';
+import { greyPng } from './png.js';
 import type { ImageCodec, OutboxEntry } from './types.js';
+
+/** Largest drawing canvas or background buffer a Deriver keeps between bundles (UXGA). */
+const CANVAS_KEEP_BYTES = 1600 * 1200;
+/** Background buffers kept for reuse: one per bundle deriving at once (upload.concurrency 8 by default). */
+const SPARE_BUFFERS = 16;
 
 /** Version of the relay's derivation, written to meta.json. */
 export const DERIVE_VERSION = 'relay-derive-1';
@@ -47,9 +53,36 @@ function json(name: string, value: unknown): DerivedObject {
 
 export class Deriver {
   private readonly evidence: BackgroundEvidence;
+  /** The drawings are rendered here one at a time (PNG encoding is synchronous): no 300 KB buffer per image. */
+  private canvas = new Uint8Array(0);
+  /**
+   * Upscaled backgrounds waiting to be reused (each is held while sharp encodes it): buffers this
+   * large come from mmap, so a new one per bundle costs page faults and an munmap.
+   */
+  private readonly spare: Uint8Array[] = [];
 
   constructor(private readonly codec: ImageCodec, private readonly images: RelayConfig['images']) {
     this.evidence = new BackgroundEvidence(images.evidenceMaxAgeMs);
+  }
+
+  /** A scratch canvas of `n` bytes: kept for raw views up to UXGA, a one-off beyond. */
+  private canvasFor(n: number): Uint8Array {
+    if (n > CANVAS_KEEP_BYTES) return new Uint8Array(n);
+    if (this.canvas.length < n) this.canvas = new Uint8Array(n);
+    return this.canvas;
+  }
+
+  private takeBuffer(n: number): Uint8Array {
+    for (let i = this.spare.length - 1; i >= 0; i--) {
+      if (this.spare[i].length === n) return this.spare.splice(i, 1)[0];
+    }
+    return new Uint8Array(n);
+  }
+
+  private giveBuffer(b: Uint8Array): void {
+    if (b.length > CANVAS_KEEP_BYTES) return;
+    this.spare.push(b);
+    if (this.spare.length > SPARE_BUFFERS) this.spare.shift();
   }
 
   /**
@@ -81,12 +114,19 @@ export class Deriver {
     // resolution with sigma * W / gw, at a fraction of the cost (libvips spends 5-9 ms of CPU on
     // either step at 640x480; these two take ~0.75 ms together).
     const blurred = gaussianBlur(bg.pixels, gw, gh, sigma);
-    const [sky, stat, motion, background] = await Promise.all([
-      this.codec.greyPng(renderMask(b.sky, b, W, H), W, H),
-      this.codec.greyPng(renderMask(b.staticMask, b, W, H), W, H),
-      this.codec.greyPng(renderBoxes(b, W, H), W, H),
-      this.codec.greyJpeg(upscaleBilinear(blurred, gw, gh, W, H), W, H),
-    ]);
+    // The drawings are encoded here (png.ts: flat images, ~0.05 ms each; a sharp call costs more
+    // than that in fixed overhead alone), drawn one after the other on one reused canvas.
+    const canvas = this.canvasFor(W * H);
+    const sky = greyPng(renderMask(b.sky, b, W, H, MASK_ON, canvas), W, H);
+    const stat = greyPng(renderMask(b.staticMask, b, W, H, MASK_ON, canvas), W, H);
+    const motion = greyPng(renderBoxes(b, W, H, canvas), W, H);
+    const pixels = this.takeBuffer(W * H);
+    let background: Uint8Array;
+    try {
+      background = await this.codec.greyJpeg(upscaleBilinear(blurred, gw, gh, W, H, pixels), W, H);
+    } finally {
+      this.giveBuffer(pixels);
+    }
     const meta = {
       cameraId: b.cameraId,
       ownerId: entry.ownerId,

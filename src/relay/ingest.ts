@@ -5,7 +5,7 @@
  * stored (a QoS 1 redelivery after a restart, when the reassembler has forgotten it).
  */
 import { decodeChunk, parseTopic, type Chunk } from '../protocol/index.js';
-import type { CameraRegistry, IngestMessage, RelayStore } from './types.js';
+import type { IngestMessage, RelayStore } from './types.js';
 
 /** The camera name counted for messages whose topic names no valid camera. */
 export const NO_CAMERA = '(none)';
@@ -36,7 +36,12 @@ export class RecentKeys {
 }
 
 export interface IngestContext {
-  registry: CameraRegistry;
+  /**
+   * True when the camera is in the registry. Cameras are never removed from it, so the pipeline
+   * remembers the ones it has seen (validate.ts still reads the registry, with the consent, for
+   * every bundle).
+   */
+  isKnownCamera(cameraId: string): boolean;
   store: RelayStore;
   /** Bundles rejected recently (their remaining chunks are dropped quietly). */
   rejected: RecentKeys;
@@ -66,7 +71,7 @@ export function ingest(msg: IngestMessage, ctx: IngestContext): IngestResult {
   }
   const key = bundleKey(c.cameraId, c.bundleId);
   if (ctx.rejected.has(key)) return { kind: 'dropped', cameraId: c.cameraId };
-  if (!ctx.registry.get(c.cameraId)) {
+  if (!ctx.isKnownCamera(c.cameraId)) {
     return { kind: 'rejected', cameraId: c.cameraId, reason: 'unknown-camera', detail: `bundle ${c.bundleId}: camera not in the registry`, key };
   }
   if (!ctx.isPartial(key) && ctx.store.has(c.cameraId, c.bundleId)) return { kind: 'duplicate', cameraId: c.cameraId };

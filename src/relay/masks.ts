@@ -27,10 +27,12 @@ function cellOf(rawSize: number, workSize: number, cellSize: number): Int32Array
 
 /**
  * A cell mask (1 byte per cell, 0/1) as a raw-resolution single-channel image, 0 or MASK_ON.
+ * `into`: draw into this buffer (cleared first; at least rawWidth * rawHeight bytes) instead of a
+ * new one, and return its first rawWidth * rawHeight bytes.
  * @example renderMask(bundle.sky, bundle, 640, 480) // Uint8Array(640 * 480)
  */
-export function renderMask(mask: Uint8Array, grid: Grid, rawWidth: number, rawHeight: number, on = MASK_ON): Uint8Array {
-  const out = new Uint8Array(rawWidth * rawHeight);
+export function renderMask(mask: Uint8Array, grid: Grid, rawWidth: number, rawHeight: number, on = MASK_ON, into?: Uint8Array): Uint8Array {
+  const out = into ? into.subarray(0, rawWidth * rawHeight).fill(0) : new Uint8Array(rawWidth * rawHeight);
   const colOf = cellOf(rawWidth, grid.width, grid.cellSize);
   const rowOf = cellOf(rawHeight, grid.height, grid.cellSize);
   for (let y = 0; y < rawHeight; y++) {
@@ -66,10 +68,10 @@ export function boxToPixels(b: Bundle, i: number, rawWidth: number, rawHeight: n
 
 /**
  * Image 4, where motion is occurring: motion cells at MOTION_CELL, each box outlined at BOX_LINE
- * (lines ~0.5% of the width thick, at least 1 px).
+ * (lines ~0.5% of the width thick, at least 1 px). `into`: as for renderMask.
  */
-export function renderBoxes(b: Bundle, rawWidth: number, rawHeight: number): Uint8Array {
-  const out = renderMask(b.motion, b, rawWidth, rawHeight, MOTION_CELL);
+export function renderBoxes(b: Bundle, rawWidth: number, rawHeight: number, into?: Uint8Array): Uint8Array {
+  const out = renderMask(b.motion, b, rawWidth, rawHeight, MOTION_CELL, into);
   const t = Math.max(1, Math.round(rawWidth / 200));
   const fill = (x0: number, y0: number, x1: number, y1: number) => {
     for (let y = Math.max(0, y0); y <= Math.min(rawHeight - 1, y1); y++) {

@@ -5,7 +5,7 @@
  * counted and logged and returns normally (it is acknowledged: redelivering it would not make it
  * better); only a failing store throws, and then no PUBACK is sent.
  */
-import type { IncompleteBundle } from '../protocol/index.js';
+import type { Bundle, IncompleteBundle } from '../protocol/index.js';
 import { bundleKey, ingest, RecentKeys } from './ingest.js';
 import type { Metrics, WindowedLog } from './metrics.js';
 import { ReassembleStage } from './reassemble.js';
@@ -20,13 +20,15 @@ export interface PipelineDeps {
   problems: WindowedLog;
   clock: Clock;
   reassembly: RelayConfig['reassembly'];
-  /** A new outbox entry is ready for upload. */
-  onAccepted: (entry: OutboxEntry) => void;
+  /** A new outbox entry is ready for upload; `bundle` is its decoded content (validate.ts). */
+  onAccepted: (entry: OutboxEntry, bundle: Bundle) => void;
 }
 
 export class Pipeline {
   private readonly stage: ReassembleStage;
   private readonly rejected = new RecentKeys(4096);
+  /** Cameras found in the registry (never removed from it): one registry read per camera, not per chunk. */
+  private readonly known = new Set<string>();
 
   constructor(private readonly d: PipelineDeps) {
     this.stage = new ReassembleStage(d.store, d.reassembly);
@@ -58,7 +60,7 @@ export class Pipeline {
     const { metrics } = this.d;
     metrics.chunksReceived++;
     const r = ingest(msg, {
-      registry: this.d.registry,
+      isKnownCamera: (id) => this.isKnownCamera(id),
       store: this.d.store,
       rejected: this.rejected,
       isPartial: (key) => this.stage.isPartial(key),
@@ -92,6 +94,14 @@ export class Pipeline {
     }
   }
 
+  private isKnownCamera(cameraId: string): boolean {
+    if (this.known.has(cameraId)) return true;
+    if (!this.d.registry.get(cameraId)) return false;
+    if (this.known.size >= 65536) this.known.clear(); // bounded: a registry that large is read again
+    this.known.add(cameraId);
+    return true;
+  }
+
   /** Drop and report timed-out partial bundles. */
   expire(): void {
     this.incomplete(this.stage.expire(this.d.clock()));
@@ -113,7 +123,7 @@ export class Pipeline {
       return;
     }
     metrics.bundlesAccepted++;
-    this.d.onAccepted(entry);
+    this.d.onAccepted(entry, v.bundle);
   }
 
   private incomplete(list: IncompleteBundle[]): void {

@@ -72,8 +72,9 @@ export class Relay extends EventEmitter<RelayEvents> {
     });
     this.pipeline = new Pipeline({
       store, registry, metrics: this.metrics, problems: this.problems, clock, reassembly: config.reassembly,
-      onAccepted: (entry) => {
+      onAccepted: (entry, bundle) => {
         this.emit('accepted', entry);
+        this.uploader.accepted(entry.id, bundle);
         this.uploader.notify();
       },
     });
@@ -109,7 +110,7 @@ export class Relay extends EventEmitter<RelayEvents> {
     let codec = o.codec;
     if (!codec) {
       const { sharpCodec } = await import('./adapters/sharp-codec.js');
-      codec = sharpCodec({ pngCompression: c.images.pngCompression, jpegQuality: c.images.backgroundJpegQuality });
+      codec = sharpCodec({ jpegQuality: c.images.backgroundJpegQuality });
     }
     const clock = o.clock ?? Date.now;
     seedRegistry(registry, c.cameras, clock());

@@ -150,12 +150,13 @@ export interface ObjectStore {
   close?(): void;
 }
 
-/** Image work for the derive stage (sharp in production). Pixel buffers are single-channel. */
+/**
+ * JPEG work for the derive stage (sharp in production). Pixel buffers are single-channel. (The
+ * flat PNG drawings are encoded by png.ts, without a codec.)
+ */
 export interface ImageCodec {
   /** Decode a JPEG to grey and resize to width x height (fill); rejects on a corrupt JPEG. */
   jpegToGrey(jpeg: Uint8Array, width: number, height: number): Promise<Uint8Array>;
-  /** Encode grey pixels as a single-channel 8-bit PNG. */
-  greyPng(pixels: Uint8Array, width: number, height: number): Promise<Uint8Array>;
   /** Encode grey pixels as a single-channel JPEG. */
   greyJpeg(pixels: Uint8Array, width: number, height: number): Promise<Uint8Array>;
 }

@@ -5,7 +5,7 @@
  * transaction. Consent is checked again before every attempt: a bundle whose consent was
  * withdrawn or expired while it waited is discarded, never uploaded.
  */
-import { decodeBundle } from '../protocol/index.js';
+import { decodeBundle, type Bundle } from '../protocol/index.js';
 import type { RelayConfig } from './config.js';
 import { purposesInForce } from './consent.js';
 import { DeriveError, type DerivedObject, type Deriver } from './derive.js';
@@ -28,6 +28,9 @@ export interface UploaderDeps {
   onFatal: (err: Error) => void;
 }
 
+/** Decoded bundles kept for upload (~30-100 KB each with their masks): more wait only in the outbox. */
+const DECODED_KEEP = 64;
+
 /** Delay before retry number `attempt` (1-based): base * 2^(attempt-1), capped, times 0.5-1 jitter. */
 export function backoffMs(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
   const full = Math.min(maxMs, baseMs * 2 ** Math.min(30, attempt - 1));
@@ -41,8 +44,20 @@ export class Uploader {
   private readonly sleepers = new Set<() => void>();
   private idleWaiters: (() => void)[] = [];
   private readonly jobs = new Set<Promise<void>>();
+  /**
+   * Bundles accepted by this process, already decoded by validate.ts, by outbox id: the upload
+   * takes its bundle from here instead of decoding (and CRC-checking) the stored bytes again.
+   * Bounded; an entry not found here (evicted, or resumed after a restart) is decoded.
+   */
+  private readonly decoded = new Map<number, Bundle>();
 
   constructor(private readonly d: UploaderDeps) {}
+
+  /** A bundle just accepted into the outbox as entry `id`, decoded. */
+  accepted(id: number, bundle: Bundle): void {
+    this.decoded.set(id, bundle);
+    if (this.decoded.size > DECODED_KEEP) this.decoded.delete(this.decoded.keys().next().value as number);
+  }
 
   inflightCount(): number {
     return this.inflight.size;
@@ -120,7 +135,9 @@ export class Uploader {
   /** Upload one entry until confirmed, discarded, or the uploader stops. */
   private async run(entry: OutboxEntry): Promise<void> {
     const { store, metrics, problems } = this.d;
-    const decoded = decodeBundle(entry.bytes);
+    const known = this.decoded.get(entry.id);
+    this.decoded.delete(entry.id);
+    const decoded = known ? { ok: true as const, bundle: known } : decodeBundle(entry.bytes);
     if (!decoded.ok) {
       // Validated before it was stored; only disk corruption gets here.
       store.discard(entry.id, `bundle-${decoded.error.code}`);

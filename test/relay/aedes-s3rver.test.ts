@@ -24,7 +24,7 @@ let puts: CapturedPut[];
 
 test.before(async () => {
   stack = await startStack({ dataDir: tmp.dir, brokerPort: 0, s3Port: 0, statusPort: 0, cameras: [camera('porch'), camera('yard')], log: silentLogger });
-  puts = capturePuts((stack.relay.objects as S3Store).client);
+  puts = capturePuts(stack.relay.objects as S3Store);
   pub = await connectPublisher({ url: stack.brokerUrl, chunkSize: 1024 });
 });
 

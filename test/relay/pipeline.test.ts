@@ -176,6 +176,56 @@ test('the five images: raw JPEG as received, single-channel masks and background
   await t.relay.stop();
 });
 
+test('a camera registered after its chunks were refused as unknown is accepted from then on', async () => {
+  const t = await testRelay([camera('porch')]);
+  const jpeg = await testJpeg();
+  for (const c of t.chunks(makeBundle({ cameraId: 'late', bundleId: 'l1', jpeg }))) t.send(bundleTopic('late'), c);
+  assert.equal(t.relay.status().rejectedByReason, { 'unknown-camera': 1 });
+  t.registry.put({ cameraId: 'late', ownerId: 'bob', placement: 'exterior', consent: { purposes: 3, version: 1, grantedMs: 0, expiresMs: Date.UTC(2030, 0) } });
+  for (const c of t.chunks(makeBundle({ cameraId: 'late', bundleId: 'l2', jpeg }))) t.send(bundleTopic('late'), c);
+  await t.relay.whenIdle();
+  assert.is(t.relay.status().counts.uploaded, 1);
+  assert.ok(t.bucket.objects.has(prefix('bob', 'late', 'l2') + 'meta.json'));
+  await t.relay.stop();
+});
+
+test('raw views of different sizes one after the other: every drawing and background at its own size', async () => {
+  // the deriver reuses its canvas and background buffers between bundles: nothing may leak across
+  const t = await testRelay([camera('porch')]);
+  const sizes: [number, number, [number, number, number, number]][] = [[640, 480, [1, 1, 18, 13]], [320, 240, [8, 6, 11, 10]], [642, 481, [0, 0, 3, 3]], [320, 240, [15, 10, 19, 14]]];
+  for (const [i, [w, h, box]] of sizes.entries()) {
+    const b = makeBundle({ cameraId: 'porch', bundleId: `s${i}`, jpeg: await testJpeg(w, h), rawWidth: w, rawHeight: h, box });
+    for (const c of t.chunks(b, 4096)) t.send(bundleTopic('porch'), c);
+  }
+  await t.relay.whenIdle();
+  assert.is(t.relay.status().counts.uploaded, sizes.length);
+  const { renderBoxes, renderMask } = await import('../../src/relay/masks.js');
+  for (const [i, [w, h, box]] of sizes.entries()) {
+    const b = makeBundle({ cameraId: 'porch', bundleId: `s${i}`, jpeg: new Uint8Array(0), rawWidth: w, rawHeight: h, box });
+    const get = (n: string) => t.bucket.objects.get(prefix('alice', 'porch', `s${i}`) + n)!.body;
+    const expected: Record<string, Uint8Array> = { '2-sky.png': renderMask(b.sky, b, w, h), '3-static.png': renderMask(b.staticMask, b, w, h), '4-motion.png': renderBoxes(b, w, h) };
+    for (const [name, want] of Object.entries(expected)) {
+      const { data, info } = await sharp(get(name)).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+      assert.equal([info.width, info.height, info.channels], [w, h, 1], name);
+      assert.ok(Buffer.from(data).equals(Buffer.from(want)), `${name} of bundle s${i} (${w}x${h}) is exactly the drawing`);
+    }
+    const bg = await sharp(get('5-background.jpg')).metadata();
+    assert.equal([bg.width, bg.height, bg.channels], [w, h, 1]);
+  }
+  await t.relay.stop();
+});
+
+test('the raw view is read as BT.601 luma (the grey the boards and the simulator use)', async () => {
+  const { sharpCodec } = await import('../../src/relay/adapters/sharp-codec.js');
+  const rgb = new Uint8Array(64 * 48 * 3);
+  for (let i = 0; i < rgb.length; i += 3) rgb.set([200, 40, 90], i);
+  const jpeg = new Uint8Array(await sharp(rgb, { raw: { width: 64, height: 48, channels: 3 } }).jpeg({ quality: 95 }).toBuffer());
+  const grey = await sharpCodec({ jpegQuality: 85 }).jpegToGrey(jpeg, 8, 6);
+  assert.is(grey.length, 48);
+  const luma = (77 * 200 + 150 * 40 + 29 * 90 + 128) >> 8; // 94; libvips' greyscale() (linear light) gives 107 here
+  for (const v of grey) assert.ok(Math.abs(v - luma) <= 3, `grey ${v}, BT.601 luma ${luma}`);
+});
+
 test('a store failure stops acknowledging: handle throws, the relay reports failed', async () => {
   const t = await testRelay([camera('porch')]);
   const chunks = t.chunks(makeBundle({ cameraId: 'porch', bundleId: 'f1', jpeg: await testJpeg() }));

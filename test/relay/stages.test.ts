@@ -99,6 +99,37 @@ test('upscaleBilinear: exact at sample centres, linear between, flat stays flat'
   assert.ok(flat.every((v) => v === 77));
 });
 
+test('upscaleBilinear equals the per-pixel bilinear formula (one rounding), into a given buffer too', () => {
+  // reference: weights in 1/256 per axis, pixel centres aligned, edges clamped, rounded once
+  const weights = (n: number, N: number) => Array.from({ length: N }, (_, x) => {
+    const s = Math.max(0, ((x + 0.5) * n) / N - 0.5);
+    const i = Math.min(n - 1, Math.floor(s));
+    return { i, i1: Math.min(n - 1, i + 1), a: Math.min(256, Math.round((s - i) * 256)) };
+  });
+  let seed = 11;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) & 255;
+  for (const [w, h, W, H] of [[80, 60, 640, 480], [80, 60, 642, 481], [7, 5, 100, 3], [3, 2, 3, 2], [1, 1, 8, 8]]) {
+    const src = Uint8Array.from({ length: w * h }, rnd);
+    const wx = weights(w, W);
+    const wy = weights(h, H);
+    const into = new Uint8Array(W * H + 16).fill(9);
+    const out = upscaleBilinear(src, w, h, W, H, into);
+    assert.is(out.length, W * H);
+    assert.is(out.buffer, into.buffer, 'written into the buffer given');
+    assert.is(into[W * H], 9, 'nothing past W x H');
+    const fresh = upscaleBilinear(src, w, h, W, H);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const { i, i1, a } = wx[x];
+        const { i: j, i1: j1, a: b } = wy[y];
+        const row = (r: number) => src[r * w + i] * (256 - a) + src[r * w + i1] * a;
+        const want = (row(j) * (256 - b) + row(j1) * b + 32768) >> 16;
+        if (out[y * W + x] !== want || fresh[y * W + x] !== want) assert.unreachable(`${w}x${h} -> ${W}x${H} at ${x},${y}: ${out[y * W + x]} != ${want}`);
+      }
+    }
+  }
+});
+
 test('gaussianBlur keeps the mean and flat areas, spreads an impulse symmetrically', () => {
   const img = new Uint8Array(21 * 21).fill(100);
   img[10 * 21 + 10] = 255;

@@ -1,16 +1,15 @@
 /**
  * Image codec adapter: sharp (libvips), on libuv's thread pool, so the event loop keeps
- * acknowledging chunks meanwhile. CPU measured here per 640x480 image: mask PNG ~0.5 ms, grey
- * JPEG ~1 ms, JPEG decode to 80x60 ~1.8 ms; each call also costs ~0.1-0.3 ms on the main thread
- * (option marshalling) and ~0.5 ms of fixed pipeline cost, so the derive stage makes four calls
- * per bundle and does the tiny 80x60 blur itself (background.ts). (jimp: 30x slower, not used.)
+ * acknowledging chunks meanwhile. CPU measured here per 640x480 image: grey JPEG ~1-1.4 ms, JPEG
+ * decode to 80x60 ~2 ms; each call also costs ~0.1-0.4 ms on the main thread (option
+ * marshalling) and ~0.5 ms of fixed pipeline cost, so the derive stage makes two calls per bundle
+ * and does the rest itself: the 80x60 blur and upscale (background.ts) and the flat PNG drawings
+ * (png.ts, ~0.1 ms each against ~1 ms through sharp). (jimp: 30x slower, not used.)
  */
 import sharp from 'sharp';
 import type { ImageCodec } from '../types.js';
 
 export interface SharpCodecOptions {
-  /** zlib level of the mask PNGs, 0-9. */
-  pngCompression: number;
   /** JPEG quality of the background, 1-100. */
   jpegQuality: number;
 }
@@ -27,14 +26,22 @@ export function sharpCodec(options: SharpCodecOptions): ImageCodec {
   return {
     async jpegToGrey(jpeg, width, height) {
       // failOn 'error': a corrupt or truncated JPEG rejects instead of decoding to grey filler.
-      return view(await sharp(jpeg, { failOn: 'error' }).greyscale().resize(width, height, { fit: 'fill' }).raw().toBuffer());
-    },
-    async greyPng(pixels, width, height) {
-      // b-w keeps it single-channel; flat masks need no row filters
-      return view(await grey(pixels, width, height).toColourspace('b-w').png({ compressionLevel: options.pngCompression, adaptiveFiltering: false }).toBuffer());
+      // Decoded straight to the small size (libjpeg's DCT scaling: shrink-on-load), then made grey
+      // here with the Rec. 601 luma weights (the JPEG's own Y): libvips' greyscale() goes through
+      // linear light in floats and cost ~0.5 ms more per call than these 4,800 multiply-adds.
+      const { data, info } = await sharp(jpeg, { failOn: 'error' }).resize(width, height, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
+      const c = info.channels;
+      if (c === 1) return view(data);
+      const out = new Uint8Array(width * height);
+      for (let i = 0, p = 0; i < out.length; i++, p += c) {
+        out[i] = c >= 3 ? (77 * data[p] + 150 * data[p + 1] + 29 * data[p + 2] + 128) >> 8 : data[p];
+      }
+      return out;
     },
     async greyJpeg(pixels, width, height) {
-      return view(await grey(pixels, width, height).toColourspace('b-w').jpeg({ quality: options.jpegQuality }).toBuffer());
+      // Huffman tables are not optimised per image (a second pass): pixels are the same, the file
+      // ~2-3 KB larger, and the encode ~0.5 ms cheaper.
+      return view(await grey(pixels, width, height).toColourspace('b-w').jpeg({ quality: options.jpegQuality, optimiseCoding: false }).toBuffer());
     },
   };
 }

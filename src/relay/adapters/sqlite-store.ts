@@ -111,7 +111,8 @@ export class SqliteRelayStore implements RelayStore {
         UNION ALL SELECT 1 FROM discarded WHERE camera_id = @c AND bundle_id = @b LIMIT 1`),
       insertOutbox: db.prepare(`INSERT INTO outbox (camera_id, bundle_id, owner_id, capture_ms, purposes, consent_version, first_chunk_ms, accepted_ms, bytes)
         VALUES (@cameraId, @bundleId, @ownerId, @captureTimeMs, @purposes, @consentVersion, @firstChunkMs, @acceptedMs, @bytes)`),
-      pending: db.prepare('SELECT * FROM outbox ORDER BY id LIMIT ?'),
+      pendingIds: db.prepare('SELECT id FROM outbox ORDER BY id LIMIT ?').pluck(),
+      entry: db.prepare('SELECT * FROM outbox WHERE id = ?'),
       pendingCount: db.prepare('SELECT count(*) AS n FROM outbox'),
       failed: db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?'),
       get: db.prepare('SELECT camera_id, bundle_id FROM outbox WHERE id = ?'),
@@ -142,6 +143,8 @@ export class SqliteRelayStore implements RelayStore {
   private durable(full: boolean): void {
     const want = full && this.options.synchronous !== 'normal' ? 'FULL' : 'NORMAL';
     if (want !== this.sync) {
+      // db.pragma() prepares anew each time: SQLite applies `PRAGMA synchronous = x` when the
+      // statement is compiled, so a prepared one re-run does not reliably switch it back.
       this.db.pragma(`synchronous = ${want}`);
       this.sync = want;
     }
@@ -171,11 +174,14 @@ export class SqliteRelayStore implements RelayStore {
   }
 
   pending(limit: number, skip: ReadonlySet<number>): OutboxEntry[] {
-    const rows = this.q.pending.all(limit + skip.size) as OutboxRow[];
+    // ids first: the entries being uploaded (skip) are not read again with their bundle bytes
+    const ids = this.q.pendingIds.all(limit + skip.size) as number[];
     const out: OutboxEntry[] = [];
-    for (const r of rows) {
+    for (const id of ids) {
       if (out.length >= limit) break;
-      if (!skip.has(r.id)) out.push(toEntry(r));
+      if (skip.has(id)) continue;
+      const r = this.q.entry.get(id) as OutboxRow | undefined;
+      if (r) out.push(toEntry(r));
     }
     return out;
   }

@@ -1,27 +1,22 @@
 /**
- * Reading back what the relay stored, and watching what it sent: a capture middleware on the
- * relay's S3 client (s3rver ignores SSE headers, so SSE and tags are asserted on the request).
+ * Reading back what the relay stored, and watching what it sent: the relay's S3 store reports
+ * every PutObject request as signed and sent (s3rver ignores SSE headers, so SSE and tags are
+ * asserted on the request).
  */
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Store } from '../../../src/relay/adapters/s3-store.js';
 
 export interface CapturedPut {
   key: string;
   headers: Record<string, string>;
 }
 
-/** Record the headers of every PutObject request the client sends (after signing). */
-export function capturePuts(client: S3Client): CapturedPut[] {
+/** Record the headers of every PutObject request the store sends (after signing). */
+export function capturePuts(store: S3Store): CapturedPut[] {
   const seen: CapturedPut[] = [];
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (context.commandName === 'PutObjectCommand') {
-        const req = args.request as { path: string; headers: Record<string, string> };
-        seen.push({ key: decodeURIComponent(req.path.split('/').slice(2).join('/')), headers: { ...req.headers } });
-      }
-      return next(args);
-    },
-    { step: 'finalizeRequest', name: 'quietcamCapturePuts', priority: 'low' },
-  );
+  store.observe((req) => {
+    if (req.method === 'PUT') seen.push({ key: decodeURIComponent(new URL(req.url).pathname.split('/').slice(2).join('/')), headers: { ...req.headers } });
+  });
   return seen;
 }
 

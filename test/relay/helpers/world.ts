@@ -34,7 +34,7 @@ export function testConfig(dir: string, brokerUrl: string, s3Endpoint: string, c
 
 export async function startTestRelay(config: RelayConfig): Promise<{ relay: Relay; puts: CapturedPut[] }> {
   const relay = await Relay.start({ config, log: silentLogger });
-  return { relay, puts: capturePuts((relay.objects as S3Store).client) };
+  return { relay, puts: capturePuts(relay.objects as S3Store) };
 }
 
 export function reader(config: RelayConfig) {
