@@ -47,16 +47,19 @@ export class Uploader {
   /**
    * Bundles accepted by this process, already decoded by validate.ts, by outbox id: the upload
    * takes its bundle from here instead of decoding (and CRC-checking) the stored bytes again.
-   * Bounded; an entry not found here (evicted, or resumed after a restart) is decoded.
+   * Bounded; an entry not found here (not kept, or resumed after a restart) is decoded.
    */
   private readonly decoded = new Map<number, Bundle>();
 
   constructor(private readonly d: UploaderDeps) {}
 
-  /** A bundle just accepted into the outbox as entry `id`, decoded. */
+  /**
+   * A bundle just accepted into the outbox as entry `id`, decoded. Kept only while fewer than
+   * DECODED_KEEP are waiting: uploads take the oldest entries first, so when the outbox has a
+   * backlog the newest would be evicted before their turn; those are decoded when it comes.
+   */
   accepted(id: number, bundle: Bundle): void {
-    this.decoded.set(id, bundle);
-    if (this.decoded.size > DECODED_KEEP) this.decoded.delete(this.decoded.keys().next().value as number);
+    if (this.decoded.size < DECODED_KEEP) this.decoded.set(id, bundle);
   }
 
   inflightCount(): number {
