@@ -70,7 +70,7 @@ export const RELAY_DEFAULTS = {
     /** Background blur, in % of the raw view's width (1% = 6.4 px at 640): hides detail, keeps layout. 0.1-20. */
     blurPercent: 1.5,
     backgroundJpegQuality: 85, // 1-100
-    pngCompression: 2, // zlib level 0-9 of the drawings (png.ts): 0 = stored, 1-9 = run-length deflate, ~1.1 KB at 640x480 at any level
+    pngCompression: 2, // 0-9; no longer used: png.ts has one fixed encoding (~2-3 KB at 640x480). Kept so config files that set it stay valid
     /** Motion-free evidence older than this no longer refines a camera's background, ms. */
     evidenceMaxAgeMs: 3600000, // 1 hour: a snapshot comes 5-60 min after the previous motion event
   },
