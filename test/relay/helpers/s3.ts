@@ -1,6 +1,6 @@
 /**
  * Reading back what the relay stored, and watching what it sent: the relay's S3 store reports
- * every PutObject request as signed and sent (s3rver ignores SSE headers, so SSE and tags are
+ * every PutObject request as the SDK signed and sent it (s3rver ignores SSE headers, so SSE and tags are
  * asserted on the request).
  */
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
@@ -15,7 +15,7 @@ export interface CapturedPut {
 export function capturePuts(store: S3Store): CapturedPut[] {
   const seen: CapturedPut[] = [];
   store.observe((req) => {
-    if (req.method === 'PUT') seen.push({ key: decodeURIComponent(new URL(req.url).pathname.split('/').slice(2).join('/')), headers: { ...req.headers } });
+    if (req.method === 'PUT') seen.push({ key: req.key, headers: { ...req.headers } });
   });
   return seen;
 }
