@@ -3,7 +3,8 @@
  * itself (as on a home server, where the broker and S3 are elsewhere):
  *   relay-peer.ts s3 DIR     s3rver with data under DIR
  *   relay-peer.ts cameras    aedes broker + N simulated cameras publishing paced bundles
- * Talks JSON over IPC: { ready: {...} } first; cameras takes { run: RunSpec } and answers { ran }.
+ * Talks JSON over IPC: { ready: {...} } first; cameras takes { run: RunSpec } and answers { ran };
+ * both answer { cpu: true } with { cpuMs }.
  */
 import { startBroker } from '../src/relay/adapters/aedes-broker.ts';
 import { connectPublisher, type BundlePublisher } from '../src/relay/adapters/mqtt-publisher.ts';
@@ -19,6 +20,14 @@ export interface RunSpec {
 }
 
 const send = (m: unknown) => process.send!(m);
+// { cpu: true } asks for this process's CPU time so far (user + system, ms): both roles answer.
+process.on('message', (m: { cpu?: boolean }) => {
+  if (!m.cpu) return;
+  const u = process.cpuUsage();
+  send({ cpuMs: (u.user + u.system) / 1000 });
+});
+// Exit cleanly on SIGTERM (the bench's stop), so --cpu-prof and other exit hooks still run.
+process.on('SIGTERM', () => process.exit(0));
 const [role, arg] = process.argv.slice(2);
 
 if (role === 's3') {

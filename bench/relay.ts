@@ -11,7 +11,7 @@
  * before/after). Goal: >= 100 bundles/s, p99 < 1 s, RSS growth < 50 MB.
  * Env: BENCH_CAMERAS (8), BENCH_RAW_WIDTH (640: VGA raw view), BENCH_STEADY (10000),
  * BENCH_PEAK (2000), BENCH_LIGHT (2000), BENCH_RATE (100), BENCH_CONCURRENCY (8 uploads),
- * BENCH_SYNC (full | normal).
+ * BENCH_SYNC (full | normal), BENCH_PEER_NODE_ARGS (extra node flags for the peers, e.g. --cpu-prof).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -28,12 +28,25 @@ import type { RunSpec } from './relay-peer.ts';
 const PEER = fileURLToPath(new URL('./relay-peer.ts', import.meta.url));
 
 function peer(args: string[]): { child: ChildProcess; ready: Promise<Record<string, unknown>> } {
-  const child = fork(PEER, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+  const child = fork(PEER, args, { execArgv: ['--import', 'tsx', ...(process.env.BENCH_PEER_NODE_ARGS ?? '').split(' ').filter(Boolean)], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
   const ready = new Promise<Record<string, unknown>>((resolve, reject) => {
     child.on('message', (m: { ready?: Record<string, unknown> }) => m.ready && resolve(m.ready));
     child.once('exit', (code) => reject(new Error(`bench peer ${args[0]} exited with ${code}`)));
   });
   return { child, ready };
+}
+
+/** The peer's CPU time so far, ms. */
+function peerCpuMs(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const on = (m: { cpuMs?: number }) => {
+      if (m.cpuMs === undefined) return;
+      child.off('message', on);
+      resolve(m.cpuMs);
+    };
+    child.on('message', on);
+    child.send({ cpu: true });
+  });
 }
 
 function quantile(sorted: number[], p: number): number {
@@ -107,6 +120,9 @@ export interface RelayBench {
   rssAfterMb: number;
   /** CPU (all threads of the relay process) per bundle in the steady phase, ms. */
   relayCpuMsPerBundle: number;
+  /** The same for s3rver, and for the broker with the simulated cameras. */
+  s3CpuMsPerBundle: number;
+  camerasCpuMsPerBundle: number;
 }
 
 export async function benchRelay(): Promise<RelayBench> {
@@ -163,8 +179,10 @@ export async function benchRelay(): Promise<RelayBench> {
     gc?.();
     const rssBefore = process.memoryUsage().rss;
     const cpu0 = process.cpuUsage();
+    const peers0 = await Promise.all([peerCpuMs(s3.child), peerCpuMs(cams.child)]);
     const steadyMs = await run({ from: 200 + peakN + lightN, count: steadyN, rate });
     const cpu = process.cpuUsage(cpu0);
+    const peers1 = await Promise.all([peerCpuMs(s3.child), peerCpuMs(cams.child)]);
     gc?.();
     const rssAfter = process.memoryUsage().rss;
     latencies.sort((a, b) => a - b);
@@ -187,6 +205,8 @@ export async function benchRelay(): Promise<RelayBench> {
       rssBeforeMb: Number(mb(rssBefore)),
       rssAfterMb: Number(mb(rssAfter)),
       relayCpuMsPerBundle: (cpu.user + cpu.system) / 1000 / steadyN,
+      s3CpuMsPerBundle: (peers1[0] - peers0[0]) / steadyN,
+      camerasCpuMsPerBundle: (peers1[1] - peers0[1]) / steadyN,
     };
   } finally {
     await relay?.stop();
@@ -211,7 +231,8 @@ export async function main(): Promise<void> {
   console.log(`  peak:   ${r.peakBundlesPerS.toFixed(1)} bundles/s (goal >= 100: ${ok(r.peakBundlesPerS >= 100)})`);
   console.log(`  steady: ${r.steadyBundles} bundles offered at ${r.offeredPerS}/s, achieved ${r.achievedPerS.toFixed(1)}/s; latency p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms (goal < 1000: ${ok(r.p99Ms < 1000)})`);
   console.log(`  light:  ${r.lightRatePerS}/s offered (80% of peak): latency p50 ${r.lightP50Ms.toFixed(0)} ms, p99 ${r.lightP99Ms.toFixed(0)} ms (goal < 1000: ${ok(r.lightP99Ms < 1000)})`);
-  console.log(`  relay CPU: ${r.relayCpuMsPerBundle.toFixed(1)} ms per bundle (all its threads; s3rver and the broker run beside it on the same 2 cores)`);
+  const total = r.relayCpuMsPerBundle + r.s3CpuMsPerBundle + r.camerasCpuMsPerBundle;
+  console.log(`  CPU per bundle (steady): relay ${r.relayCpuMsPerBundle.toFixed(1)} ms (all its threads), s3rver ${r.s3CpuMsPerBundle.toFixed(1)} ms, broker + cameras ${r.camerasCpuMsPerBundle.toFixed(1)} ms: ${total.toFixed(1)} ms of the 2 cores' ${(2000 / r.offeredPerS).toFixed(0)} ms per bundle at ${r.offeredPerS}/s`);
   console.log(`  RSS:    ${r.rssBeforeMb} MB before, ${r.rssAfterMb} MB after ${r.steadyBundles} bundles: +${(r.rssAfterMb - r.rssBeforeMb).toFixed(1)} MB (goal < 50: ${ok(r.rssAfterMb - r.rssBeforeMb < 50)})`);
 }
 

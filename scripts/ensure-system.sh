@@ -11,6 +11,7 @@ command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)                     # video 
 [ -f /usr/share/duktape/duktape.c ] || dpkg -s duktape-dev >/dev/null 2>&1 || need+=(duktape-dev)  # embedded-engine runtime
 command -v valgrind >/dev/null 2>&1 || need+=(valgrind)                 # instruction counts (bench)
 command -v gcc >/dev/null 2>&1 || need+=(gcc)
+command -v djpeg >/dev/null 2>&1 || need+=(libjpeg-turbo-progs)         # djpeg/jpegtran: oracle for the relay's JPEG DC reader (tests)
 [ -x /usr/bin/chromium ] || need+=(chromium)                             # browser tests (test/web/e2e.test.ts)
 
 if [ ${#need[@]} -gt 0 ]; then

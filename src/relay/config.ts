@@ -62,7 +62,7 @@ export const RELAY_DEFAULTS = {
     expireEveryMs: 1000, // ms between timeout sweeps, 100-60000
   },
   upload: {
-    concurrency: 8, // bundles uploading at once, 1-256 (each puts its 7 objects in parallel)
+    concurrency: 8, // bundles uploading at once, 1-256 (each puts its 6 objects: 5 in parallel, then meta.json)
     retryBaseMs: 500, // first retry delay, ms, 10-600000; doubles per failed attempt
     retryMaxMs: 30000, // cap of the retry delay, ms, 10-3600000: S3 back => uploads resume within this
   },

@@ -8,14 +8,15 @@
  * | 3-static.png      | mask of motion that became static, same                              |
  * | 4-motion.png      | box drawing: motion cells grey (96), box outlines white, same        |
  * | 5-background.jpg  | background, greyscale, Gaussian-blurred, raw view resolution         |
- * | boxes.json        | the boxes in cells and raw pixels                                    |
- * | meta.json         | camera, owner, times, purposes, detector and consent versions        |
+ * | meta.json         | camera, owner, times, purposes, detector and consent versions, and   |
+ * |                   | `boxes`: the motion boxes in cells and raw pixels (masks.ts)         |
  *
  * Runs after the bundle is in the outbox (off the MQTT ack path: ~5-10 ms of image work per
  * bundle must not hold up other cameras' chunks), and again after a restart.
  */
 import type { Bundle } from '../protocol/index.js';
 import { BackgroundEvidence, gaussianBlur, upscaleBilinear } from './background.js';
+import { upscaledGreyJpeg } from './background-jpeg.js';
 import type { RelayConfig } from './config.js';
 import { purposeNames } from './consent.js';
 import { jpegSize } from './jpeg.js';
@@ -32,7 +33,7 @@ const SPARE_BUFFERS = 16;
 export const DERIVE_VERSION = 'relay-derive-1';
 
 /** Object names, in upload order (meta.json last: once it exists, the set is complete). */
-export const OBJECT_NAMES = ['1-view.jpg', '2-sky.png', '3-static.png', '4-motion.png', '5-background.jpg', 'boxes.json', 'meta.json'] as const;
+export const OBJECT_NAMES = ['1-view.jpg', '2-sky.png', '3-static.png', '4-motion.png', '5-background.jpg', 'meta.json'] as const;
 
 export interface DerivedObject {
   name: string;
@@ -85,6 +86,16 @@ export class Deriver {
     if (this.spare.length > SPARE_BUFFERS) this.spare.shift();
   }
 
+  /** Image 5 when the raw view is not a whole multiple of the background: upscale here, encode with sharp. */
+  private async upscaleAndEncode(blurred: Uint8Array, gw: number, gh: number, W: number, H: number): Promise<Uint8Array> {
+    const pixels = this.takeBuffer(W * H);
+    try {
+      return await this.codec.greyJpeg(upscaleBilinear(blurred, gw, gh, W, H, pixels), W, H);
+    } finally {
+      this.giveBuffer(pixels);
+    }
+  }
+
   /**
    * @param purposes the purposes in force now (may be narrower than when accepted)
    * @example const objects = await deriver.derive(bundle, entry, entry.purposes, Date.now());
@@ -112,7 +123,8 @@ export class Deriver {
     const sigma = Math.max(0.3, (this.images.blurPercent / 100) * gw);
     // Blur at the background's low resolution, then scale up: like blurring at the raw view's
     // resolution with sigma * W / gw, at a fraction of the cost (libvips spends 5-9 ms of CPU on
-    // either step at 640x480; these two take ~0.75 ms together).
+    // either step at 640x480). The upscale happens inside the JPEG encoding (background-jpeg.ts:
+    // ~1-2 ms for 640x480, against ~3 ms for a JS upscale plus sharp's encode).
     const blurred = gaussianBlur(bg.pixels, gw, gh, sigma);
     // The drawings are encoded here (png.ts: flat images, ~0.05 ms each; a sharp call costs more
     // than that in fixed overhead alone), drawn one after the other on one reused canvas.
@@ -120,13 +132,7 @@ export class Deriver {
     const sky = greyPng(renderMask(b.sky, b, W, H, MASK_ON, canvas), W, H);
     const stat = greyPng(renderMask(b.staticMask, b, W, H, MASK_ON, canvas), W, H);
     const motion = greyPng(renderBoxes(b, W, H, canvas), W, H);
-    const pixels = this.takeBuffer(W * H);
-    let background: Uint8Array;
-    try {
-      background = await this.codec.greyJpeg(upscaleBilinear(blurred, gw, gh, W, H, pixels), W, H);
-    } finally {
-      this.giveBuffer(pixels);
-    }
+    const background = upscaledGreyJpeg(blurred, gw, gh, W, H, this.images.backgroundJpegQuality) ?? (await this.upscaleAndEncode(blurred, gw, gh, W, H));
     const meta = {
       cameraId: b.cameraId,
       ownerId: entry.ownerId,
@@ -145,6 +151,9 @@ export class Deriver {
       grid: { width: b.width, height: b.height, cellSize: b.cellSize, cols: b.cols, rows: b.rows },
       background: { width: W, height: H, from: `${gw}x${gh}`, source: bg.source, refinedShare: Math.round(bg.refined * 1000) / 1000, blurSigmaPx: Math.round(sigma * (W / gw) * 10) / 10 },
       objects: [...OBJECT_NAMES],
+      // The boxes ride in meta.json rather than in an object of their own: every PutObject costs
+      // ~0.5 ms of SDK work here and more at a local S3, and the boxes are a few hundred bytes.
+      boxes: boxesJson(b, W, H),
     };
     return [
       { name: '1-view.jpg', body: jpeg, contentType: 'image/jpeg' },
@@ -152,7 +161,6 @@ export class Deriver {
       { name: '3-static.png', body: stat, contentType: 'image/png' },
       { name: '4-motion.png', body: motion, contentType: 'image/png' },
       { name: '5-background.jpg', body: background, contentType: 'image/jpeg' },
-      json('boxes.json', boxesJson(b, W, H)),
       json('meta.json', meta),
     ];
   }

@@ -88,7 +88,7 @@ export function renderBoxes(b: Bundle, rawWidth: number, rawHeight: number, into
   return out;
 }
 
-/** boxes.json: every box in cells and in raw pixels, with the cells its motion covers. */
+/** meta.json's `boxes`: every box in cells and in raw pixels, with the cells its motion covers. */
 export function boxesJson(b: Bundle, rawWidth: number, rawHeight: number): object {
   const boxes = [];
   for (let i = 0; i < b.boxCount; i++) {

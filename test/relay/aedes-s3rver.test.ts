@@ -36,7 +36,7 @@ test.after(async () => {
 
 const reader = () => s3Client({ ...stack.relay.config.s3, ...S3RVER_CREDENTIALS });
 
-test('bundles over MQTT land in S3 as 7 objects each, SSE AES256 and purpose tags on every put', async () => {
+test('bundles over MQTT land in S3 as 6 objects each, SSE AES256 and purpose tags on every put', async () => {
   const jpeg = await testJpeg();
   const bundles = [
     makeBundle({ cameraId: 'porch', bundleId: 'p-1', jpeg }),
@@ -53,7 +53,7 @@ test('bundles over MQTT land in S3 as 7 objects each, SSE AES256 and purpose tag
   const client = reader();
   const keys = await listKeys(client, stack.bucket, 'contributions/');
   assert.equal(keys, expectedKeys('alice', bundles));
-  assert.is(puts.length, 21, 'one PutObject per object, none repeated');
+  assert.is(puts.length, 18, 'one PutObject per object, none repeated');
   for (const p of puts) {
     assert.is(p.headers['x-amz-server-side-encryption'], 'AES256', p.key);
     const tag = p.key.includes('/yard/') ? 'purpose=objectron' : 'purpose=motion%2Bobjectron';

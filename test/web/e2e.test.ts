@@ -126,7 +126,7 @@ test('a simulated camera gets the config and sends a snapshot; its five images a
   assert.equal(sizes, [160, 160, 160, 160, 160], 'five images decoded in the browser');
   await shot(c.ann, '6-contribution-five-images');
   c.prefix = c.stack.relay.contributions({ cameraId: c.cameraId })[0].keyPrefix;
-  assert.is((await s3Keys(c, c.prefix)).length, 7);
+  assert.is((await s3Keys(c, c.prefix)).length, 6);
 });
 
 test('a second owner sees nothing of the first, even with her URLs', async (c) => {
@@ -150,7 +150,7 @@ test('delete it: gone from the page and from S3', async (c) => {
   await c.ann.click('tr.contribution button.danger');
   await c.ann.waitForSelector('.flash');
   const flash = (await c.ann.textContent('.flash'))!;
-  assert.match(flash, /Deleted 1 contribution\(s\): 7 object\(s\) removed from S3/);
+  assert.match(flash, /Deleted 1 contribution\(s\): 6 object\(s\) removed from S3/);
   assert.match(flash, /finds 0 object\(s\) left/);
   assert.ok(await c.ann.isVisible('#empty'));
   await shot(c.ann, '8-deleted-proof');

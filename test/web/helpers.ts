@@ -123,7 +123,7 @@ export async function addCamera(owner: Owner, name = 'Porch', placement = 'exter
   return { cameraId: /id="camera-id">([^<]+)</.exec(r.body)![1], token: /id="pairing-token">([^<]+)</.exec(r.body)![1] };
 }
 
-export const IMAGE_NAMES = ['1-view.jpg', '2-sky.png', '3-static.png', '4-motion.png', '5-background.jpg', 'boxes.json', 'meta.json'];
+export const IMAGE_NAMES = ['1-view.jpg', '2-sky.png', '3-static.png', '4-motion.png', '5-background.jpg', 'meta.json'];
 
 /**
  * A contribution as the relay records one: objects in the bucket (keys from the relay's keyPrefix)

@@ -60,10 +60,10 @@ test('delete one: gone from S3 (every version) and the index, and the page says 
   const r = await c.ann.client.post('/zone/delete', { one: `${c.yard}/y-2` });
   assert.is(r.status, 303);
   const page = (await c.ann.client.get('/zone')).body;
-  assert.match(page, /Deleted 1 contribution\(s\): 8 object\(s\) removed from S3 \(every version\)/);
+  assert.match(page, /Deleted 1 contribution\(s\): 7 object\(s\) removed from S3 \(every version\)/);
   assert.match(page, /A re-list of S3 finds 0 object\(s\) left/);
   assert.equal(await listed(c), ['y-1', 'p-2', 'p-1']);
-  assert.is(await s3Count(c), before - 7);
+  assert.is(await s3Count(c), before - 6);
   assert.equal(await c.web.objects.list(`contributions/${c.ann.id}/${c.yard}/2026/05/01/y-2/`), []);
   assert.is((await c.ann.client.get(`/zone/img/${c.yard}/y-2/1-view.jpg`)).status, 404);
 });
@@ -108,7 +108,7 @@ test('export: a valid ZIP with every object and a manifest', async (c) => {
   assert.is(r.headers['content-type'], 'application/zip');
   assert.match(String(r.headers['content-disposition']), /attachment; filename="quietcam-2026-05-01.zip"/);
   const files = readZip(r.raw);
-  assert.is(files.size, 1 + 4 * 7);
+  assert.is(files.size, 1 + 4 * 6);
   assert.equal(Buffer.from(files.get(`${c.porch}/2026-04-29/p-1/4-motion.png`)!).toString(), `${c.ann.id}/${c.porch}/p-1/4-motion.png`);
   const m = JSON.parse(Buffer.from(files.get('quietcam-export.json')!).toString());
   assert.is(m.account.username, 'ann');

@@ -5,7 +5,7 @@
  * Deleting: ListObjectVersions + DeleteObjects with every VersionId and delete marker under the
  * prefix, so nothing is left in a versioned bucket. Endpoints without versioning (s3rver answers
  * NotImplemented / MethodNotAllowed) fall back to ListObjectsV2 + DeleteObjects. Limits: keys are
- * deleted 1000 per request; a prefix is one contribution (7 objects) in practice.
+ * deleted 1000 per request; a prefix is one contribution (6 objects) in practice.
  */
 import {
   DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand, NoSuchKey, type S3Client,

@@ -36,9 +36,9 @@ export async function getBytes(client: S3Client, bucket: string, key: string): P
   return r.Body!.transformToByteArray();
 }
 
-/** The 7 keys of each bundle, sorted: what "exactly once" must find in the bucket. */
+/** The 6 keys of each bundle, sorted: what "exactly once" must find in the bucket. */
 export function expectedKeys(owner: string, bundles: { cameraId: string; bundleId: string; captureTimeMs: number }[]): string[] {
-  const names = ['1-view.jpg', '2-sky.png', '3-static.png', '4-motion.png', '5-background.jpg', 'boxes.json', 'meta.json'];
+  const names = ['1-view.jpg', '2-sky.png', '3-static.png', '4-motion.png', '5-background.jpg', 'meta.json'];
   const keys: string[] = [];
   for (const b of bundles) {
     const d = new Date(b.captureTimeMs);
