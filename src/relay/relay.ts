@@ -46,6 +46,7 @@ export class Relay extends EventEmitter<RelayEvents> {
   private readonly problems: WindowedLog;
   private readonly pipeline: Pipeline;
   private readonly uploader: Uploader;
+  private readonly deriver: Deriver;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly closers: (() => Promise<void> | void)[] = [];
   private ingest: { connected(): boolean; stop(): Promise<void> } | null = null;
@@ -63,11 +64,12 @@ export class Relay extends EventEmitter<RelayEvents> {
   ) {
     super();
     this.startedMs = clock();
+    this.deriver = new Deriver(codec, config.images);
     this.problems = new WindowedLog(log, config.log.windowMs);
     const onFatal = (err: Error) => this.fail(err);
     this.uploader = new Uploader({
       store, registry, objects, metrics: this.metrics, problems: this.problems, clock, config: config.upload, onFatal,
-      deriver: new Deriver(codec, config.images),
+      deriver: this.deriver,
       onUploaded: (record, latency) => this.emit('uploaded', record, latency),
     });
     this.pipeline = new Pipeline({
@@ -207,6 +209,8 @@ export class Relay extends EventEmitter<RelayEvents> {
         partialBytes: this.pipeline.retainedBytes(),
         objectsUploaded: m.objectsUploaded,
         bytesUploaded: m.bytesUploaded,
+        viewsDecodedBySharp: this.deriver.counts.viewsDecodedBySharp,
+        backgroundsEncodedBySharp: this.deriver.counts.backgroundsEncodedBySharp,
       },
       rejectedByReason: Object.fromEntries(m.rejected),
       rejectedByCamera: byCamera,

@@ -197,7 +197,12 @@ test('raw views of different sizes one after the other: every drawing and backgr
     for (const c of t.chunks(b, 4096)) t.send(bundleTopic('porch'), c);
   }
   await t.relay.whenIdle();
-  assert.is(t.relay.status().counts.uploaded, sizes.length);
+  const counts = t.relay.status().counts;
+  assert.is(counts.uploaded, sizes.length);
+  // Only 640x480 is 8x the 80x60 background: the others' views are decoded by sharp; 642x481 is no
+  // whole multiple of it either, so its background is upscaled and encoded through sharp too.
+  assert.is(counts.viewsDecodedBySharp, 3, 'views through sharp');
+  assert.is(counts.backgroundsEncodedBySharp, 1, 'backgrounds through sharp');
   const { renderBoxes, renderMask } = await import('../../src/relay/masks.js');
   for (const [i, [w, h, box]] of sizes.entries()) {
     const b = makeBundle({ cameraId: 'porch', bundleId: `s${i}`, jpeg: new Uint8Array(0), rawWidth: w, rawHeight: h, box });
@@ -223,6 +228,11 @@ test('the raw view is read as BT.601 luma (the grey the boards and the simulator
   assert.is(grey.length, 48);
   const luma = (77 * 200 + 150 * 40 + 29 * 90 + 128) >> 8; // 94; libvips' greyscale() (linear light) gives 107 here
   for (const v of grey) assert.ok(Math.abs(v - luma) <= 3, `grey ${v}, BT.601 luma ${luma}`);
+  // the fast path (the JPEG's own Y at 1/8 scale) reads the same grey
+  const { jpegLumaDc } = await import('../../src/relay/jpeg-dc.js');
+  const dc = jpegLumaDc(jpeg)!;
+  assert.equal([dc.width, dc.height], [8, 6]);
+  for (const v of dc.pixels) assert.ok(Math.abs(v - luma) <= 3, `DC luma ${v}, BT.601 luma ${luma}`);
 });
 
 test('a store failure stops acknowledging: handle throws, the relay reports failed', async () => {

@@ -25,7 +25,9 @@ const view = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.length);
 export function sharpCodec(options: SharpCodecOptions): ImageCodec {
   return {
     async jpegToGrey(jpeg, width, height) {
-      // failOn 'error': a corrupt or truncated JPEG rejects instead of decoding to grey filler.
+      // failOn 'error': a corrupt or truncated JPEG rejects instead of decoding to grey filler
+      // (mostly: a scan cut short but closed by an EOI still decodes, with a libjpeg warning; only
+      // 'warning' would refuse it, and that also refuses the harmless warnings some cameras cause).
       // Decoded straight to the small size (libjpeg's DCT scaling: shrink-on-load), then made grey
       // here with the Rec. 601 luma weights (the JPEG's own Y): libvips' greyscale() goes through
       // linear light in floats and cost ~0.5 ms more per call than these 4,800 multiply-adds.
