@@ -39,6 +39,11 @@ export class MemoryRelayStore implements RelayStore {
     return { ...entry };
   }
 
+  /** Memory has no stable storage to wait for. */
+  durable(): Promise<void> {
+    return Promise.resolve();
+  }
+
   has(cameraId: string, bundleId: string): boolean {
     const key = bundleKey(cameraId, bundleId);
     return this.outboxKeys.has(key) || this.index.has(key) || this.discarded.has(key);

@@ -1,9 +1,10 @@
 /**
  * The acknowledgement path: ingest -> reassemble -> validate -> outbox, synchronous, one MQTT
- * message at a time. When `handle` returns, whatever the message contributed is on disk (a
- * journalled chunk, or an outbox entry), so the ingest adapter may send its PUBACK. Bad input is
- * counted and logged and returns normally (it is acknowledged: redelivering it would not make it
- * better); only a failing store throws, and then no PUBACK is sent.
+ * message at a time. When `handle` returns, whatever the message contributed is committed (a
+ * journalled chunk, or an outbox entry); when it returns a promise (the message completed a
+ * bundle), the PUBACK waits for it too: the outbox entry is then fsynced (store.durable()). Bad
+ * input is counted and logged and returns normally (it is acknowledged: redelivering it would not
+ * make it better); only a failing store throws or rejects, and then no PUBACK is sent.
  */
 import type { Bundle, IncompleteBundle } from '../protocol/index.js';
 import { bundleKey, ingest, RecentKeys } from './ingest.js';
@@ -49,14 +50,16 @@ export class Pipeline {
     for (const c of chunks) {
       // Timeouts restart now: the rest of the bundle may be waiting at the broker.
       const r = this.stage.push(c.bytes, now, c.receivedMs, false);
-      if (r.kind === 'complete') this.complete(r.cameraId, r.bundleId, r.bytes, r.firstChunkMs);
+      // Its chunks were acknowledged long ago, so no acknowledgement waits for this fsync; a failing
+      // disk fails the next message that does wait for one.
+      if (r.kind === 'complete') this.complete(r.cameraId, r.bundleId, r.bytes, r.firstChunkMs)?.catch(() => undefined);
       else if (r.kind === 'partial') this.incomplete(r.incomplete);
     }
     return chunks.length;
   }
 
   /** Handle one MQTT message; see the file comment. */
-  handle(msg: IngestMessage): void {
+  handle(msg: IngestMessage): Promise<void> | undefined {
     const { metrics } = this.d;
     metrics.chunksReceived++;
     const r = ingest(msg, {
@@ -90,7 +93,7 @@ export class Pipeline {
         this.incomplete(a.incomplete);
         return;
       case 'complete':
-        this.complete(a.cameraId, a.bundleId, a.bytes, a.firstChunkMs);
+        return this.complete(a.cameraId, a.bundleId, a.bytes, a.firstChunkMs);
     }
   }
 
@@ -107,7 +110,8 @@ export class Pipeline {
     this.incomplete(this.stage.expire(this.d.clock()));
   }
 
-  private complete(cameraId: string, bundleId: string, bytes: Uint8Array, firstChunkMs: number): void {
+  /** Validate and store a reassembled bundle; a promise when it entered the outbox (its fsync). */
+  private complete(cameraId: string, bundleId: string, bytes: Uint8Array, firstChunkMs: number): Promise<void> | undefined {
     const { metrics, store } = this.d;
     metrics.bundlesCompleted++;
     const v = validate({ cameraId, bundleId, bytes, firstChunkMs, nowMs: this.d.clock() }, this.d.registry);
@@ -123,7 +127,9 @@ export class Pipeline {
       return;
     }
     metrics.bundlesAccepted++;
+    const durable = store.durable();
     this.d.onAccepted(entry, v.bundle);
+    return durable;
   }
 
   private incomplete(list: IncompleteBundle[]): void {

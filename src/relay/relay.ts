@@ -152,17 +152,24 @@ export class Relay extends EventEmitter<RelayEvents> {
   }
 
   /**
-   * Take one MQTT message; returns once its effect is durable (then it may be acknowledged).
-   * Throws only when the store fails (the relay then stops: see `failed`).
+   * Take one MQTT message. Its effect is committed when this returns, and durable then too, or,
+   * when it returns a promise (the message completed a bundle), once that resolves: only then may
+   * it be acknowledged. Throws or rejects only when the store fails (the relay then stops: see
+   * `failed`).
    */
-  handle(msg: IngestMessage): void {
+  handle(msg: IngestMessage): Promise<void> | undefined {
     if (this.state === 'failed') throw new Error(`relay failed: ${this.failure}`);
+    let durable: Promise<void> | undefined;
     try {
-      this.pipeline.handle(msg);
+      durable = this.pipeline.handle(msg);
     } catch (err) {
       this.fail(err as Error);
       throw err;
     }
+    return durable?.catch((err: Error) => {
+      this.fail(err);
+      throw err;
+    });
   }
 
   /** Resolves once the outbox is empty and no upload is running. */

@@ -118,6 +118,11 @@ export interface RelayStore {
    * index, and drop its journalled chunks. Returns the new entry or 'duplicate'.
    */
   accept(entry: NewOutboxEntry): OutboxEntry | 'duplicate';
+  /**
+   * Resolves once every commit made so far is on stable storage (an fsync, off the event loop);
+   * rejects if that fails. The acknowledgement of a message that completed a bundle waits for it.
+   */
+  durable(): Promise<void>;
   /** True when the bundle is in the outbox or in the index. */
   has(cameraId: string, bundleId: string): boolean;
   /** Up to `limit` outbox entries, oldest first, skipping the ids in `skip`. */

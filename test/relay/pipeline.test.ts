@@ -40,6 +40,30 @@ test('duplicated, reordered and interleaved chunks: every bundle stored exactly 
   await t.relay.stop();
 });
 
+test("only the chunk that completes a bundle makes its acknowledgement wait (for the outbox entry's fsync)", async () => {
+  const t = await testRelay([camera('porch')]);
+  const chunks = t.chunks(makeBundle({ cameraId: 'porch', bundleId: 'w1', jpeg: await testJpeg() }));
+  let waited = 0;
+  t.store.durable = () => {
+    waited++;
+    return Promise.resolve();
+  };
+  const results = chunks.map((c) => t.send(bundleTopic('porch'), c));
+  assert.ok(results.slice(0, -1).every((r) => r === undefined), 'partial chunks: acknowledged at once');
+  assert.instance(results[results.length - 1], Promise, 'the last chunk: a promise');
+  await results[results.length - 1];
+  assert.is(waited, 1);
+  assert.is(t.send(bundleTopic('porch'), chunks[0]), undefined, 'a redelivered chunk of a stored bundle waits for nothing');
+  // a failing fsync fails the relay and rejects, so no PUBACK is sent
+  const more = t.chunks(makeBundle({ cameraId: 'porch', bundleId: 'w2', jpeg: await testJpeg() }));
+  t.store.durable = () => Promise.reject(new Error('EIO: fsync failed'));
+  const last = more.map((c) => t.send(bundleTopic('porch'), c)).pop();
+  const err = await last!.then(() => null, (e: Error) => e);
+  assert.match(String(err?.message), /EIO/);
+  assert.is(t.relay.status().state, 'failed');
+  await t.relay.stop();
+});
+
 test('a bundle missing a chunk is reported incomplete after the timeout and forgotten', async () => {
   const t = await testRelay([camera('porch')], { reassembly: { timeoutMs: 5000, expireEveryMs: 100 } });
   const chunks = t.chunks(makeBundle({ cameraId: 'porch', bundleId: 'lost-1', jpeg: await testJpeg() }));

@@ -3,10 +3,12 @@
  * QoS 1 subscription to every camera's bundle topic.
  *
  * Acknowledgement: mqtt.js sends a QoS 1 PUBACK only when `handleMessage`'s callback is called,
- * and hands over the next message only after that. The relay's handler is synchronous and returns
- * once the message's effect is committed to SQLite, so the PUBACK always follows the commit. If
- * the handler throws (the store failed), no PUBACK is sent and the connection is dropped: the
- * broker keeps the message in the session and redelivers it on reconnect.
+ * and hands over the next message only after that. The relay's handler commits the message's
+ * effect to SQLite before it returns; when it returns a promise (the message completed a bundle,
+ * whose outbox entry is being fsynced), the callback waits for it. So the PUBACK always follows
+ * the commit, and the fsync where there is one. If the handler throws or its promise rejects (the
+ * store failed), no PUBACK is sent and the connection is dropped: the broker keeps the message in
+ * the session and redelivers it on reconnect.
  *
  * Limits: one message at a time (throughput = 1 / (handler time + commit time), ~2,000-4,000
  * chunks/s here with synchronous=FULL); brokers cap the messages queued for an offline session
@@ -25,8 +27,8 @@ export interface MqttIngestOptions {
   /** e.g. BUNDLE_SUBSCRIPTION = 'quietcam/+/bundle' */
   subscription: string;
   log: Logger;
-  /** Synchronous; returns when durable. Throwing withholds the PUBACK. */
-  onMessage: (msg: IngestMessage) => void;
+  /** Returns when committed, or a promise of durability to wait for. Throwing or rejecting withholds the PUBACK. */
+  onMessage: (msg: IngestMessage) => Promise<void> | undefined | void;
 }
 
 export interface MqttIngest {
@@ -56,13 +58,22 @@ export function startMqttIngest(o: MqttIngestOptions): Promise<MqttIngest> {
   let stopped = false;
   let corked: { uncork(): void } | null = null;
 
+  const refuse = (err: Error, done: (err?: Error) => void) => {
+    o.log.error(`ingest: not acknowledged (${err.message}); reconnecting for redelivery`);
+    done(err); // mqtt.js skips the PUBACK
+    setTimeout(() => client.stream?.destroy(), 0);
+  };
+
   client.handleMessage = (packet, done) => {
+    let durable: Promise<void> | undefined | void;
     try {
-      o.onMessage({ topic: packet.topic, payload: packet.payload as Buffer, receivedMs: Date.now() });
+      durable = o.onMessage({ topic: packet.topic, payload: packet.payload as Buffer, receivedMs: Date.now() });
     } catch (err) {
-      o.log.error(`ingest: not acknowledged (${(err as Error).message}); reconnecting for redelivery`);
-      done(err as Error); // mqtt.js skips the PUBACK
-      setTimeout(() => client.stream?.destroy(), 0);
+      refuse(err as Error, done);
+      return;
+    }
+    if (durable) {
+      durable.then(() => done(), (err: Error) => refuse(err, done));
       return;
     }
     // The PUBACKs of the messages mqtt.js handles in this turn of the event loop (it parses every

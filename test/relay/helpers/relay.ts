@@ -28,7 +28,7 @@ export interface TestRelay {
   registry: MemoryCameraRegistry;
   clock: { now: number };
   /** Feed one message as if it came from the broker. */
-  send(topic: string, payload: Uint8Array): void;
+  send(topic: string, payload: Uint8Array): Promise<void> | undefined;
   /** Chunks of a bundle (cut at `chunkSize`). */
   chunks(b: Bundle, chunkSize?: number): Uint8Array[];
 }
