@@ -3,12 +3,15 @@
  * itself (as on a home server, where the broker and S3 are elsewhere):
  *   relay-peer.ts s3 DIR     s3rver with data under DIR
  *   relay-peer.ts cameras    aedes broker + N simulated cameras publishing paced bundles
- * Talks JSON over IPC: { ready: {...} } first; cameras takes { run: RunSpec } and answers { ran };
- * both answer { cpu: true } with { cpuMs }.
+ * Talks JSON over IPC: { ready: {...} } first; cameras takes { prepare: RunSpec } (encodes and
+ * chunks the bundles ahead, answering { prepared }: on a board each camera encodes its own, on its
+ * own CPU, so that work stays out of the measured run) and then { run: true } (publishes them,
+ * answering { ran }); both answer { cpu: true } with { cpuMs }.
  */
 import { startBroker } from '../src/relay/adapters/aedes-broker.ts';
 import { connectPublisher, type BundlePublisher } from '../src/relay/adapters/mqtt-publisher.ts';
 import { startS3 } from '../src/relay/adapters/s3rver-endpoint.ts';
+import { bundleTopic, chunkBundle, encodeBundle } from '../src/protocol/index.ts';
 import { makeBundle, testJpeg } from '../test/relay/helpers/bundles.ts';
 
 export interface RunSpec {
@@ -42,28 +45,44 @@ if (role === 's3') {
   const ids = Array.from({ length: cameras }, (_, i) => `cam-${i}`);
   const pubs: BundlePublisher[] = await Promise.all(ids.map(() => connectPublisher({ url: broker.url })));
   const bundleBytes = { jpeg: jpeg.length };
-  process.on('message', async (m: { run?: RunSpec }) => {
-    if (!m.run) return;
-    const { from, count, rate } = m.run;
+  let prepared: { spec: RunSpec; bundles: { camera: number; chunks: Uint8Array[] }[] } | null = null;
+  process.on('message', async (m: { prepare?: RunSpec; run?: boolean }) => {
+    if (m.prepare) {
+      const { from, count } = m.prepare;
+      const bundles = [];
+      for (let k = 0; k < count; k++) {
+        const c = (from + k) % cameras;
+        const b = makeBundle({ cameraId: ids[c], bundleId: `b-${from + k}`, jpeg, rawWidth, rawHeight, captureTimeMs: Date.now() });
+        bundles.push({ camera: c, chunks: chunkBundle(encodeBundle(b), { cameraId: b.cameraId, bundleId: b.bundleId }) });
+      }
+      prepared = { spec: m.prepare, bundles };
+      send({ prepared: count });
+      return;
+    }
+    if (!m.run || !prepared) return;
+    const { spec, bundles } = prepared;
+    prepared = null;
     const t0 = performance.now();
     const pending: Promise<void>[] = [];
-    for (let k = 0; k < count; k++) {
-      if (rate > 0) {
-        const due = t0 + (k * 1000) / rate;
+    for (let k = 0; k < bundles.length; k++) {
+      if (spec.rate > 0) {
+        const due = t0 + (k * 1000) / spec.rate;
         const wait = due - performance.now();
         if (wait > 1) await new Promise((r) => setTimeout(r, wait));
       } else if (pending.length >= 64) {
         await Promise.race(pending);
       }
-      const c = (from + k) % cameras;
-      const p = pubs[c].publish(makeBundle({ cameraId: ids[c], bundleId: `b-${from + k}`, jpeg, rawWidth, rawHeight, captureTimeMs: Date.now() }));
+      const { camera, chunks } = bundles[k];
+      bundles[k] = null!; // published: let it go
+      const topic = bundleTopic(ids[camera]);
+      const p = Promise.all(chunks.map((c) => pubs[camera].publishRaw(topic, c)));
       const tracked: Promise<void> = p.then(() => {
         pending.splice(pending.indexOf(tracked), 1);
       });
       pending.push(tracked);
     }
     await Promise.all(pending);
-    send({ ran: { count, ms: performance.now() - t0 } });
+    send({ ran: { count: bundles.length, ms: performance.now() - t0 } });
   });
   send({ ready: { url: broker.url, cameras: ids, jpegBytes: bundleBytes.jpeg, rawWidth, rawHeight } });
 } else {

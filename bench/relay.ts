@@ -4,13 +4,15 @@
  * synchronous=FULL, sharp, the S3 SDK). The broker + cameras and s3rver run as child processes
  * (bench/relay-peer.ts) so the relay's process, and its RSS, is its own.
  *
+ * The cameras' process encodes and chunks each phase's bundles before the phase starts (a board
+ * does that on its own CPU); during the phase it only publishes them through its aedes broker.
  * Phases: stages alone (chunks fed in-process, in-memory bucket: the relay's own ceiling);
  * warm-up (200 bundles); peak (2,000 bundles as fast as the broker takes them: bundles/s); light
  * (2,000 bundles offered at 80% of that peak: latency when queues stay short); steady (10,000
  * bundles offered at 100/s: latency from first chunk received to S3 confirmed, and RSS
  * before/after). Goal: >= 100 bundles/s, p99 < 1 s, RSS growth < 50 MB.
  * Env: BENCH_CAMERAS (8), BENCH_RAW_WIDTH (640: VGA raw view), BENCH_STEADY (10000),
- * BENCH_PEAK (2000), BENCH_LIGHT (2000), BENCH_RATE (100), BENCH_CONCURRENCY (8 uploads),
+ * BENCH_PEAK (2000), BENCH_LIGHT (2000), BENCH_RATE (100), BENCH_CONCURRENCY (bundles uploading at once; the config's default, 32),
  * BENCH_SYNC (full | normal), BENCH_PEER_NODE_ARGS (extra node flags for the peers, e.g. --cpu-prof).
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -147,7 +149,7 @@ export async function benchRelay(): Promise<RelayBench> {
         broker: { url: camInfo.url },
         s3: { endpoint: s3Info.endpoint, ...S3RVER_CREDENTIALS },
         status: { port: null },
-        upload: { concurrency: Number(process.env.BENCH_CONCURRENCY ?? 8) },
+        ...(process.env.BENCH_CONCURRENCY ? { upload: { concurrency: Number(process.env.BENCH_CONCURRENCY) } } : {}),
         sqlite: { synchronous: process.env.BENCH_SYNC === 'normal' ? 'normal' : 'full' },
         cameras: camInfo.cameras.map((c) => demoCamera(c)),
       },
@@ -160,10 +162,21 @@ export async function benchRelay(): Promise<RelayBench> {
       latencies.push(ms);
       uploaded++;
     });
-    const run = async (spec: RunSpec) => {
+    /** Prepare the bundles, call `atStart` (snapshots), then publish them and wait for every upload. */
+    const run = async (spec: RunSpec, atStart?: () => Promise<void>) => {
+      await new Promise<void>((resolve) => {
+        const on = (m: { prepared?: number }) => {
+          if (m.prepared === undefined) return;
+          cams.child.off('message', on);
+          resolve();
+        };
+        cams.child.on('message', on);
+        cams.child.send({ prepare: spec });
+      });
+      await atStart?.();
       const target = uploaded + spec.count;
       const t0 = performance.now();
-      cams.child.send({ run: spec });
+      cams.child.send({ run: true });
       while (uploaded < target) await new Promise((r) => setTimeout(r, 20));
       return performance.now() - t0;
     };
@@ -176,11 +189,15 @@ export async function benchRelay(): Promise<RelayBench> {
     latencies.sort((a, b) => a - b);
     const light = { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) };
     latencies = [];
-    gc?.();
-    const rssBefore = process.memoryUsage().rss;
-    const cpu0 = process.cpuUsage();
-    const peers0 = await Promise.all([peerCpuMs(s3.child), peerCpuMs(cams.child)]);
-    const steadyMs = await run({ from: 200 + peakN + lightN, count: steadyN, rate });
+    let rssBefore = 0;
+    let cpu0 = process.cpuUsage();
+    let peers0 = [0, 0];
+    const steadyMs = await run({ from: 200 + peakN + lightN, count: steadyN, rate }, async () => {
+      gc?.();
+      rssBefore = process.memoryUsage().rss;
+      cpu0 = process.cpuUsage();
+      peers0 = await Promise.all([peerCpuMs(s3.child), peerCpuMs(cams.child)]);
+    });
     const cpu = process.cpuUsage(cpu0);
     const peers1 = await Promise.all([peerCpuMs(s3.child), peerCpuMs(cams.child)]);
     gc?.();
