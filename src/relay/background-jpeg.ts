@@ -143,37 +143,41 @@ class BitWriter {
     this.out = new Uint8Array(size);
   }
 
-  byte(v: number): void {
-    if (this.length === this.out.length) {
-      const grown = new Uint8Array(this.out.length * 2);
-      grown.set(this.out);
-      this.out = grown;
-    }
-    this.out[this.length++] = v;
+  /** Make room for `n` more bytes (bits() and bytes() write without checking). */
+  reserve(n: number): void {
+    if (this.length + n <= this.out.length) return;
+    const grown = new Uint8Array(Math.max(this.out.length * 2, this.length + n));
+    grown.set(this.out.subarray(0, this.length));
+    this.out = grown;
   }
 
   bytes(vs: ArrayLike<number>): void {
-    for (let i = 0; i < vs.length; i++) this.byte(vs[i]);
+    this.reserve(vs.length);
+    for (let i = 0; i < vs.length; i++) this.out[this.length++] = vs[i];
   }
 
-  /** `len` (0-16) low bits of `value`. */
+  /** `len` (0-24) low bits of `value`. */
   bits(value: number, len: number): void {
     this.acc = (this.acc << len) | (value & ((1 << len) - 1));
     this.n += len;
     while (this.n >= 8) {
       this.n -= 8;
       const b = (this.acc >>> this.n) & 0xff;
-      this.byte(b);
-      if (b === 0xff) this.byte(0);
+      this.out[this.length++] = b;
+      if (b === 0xff) this.out[this.length++] = 0;
     }
     this.acc &= (1 << this.n) - 1;
   }
 
   /** Pad the last byte with 1-bits. */
   flush(): void {
+    this.reserve(2);
     if (this.n > 0) this.bits(0x7f, 8 - this.n);
   }
 }
+
+/** Most bytes one block can take: DC 11 + 11 bits, 63 AC codes of 16 + 10 bits, every byte stuffed. */
+const BLOCK_BYTES_MAX = 2 * Math.ceil((22 + 63 * 26) / 8) + 2;
 
 /** Bits needed for |v| (JPEG's magnitude category). */
 function category(v: number): number {
@@ -335,6 +339,7 @@ function lastNonZero(coef: Int32Array): number {
  * `last`: zigzag position of the last non-zero coefficient, if known (else found here).
  */
 function emitBlock(out: BitWriter, coef: Int32Array, pred: number, last = lastNonZero(coef)): number {
+  out.reserve(BLOCK_BYTES_MAX);
   const diff = coef[0] - pred;
   const dcCat = category(diff);
   out.bits(DC_CODE[dcCat], DC_LEN[dcCat]);
@@ -350,8 +355,13 @@ function emitBlock(out: BitWriter, coef: Int32Array, pred: number, last = lastNo
     for (; run > 15; run -= 16) out.bits(AC_CODE[0xf0], AC_LEN[0xf0]);
     const cat = category(a);
     const sym = (run << 4) | cat;
-    out.bits(AC_CODE[sym], AC_LEN[sym]);
-    out.bits(a < 0 ? a - 1 : a, cat);
+    const len = AC_LEN[sym];
+    const extra = (a < 0 ? a - 1 : a) & ((1 << cat) - 1);
+    if (len + cat <= 24) out.bits((AC_CODE[sym] << cat) | extra, len + cat); // one call for code and magnitude
+    else {
+      out.bits(AC_CODE[sym], len);
+      out.bits(extra, cat);
+    }
     run = 0;
   }
   if (last < 63) out.bits(AC_CODE[0], AC_LEN[0]);
