@@ -1,10 +1,11 @@
 /**
  * Image codec adapter: sharp (libvips), on libuv's thread pool, so the event loop keeps
- * acknowledging chunks meanwhile. CPU measured here per 640x480 image: grey JPEG ~1-1.4 ms, JPEG
- * decode to 80x60 ~2 ms; each call also costs ~0.1-0.4 ms on the main thread (option
- * marshalling) and ~0.5 ms of fixed pipeline cost, so the derive stage makes two calls per bundle
- * and does the rest itself: the 80x60 blur and upscale (background.ts) and the flat PNG drawings
- * (png.ts, ~0.1 ms each against ~1 ms through sharp). (jimp: 30x slower, not used.)
+ * acknowledging chunks meanwhile. derive.ts reads the boards' 640x480 views and writes their
+ * backgrounds itself (jpeg-dc.ts, background-jpeg.ts: ~0.9 ms of CPU together), so this is the
+ * path for everything else: other JPEG kinds, views that are not 8x the background, backgrounds
+ * that are not a whole multiple of it. Measured here per 640x480 image: JPEG decode to 80x60
+ * ~2.4 ms, grey JPEG encode ~1.9-2.8 ms, each with ~0.5 ms of fixed per-call cost (option
+ * marshalling on the main thread, pipeline set-up). (jimp: 30x slower, not used.)
  */
 import sharp from 'sharp';
 import type { ImageCodec } from '../types.js';
