@@ -6,7 +6,7 @@
  * Talks JSON over IPC: { ready: {...} } first; cameras takes { prepare: RunSpec } (encodes and
  * chunks the bundles ahead, answering { prepared }: on a board each camera encodes its own, on its
  * own CPU, so that work stays out of the measured run) and then { run: true } (publishes them,
- * answering { ran }); both answer { cpu: true } with { cpuMs }.
+ * answering { ran } with each bundle's publish time); both answer { cpu: true } with { cpuMs }.
  */
 import { startBroker } from '../src/relay/adapters/aedes-broker.ts';
 import { connectPublisher, type BundlePublisher } from '../src/relay/adapters/mqtt-publisher.ts';
@@ -64,6 +64,7 @@ if (role === 's3') {
     prepared = null;
     const t0 = performance.now();
     const pending: Promise<void>[] = [];
+    const sentAt: number[] = []; // wall clock (Date.now) as each bundle's first chunk is published
     for (let k = 0; k < bundles.length; k++) {
       if (spec.rate > 0) {
         const due = t0 + (k * 1000) / spec.rate;
@@ -75,6 +76,7 @@ if (role === 's3') {
       const { camera, chunks } = bundles[k];
       bundles[k] = null!; // published: let it go
       const topic = bundleTopic(ids[camera]);
+      sentAt.push(Date.now());
       const p = Promise.all(chunks.map((c) => pubs[camera].publishRaw(topic, c)));
       const tracked: Promise<void> = p.then(() => {
         pending.splice(pending.indexOf(tracked), 1);
@@ -82,7 +84,7 @@ if (role === 's3') {
       pending.push(tracked);
     }
     await Promise.all(pending);
-    send({ ran: { count: bundles.length, ms: performance.now() - t0 } });
+    send({ ran: { count: bundles.length, ms: performance.now() - t0, sentAt } });
   });
   send({ ready: { url: broker.url, cameras: ids, jpegBytes: bundleBytes.jpeg, rawWidth, rawHeight } });
 } else {
