@@ -14,8 +14,8 @@
  * connection is dropped with those PUBACKs unsent: the broker keeps the messages in the session
  * and redelivers them on reconnect.
  *
- * Limits: one message at a time (throughput = 1 / (handler time + commit time), ~2,000-4,000
- * chunks/s here with synchronous=FULL); brokers cap the messages queued for an offline session
+ * Limits: one message at a time (throughput = 1 / (handler time + commit time); the fsync is no
+ * longer in it); brokers cap the messages queued for an offline session
  * (mosquitto: max_queued_messages, default 1000 — raise it, see README.md).
  */
 import mqtt, { type MqttClient } from 'mqtt';
@@ -62,8 +62,9 @@ export function startMqttIngest(o: MqttIngestOptions): Promise<MqttIngest> {
   let stopped = false;
   let corked: { uncork(): void } | null = null;
 
+  const notAcknowledged = (err: Error) => o.log.error(`ingest: not acknowledged (${err.message}); reconnecting for redelivery`);
   const refuse = (err: Error, done: (err?: Error) => void) => {
-    o.log.error(`ingest: not acknowledged (${err.message}); reconnecting for redelivery`);
+    notAcknowledged(err);
     done(err); // mqtt.js skips the PUBACK
     setTimeout(() => client.stream?.destroy(), 0);
   };
@@ -82,7 +83,7 @@ export function startMqttIngest(o: MqttIngestOptions): Promise<MqttIngest> {
       durable.then(
         () => held.uncork(),
         (err: Error) => {
-          o.log.error(`ingest: not acknowledged (${err.message}); reconnecting for redelivery`);
+          notAcknowledged(err);
           held.destroy(); // the held PUBACKs are discarded with it
         },
       );
