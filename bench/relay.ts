@@ -10,10 +10,12 @@
  * warm-up (200 bundles); peak (2,000 bundles as fast as the broker takes them: bundles/s); light
  * (2,000 bundles offered at 80% of that peak: latency when queues stay short); steady (10,000
  * bundles offered at 100/s: latency from a bundle's publish by its camera to S3 confirmed, and
- * from the relay's receipt of its first chunk; RSS before/after). Goal: >= 100 bundles/s, p99 < 1 s, RSS growth < 50 MB.
+ * from the relay's receipt of its first chunk; RSS before/after). Each phase also reports the CPU
+ * each process spent per bundle. Goal: >= 100 bundles/s, p99 < 1 s, RSS growth < 50 MB.
  * Env: BENCH_CAMERAS (8), BENCH_RAW_WIDTH (640: VGA raw view), BENCH_STEADY (10000),
- * BENCH_PEAK (2000), BENCH_LIGHT (2000), BENCH_RATE (100), BENCH_CONCURRENCY (bundles uploading at once; the config's default, 32),
- * BENCH_SYNC (full | normal), BENCH_PEER_NODE_ARGS (extra node flags for the peers, e.g. --cpu-prof).
+ * BENCH_PEAK (2000), BENCH_LIGHT (2000), BENCH_RATE (100), BENCH_CONCURRENCY (bundles uploading
+ * at once; default: the config's, 32), BENCH_SYNC (full | normal), BENCH_PEER_NODE_ARGS (extra
+ * node flags for the peers, e.g. --cpu-prof).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -212,6 +214,7 @@ export async function benchRelay(): Promise<RelayBench> {
     const gc = (globalThis as { gc?: () => void }).gc;
     await run({ from: 0, count: 200, rate: 0 });
     let peak0 = [0, 0, 0];
+    /** CPU time so far (ms) of the relay (this process, all threads), s3rver, broker + cameras. */
     const cpuNow = async () => {
       const u = process.cpuUsage();
       return [(u.user + u.system) / 1000, ...(await Promise.all([peerCpuMs(s3.child), peerCpuMs(cams.child)]))];
@@ -224,17 +227,14 @@ export async function benchRelay(): Promise<RelayBench> {
     const light = { p50: quantile(endToEnd, 0.5), p99: quantile(endToEnd, 0.99) };
     inRelay = [];
     let rssBefore = 0;
-    let cpu0 = process.cpuUsage();
-    let peers0 = [0, 0];
+    let steady0 = [0, 0, 0];
     const steadyMs = await run({ from: 200 + peakN + lightN, count: steadyN, rate }, async () => {
       gc?.();
       rssBefore = process.memoryUsage().rss;
-      cpu0 = process.cpuUsage();
-      peers0 = await Promise.all([peerCpuMs(s3.child), peerCpuMs(cams.child)]);
+      steady0 = await cpuNow();
     });
-    const cpu = process.cpuUsage(cpu0);
+    const [relayCpu, s3Cpu, camerasCpu] = (await cpuNow()).map((v, i) => (v - steady0[i]) / steadyN);
     const publishedPerS = lastPublishedPerS;
-    const peers1 = await Promise.all([peerCpuMs(s3.child), peerCpuMs(cams.child)]);
     gc?.();
     const rssAfter = process.memoryUsage().rss;
     const st = relay.status();
@@ -259,9 +259,9 @@ export async function benchRelay(): Promise<RelayBench> {
       lightP99Ms: light.p99,
       rssBeforeMb: Number(mb(rssBefore)),
       rssAfterMb: Number(mb(rssAfter)),
-      relayCpuMsPerBundle: (cpu.user + cpu.system) / 1000 / steadyN,
-      s3CpuMsPerBundle: (peers1[0] - peers0[0]) / steadyN,
-      camerasCpuMsPerBundle: (peers1[1] - peers0[1]) / steadyN,
+      relayCpuMsPerBundle: relayCpu,
+      s3CpuMsPerBundle: s3Cpu,
+      camerasCpuMsPerBundle: camerasCpu,
     };
   } finally {
     await relay?.stop();
