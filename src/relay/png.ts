@@ -6,9 +6,9 @@
  * of one value. The encoder writes one fixed-Huffman deflate block (RFC 1951 3.2.6) over the
  * unfiltered scanlines with two kinds of match only: a run (distance 1) and a row repeating the
  * one above (distance = scanline length), found with native row compares. So its cost grows with
- * the rows and runs, not the pixels: ~0.05 ms for a 640x480 mask (~2-3 KB), where libvips
- * (through sharp) spent ~0.8 ms on the thread pool plus 0.2-0.4 ms of the main thread per image
- * and zlib over the 300 KB of scanlines ~0.5 ms. Any pixels are encoded losslessly; only flat
+ * the rows and runs, not the pixels: ~0.13 ms of CPU for a 640x480 mask here (~2-3 KB), where
+ * libvips (through sharp) spent ~0.8 ms on the thread pool plus 0.2-0.4 ms of the main thread per
+ * image and zlib over the 300 KB of scanlines ~0.5 ms. Any pixels are encoded losslessly; only flat
  * ones are encoded small (noise costs 9 bits a pixel).
  */
 import { crc32 } from '../protocol/index.js';
