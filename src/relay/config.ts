@@ -77,6 +77,8 @@ export const RELAY_DEFAULTS = {
     pngCompression: 2, // 0-9; no longer used: png.ts has one fixed encoding (~2-3 KB at 640x480). Kept so config files that set it stay valid
     /** Motion-free evidence older than this no longer refines a camera's background, ms. */
     evidenceMaxAgeMs: 3600000, // 1 hour: a snapshot comes 5-60 min after the previous motion event
+    /** Derive the images on a thread of their own (adapters/worker-deriver.ts) instead of the event loop's. */
+    thread: true,
   },
   status: {
     host: '127.0.0.1',
@@ -167,6 +169,7 @@ const schema = z.object({
     backgroundJpegQuality: int(1, 100),
     pngCompression: int(0, 9),
     evidenceMaxAgeMs: int(0, 604800000),
+    thread: z.boolean(),
   }).strict(),
   status: z.object({
     host: z.string().min(1),

@@ -53,13 +53,28 @@ export class DeriveError extends Error {
   }
 }
 
+/** The deriver could not take the bundle now (its thread was lost): the uploader tries again later. */
+export class DeriveUnavailable extends Error {}
+
 function json(name: string, value: unknown): DerivedObject {
   return { name, body: new TextEncoder().encode(JSON.stringify(value, null, 2) + '\n'), contentType: 'application/json' };
 }
 
-export class Deriver {
-  /** Images that went through sharp (the fallbacks above), shown in the relay's status. */
-  readonly counts = { viewsDecodedBySharp: 0, backgroundsEncodedBySharp: 0 };
+/** What upload.ts needs of the derive stage: Deriver here, or WorkerDeriver (adapters/worker-deriver.ts) on its own thread. */
+export interface BundleDeriver {
+  derive(b: Bundle, entry: OutboxEntry, purposes: number, nowMs: number): Promise<DerivedObject[]>;
+  /** Images that went through sharp (the fallbacks), shown in the relay's status. */
+  readonly counts: DeriveCounts;
+  close?(): Promise<void>;
+}
+
+export interface DeriveCounts {
+  viewsDecodedBySharp: number;
+  backgroundsEncodedBySharp: number;
+}
+
+export class Deriver implements BundleDeriver {
+  readonly counts: DeriveCounts = { viewsDecodedBySharp: 0, backgroundsEncodedBySharp: 0 };
   private readonly evidence: BackgroundEvidence;
   /** The drawings are rendered here one at a time (PNG encoding is synchronous): no 300 KB buffer per image. */
   private canvas = new Uint8Array(0);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { BUNDLE_SUBSCRIPTION } from '../protocol/index.js';
 import type { RelayConfig } from './config.js';
 import { seedRegistry } from './consent.js';
-import { Deriver } from './derive.js';
+import { Deriver, type BundleDeriver } from './derive.js';
 import { consoleLogger, Metrics, WindowedLog } from './metrics.js';
 import { Pipeline } from './pipeline.js';
 import type { RelayStatus } from './status.js';
@@ -46,7 +46,6 @@ export class Relay extends EventEmitter<RelayEvents> {
   private readonly problems: WindowedLog;
   private readonly pipeline: Pipeline;
   private readonly uploader: Uploader;
-  private readonly deriver: Deriver;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly closers: (() => Promise<void> | void)[] = [];
   private ingest: { connected(): boolean; stop(): Promise<void> } | null = null;
@@ -58,13 +57,12 @@ export class Relay extends EventEmitter<RelayEvents> {
     readonly registry: CameraRegistry,
     /** The bucket port (adapters/s3-store.ts S3Store by default: tests reach its SDK client). */
     readonly objects: ObjectStore,
-    codec: ImageCodec,
+    private readonly deriver: BundleDeriver,
     private readonly clock: Clock,
     private readonly log: Logger,
   ) {
     super();
     this.startedMs = clock();
-    this.deriver = new Deriver(codec, config.images);
     this.problems = new WindowedLog(log, config.log.windowMs);
     const onFatal = (err: Error) => this.fail(err);
     this.uploader = new Uploader({
@@ -109,14 +107,20 @@ export class Relay extends EventEmitter<RelayEvents> {
       closers.push(() => s3.close?.());
       objects = s3;
     }
-    let codec = o.codec;
-    if (!codec) {
+    let deriver: BundleDeriver;
+    if (o.codec) {
+      deriver = new Deriver(o.codec, c.images);
+    } else if (c.images.thread) {
+      const { WorkerDeriver } = await import('./adapters/worker-deriver.js');
+      deriver = new WorkerDeriver(c.images);
+    } else {
       const { sharpCodec } = await import('./adapters/sharp-codec.js');
-      codec = sharpCodec({ jpegQuality: c.images.backgroundJpegQuality });
+      deriver = new Deriver(sharpCodec({ jpegQuality: c.images.backgroundJpegQuality }), c.images);
     }
+    closers.push(() => deriver.close?.());
     const clock = o.clock ?? Date.now;
     seedRegistry(registry, c.cameras, clock());
-    const relay = new Relay(c, store, registry, objects, codec, clock, log);
+    const relay = new Relay(c, store, registry, objects, deriver, clock, log);
     relay.closers.push(...closers);
     const replayed = relay.pipeline.replay();
     const pending = store.pendingCount();

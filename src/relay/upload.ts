@@ -8,7 +8,7 @@
 import { decodeBundle, type Bundle } from '../protocol/index.js';
 import type { RelayConfig } from './config.js';
 import { purposesInForce } from './consent.js';
-import { DeriveError, type DerivedObject, type Deriver } from './derive.js';
+import { DeriveError, DeriveUnavailable, type BundleDeriver, type DerivedObject } from './derive.js';
 import type { Metrics, WindowedLog } from './metrics.js';
 import { contributionRecord, keyPrefix, objectTags } from './record.js';
 import type { CameraRegistry, Clock, ContributionRecord, ObjectStore, OutboxEntry, RelayStore } from './types.js';
@@ -17,7 +17,7 @@ export interface UploaderDeps {
   store: RelayStore;
   registry: CameraRegistry;
   objects: ObjectStore;
-  deriver: Deriver;
+  deriver: BundleDeriver;
   metrics: Metrics;
   problems: WindowedLog;
   clock: Clock;
@@ -162,6 +162,13 @@ export class Uploader {
         try {
           objects = await this.d.deriver.derive(decoded.bundle, entry, consent.purposes, this.d.clock());
         } catch (err) {
+          if (err instanceof DeriveUnavailable) {
+            // the derive thread was lost with this bundle in it: try again after a backoff
+            metrics.uploadRetries++;
+            problems.problem(entry.cameraId, 'derive-unavailable', `bundle ${entry.bundleId}: ${err.message} (retrying)`);
+            await this.sleep(backoffMs(attempt + 1, this.d.config.retryBaseMs, this.d.config.retryMaxMs));
+            continue;
+          }
           if (!(err instanceof DeriveError)) throw err;
           store.discard(entry.id, err.reason);
           metrics.reject(entry.cameraId, err.reason);

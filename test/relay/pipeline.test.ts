@@ -7,6 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bundleTopic, chunkBundle, crc32, encodeBundle, PURPOSE_MOTION } from '../../src/protocol/index.js';
 import { makeBundle, testJpeg } from './helpers/bundles.js';
+import { waitFor } from './helpers/env.js';
 import { camera, testRelay } from './helpers/relay.js';
 
 const names = ['1-view.jpg', '2-sky.png', '3-static.png', '4-motion.png', '5-background.jpg', 'meta.json'];
@@ -142,8 +143,7 @@ test('consent withdrawn while a bundle waits for S3: discarded, never uploaded',
   const t = await testRelay([camera('porch')]);
   t.bucket.down = true;
   for (const c of t.chunks(makeBundle({ cameraId: 'porch', bundleId: 'w1', jpeg: await testJpeg() }))) t.send(bundleTopic('porch'), c);
-  await new Promise((r) => setTimeout(r, 150));
-  assert.ok(t.relay.status().counts.retries >= 1);
+  await waitFor(() => t.relay.status().counts.retries >= 1, 10000, 'a failed upload attempt');
   t.registry.put({ ...t.registry.get('porch')!, consent: null });
   t.bucket.down = false;
   await t.relay.whenIdle();
