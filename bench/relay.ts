@@ -14,8 +14,9 @@
  * each process spent per bundle. Goal: >= 100 bundles/s, p99 < 1 s, RSS growth < 50 MB.
  * Env: BENCH_CAMERAS (8), BENCH_RAW_WIDTH (640: VGA raw view), BENCH_STEADY (10000),
  * BENCH_PEAK (2000), BENCH_LIGHT (2000), BENCH_RATE (100), BENCH_CONCURRENCY (bundles uploading
- * at once; default: the config's, 32), BENCH_SYNC (full | normal), BENCH_PEER_NODE_ARGS (extra
- * node flags for the peers, e.g. --cpu-prof).
+ * at once; default: the config's, 32), BENCH_SYNC (full | normal), BENCH_THREAD (0: derive on the
+ * event loop, not on its own thread), BENCH_PEER_NODE_ARGS (extra node flags for the peers, e.g.
+ * --cpu-prof).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -160,6 +161,7 @@ export async function benchRelay(): Promise<RelayBench> {
         s3: { endpoint: s3Info.endpoint, ...S3RVER_CREDENTIALS },
         status: { port: null },
         ...(process.env.BENCH_CONCURRENCY ? { upload: { concurrency: Number(process.env.BENCH_CONCURRENCY) } } : {}),
+        ...(process.env.BENCH_THREAD === '0' ? { images: { thread: false } } : {}),
         sqlite: { synchronous: process.env.BENCH_SYNC === 'normal' ? 'normal' : 'full' },
         cameras: camInfo.cameras.map((c) => demoCamera(c)),
       },
