@@ -27,7 +27,10 @@ export class WorkerDeriver implements BundleDeriver {
   /** Threads started so far (tests check the restart). */
   started = 0;
 
-  constructor(private readonly images: RelayConfig['images']) {}
+  /** Starts the thread now: loading its TypeScript through tsx takes ~0.5-5 s here, which the first bundle should not wait for. */
+  constructor(private readonly images: RelayConfig['images']) {
+    this.thread();
+  }
 
   derive(b: Bundle, entry: OutboxEntry, purposes: number, nowMs: number): Promise<DerivedObject[]> {
     const id = this.nextId++;
