@@ -8,21 +8,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { quantTable, upscaledGreyJpeg } from '../../src/relay/background-jpeg.js';
 import { gaussianBlur, upscaleBilinear } from '../../src/relay/background.js';
+import { Rng } from '../../sim/scenes/random.js';
 
-/** xorshift32: the same pictures on every run. */
-function random(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
 
 function noiseImage(w: number, h: number, seed: number, sigma: number): Uint8Array {
-  const r = random(seed);
-  const px = Uint8Array.from({ length: w * h }, () => Math.floor(r() * 256));
+  const r = new Rng(seed); // the same pictures on every run
+  const px = Uint8Array.from({ length: w * h }, () => r.int(256));
   return sigma > 0 ? gaussianBlur(px, w, h, sigma) : px;
 }
 

@@ -14,6 +14,7 @@ import * as assert from 'uvu/assert';
 import { jpegLumaDc, type DcLuma } from '../../src/relay/jpeg-dc.js';
 import { greyPng } from '../../src/relay/png.js';
 import { testJpeg } from './helpers/bundles.js';
+import { Rng } from '../../sim/scenes/random.js';
 
 const INSTALL = 'djpeg/jpegtran/cjpeg (the oracle) not found: apt-get install libjpeg-turbo-progs';
 const FOOTAGE = '/work/shared/footage/vtest.avi';
@@ -54,29 +55,18 @@ function same(name: string, jpeg: Uint8Array): DcLuma {
   return got;
 }
 
-/** xorshift32: repeatable pseudo-random numbers. */
-function prng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>>= 0);
-  };
-}
-
 /**
  * A picture with every kind of block: a smooth ramp (small coefficients), noise (large AC), and
  * black/white squares (DC jumps of the largest size), side by side.
  */
 function texture(width: number, height: number, channels: number, seed: number): Uint8Array {
-  const rnd = prng(seed);
+  const rng = new Rng(seed);
   const px = new Uint8Array(width * height * channels);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const zone = Math.floor((3 * x) / width);
       for (let c = 0; c < channels; c++) {
-        const v = zone === 0 ? (x * 3 + y * 2 + c * 40) & 255 : zone === 1 ? rnd() & 255 : ((x >> 3) ^ (y >> 3)) & 1 ? 255 : 0;
+        const v = zone === 0 ? (x * 3 + y * 2 + c * 40) & 255 : zone === 1 ? rng.next() & 255 : ((x >> 3) ^ (y >> 3)) & 1 ? 255 : 0;
         px[(y * width + x) * channels + c] = v;
       }
     }
@@ -347,16 +337,16 @@ test('malformed: restart markers, stray bytes, tables missing or invalid, segmen
 
 test('random byte flips in the entropy data: never throws; a result is one djpeg -strict agrees with', async () => {
   const files = [await testJpeg(320, 240), jpegtran(await testJpeg(320, 240), '-restart', '2'), await sharpJpeg(texture(90, 70, 1, 8), 90, 70, 1, { quality: 60 })];
-  const rnd = prng(12345);
+  const rng = new Rng(12345);
   let decoded = 0;
   let trials = 0;
   for (const j of files) {
     const [from, to] = entropy(j);
     for (let t = 0; t < 200; t++, trials++) {
       let bad = j;
-      for (let k = 1 + (rnd() % 3); k > 0; k--) {
-        const at = from + (rnd() % (to - from));
-        bad = withByte(bad, at, bad[at] ^ (1 << rnd() % 8));
+      for (let k = 1 + (rng.next() % 3); k > 0; k--) {
+        const at = from + (rng.next() % (to - from));
+        bad = withByte(bad, at, bad[at] ^ (1 << rng.next() % 8));
       }
       const got = jpegLumaDc(bad);
       if (!got) continue;
@@ -372,22 +362,22 @@ test('random byte flips in the entropy data: never throws; a result is one djpeg
 
 test('random byte flips anywhere in a small file: never throws; a result is one djpeg -strict agrees with', async () => {
   const j = await sharpJpeg(texture(40, 24, 3, 11), 40, 24, 3, { quality: 70 });
-  const rnd = prng(777);
+  const rng = new Rng(777);
   for (let t = 0; t < 300; t++) {
-    const at = rnd() % j.length;
-    const bad = withByte(j, at, rnd() & 255);
+    const at = rng.next() % j.length;
+    const bad = withByte(j, at, rng.next() & 255);
     const got = jpegLumaDc(bad);
     if (got) assert.equal(got, djpeg(bad, true), `byte ${at} set to ${bad[at]}`);
   }
 });
 
 test('not JPEG at all: empty, SOI alone, SOI EOI, garbage, a PNG', () => {
-  const rnd = prng(99);
+  const rng = new Rng(99);
   assert.is(jpegLumaDc(new Uint8Array(0)), null);
   assert.is(jpegLumaDc(Uint8Array.of(0xff, 0xd8)), null);
   assert.is(jpegLumaDc(Uint8Array.of(0xff, 0xd8, 0xff, 0xd9)), null);
   for (let t = 0; t < 200; t++) {
-    const junk = Uint8Array.from({ length: rnd() % 3000 }, () => rnd() & 255);
+    const junk = Uint8Array.from({ length: rng.next() % 3000 }, () => rng.next() & 255);
     assert.is(jpegLumaDc(junk), null);
     if (junk.length > 2) junk.set([0xff, 0xd8]);
     assert.is(jpegLumaDc(junk), null);
