@@ -29,10 +29,8 @@ import { boxesJson, MASK_ON, motionFreeMask, renderBoxes, renderMask } from './m
 import { greyPng } from './png.js';
 import type { ImageCodec, OutboxEntry } from './types.js';
 
-/** Largest drawing canvas or background buffer a Deriver keeps between bundles (UXGA). */
+/** Largest drawing canvas a Deriver keeps between bundles (UXGA). */
 const CANVAS_KEEP_BYTES = 1600 * 1200;
-/** Background buffers kept for reuse: one per bundle deriving at once (upload.concurrency 8 by default). */
-const SPARE_BUFFERS = 16;
 
 /** Version of the relay's derivation, written to meta.json. */
 export const DERIVE_VERSION = 'relay-derive-1';
@@ -78,11 +76,6 @@ export class Deriver implements BundleDeriver {
   private readonly evidence: BackgroundEvidence;
   /** The drawings are rendered here one at a time (PNG encoding is synchronous): no 300 KB buffer per image. */
   private canvas = new Uint8Array(0);
-  /**
-   * Upscaled backgrounds waiting to be reused (each is held while sharp encodes it): buffers this
-   * large come from mmap, so a new one per bundle costs page faults and an munmap.
-   */
-  private readonly spare: Uint8Array[] = [];
 
   constructor(private readonly codec: ImageCodec, private readonly images: RelayConfig['images']) {
     this.evidence = new BackgroundEvidence(images.evidenceMaxAgeMs);
@@ -95,28 +88,10 @@ export class Deriver implements BundleDeriver {
     return this.canvas;
   }
 
-  private takeBuffer(n: number): Uint8Array {
-    for (let i = this.spare.length - 1; i >= 0; i--) {
-      if (this.spare[i].length === n) return this.spare.splice(i, 1)[0];
-    }
-    return new Uint8Array(n);
-  }
-
-  private giveBuffer(b: Uint8Array): void {
-    if (b.length > CANVAS_KEEP_BYTES) return;
-    this.spare.push(b);
-    if (this.spare.length > SPARE_BUFFERS) this.spare.shift();
-  }
-
   /** Image 5 when the raw view is not a whole multiple of the background: upscale here, encode with sharp. */
   private async upscaleAndEncode(blurred: Uint8Array, gw: number, gh: number, W: number, H: number): Promise<Uint8Array> {
     this.counts.backgroundsEncodedBySharp++;
-    const pixels = this.takeBuffer(W * H);
-    try {
-      return await this.codec.greyJpeg(upscaleBilinear(blurred, gw, gh, W, H, pixels), W, H);
-    } finally {
-      this.giveBuffer(pixels);
-    }
+    return this.codec.greyJpeg(upscaleBilinear(blurred, gw, gh, W, H), W, H);
   }
 
   /**

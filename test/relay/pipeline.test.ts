@@ -213,7 +213,7 @@ test('a camera registered after its chunks were refused as unknown is accepted f
 });
 
 test('raw views of different sizes one after the other: every drawing and background at its own size', async () => {
-  // the deriver reuses its canvas and background buffers between bundles: nothing may leak across
+  // the deriver reuses its canvas between bundles: nothing may leak across
   const t = await testRelay([camera('porch')]);
   const sizes: [number, number, [number, number, number, number]][] = [[640, 480, [1, 1, 18, 13]], [320, 240, [8, 6, 11, 10]], [642, 481, [0, 0, 3, 3]], [320, 240, [15, 10, 19, 14]]];
   for (const [i, [w, h, box]] of sizes.entries()) {
