@@ -118,6 +118,11 @@ export interface RelayBench {
   offeredPerS: number;
   /** What the simulated cameras managed to publish at (below offeredPerS when they are short of CPU). */
   publishedPerS: number;
+  /**
+   * Steady bundles over the time from the first publish to the last S3 confirmation: never above
+   * the offered rate, so it is judged against what the cameras published (did the relay keep
+   * pace?); the >= 100/s goal is judged on the peak phase.
+   */
   achievedPerS: number;
   /** Publish of a bundle's first chunk (camera) to S3 confirmed, steady phase. */
   p50Ms: number;
@@ -287,7 +292,7 @@ export async function main(): Promise<void> {
   console.log(`  ${r.cameras} cameras, raw view ${r.rawView}`);
   const [pr, ps, pc] = r.peakCpuMsPerBundle;
   console.log(`  peak:   ${r.peakBundlesPerS.toFixed(1)} bundles/s (goal >= 100: ${ok(r.peakBundlesPerS >= 100)}); CPU per bundle: relay ${pr.toFixed(1)} ms, s3rver ${ps.toFixed(1)} ms, broker + cameras ${pc.toFixed(1)} ms`);
-  console.log(`  steady: ${r.steadyBundles} bundles offered at ${r.offeredPerS}/s (the cameras published at ${r.publishedPerS.toFixed(1)}/s), uploaded at ${r.achievedPerS.toFixed(1)}/s (goal >= 100: ${ok(r.achievedPerS >= 100)}); latency from publish p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms (goal < 1000: ${ok(r.p99Ms < 1000)}), from the relay's receipt p50 ${r.inRelayP50Ms.toFixed(0)} ms, p99 ${r.inRelayP99Ms.toFixed(0)} ms`);
+  console.log(`  steady: ${r.steadyBundles} bundles offered at ${r.offeredPerS}/s (the cameras published at ${r.publishedPerS.toFixed(1)}/s), uploaded at ${r.achievedPerS.toFixed(1)}/s (kept pace, >= 99% of that: ${ok(r.achievedPerS >= 0.99 * r.publishedPerS)}); latency from publish p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms (goal < 1000: ${ok(r.p99Ms < 1000)}), from the relay's receipt p50 ${r.inRelayP50Ms.toFixed(0)} ms, p99 ${r.inRelayP99Ms.toFixed(0)} ms`);
   console.log(`  light:  ${r.lightRatePerS}/s offered (80% of peak): latency from publish p50 ${r.lightP50Ms.toFixed(0)} ms, p99 ${r.lightP99Ms.toFixed(0)} ms (goal < 1000: ${ok(r.lightP99Ms < 1000)})`);
   const total = r.relayCpuMsPerBundle + r.s3CpuMsPerBundle + r.camerasCpuMsPerBundle;
   console.log(`  CPU per bundle (steady): relay ${r.relayCpuMsPerBundle.toFixed(1)} ms (all its threads), s3rver ${r.s3CpuMsPerBundle.toFixed(1)} ms, broker + cameras ${r.camerasCpuMsPerBundle.toFixed(1)} ms: ${total.toFixed(1)} ms of the 2 cores' ${(2000 / r.offeredPerS).toFixed(0)} ms per bundle at ${r.offeredPerS}/s`);
