@@ -13,9 +13,9 @@
  * from the relay's receipt of its first chunk; RSS before/after). Each phase also reports the CPU
  * each process spent per bundle. Goal: >= 100 bundles/s, p99 < 1 s, RSS growth < 50 MB.
  * Env: BENCH_CAMERAS (8), BENCH_RAW_WIDTH (640: VGA raw view), BENCH_STEADY (10000),
- * BENCH_PEAK (2000), BENCH_LIGHT (2000), BENCH_RATE (100), BENCH_CONCURRENCY (bundles uploading
+ * BENCH_PEAK (2000), BENCH_LIGHT (2000), BENCH_STAGES (1000; 0 skips that phase), BENCH_RATE (100), BENCH_CONCURRENCY (bundles uploading
  * at once; default: the config's, 32), BENCH_SYNC (full | normal), BENCH_THREAD (0: derive on the
- * event loop, not on its own thread), BENCH_PEER_NODE_ARGS (extra node flags for the peers, e.g.
+ * event loop, not on its own thread), BENCH_S3_THREAD (0: the S3 SDK on the event loop), BENCH_PEER_NODE_ARGS (extra node flags for the peers, e.g.
  * --cpu-prof).
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -138,6 +138,8 @@ export interface RelayBench {
   rssAfterMb: number;
   /** CPU (all threads of the relay process) per bundle in the steady phase, ms. */
   relayCpuMsPerBundle: number;
+  /** Share of the steady phase the relay's event loop was busy (its one-core bottleneck): 0-1. */
+  relayLoopBusy: number;
   /** The same for s3rver, and for the broker with the simulated cameras. */
   s3CpuMsPerBundle: number;
   camerasCpuMsPerBundle: number;
@@ -163,7 +165,7 @@ export async function benchRelay(): Promise<RelayBench> {
       overrides: {
         dataDir: join(dir, 'relay'),
         broker: { url: camInfo.url },
-        s3: { endpoint: s3Info.endpoint, ...S3RVER_CREDENTIALS },
+        s3: { endpoint: s3Info.endpoint, ...S3RVER_CREDENTIALS, ...(process.env.BENCH_S3_THREAD === '0' ? { thread: false } : {}) },
         status: { port: null },
         ...(process.env.BENCH_CONCURRENCY ? { upload: { concurrency: Number(process.env.BENCH_CONCURRENCY) } } : {}),
         ...(process.env.BENCH_THREAD === '0' ? { images: { thread: false } } : {}),
@@ -235,11 +237,14 @@ export async function benchRelay(): Promise<RelayBench> {
     inRelay = [];
     let rssBefore = 0;
     let steady0 = [0, 0, 0];
+    let elu0 = performance.eventLoopUtilization();
     const steadyMs = await run({ from: 200 + peakN + lightN, count: steadyN, rate }, async () => {
       gc?.();
       rssBefore = process.memoryUsage().rss;
       steady0 = await cpuNow();
+      elu0 = performance.eventLoopUtilization();
     });
+    const relayLoopBusy = performance.eventLoopUtilization(elu0).utilization;
     const [relayCpu, s3Cpu, camerasCpu] = (await cpuNow()).map((v, i) => (v - steady0[i]) / steadyN);
     const publishedPerS = lastPublishedPerS;
     gc?.();
@@ -267,6 +272,7 @@ export async function benchRelay(): Promise<RelayBench> {
       rssBeforeMb: Number(mb(rssBefore)),
       rssAfterMb: Number(mb(rssAfter)),
       relayCpuMsPerBundle: relayCpu,
+      relayLoopBusy,
       s3CpuMsPerBundle: s3Cpu,
       camerasCpuMsPerBundle: camerasCpu,
     };
@@ -285,8 +291,11 @@ export async function benchRelay(): Promise<RelayBench> {
 
 export async function main(): Promise<void> {
   console.log('relay: MQTT in -> S3 confirmed (aedes + s3rver in child processes, SQLite synchronous=FULL)');
-  const st = await benchStages();
-  console.log(`  stages alone (no broker, in-memory bucket): ${st.bundlesPerS.toFixed(1)} bundles/s, ${st.cpuMsPerBundle.toFixed(1)} ms CPU per bundle`);
+  const stagesN = Number(process.env.BENCH_STAGES ?? 1000);
+  if (stagesN > 0) {
+    const st = await benchStages(stagesN);
+    console.log(`  stages alone (no broker, in-memory bucket): ${st.bundlesPerS.toFixed(1)} bundles/s, ${st.cpuMsPerBundle.toFixed(1)} ms CPU per bundle`);
+  }
   const r = await benchRelay();
   const ok = (b: boolean) => (b ? 'ok' : 'MISSED');
   console.log(`  ${r.cameras} cameras, raw view ${r.rawView}`);
@@ -295,7 +304,7 @@ export async function main(): Promise<void> {
   console.log(`  steady: ${r.steadyBundles} bundles offered at ${r.offeredPerS}/s (the cameras published at ${r.publishedPerS.toFixed(1)}/s), uploaded at ${r.achievedPerS.toFixed(1)}/s (kept pace, >= 99% of that: ${ok(r.achievedPerS >= 0.99 * r.publishedPerS)}); latency from publish p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms (goal < 1000: ${ok(r.p99Ms < 1000)}), from the relay's receipt p50 ${r.inRelayP50Ms.toFixed(0)} ms, p99 ${r.inRelayP99Ms.toFixed(0)} ms`);
   console.log(`  light:  ${r.lightRatePerS}/s offered (80% of peak): latency from publish p50 ${r.lightP50Ms.toFixed(0)} ms, p99 ${r.lightP99Ms.toFixed(0)} ms (goal < 1000: ${ok(r.lightP99Ms < 1000)})`);
   const total = r.relayCpuMsPerBundle + r.s3CpuMsPerBundle + r.camerasCpuMsPerBundle;
-  console.log(`  CPU per bundle (steady): relay ${r.relayCpuMsPerBundle.toFixed(1)} ms (all its threads), s3rver ${r.s3CpuMsPerBundle.toFixed(1)} ms, broker + cameras ${r.camerasCpuMsPerBundle.toFixed(1)} ms: ${total.toFixed(1)} ms of the 2 cores' ${(2000 / r.offeredPerS).toFixed(0)} ms per bundle at ${r.offeredPerS}/s`);
+  console.log(`  CPU per bundle (steady): relay ${r.relayCpuMsPerBundle.toFixed(1)} ms (all its threads), s3rver ${r.s3CpuMsPerBundle.toFixed(1)} ms, broker + cameras ${r.camerasCpuMsPerBundle.toFixed(1)} ms: ${total.toFixed(1)} ms of the 2 cores' ${(2000 / r.offeredPerS).toFixed(0)} ms per bundle at ${r.offeredPerS}/s; the relay's event loop was busy ${(100 * r.relayLoopBusy).toFixed(0)}% of the time`);
   console.log(`  RSS:    ${r.rssBeforeMb} MB before, ${r.rssAfterMb} MB after ${r.steadyBundles} bundles: +${(r.rssAfterMb - r.rssBeforeMb).toFixed(1)} MB (goal < 50: ${ok(r.rssAfterMb - r.rssBeforeMb < 50)})`);
 }
 

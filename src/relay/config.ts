@@ -54,6 +54,8 @@ export const RELAY_DEFAULTS = {
     secretAccessKey: undefined as string | undefined,
     connectTimeoutMs: 5000, // ms, 100-60000: a dead endpoint fails fast and is retried with backoff
     requestTimeoutMs: 30000, // ms, 1000-600000: a 256 KiB object takes well under a second on a home uplink
+    /** Run the S3 SDK on a thread of its own (adapters/s3-thread.ts) instead of the event loop's. */
+    thread: true,
   },
   reassembly: {
     maxBundles: 64, // partial bundles at once, 1-4096: a few per camera for a home of ~20 cameras
@@ -152,6 +154,7 @@ const schema = z.object({
     secretAccessKey: z.string().optional(),
     connectTimeoutMs: int(100, 60000),
     requestTimeoutMs: int(1000, 600000),
+    thread: z.boolean(),
   }).strict().refine((s) => s.sse !== 'aws:kms' || !!s.kmsKeyId, { message: 'sse aws:kms needs kmsKeyId', path: ['kmsKeyId'] }),
   reassembly: z.object({
     maxBundles: int(1, 4096),

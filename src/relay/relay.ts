@@ -101,11 +101,18 @@ export class Relay extends EventEmitter<RelayEvents> {
       registry ??= new SqliteCameraRegistry(db);
     }
     let objects = o.objects;
+    /** Set once the relay exists: the S3 thread reports a start failure through it. */
+    let started: Relay | undefined;
     if (!objects) {
-      const { s3Store } = await import('./adapters/s3-store.js');
-      const s3 = s3Store(c.s3);
+      if (c.s3.thread) {
+        const { S3Thread } = await import('./adapters/s3-thread.js');
+        objects = new S3Thread(c.s3, (err) => started?.fail(err));
+      } else {
+        const { s3Store } = await import('./adapters/s3-store.js');
+        objects = s3Store(c.s3);
+      }
+      const s3 = objects;
       closers.push(() => s3.close?.());
-      objects = s3;
     }
     let deriver: BundleDeriver;
     if (o.codec) {
@@ -121,6 +128,7 @@ export class Relay extends EventEmitter<RelayEvents> {
     const clock = o.clock ?? Date.now;
     seedRegistry(registry, c.cameras, clock());
     const relay = new Relay(c, store, registry, objects, deriver, clock, log);
+    started = relay;
     relay.closers.push(...closers);
     const replayed = relay.pipeline.replay();
     const pending = store.pendingCount();

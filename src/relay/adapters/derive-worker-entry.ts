@@ -19,7 +19,7 @@ export interface DeriveRequest {
   nowMs: number;
 }
 
-const images = workerData as RelayConfig['images'];
+const images = (workerData as { data: RelayConfig['images'] }).data;
 const deriver = new Deriver(sharpCodec({ jpegQuality: images.backgroundJpegQuality }), images);
 const port = parentPort!;
 

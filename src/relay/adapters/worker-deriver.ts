@@ -17,7 +17,8 @@ import type { OutboxEntry } from '../types.js';
 type Reply = { id: number; objects: DerivedObject[]; counts: DeriveCounts } | { id: number; error: { reason?: string; message: string } };
 
 /** Plain JavaScript that registers tsx in the thread, then loads derive-worker-entry.ts. */
-const ENTRY = new URL('./derive-worker.mjs', import.meta.url);
+const THREAD = new URL('./thread.mjs', import.meta.url);
+const ENTRY = new URL('./derive-worker-entry.ts', import.meta.url).href;
 
 export class WorkerDeriver implements BundleDeriver {
   readonly counts: DeriveCounts = { viewsDecodedBySharp: 0, backgroundsEncodedBySharp: 0 };
@@ -49,7 +50,7 @@ export class WorkerDeriver implements BundleDeriver {
 
   private thread(): Worker {
     if (this.worker) return this.worker;
-    const w = new Worker(ENTRY, { workerData: this.images });
+    const w = new Worker(THREAD, { workerData: { entry: ENTRY, data: this.images } });
     this.started++;
     w.unref(); // an idle deriver does not keep the process alive
     let answered = false;

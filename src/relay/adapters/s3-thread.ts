@@ -1,0 +1,116 @@
+/**
+ * The S3 adapter (s3-store.ts) on a thread of its own: the AWS SDK's ~0.5-0.8 ms of CPU per
+ * PutObject (middleware, signing, HTTP), ~4-5 ms per bundle, was half of the relay's event loop at
+ * 100 bundles/s; on its own thread it runs on the other core. Puts made in one turn of the event
+ * loop go over in one message, and their results come back gathered per turn of the thread's.
+ * Bodies are copied (the uploader keeps them for retries). If the thread dies, the puts in it
+ * fail (the uploader retries them after a backoff) and the next put starts a new thread; a thread
+ * that dies before it was ever ready is reported to `onFatal` (a broken install is not retried).
+ * @example const s3 = new S3Thread(config.s3, (err) => relay.fail(err)); await s3.put({ key, body, contentType, tags });
+ */
+import { Worker } from 'node:worker_threads';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { RelayConfig } from '../config.js';
+import type { PutRequest } from '../types.js';
+import { s3Client, type S3Store, type SentPut } from './s3-store.js';
+import type { ThreadReply, ThreadRequest } from './s3-thread-entry.js';
+
+const THREAD = new URL('./thread.mjs', import.meta.url);
+const ENTRY = new URL('./s3-thread-entry.ts', import.meta.url).href;
+
+export class S3Thread implements S3Store {
+  readonly bucket: string;
+  /** Threads started so far (tests check the restart). */
+  started = 0;
+  private worker: Worker | null = null;
+  private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  private queued: { id: number; req: PutRequest }[] = [];
+  private nextId = 1;
+  private readonly observers: ((req: SentPut) => void)[] = [];
+  private mainClient: S3Client | null = null;
+  private closed = false;
+
+  /** Starts the thread now: loading it through tsx takes ~0.5-5 s here, which the first put should not wait for. */
+  constructor(private readonly s3: RelayConfig['s3'], private readonly onFatal: (err: Error) => void = () => {}) {
+    this.bucket = s3.bucket;
+    this.thread();
+  }
+
+  /** A client with the same config on this thread, for reading back (tests, tools). */
+  get client(): S3Client {
+    return (this.mainClient ??= s3Client(this.s3));
+  }
+
+  observe(fn: (req: SentPut) => void): void {
+    if (!this.observers.length) this.send({ observe: true });
+    this.observers.push(fn);
+  }
+
+  put(req: PutRequest): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('S3 thread closed'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      if (!this.queued.length) queueMicrotask(() => this.flush());
+      this.queued.push({ id, req });
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    const w = this.worker;
+    this.worker = null;
+    void w?.terminate();
+    this.mainClient?.destroy();
+    this.rejectWaiting(new Error('S3 thread closed'));
+  }
+
+  private rejectWaiting(err: Error): void {
+    for (const [id, p] of this.waiting) {
+      this.waiting.delete(id);
+      p.reject(err);
+    }
+  }
+
+  private flush(): void {
+    const puts = this.queued;
+    this.queued = [];
+    if (puts.length && !this.closed) this.send({ puts }); // closed: close() already failed them
+  }
+
+  private send(m: ThreadRequest): void {
+    this.thread().postMessage(m);
+  }
+
+  private thread(): Worker {
+    if (this.worker) return this.worker;
+    const w = new Worker(THREAD, { workerData: { entry: ENTRY, data: this.s3 } });
+    this.started++;
+    w.unref(); // an idle uploader does not keep the process alive
+    let ready = false;
+    w.on('message', (m: ThreadReply) => {
+      if ('ready' in m) ready = true;
+      else if ('settled' in m) {
+        for (const s of m.settled) {
+          const p = this.waiting.get(s.id);
+          if (!p) continue;
+          this.waiting.delete(s.id);
+          if (!s.error) p.resolve();
+          else p.reject(Object.assign(new Error(s.error.message), { name: s.error.name }));
+        }
+      } else for (const fn of this.observers) fn(m.sent);
+    });
+    const lost = (why: string) => {
+      if (this.worker !== w) return;
+      this.worker = null;
+      const err = new Error(ready ? `S3 thread ${why}` : `S3 thread could not start: ${why}`);
+      this.rejectWaiting(err);
+      if (!ready && !this.closed) this.onFatal(err);
+    };
+    w.on('error', (err) => lost(`failed: ${err.message}`));
+    w.on('exit', (code) => lost(`exited with code ${code}`));
+    this.worker = w;
+    if (this.observers.length) w.postMessage({ observe: true } satisfies ThreadRequest);
+    return w;
+  }
+}
