@@ -20,6 +20,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,6 +141,9 @@ export interface RelayBench {
   relayCpuMsPerBundle: number;
   /** Share of the steady phase the relay's event loop was busy (its one-core bottleneck): 0-1. */
   relayLoopBusy: number;
+  /** The relay's event-loop delay in the steady phase (perf_hooks, 10 ms resolution): p99 and max, ms. */
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
   /** The same for s3rver, and for the broker with the simulated cameras. */
   s3CpuMsPerBundle: number;
   camerasCpuMsPerBundle: number;
@@ -238,13 +242,16 @@ export async function benchRelay(): Promise<RelayBench> {
     let rssBefore = 0;
     let steady0 = [0, 0, 0];
     let elu0 = performance.eventLoopUtilization();
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     const steadyMs = await run({ from: 200 + peakN + lightN, count: steadyN, rate }, async () => {
       gc?.();
       rssBefore = process.memoryUsage().rss;
       steady0 = await cpuNow();
       elu0 = performance.eventLoopUtilization();
+      loopDelay.enable();
     });
     const relayLoopBusy = performance.eventLoopUtilization(elu0).utilization;
+    loopDelay.disable();
     const [relayCpu, s3Cpu, camerasCpu] = (await cpuNow()).map((v, i) => (v - steady0[i]) / steadyN);
     const publishedPerS = lastPublishedPerS;
     gc?.();
@@ -273,6 +280,8 @@ export async function benchRelay(): Promise<RelayBench> {
       rssAfterMb: Number(mb(rssAfter)),
       relayCpuMsPerBundle: relayCpu,
       relayLoopBusy,
+      loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+      loopDelayMaxMs: loopDelay.max / 1e6,
       s3CpuMsPerBundle: s3Cpu,
       camerasCpuMsPerBundle: camerasCpu,
     };
@@ -304,7 +313,7 @@ export async function main(): Promise<void> {
   console.log(`  steady: ${r.steadyBundles} bundles offered at ${r.offeredPerS}/s (the cameras published at ${r.publishedPerS.toFixed(1)}/s), uploaded at ${r.achievedPerS.toFixed(1)}/s (kept pace, >= 99% of that: ${ok(r.achievedPerS >= 0.99 * r.publishedPerS)}); latency from publish p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms (goal < 1000: ${ok(r.p99Ms < 1000)}), from the relay's receipt p50 ${r.inRelayP50Ms.toFixed(0)} ms, p99 ${r.inRelayP99Ms.toFixed(0)} ms`);
   console.log(`  light:  ${r.lightRatePerS}/s offered (80% of peak): latency from publish p50 ${r.lightP50Ms.toFixed(0)} ms, p99 ${r.lightP99Ms.toFixed(0)} ms (goal < 1000: ${ok(r.lightP99Ms < 1000)})`);
   const total = r.relayCpuMsPerBundle + r.s3CpuMsPerBundle + r.camerasCpuMsPerBundle;
-  console.log(`  CPU per bundle (steady): relay ${r.relayCpuMsPerBundle.toFixed(1)} ms (all its threads), s3rver ${r.s3CpuMsPerBundle.toFixed(1)} ms, broker + cameras ${r.camerasCpuMsPerBundle.toFixed(1)} ms: ${total.toFixed(1)} ms of the 2 cores' ${(2000 / r.offeredPerS).toFixed(0)} ms per bundle at ${r.offeredPerS}/s; the relay's event loop was busy ${(100 * r.relayLoopBusy).toFixed(0)}% of the time`);
+  console.log(`  CPU per bundle (steady): relay ${r.relayCpuMsPerBundle.toFixed(1)} ms (all its threads), s3rver ${r.s3CpuMsPerBundle.toFixed(1)} ms, broker + cameras ${r.camerasCpuMsPerBundle.toFixed(1)} ms: ${total.toFixed(1)} ms of the 2 cores' ${(2000 / r.offeredPerS).toFixed(0)} ms per bundle at ${r.offeredPerS}/s; the relay's event loop was busy ${(100 * r.relayLoopBusy).toFixed(0)}% of the time, its delay p99 ${r.loopDelayP99Ms.toFixed(0)} ms, max ${r.loopDelayMaxMs.toFixed(0)} ms`);
   console.log(`  RSS:    ${r.rssBeforeMb} MB before, ${r.rssAfterMb} MB after ${r.steadyBundles} bundles: +${(r.rssAfterMb - r.rssBeforeMb).toFixed(1)} MB (goal < 50: ${ok(r.rssAfterMb - r.rssBeforeMb < 50)})`);
 }
 

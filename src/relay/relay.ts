@@ -7,6 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { BUNDLE_SUBSCRIPTION } from '../protocol/index.js';
+import { installNativeCrc32 } from './adapters/native-crc32.js';
 import type { RelayConfig } from './config.js';
 import { seedRegistry } from './consent.js';
 import { Deriver, type BundleDeriver } from './derive.js';
@@ -87,6 +88,7 @@ export class Relay extends EventEmitter<RelayEvents> {
   static async start(o: RelayOptions): Promise<Relay> {
     const c = o.config;
     const log = o.log ?? consoleLogger();
+    installNativeCrc32();
     const closers: (() => Promise<void> | void)[] = [];
     let store = o.store;
     let registry = o.registry;

@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { crc32 } from '../../src/protocol/index.js';
+import { crc32, useNativeCrc32 } from '../../src/protocol/index.js';
+import { crc32 as zlibCrc32 } from 'node:zlib';
+import { Rng } from '../../sim/scenes/random.js';
 
 const ascii = (s: string) => new Uint8Array(Array.from(s, (c) => c.charCodeAt(0)));
 
@@ -23,6 +25,22 @@ test('continues a running checksum through the seed', () => {
 
 test('covers only start..end', () => {
   assert.is(crc32(ascii('xx123456789yy'), 2, 11), 0xcbf43926);
+});
+
+test("with Node's zlib.crc32 installed, every range and seed gives what the table loop gives", () => {
+  const rng = new Rng(11);
+  const bytes = new Uint8Array(5000).map(() => rng.next() & 255);
+  const cases: [number, number, number | undefined][] = [[0, 5000, undefined], [0, 0, undefined], [17, 4093, undefined], [1, 2, 0xdeadbeef], [4000, 5000, 0xffffffff]];
+  const table = cases.map(([a, b, seed]) => crc32(bytes, a, b, seed));
+  let calls = 0;
+  useNativeCrc32((b, seed) => (calls++, zlibCrc32(b, seed)));
+  try {
+    assert.equal(cases.map(([a, b, seed]) => crc32(bytes, a, b, seed)), table);
+    assert.is(crc32(bytes), table[0]);
+    assert.is(calls, cases.length + 1, 'the native function did the work');
+  } finally {
+    useNativeCrc32(null);
+  }
 });
 
 test.run();

@@ -9,6 +9,7 @@ import type { Bundle } from '../../protocol/index.js';
 import type { RelayConfig } from '../config.js';
 import { DeriveError, Deriver } from '../derive.js';
 import type { OutboxEntry } from '../types.js';
+import { installNativeCrc32 } from './native-crc32.js';
 import { sharpCodec } from './sharp-codec.js';
 
 export interface DeriveRequest {
@@ -19,6 +20,7 @@ export interface DeriveRequest {
   nowMs: number;
 }
 
+installNativeCrc32(); // png.ts checksums its chunks
 const images = (workerData as { data: RelayConfig['images'] }).data;
 const deriver = new Deriver(sharpCodec({ jpegQuality: images.backgroundJpegQuality }), images);
 const port = parentPort!;
