@@ -314,7 +314,8 @@ export async function main(): Promise<void> {
   console.log(`  light:  ${r.lightRatePerS}/s offered (80% of peak): latency from publish p50 ${r.lightP50Ms.toFixed(0)} ms, p99 ${r.lightP99Ms.toFixed(0)} ms (goal < 1000: ${ok(r.lightP99Ms < 1000)})`);
   const total = r.relayCpuMsPerBundle + r.s3CpuMsPerBundle + r.camerasCpuMsPerBundle;
   console.log(`  CPU per bundle (steady): relay ${r.relayCpuMsPerBundle.toFixed(1)} ms (all its threads), s3rver ${r.s3CpuMsPerBundle.toFixed(1)} ms, broker + cameras ${r.camerasCpuMsPerBundle.toFixed(1)} ms: ${total.toFixed(1)} ms of the 2 cores' ${(2000 / r.offeredPerS).toFixed(0)} ms per bundle at ${r.offeredPerS}/s; the relay's event loop was busy ${(100 * r.relayLoopBusy).toFixed(0)}% of the time, its delay p99 ${r.loopDelayP99Ms.toFixed(0)} ms, max ${r.loopDelayMaxMs.toFixed(0)} ms`);
-  console.log(`  RSS:    ${r.rssBeforeMb} MB before, ${r.rssAfterMb} MB after ${r.steadyBundles} bundles: +${(r.rssAfterMb - r.rssBeforeMb).toFixed(1)} MB (goal < 50: ${ok(r.rssAfterMb - r.rssBeforeMb < 50)})`);
+  const growth = r.rssAfterMb - r.rssBeforeMb;
+  console.log(`  RSS:    ${r.rssBeforeMb} MB before, ${r.rssAfterMb} MB after ${r.steadyBundles} bundles: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB (goal < 50: ${ok(growth < 50)})`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();
