@@ -103,12 +103,13 @@ export class Relay extends EventEmitter<RelayEvents> {
       registry ??= new SqliteCameraRegistry(db);
     }
     let objects = o.objects;
-    /** Set once the relay exists: the S3 thread reports a start failure through it. */
+    /** The S3 thread reports a start failure through the relay, or here until it exists. */
     let started: Relay | undefined;
+    let failedEarly: Error | undefined;
     if (!objects) {
       if (c.s3.thread) {
         const { S3Thread } = await import('./adapters/s3-thread.js');
-        objects = new S3Thread(c.s3, (err) => started?.fail(err));
+        objects = new S3Thread(c.s3, (err) => (started ? started.fail(err) : (failedEarly = err)));
       } else {
         const { s3Store } = await import('./adapters/s3-store.js');
         objects = s3Store(c.s3);
@@ -131,6 +132,7 @@ export class Relay extends EventEmitter<RelayEvents> {
     seedRegistry(registry, c.cameras, clock());
     const relay = new Relay(c, store, registry, objects, deriver, clock, log);
     started = relay;
+    if (failedEarly) relay.fail(failedEarly);
     relay.closers.push(...closers);
     const replayed = relay.pipeline.replay();
     const pending = store.pendingCount();
