@@ -69,6 +69,11 @@ test('an overwritten object reads back new; listing and delete work', async () =
     await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }));
     assert.equal(await listKeys(client, BUCKET), ['contributions/a/c/2026/12/02/b2/empty']);
     assert.not.ok(existsSync(join(s3.directory, BUCKET, 'contributions/a/c/2026/12/02/b2/meta.json._S3rver_object')));
+    // the last object under a prefix gone, s3rver removes its directories; a put there makes them again
+    await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'contributions/a/c/2026/12/02/b2/empty' }));
+    assert.not.ok(existsSync(join(s3.directory, BUCKET, 'contributions/a/c/2026/12/02/b2')));
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: '{"v":3}', ContentType: 'application/json' }));
+    assert.is(new TextDecoder().decode(await getBytes(client, BUCKET, key)), '{"v":3}');
   });
 });
 
