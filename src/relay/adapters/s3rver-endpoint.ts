@@ -4,16 +4,16 @@
  * asserted on the outgoing requests in the tests) and tagging on PutObject; keys are plain files.
  *
  * s3rver is used as it comes, except for its file store, which is replaced by `QuickStore` below,
- * and its request logger, which is left out when it is silent. Both keep its protocol and its
- * files as they are. Why: on these VMs every job s3rver hands to libuv's thread pool costs ~0.05-0.1 ms of
- * CPU, most of it in waking another vCPU. A stock PutObject makes ~12 of them (two config reads
- * that fail with ENOENT, a stat, mkdirp, then open/write/close for the object, its .md5 and its
- * metadata.json), and its silent logger still formats each line through winston. Measured with
- * 16 PutObjects of 20 KB in flight (tmp-style microbench, the SDK client in another process):
- * ~1.9 ms of s3rver CPU per put stock, ~1.35 ms without the logger and with lookups cached,
- * ~0.85 ms with the files also written synchronously, ~0.75 ms with no mkdir per put and no
- * per-request winston calls. The relay puts 6 objects per bundle, and in
- * the benchmark s3rver shares the two cores with it.
+ * and its loggers, which are left out (it runs silent). Its protocol and its files stay as they
+ * are. Why: on these VMs every job s3rver hands to libuv's thread pool costs ~0.05-0.1 ms of CPU,
+ * most of it in waking another vCPU. A stock PutObject makes ~12 of them (two config reads that
+ * fail with ENOENT, a stat, mkdirp, then open/write/close for the object, its .md5 and its
+ * metadata.json), and its silent loggers still format each request through winston. Measured
+ * with 16 PutObjects of 20 KB in flight, the SDK client in another process: ~1.9 ms of s3rver CPU
+ * per put stock, ~1.35 ms without the request logger and with lookups cached, ~0.85 ms with the
+ * files also written synchronously, ~0.77 ms with no mkdir per put and no per-request winston
+ * calls. The relay puts 6 objects per bundle, and in the benchmark s3rver shares the two cores
+ * with it.
  */
 import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
@@ -44,7 +44,7 @@ interface FilesystemStoreApi {
 interface StoredObject {
   bucket: string;
   key: string;
-  /** The request stream (PutObject), or a Buffer (s3rver's multipart completion, copies). */
+  /** The request stream, or a Buffer. */
   content: AsyncIterable<Buffer> | Buffer;
   metadata: Record<string, string>;
 }
