@@ -10,15 +10,15 @@
  * without it, 49-62% with it, for about the same CPU in all.
  * @example const s3 = new S3Thread(config.s3, (err) => relay.fail(err)); await s3.put({ key, body, contentType, tags });
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { RelayConfig } from '../config.js';
 import type { PutRequest } from '../types.js';
 import { s3Client, type S3Store, type SentPut } from './s3-store.js';
 import type { ThreadReply, ThreadRequest } from './s3-thread-entry.js';
+import { startThread } from './threads.js';
 
-const THREAD = new URL('./thread.mjs', import.meta.url);
-const ENTRY = new URL('./s3-thread-entry.ts', import.meta.url).href;
+const ENTRY = new URL('./s3-thread-entry.ts', import.meta.url);
 
 export class S3Thread implements S3Store {
   readonly bucket: string;
@@ -67,6 +67,18 @@ export class S3Thread implements S3Store {
     this.rejectWaiting(new Error('S3 thread closed'));
   }
 
+  private receive(m: ThreadReply): void {
+    if ('settled' in m) {
+      for (const s of m.settled) {
+        const p = this.waiting.get(s.id);
+        if (!p) continue;
+        this.waiting.delete(s.id);
+        if (!s.error) p.resolve();
+        else p.reject(Object.assign(new Error(s.error.message), { name: s.error.name }));
+      }
+    } else if ('sent' in m) for (const fn of this.observers) fn(m.sent);
+  }
+
   private rejectWaiting(err: Error): void {
     for (const [id, p] of this.waiting) {
       this.waiting.delete(id);
@@ -96,31 +108,15 @@ export class S3Thread implements S3Store {
 
   private thread(): Worker {
     if (this.worker) return this.worker;
-    const w = new Worker(THREAD, { workerData: { entry: ENTRY, data: this.s3 } });
-    this.started++;
-    w.unref(); // an idle uploader does not keep the process alive
-    let ready = false;
-    w.on('message', (m: ThreadReply) => {
-      if ('ready' in m) ready = true;
-      else if ('settled' in m) {
-        for (const s of m.settled) {
-          const p = this.waiting.get(s.id);
-          if (!p) continue;
-          this.waiting.delete(s.id);
-          if (!s.error) p.resolve();
-          else p.reject(Object.assign(new Error(s.error.message), { name: s.error.name }));
-        }
-      } else for (const fn of this.observers) fn(m.sent);
-    });
-    const lost = (why: string) => {
-      if (this.worker !== w) return;
+    // its first message is { ready }: `answered` is whether it ever got that far
+    const w = startThread<ThreadReply>(ENTRY, this.s3, (m) => this.receive(m), (why, answered) => {
+      if (this.worker !== w) return; // closed: close() failed what was waiting
       this.worker = null;
-      const err = new Error(ready ? `S3 thread ${why}` : `S3 thread could not start: ${why}`);
+      const err = new Error(answered ? `S3 thread ${why}` : `S3 thread could not start: ${why}`);
       this.rejectWaiting(err);
-      if (!ready && !this.closed) this.onFatal(err);
-    };
-    w.on('error', (err) => lost(`failed: ${err.message}`));
-    w.on('exit', (code) => lost(`exited with code ${code}`));
+      if (!answered) this.onFatal(err);
+    });
+    this.started++;
     this.worker = w;
     if (this.observers.length) w.postMessage({ observe: true } satisfies ThreadRequest);
     return w;

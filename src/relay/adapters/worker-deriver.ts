@@ -8,17 +8,16 @@
  * retries them after a backoff) and the next one starts a new thread (the cameras' background
  * evidence starts over).
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Bundle } from '../../protocol/index.js';
 import type { RelayConfig } from '../config.js';
 import { DeriveError, DeriveUnavailable, type BundleDeriver, type DeriveCounts, type DerivedObject } from '../derive.js';
 import type { OutboxEntry } from '../types.js';
+import { startThread } from './threads.js';
 
 type Reply = { id: number; objects: DerivedObject[]; counts: DeriveCounts } | { id: number; error: { reason?: string; message: string } };
 
-/** Plain JavaScript that registers tsx in the thread, then loads derive-worker-entry.ts. */
-const THREAD = new URL('./thread.mjs', import.meta.url);
-const ENTRY = new URL('./derive-worker-entry.ts', import.meta.url).href;
+const ENTRY = new URL('./derive-worker-entry.ts', import.meta.url);
 
 export class WorkerDeriver implements BundleDeriver {
   readonly counts: DeriveCounts = { viewsDecodedBySharp: 0, backgroundsEncodedBySharp: 0 };
@@ -50,26 +49,17 @@ export class WorkerDeriver implements BundleDeriver {
 
   private thread(): Worker {
     if (this.worker) return this.worker;
-    const w = new Worker(THREAD, { workerData: { entry: ENTRY, data: this.images } });
-    this.started++;
-    w.unref(); // an idle deriver does not keep the process alive
-    let answered = false;
-    w.on('message', (m: Reply) => {
-      answered = true;
-      this.settle(m);
-    });
     // A thread that dies before it ever answered cannot start at all (a broken install): that is
     // not retried but fails the relay, with the reason; one lost later is replaced.
-    const lost = (why: string) => {
+    const w = startThread<Reply>(ENTRY, this.images, (m) => this.settle(m), (why, answered) => {
       if (this.worker === w) this.worker = null;
       const err = answered ? new DeriveUnavailable(`derive thread ${why}`) : new Error(`derive thread could not start: ${why}`);
       for (const [id, p] of this.waiting) {
         this.waiting.delete(id);
         p.reject(err);
       }
-    };
-    w.on('error', (err) => lost(`failed: ${err.message}`));
-    w.on('exit', (code) => lost(`exited with code ${code}`));
+    });
+    this.started++;
     this.worker = w;
     return w;
   }
