@@ -8,9 +8,9 @@
  * own CPU, so that work stays out of the measured run) and then { run: true } (publishes them,
  * answering { ran } with each bundle's publish time); both answer { cpu: true } with { cpuMs }.
  */
-import { startBroker } from '../src/relay/adapters/aedes-broker.ts';
-import { connectPublisher, type BundlePublisher } from '../src/relay/adapters/mqtt-publisher.ts';
-import { startS3 } from '../src/relay/adapters/s3rver-endpoint.ts';
+import { startBroker } from '../src/adapters/aedes-broker.ts';
+import { connectPublisher, type BundlePublisher } from '../src/adapters/mqtt-publisher.ts';
+import { startS3 } from '../src/adapters/s3rver-endpoint.ts';
 import { bundleTopic, chunkBundle, encodeBundle } from '../src/protocol/index.ts';
 import { makeBundle, testJpeg } from '../test/relay/helpers/bundles.ts';
 

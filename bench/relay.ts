@@ -31,7 +31,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/relay/config.ts';
 import { demoCamera } from '../src/relay/stack.ts';
 import { Relay } from '../src/relay/relay.ts';
-import { S3RVER_CREDENTIALS } from '../src/relay/adapters/s3rver-endpoint.ts';
+import { S3RVER_CREDENTIALS } from '../src/adapters/s3rver-endpoint.ts';
 import type { RunSpec } from './relay-peer.ts';
 
 const PEER = fileURLToPath(new URL('./relay-peer.ts', import.meta.url));

@@ -23,7 +23,7 @@ import { BackgroundEvidence, gaussianBlur, upscaleBilinear } from './background.
 import { upscaledGreyJpeg } from './background-jpeg.js';
 import type { RelayConfig } from './config.js';
 import { purposeNames } from './consent.js';
-import { jpegSize } from './jpeg.js';
+import { jpegSize } from './jpeg-size.js';
 import { jpegLumaDc } from './jpeg-dc.js';
 import { boxesJson, MASK_ON, motionFreeMask, renderBoxes, renderMask } from './masks.js';
 import { greyPng } from './png.js';

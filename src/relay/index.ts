@@ -7,7 +7,7 @@ export { startStack, demoCamera, type Stack, type StackOptions } from './stack.j
 export { loadConfig, resolveConfig, configFromEnv, RELAY_DEFAULTS, type RelayConfig, type RelayConfigInput, type CameraSeed } from './config.js';
 export { MemoryCameraRegistry, purposesInForce, purposeNames, purposeBits, seedRegistry } from './consent.js';
 export { MemoryRelayStore } from './outbox.js';
-export { keyPrefix, objectTags, KEY_ROOT } from './record.js';
+export { keyPrefix, objectTags, KEY_ROOT } from './s3-keys.js';
 export { OBJECT_NAMES } from './derive.js';
 export type { RelayStatus } from './status.js';
 export type * from './types.js';

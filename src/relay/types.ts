@@ -29,6 +29,8 @@ export interface CameraRecord {
   /** Owner id, same alphabet as camera ids: an S3 key segment. */
   ownerId: string;
   placement: Placement;
+  /** The owner confirmed an interior placement (the owner pages ask; config-file cameras count as confirmed). */
+  interiorConfirmed?: boolean;
   /** null = no consent at all. */
   consent: Consent | null;
 }

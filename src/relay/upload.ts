@@ -10,7 +10,7 @@ import type { RelayConfig } from './config.js';
 import { purposesInForce } from './consent.js';
 import { DeriveError, DeriveUnavailable, type BundleDeriver, type DerivedObject } from './derive.js';
 import type { Metrics, WindowedLog } from './metrics.js';
-import { contributionRecord, keyPrefix, objectTags } from './record.js';
+import { contributionRecord, keyPrefix, objectTags } from './s3-keys.js';
 import type { CameraRegistry, Clock, ContributionRecord, ObjectStore, OutboxEntry, RelayStore } from './types.js';
 
 export interface UploaderDeps {

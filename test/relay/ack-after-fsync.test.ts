@@ -5,8 +5,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startBroker } from '../../src/relay/adapters/aedes-broker.js';
-import { connectPublisher } from '../../src/relay/adapters/mqtt-publisher.js';
+import { startBroker } from '../../src/adapters/aedes-broker.js';
+import { connectPublisher } from '../../src/adapters/mqtt-publisher.js';
 import { resolveConfig } from '../../src/relay/config.js';
 import { MemoryCameraRegistry } from '../../src/relay/consent.js';
 import { silentLogger } from '../../src/relay/metrics.js';

@@ -244,7 +244,7 @@ test('raw views of different sizes one after the other: every drawing and backgr
 });
 
 test('the raw view is read as BT.601 luma (the grey the boards and the simulator use)', async () => {
-  const { sharpCodec } = await import('../../src/relay/adapters/sharp-codec.js');
+  const { sharpCodec } = await import('../../src/adapters/sharp-codec.js');
   const rgb = new Uint8Array(64 * 48 * 3);
   for (let i = 0; i < rgb.length; i += 3) rgb.set([200, 40, 90], i);
   const jpeg = new Uint8Array(await sharp(rgb, { raw: { width: 64, height: 48, channels: 3 } }).jpeg({ quality: 95 }).toBuffer());

@@ -18,7 +18,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { startS3, S3RVER_CREDENTIALS, type EmbeddedS3 } from '../../src/relay/adapters/s3rver-endpoint.js';
+import { startS3, S3RVER_CREDENTIALS, type EmbeddedS3 } from '../../src/adapters/s3rver-endpoint.js';
 import { getBytes, listKeys } from './helpers/s3.js';
 import { Rng } from '../../sim/scenes/random.js';
 

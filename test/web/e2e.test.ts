@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { s3Client } from '../../src/relay/adapters/s3-store.js';
+import { s3Client } from '../../src/adapters/s3-store.js';
 import { silentLogger } from '../../src/relay/metrics.js';
 import { startStack, type Stack } from '../../src/relay/stack.js';
 import { startWebServer, type WebServer } from '../../src/web/server.js';

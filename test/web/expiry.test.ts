@@ -6,8 +6,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bundleTopic, chunkBundle, encodeBundle } from '../../src/protocol/index.js';
-import { SqliteCameraRegistry } from '../../src/relay/adapters/sqlite-registry.js';
-import { SqliteRelayStore } from '../../src/relay/adapters/sqlite-store.js';
+import { SqliteCameraRegistry } from '../../src/adapters/sqlite-registry.js';
+import { SqliteRelayStore } from '../../src/adapters/sqlite-store.js';
 import { resolveConfig } from '../../src/relay/config.js';
 import { silentLogger } from '../../src/relay/metrics.js';
 import { Relay } from '../../src/relay/relay.js';

@@ -3,8 +3,8 @@
  * SQLite in a temp dir: what the mosquitto, fault and restart tests share.
  */
 import { join } from 'node:path';
-import { s3Client, type S3Store } from '../../../src/relay/adapters/s3-store.js';
-import { S3RVER_CREDENTIALS, startS3, type EmbeddedS3 } from '../../../src/relay/adapters/s3rver-endpoint.js';
+import { s3Client, type S3Store } from '../../../src/adapters/s3-store.js';
+import { S3RVER_CREDENTIALS, startS3, type EmbeddedS3 } from '../../../src/adapters/s3rver-endpoint.js';
 import { loadConfig, type CameraSeed, type RelayConfig, type RelayConfigInput } from '../../../src/relay/config.js';
 import { silentLogger } from '../../../src/relay/metrics.js';
 import { Relay } from '../../../src/relay/relay.js';

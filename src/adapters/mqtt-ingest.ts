@@ -19,7 +19,7 @@
  * (mosquitto: max_queued_messages, default 1000 — raise it, see README.md).
  */
 import mqtt, { type MqttClient } from 'mqtt';
-import type { IngestMessage, Logger } from '../types.js';
+import type { IngestMessage, Logger } from '../relay/types.js';
 
 export interface MqttIngestOptions {
   url: string;

@@ -8,7 +8,7 @@
  * marshalling on the main thread, pipeline set-up). (jimp: 30x slower, not used.)
  */
 import sharp from 'sharp';
-import type { ImageCodec } from '../types.js';
+import type { ImageCodec } from '../relay/types.js';
 
 export interface SharpCodecOptions {
   /** JPEG quality of the background, 1-100. */
