@@ -28,8 +28,10 @@ export interface MqttIngestOptions {
   password?: string;
   keepaliveS: number;
   reconnectMs: number;
-  /** e.g. BUNDLE_SUBSCRIPTION = 'quietcam/+/bundle' */
+  /** e.g. BUNDLE_SUBSCRIPTION = 'quietcam/+/bundle', or '$share/<group>/quietcam/+/bundle' (MQTT 5) */
   subscription: string;
+  /** 4 (MQTT 3.1.1, default) or 5 (needed for shared subscriptions on some brokers). */
+  protocolVersion?: 4 | 5;
   log: Logger;
   /** Returns when committed, or a promise of durability to wait for. Throwing or rejecting withholds the PUBACK. */
   onMessage: (msg: IngestMessage) => Promise<void> | undefined | void;
@@ -50,7 +52,10 @@ export function startMqttIngest(o: MqttIngestOptions): Promise<MqttIngest> {
   const client: MqttClient = mqtt.connect(o.url, {
     clientId: o.clientId,
     clean: false,
-    protocolVersion: 4,
+    protocolVersion: o.protocolVersion ?? 4,
+    // MQTT 5 ends a session when the connection closes unless told otherwise: keep it (and its
+    // queued QoS 1 messages) for a day, as MQTT 3.1.1's clean: false does
+    ...(o.protocolVersion === 5 ? { properties: { sessionExpiryInterval: 86400 } } : {}),
     keepalive: o.keepaliveS,
     reconnectPeriod: o.reconnectMs,
     connectTimeout: 10000,

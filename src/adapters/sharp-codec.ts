@@ -1,11 +1,10 @@
 /**
- * Image codec adapter: sharp (libvips), on libuv's thread pool, so the event loop keeps
- * acknowledging chunks meanwhile. derive.ts reads the boards' 640x480 views and writes their
- * backgrounds itself (jpeg-dc.ts, background-jpeg.ts: ~0.9 ms of CPU together), so this is the
- * path for everything else: other JPEG kinds, views that are not 8x the background, backgrounds
- * that are not a whole multiple of it. Measured here per 640x480 image: JPEG decode to 80x60
- * ~2.4 ms, grey JPEG encode ~1.9-2.8 ms, each with ~0.5 ms of fixed per-call cost (option
- * marshalling on the main thread, pipeline set-up). (jimp: 30x slower, not used.)
+ * Image codec adapter: sharp (libvips) does every pixel job of the derive stage, on libuv's thread
+ * pool, so the event loop keeps acknowledging chunks meanwhile.
+ *
+ * Memory: libvips' operation cache is off (every input is new: it would only hold memory) and it
+ * uses one thread per image (`concurrency(1)`): the relay's images are small (VGA), and each
+ * libvips worker thread keeps buffers of its own.
  */
 import sharp from 'sharp';
 import type { ImageCodec } from '../relay/types.js';
@@ -15,23 +14,21 @@ export interface SharpCodecOptions {
   jpegQuality: number;
 }
 
-// Every input is new: libvips' operation cache would only hold memory.
 sharp.cache(false);
+sharp.concurrency(1);
 
 const grey = (pixels: Uint8Array, width: number, height: number) =>
   sharp(pixels, { raw: { width, height, channels: 1 } });
 
 const view = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.length);
 
+/** @example const codec = sharpCodec({ jpegQuality: 85 }); const png = await codec.greyPng(mask, 640, 480); */
 export function sharpCodec(options: SharpCodecOptions): ImageCodec {
   return {
     async jpegToGrey(jpeg, width, height) {
-      // failOn 'error': a corrupt or truncated JPEG rejects instead of decoding to grey filler
-      // (mostly: a scan cut short but closed by an EOI still decodes, with a libjpeg warning; only
-      // 'warning' would refuse it, and that also refuses the harmless warnings some cameras cause).
+      // failOn 'error': a corrupt or truncated JPEG rejects instead of decoding to grey filler.
       // Decoded straight to the small size (libjpeg's DCT scaling: shrink-on-load), then made grey
-      // here with the Rec. 601 luma weights (the JPEG's own Y): libvips' greyscale() goes through
-      // linear light in floats and cost ~0.5 ms more per call than these 4,800 multiply-adds.
+      // here with the Rec. 601 luma weights (the JPEG's own Y, as the boards' grey frames are).
       const { data, info } = await sharp(jpeg, { failOn: 'error' }).resize(width, height, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
       const c = info.channels;
       if (c === 1) return view(data);
@@ -41,10 +38,15 @@ export function sharpCodec(options: SharpCodecOptions): ImageCodec {
       }
       return out;
     },
-    async greyJpeg(pixels, width, height) {
-      // Huffman tables are not optimised per image (a second pass): pixels are the same, the file
-      // ~2-3 KB larger, and the encode ~0.5 ms cheaper.
-      return view(await grey(pixels, width, height).toColourspace('b-w').jpeg({ quality: options.jpegQuality, optimiseCoding: false }).toBuffer());
+    async greyPng(pixels, width, height) {
+      // flat drawings: level 6 makes them a few KB; palette-free 8-bit grey, as the README says
+      return view(await grey(pixels, width, height).toColourspace('b-w').png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer());
+    },
+    async blurredGreyJpeg(pixels, width, height, sigma, outWidth, outHeight) {
+      // Blur at the low resolution first (sharp applies blur after resize within one pipeline,
+      // where the same blur at VGA would cost ~64x the taps), then scale up and encode.
+      const blurred = await grey(pixels, width, height).blur(sigma).raw().toBuffer();
+      return view(await grey(blurred, width, height).resize(outWidth, outHeight, { fit: 'fill', kernel: 'linear' }).toColourspace('b-w').jpeg({ quality: options.jpegQuality }).toBuffer());
     },
   };
 }

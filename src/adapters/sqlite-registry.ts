@@ -9,20 +9,22 @@ import type { CameraRecord, CameraRegistry } from '../relay/types.js';
 import type { SqliteDatabase } from './sqlite-schema.js';
 
 interface CameraRow {
-  camera_id: string; owner_id: string; placement: string; interior_confirmed: number;
+  camera_id: string; owner_id: string; placement: string; interior_confirmed: number | null;
   consent_purposes: number | null; consent_version: number | null; granted_ms: number | null; expires_ms: number | null;
 }
 
 function toRecord(r: CameraRow): CameraRecord {
-  return {
+  const rec: CameraRecord = {
     cameraId: r.camera_id,
     ownerId: r.owner_id,
     placement: r.placement === 'interior' ? 'interior' : 'exterior',
-    interiorConfirmed: r.interior_confirmed === 1,
     consent: r.consent_version === null ? null : {
       purposes: r.consent_purposes ?? 0, version: r.consent_version, grantedMs: r.granted_ms ?? 0, expiresMs: r.expires_ms ?? 0,
     },
   };
+  // paired in the owner pages: whether the owner confirmed an interior placement
+  if (r.interior_confirmed !== null) rec.interiorConfirmed = r.interior_confirmed === 1;
+  return rec;
 }
 
 export class SqliteCameraRegistry implements CameraRegistry {

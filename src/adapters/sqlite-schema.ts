@@ -89,7 +89,7 @@ CREATE VIEW camera_registry AS
     FROM web_cameras w
     LEFT JOIN web_consents c ON c.seq = (SELECT max(seq) FROM web_consents WHERE camera_id = w.camera_id)
   UNION ALL
-  SELECT camera_id, owner_id, placement, 1, consent_purposes, consent_version, granted_ms, expires_ms
+  SELECT camera_id, owner_id, placement, NULL, consent_purposes, consent_version, granted_ms, expires_ms
     FROM cameras WHERE camera_id NOT IN (SELECT camera_id FROM web_cameras);
 ALTER TABLE outbox ADD COLUMN lease_owner TEXT;
 ALTER TABLE outbox ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;

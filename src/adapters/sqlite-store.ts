@@ -78,6 +78,7 @@ export class SqliteRelayStore implements RelayStore {
   private readonly completeTx;
   private readonly collectTx;
   private readonly claimTx;
+  private readonly staleTx;
   private readonly discardTx;
 
   /** The fsync that durable() waits for next (not started yet), and the one running. */
@@ -99,6 +100,8 @@ export class SqliteRelayStore implements RelayStore {
       insertOutbox: db.prepare(`INSERT INTO outbox (camera_id, bundle_id, owner_id, capture_ms, purposes, consent_version, first_chunk_ms, accepted_ms, bytes)
         VALUES (@cameraId, @bundleId, @ownerId, @captureTimeMs, @purposes, @consentVersion, @firstChunkMs, @acceptedMs, @bytes)`),
       pendingIds: db.prepare('SELECT id FROM outbox WHERE lease_until <= ? ORDER BY id LIMIT ?').pluck(),
+      stale: db.prepare(`SELECT camera_id, bundle_id, count(*) AS chunks, min(received_ms) AS first_ms, max(received_ms) AS last_ms
+        FROM journal GROUP BY camera_id, bundle_id HAVING max(received_ms) < ?`),
       claim: db.prepare('UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id = ? AND (lease_until <= ? OR lease_owner = ?)'),
       bundleChunks: db.prepare('SELECT bytes, received_ms FROM journal WHERE camera_id = ? AND bundle_id = ? ORDER BY seq'),
       entry: db.prepare('SELECT * FROM outbox WHERE id = ?'),
@@ -119,6 +122,11 @@ export class SqliteRelayStore implements RelayStore {
     this.collectTx = db.transaction((cameraId: string, bundleId: string, bytes: Uint8Array, receivedMs: number): JournalChunk[] => {
       this.q.addChunk.run(cameraId, bundleId, receivedMs, buf(bytes));
       return (this.q.bundleChunks.all(cameraId, bundleId) as { bytes: Buffer; received_ms: number }[]).map((r) => ({ bytes: new Uint8Array(r.bytes), receivedMs: r.received_ms }));
+    });
+    this.staleTx = db.transaction((beforeMs: number) => {
+      const rows = this.q.stale.all(beforeMs) as { camera_id: string; bundle_id: string; chunks: number; first_ms: number; last_ms: number }[];
+      for (const r of rows) this.q.dropChunks.run(r.camera_id, r.bundle_id);
+      return rows.map((r) => ({ cameraId: r.camera_id, bundleId: r.bundle_id, chunks: r.chunks, firstMs: r.first_ms, lastMs: r.last_ms }));
     });
     this.claimTx = db.transaction((ids: number[], now: number): number[] => {
       const lease = this.options.lease!;
@@ -185,6 +193,10 @@ export class SqliteRelayStore implements RelayStore {
    */
   addChunkAndCollect(cameraId: string, bundleId: string, bytes: Uint8Array, receivedMs: number): JournalChunk[] {
     return this.collectTx.immediate(cameraId, bundleId, bytes, receivedMs);
+  }
+
+  dropStaleChunks(beforeMs: number): { cameraId: string; bundleId: string; chunks: number; firstMs: number; lastMs: number }[] {
+    return this.staleTx.immediate(beforeMs);
   }
 
   journal(): JournalChunk[] {

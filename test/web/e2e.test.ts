@@ -14,7 +14,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { s3Client } from '../../src/adapters/s3-store.js';
-import { silentLogger } from '../../src/relay/metrics.js';
+import { silentLogger } from '../../src/log.js';
 import { startStack, type Stack } from '../../src/relay/stack.js';
 import { startWebServer, type WebServer } from '../../src/web/server.js';
 import { totpCode } from '../../src/web/totp.js';

@@ -4,7 +4,7 @@
  * CSRF token taken from the last page) driving `app.inject`.
  */
 import { SqliteRelayStore } from '../../src/adapters/sqlite-store.js';
-import { silentLogger } from '../../src/relay/metrics.js';
+import { silentLogger } from '../../src/log.js';
 import { keyPrefix } from '../../src/relay/s3-keys.js';
 import type { ContributionRecord } from '../../src/relay/types.js';
 import { sqlitePorts } from '../../src/web/adapters/ports.js';
