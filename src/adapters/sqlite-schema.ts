@@ -95,9 +95,12 @@ ALTER TABLE outbox ADD COLUMN lease_owner TEXT;
 ALTER TABLE outbox ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
 `;
 
+/** The schema before migrations existed (exported for the test that opens such a database). */
+export const WEB_AND_RELAY_TABLES_V1 = RELAY_TABLES_V1 + WEB_TABLES_V1;
+
 /** Applied in order; entry i is migration number i + 1. Append only. */
 export const MIGRATIONS: readonly string[] = [
-  RELAY_TABLES_V1 + WEB_TABLES_V1, // 1: the schema before migrations
+  WEB_AND_RELAY_TABLES_V1, // 1: the schema before migrations
   ONE_SOURCE_OF_CONSENT, // 2
 ];
 
