@@ -1,8 +1,6 @@
 /**
- * The embedded S3 endpoint: s3rver with its file store replaced by QuickStore (objects written
- * synchronously, bucket configs and bucket existence kept in memory). What S3 clients see must not
- * change: bytes, ETag, metadata, listing, deletes, and configs put through the API taking effect
- * at once.
+ * The embedded S3 endpoint (stock s3rver, silent): what S3 clients see: bytes, ETag, metadata,
+ * listing, deletes, and configs put through the API taking effect at once.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
