@@ -43,10 +43,11 @@ export function sharpCodec(options: SharpCodecOptions): ImageCodec {
       return view(await grey(pixels, width, height).toColourspace('b-w').png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer());
     },
     async blurredGreyJpeg(pixels, width, height, sigma, outWidth, outHeight) {
-      // Blur at the low resolution first (sharp applies blur after resize within one pipeline,
-      // where the same blur at VGA would cost ~64x the taps), then scale up and encode.
-      const blurred = await grey(pixels, width, height).blur(sigma).raw().toBuffer();
-      return view(await grey(blurred, width, height).resize(outWidth, outHeight, { fit: 'fill', kernel: 'linear' }).toColourspace('b-w').jpeg({ quality: options.jpegQuality }).toBuffer());
+      // Nearest-neighbour upscale, then the blur at the output size (which also smooths the
+      // blocks away: derive.ts keeps sigma >= half the scale factor): ~2.8 ms of CPU for
+      // 80x60 -> 640x480 here, against ~5.5 ms for libvips' bilinear upscale alone.
+      return view(await grey(pixels, width, height).resize(outWidth, outHeight, { fit: 'fill', kernel: 'nearest' }).blur(sigma)
+        .toColourspace('b-w').jpeg({ quality: options.jpegQuality, optimiseCoding: false }).toBuffer());
     },
   };
 }

@@ -85,7 +85,7 @@ function metaJson(b: Bundle, entry: OutboxEntry, purposes: number, background: o
 export class Deriver {
   constructor(private readonly codec: ImageCodec, private readonly images: RelayConfig['images']) {}
 
-  /** Image 5: the bundle's background evidence, blurred at its own low resolution, scaled up, JPEG. */
+  /** Image 5: the bundle's background evidence, scaled up to the raw view's size, blurred, JPEG. */
   private async background(b: Bundle, W: number, H: number): Promise<{ jpeg: Uint8Array; meta: object }> {
     const hasDevice = b.background.width > 0;
     const gw = hasDevice ? b.background.width : b.width;
@@ -97,10 +97,11 @@ export class Deriver {
       throw new DeriveError('bad-image', `raw view JPEG does not decode: ${(err as Error).message}`);
     }
     const bg = backgroundPixels(b.background, view, motionFreeMask(b, gw, gh));
-    // sigma in background pixels for a blur of blurPercent of the width (libvips' minimum: 0.3)
-    const sigma = Math.max(0.3, (this.images.blurPercent / 100) * gw);
+    // sigma in raw-view pixels for a blur of blurPercent of the width, and at least half the
+    // upscale factor: the blur also smooths the blocks of the codec's nearest-neighbour upscale
+    const sigma = Math.max(0.3, (this.images.blurPercent / 100) * W, W / gw / 2);
     const jpeg = await this.codec.blurredGreyJpeg(bg.pixels, gw, gh, sigma, W, H);
-    const meta = { width: W, height: H, from: `${gw}x${gh}`, source: bg.source, refinedShare: Math.round(bg.refined * 1000) / 1000, blurSigmaPx: Math.round(sigma * (W / gw) * 10) / 10 };
+    const meta = { width: W, height: H, from: `${gw}x${gh}`, source: bg.source, refinedShare: Math.round(bg.refined * 1000) / 1000, blurSigmaPx: Math.round(sigma * 10) / 10 };
     return { jpeg, meta };
   }
 

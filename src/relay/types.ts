@@ -175,7 +175,7 @@ export interface ImageCodec {
   jpegToGrey(jpeg: Uint8Array, width: number, height: number): Promise<Uint8Array>;
   /** Encode grey pixels as a single-channel PNG. */
   greyPng(pixels: Uint8Array, width: number, height: number): Promise<Uint8Array>;
-  /** Gaussian-blur grey pixels (sigma in their pixels), scale to outWidth x outHeight, encode as a grey JPEG. */
+  /** Scale grey pixels to outWidth x outHeight, Gaussian-blur them there (sigma in output pixels), encode as a grey JPEG. */
   blurredGreyJpeg(pixels: Uint8Array, width: number, height: number, sigma: number, outWidth: number, outHeight: number): Promise<Uint8Array>;
 }
 
