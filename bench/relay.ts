@@ -1,6 +1,7 @@
 /**
  * The home stack on its embedded defaults, measured: aedes (broker), s3rver (local S3) and the
- * relay, each in its own process (bench/relay-peer.ts), and N simulated cameras in this one.
+ * relay, each in its own process, then with the owner pages all in one process as `quietcam web
+ * --local` runs them (bench/relay-peer.ts); N simulated cameras in this process.
  * Prints each process's RSS idle and under load (the peak of samples every 250 ms) and the
  * stack's total (goal: <= 300 MB), and the latency from a bundle's last chunk published to its
  * last S3 object confirmed (goal: p99 < 1 s with 20 cameras).
@@ -112,7 +113,7 @@ export interface RelayBench {
   maxMs: number;
 }
 
-/** 'processes': broker, S3 and relay one process each (attributes RSS); 'one': all in one, as `quietcam relay --local` runs them. */
+/** 'processes': broker, S3 and relay one process each (attributes RSS); 'one': those and the owner pages in one, as `quietcam web --local` runs them. */
 export type Layout = 'processes' | 'one';
 
 interface Stack { peers: Record<string, Peer>; relay: Peer; brokerUrl: string; cleanup: () => Promise<void> }
@@ -252,7 +253,7 @@ function print(r: RelayBench): void {
   const ok = (b: boolean) => (b ? 'ok' : 'MISSED');
   const sum = (m: Record<string, number>) => Object.values(m).reduce((a, v) => a + v, 0);
   const row = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
-  console.log(r.layout === 'one' ? '  broker, local S3 and relay in one process (quietcam relay --local):' : '  broker, local S3 and relay one process each:');
+  console.log(r.layout === 'one' ? '  broker, local S3, relay and owner pages in one process (quietcam web --local):' : '  broker, local S3 and relay one process each:');
   console.log(`    RSS idle: ${row(r.idleMb)} MB; total ${sum(r.idleMb).toFixed(0)} MB (goal <= 300: ${ok(sum(r.idleMb) <= 300)})`);
   console.log(`    RSS under load (peak): ${row(r.loadMb)} MB; total ${sum(r.loadMb).toFixed(0)} MB (goal <= 300: ${ok(sum(r.loadMb) <= 300)})`);
   console.log(`    CPU per bundle under load: ${Object.entries(r.cpuMsPerBundle).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')} ms`);
