@@ -12,7 +12,8 @@
  * does that on its own CPU).
  * Env: BENCH_CAMERAS (20), BENCH_SECONDS (30), BENCH_INTERVAL_MS (2000), BENCH_RAW_WIDTH (640),
  * BENCH_LAYOUT (processes | one; default both), BENCH_PLAIN=1 (without the lean settings),
- * BENCH_CONCURRENCY (upload.concurrency).
+ * BENCH_CONCURRENCY (upload.concurrency), BENCH_PEER_NODE_ARGS (extra node flags for the stack's
+ * processes, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof').
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -35,7 +36,7 @@ const PEER = fileURLToPath(new URL('./relay-peer.ts', import.meta.url));
  * total under load respectively (BENCH_PLAIN=1 runs without them).
  */
 const LEAN_ENV = process.env.BENCH_PLAIN === '1' ? {} : { MALLOC_ARENA_MAX: '2' };
-const LEAN_NODE_ARGS = process.env.BENCH_PLAIN === '1' ? [] : ['--max-semi-space-size=2'];
+const LEAN_NODE_ARGS = [...(process.env.BENCH_PLAIN === '1' ? [] : ['--max-semi-space-size=2']), ...(process.env.BENCH_PEER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
 
 /** BENCH_CONCURRENCY: bundles uploading at once (default: the config's). */
 const RELAY_OVERRIDES = process.env.BENCH_CONCURRENCY ? { upload: { concurrency: Number(process.env.BENCH_CONCURRENCY) } } : {};
