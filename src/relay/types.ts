@@ -1,7 +1,7 @@
 /**
  * The relay's messages (what one stage hands the next) and ports (the interfaces stages are given).
  * Adapters under ./adapters implement the ports for MQTT, S3, SQLite and sharp; tests pass the
- * in-memory implementations (outbox.ts, consent.ts) and run the same contract suites on both.
+ * in-memory implementations (memory-store.ts, consent.ts) and run the same contract suites on both.
  */
 
 /** Contribution purposes as bits, the same values as the bundle's `purposes` (src/protocol). */

@@ -3,7 +3,7 @@ import { chunkBundle, encodeBundle, type Bundle } from '../../../src/protocol/in
 import { resolveConfig, type CameraSeed, type RelayConfigInput } from '../../../src/relay/config.js';
 import { MemoryCameraRegistry } from '../../../src/relay/consent.js';
 import { silentLogger } from '../../../src/log.js';
-import { MemoryRelayStore } from '../../../src/relay/outbox.js';
+import { MemoryRelayStore } from '../../../src/relay/memory-store.js';
 import { startRelay } from '../../../src/relay/main.js';
 import type { Relay } from '../../../src/relay/relay.js';
 import type { ObjectStore, PutRequest } from '../../../src/relay/types.js';
