@@ -139,6 +139,8 @@ export interface RelayStore {
    * relay), in one transaction that serialises with the other relays' (shared-reassemble.ts).
    */
   addChunkAndCollect?(cameraId: string, bundleId: string, bytes: Uint8Array, receivedMs: number): JournalChunk[];
+  /** Shared stores: partial bundles journalled by every relay, and their bytes (the status page). */
+  journalled?(): { bundles: number; bytes: number };
   /** Shared stores: drop the journalled bundles whose newest chunk arrived before `beforeMs`. */
   dropStaleChunks?(beforeMs: number): { cameraId: string; bundleId: string; chunks: number; firstMs: number; lastMs: number }[];
   /** Number of outbox entries. */
