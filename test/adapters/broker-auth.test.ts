@@ -27,7 +27,7 @@ async function embedded(): Promise<AuthWorld & { broker: EmbeddedBroker; auth: B
 }
 
 const attacks = suite<{ world?: AuthWorld; clients: MqttClient[] }>('embedded broker attacks', { clients: [] });
-brokerAttackSuite(attacks, embedded);
+brokerAttackSuite(attacks, embedded, { refusesSubscribe: true });
 attacks.run();
 
 type Ctx = { world?: Awaited<ReturnType<typeof embedded>>; clients: MqttClient[] };

@@ -25,7 +25,11 @@ export interface AuthWorld {
 /** How long a message that should not arrive is waited for. */
 const QUIET_MS = 300;
 
-export function brokerAttackSuite(suite: uvu.Test<{ world?: AuthWorld; clients: MqttClient[] }>, start: () => Promise<AuthWorld>): void {
+/**
+ * @param o.refusesSubscribe the broker answers a refused filter with SUBACK 0x80 (aedes); mosquitto's
+ *   ACL file grants every SUBSCRIBE and checks `read` on each message instead.
+ */
+export function brokerAttackSuite(suite: uvu.Test<{ world?: AuthWorld; clients: MqttClient[] }>, start: () => Promise<AuthWorld>, o: { refusesSubscribe: boolean }): void {
   suite.before.each(async (ctx) => {
     ctx.clients = [];
     ctx.world = await start();
@@ -95,7 +99,7 @@ export function brokerAttackSuite(suite: uvu.Test<{ world?: AuthWorld; clients: 
     const yard = await open(ctx, w.url, cam(w, 'yard'));
     const yardGot = collect(yard);
     const granted = await subscribe(yard, ['quietcam/porch/config', 'quietcam/+/config']);
-    assert.ok(granted.every((g) => g === 128), `yard was granted ${granted}`);
+    if (o.refusesSubscribe) assert.ok(granted.every((g) => g === 128), `yard was granted ${granted}`);
     for (let i = 0; i < 40 && porchGot.length < 1; i++) await sleep(25);
     await sleep(QUIET_MS);
     assert.equal(porchGot, ['quietcam/porch/config porch-config']);
@@ -109,7 +113,7 @@ export function brokerAttackSuite(suite: uvu.Test<{ world?: AuthWorld; clients: 
     const got = [...[web, yard].map((c) => collect(c))];
     for (const c of [web, yard]) {
       const granted = await subscribe(c, ['quietcam/#', '#', 'quietcam/porch/bundle', 'quietcam/+/bundle', 'quietcam/porch/config', '$SYS/#']);
-      assert.ok(granted.every((g) => g === 128), `granted ${granted}`);
+      if (o.refusesSubscribe) assert.ok(granted.every((g) => g === 128), `granted ${granted}`);
     }
     const porch = await open(ctx, w.url, cam(w, 'porch'));
     await porch.publishAsync('quietcam/porch/bundle', 'raw view', { qos: 1 });
