@@ -88,3 +88,13 @@ export function loadOrCreateBrokerUsers(dataDir: string): BrokerUsers {
   }
   return readBrokerUsers(dataDir)!;
 }
+
+/**
+ * The login a service connects with: the one configured explicitly (broker.username/password),
+ * else its entry in `<dataDir>/broker-users.json` (made at first start).
+ * @example const login = serviceLogin(config.dataDir, 'relay', config.broker);
+ */
+export function serviceLogin(dataDir: string, kind: 'relay' | 'web', configured: { username?: string; password?: string } = {}): ServiceLogin {
+  if (configured.username) return { username: configured.username, password: configured.password ?? '' };
+  return loadOrCreateBrokerUsers(dataDir)[kind];
+}

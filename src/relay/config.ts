@@ -9,6 +9,7 @@
  * | QUIETCAM_BROKER_URL          | broker.url            |
  * | QUIETCAM_BROKER_USERNAME     | broker.username       |
  * | QUIETCAM_BROKER_PASSWORD     | broker.password       |
+ * | QUIETCAM_BROKER_CA_FILE      | broker.caFile         |
  * | QUIETCAM_S3_ENDPOINT         | s3.endpoint           |
  * | QUIETCAM_S3_REGION           | s3.region             |
  * | QUIETCAM_S3_BUCKET           | s3.bucket             |
@@ -34,8 +35,11 @@ export const RELAY_DEFAULTS = {
     url: 'mqtt://127.0.0.1:1883',
     /** Fixed on purpose: the broker keeps this persistent session's QoS 1 queue while the relay is down. */
     clientId: 'quietcam-relay',
+    /** Unset: the `quietcam-relay` login of `<dataDir>/broker-users.json` (src/adapters/broker-users.ts). */
     username: undefined as string | undefined,
     password: undefined as string | undefined,
+    /** PEM CA file to verify an mqtts:// broker's certificate with (unset: the system's CAs). */
+    caFile: undefined as string | undefined,
     keepaliveS: 30, // seconds, 5-3600
     reconnectMs: 1000, // ms between reconnect attempts, 100-60000
   },
@@ -140,6 +144,7 @@ const schema = z.object({
     clientId: z.string().min(1).max(64),
     username: z.string().optional(),
     password: z.string().optional(),
+    caFile: z.string().min(1).optional(),
     keepaliveS: int(5, 3600),
     reconnectMs: int(100, 60000),
   }).strict(),
@@ -212,6 +217,7 @@ export function configFromEnv(env: Record<string, string | undefined>): RelayCon
   if (env.QUIETCAM_BROKER_URL) broker.url = env.QUIETCAM_BROKER_URL;
   if (env.QUIETCAM_BROKER_USERNAME) broker.username = env.QUIETCAM_BROKER_USERNAME;
   if (env.QUIETCAM_BROKER_PASSWORD) broker.password = env.QUIETCAM_BROKER_PASSWORD;
+  if (env.QUIETCAM_BROKER_CA_FILE) broker.caFile = env.QUIETCAM_BROKER_CA_FILE;
   if (env.QUIETCAM_S3_ENDPOINT) s3.endpoint = env.QUIETCAM_S3_ENDPOINT;
   if (env.QUIETCAM_S3_REGION) s3.region = env.QUIETCAM_S3_REGION;
   if (env.QUIETCAM_S3_BUCKET) s3.bucket = env.QUIETCAM_S3_BUCKET;
