@@ -8,6 +8,7 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { serviceLogin } from '../adapters/broker-users.js';
 import { loadConfig } from './config.js';
 import { Relay } from './relay.js';
 
@@ -50,6 +51,8 @@ export async function run(args: string[]): Promise<number> {
     stopAll = () => stack.stop();
     console.log(`relay ready: broker ${stack.brokerUrl}, S3 ${stack.s3Endpoint} bucket ${stack.bucket}, status ${relay.statusUrl ?? 'off'}, data ${config.dataDir}`);
   } else {
+    // no login configured: the `quietcam-relay` one in <dataDir>/broker-users.json (what `quietcam broker-config` gives mosquitto)
+    config.broker = { ...config.broker, ...serviceLogin(config.dataDir, 'relay', config.broker) };
     relay = await Relay.start({ config });
     stopAll = () => relay.stop();
     console.log(`relay ready: broker ${config.broker.url}, bucket ${config.s3.bucket} at ${config.s3.endpoint ?? 'AWS ' + config.s3.region}, status ${relay.statusUrl ?? 'off'}, data ${config.dataDir}`);
