@@ -4,6 +4,7 @@
  * the relay's registry row (`cameras`, written through the relay's own SqliteCameraRegistry), which
  * the relay reads on every chunk and before every upload.
  */
+import { SqliteCameraCredentials } from '../../adapters/sqlite-camera-credentials.js';
 import { SqliteCameraRegistry } from '../../relay/adapters/sqlite-registry.js';
 import type { CameraDirectory, ConsentRecord, Placement, WebCamera } from '../ports.js';
 import { safeEqual, sha256Hex } from '../tokens.js';
@@ -26,6 +27,7 @@ export class SqliteCameras implements CameraDirectory {
 
   constructor(db: SqliteDatabase) {
     this.registry = new SqliteCameraRegistry(db);
+    const credentials = new SqliteCameraCredentials(db);
     this.q = {
       insert: db.prepare(`INSERT OR IGNORE INTO web_cameras (camera_id, owner_id, name, placement, interior_confirmed, pairing_hash, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)`),
       get: db.prepare('SELECT * FROM web_cameras WHERE camera_id = ?'),
@@ -37,10 +39,11 @@ export class SqliteCameras implements CameraDirectory {
       history: db.prepare('SELECT * FROM web_consents WHERE camera_id = ? ORDER BY seq DESC'),
       relayTaken: db.prepare('SELECT 1 FROM cameras WHERE camera_id = ?'),
     };
-    this.addTx = db.transaction((c: Omit<WebCamera, 'consent'>): boolean => {
-      // a camera id the relay already knows (seeded from its config file) is not ours to take
-      if (this.q.relayTaken.get(c.cameraId)) return false;
+    this.addTx = db.transaction((c: Omit<WebCamera, 'consent'>, cred: { brokerHash: string; macSecret: string }): boolean => {
+      // a camera id the relay already knows (seeded from its config file), or one with a broker login, is not ours to take
+      if (this.q.relayTaken.get(c.cameraId) || credentials.get(c.cameraId)) return false;
       if (this.q.insert.run(c.cameraId, c.ownerId, c.name, c.placement, c.interiorConfirmed ? 1 : 0, c.pairingHash, c.createdMs).changes !== 1) return false;
+      credentials.put({ cameraId: c.cameraId, pairingHash: c.pairingHash, brokerHash: cred.brokerHash, macSecret: cred.macSecret });
       this.registry.put({ cameraId: c.cameraId, ownerId: c.ownerId, placement: c.placement, consent: null });
       return true;
     });
@@ -60,8 +63,8 @@ export class SqliteCameras implements CameraDirectory {
     });
   }
 
-  add(c: Omit<WebCamera, 'consent'>): WebCamera | 'taken' {
-    return this.addTx(c) ? this.get(c.cameraId)! : 'taken';
+  add(c: Omit<WebCamera, 'consent'>, credentials: { brokerHash: string; macSecret: string }): WebCamera | 'taken' {
+    return this.addTx(c, credentials) ? this.get(c.cameraId)! : 'taken';
   }
 
   get(cameraId: string): WebCamera | null {
