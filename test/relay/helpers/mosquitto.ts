@@ -41,10 +41,11 @@ function portOpen(port: number): Promise<boolean> {
  * @param o.listener the lines that open the listener and set who may connect, for the chosen port
  *   (default: anonymous allowed on 127.0.0.1); e.g. the auth config `quietcam broker-config` writes.
  * @param o.tls the listener speaks TLS (url is mqtts://)
+ * @param o.port the port the listener lines open (default: a free one)
  */
-export async function startMosquitto(dir: string, o: { listener?: (port: number) => string[]; tls?: boolean } = {}): Promise<Mosquitto> {
+export async function startMosquitto(dir: string, o: { listener?: (port: number) => string[]; tls?: boolean; port?: number } = {}): Promise<Mosquitto> {
   const bin = mosquittoBinary();
-  const port = await freePort();
+  const port = o.port ?? (await freePort());
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(conf, [
     ...(o.listener ? o.listener(port) : [`listener ${port} 127.0.0.1`, 'allow_anonymous true']),
