@@ -10,7 +10,8 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { serviceLogin } from '../src/adapters/broker-users.js';
 import { loadConfig } from '../src/relay/config.js';
-import { Relay } from '../src/relay/relay.js';
+import { startRelay } from '../src/relay/main.js';
+import type { Relay } from '../src/relay/relay.js';
 
 export const USAGE = 'quietcam relay [--config FILE] [--local]';
 
@@ -53,7 +54,7 @@ export async function run(args: string[]): Promise<number> {
   } else {
     // no login configured: the `quietcam-relay` one in <dataDir>/broker-users.json (what `quietcam broker-config` gives mosquitto)
     config.broker = { ...config.broker, ...serviceLogin(config.dataDir, 'relay', config.broker) };
-    relay = await Relay.start({ config });
+    relay = await startRelay({ config });
     stopAll = () => relay.stop();
     console.log(`relay ready: broker ${config.broker.url}, bucket ${config.s3.bucket} at ${config.s3.endpoint ?? 'AWS ' + config.s3.region}, status ${relay.statusUrl ?? 'off'}, data ${config.dataDir}`);
   }

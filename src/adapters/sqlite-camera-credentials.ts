@@ -7,16 +7,13 @@
  * The table has no foreign key on purpose: cameras seeded from the relay's config file (not in
  * web_cameras) are paired here too.
  */
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { CameraCredentials, CameraCredentialStore } from './broker-credentials.js';
-
-type SqliteDatabase = Database.Database;
+import { openDatabase, type SqliteDatabase } from './sqlite-schema.js';
 
 /**
- * The table, as one statement for the schema module's numbered migrations (until then, each opener
- * runs it: `CREATE TABLE IF NOT EXISTS` is idempotent).
+ * The table, as one statement for the schema module's numbered migrations (sqlite-schema.ts
+ * MIGRATIONS; until it is one, SqliteCameraCredentials runs it: `IF NOT EXISTS` is idempotent, so
+ * it stays harmless once the migration exists).
  */
 export const CAMERA_CREDENTIALS_SQL = `
 CREATE TABLE IF NOT EXISTS camera_credentials (
@@ -64,14 +61,11 @@ export class SqliteCameraCredentials implements CameraCredentialStore {
 }
 
 /**
- * Open the database file on its own connection (WAL, as the relay opens it) for the credentials
- * alone: what the embedded broker and `quietcam broker-config` use.
+ * Open the home database (sqlite-schema.ts: WAL, migrated) on a connection of its own for the
+ * credentials alone: what the embedded broker and `quietcam broker-config` use.
  * @example const { store, close } = openCameraCredentials('./data/relay.db');
  */
 export function openCameraCredentials(file: string): { store: SqliteCameraCredentials; close(): void } {
-  mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
+  const db = openDatabase(file);
   return { store: new SqliteCameraCredentials(db), close: () => db.close() };
 }

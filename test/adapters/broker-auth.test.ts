@@ -9,7 +9,7 @@ import type { MqttClient } from 'mqtt';
 import { brokerAuth, type BrokerAuth } from '../../src/adapters/broker-auth.js';
 import { MemoryCameraCredentials, newCameraCredentials } from '../../src/adapters/broker-credentials.js';
 import type { BrokerUsers } from '../../src/adapters/broker-users.js';
-import { startBroker, type EmbeddedBroker } from '../../src/relay/adapters/aedes-broker.js';
+import { startBroker, type EmbeddedBroker } from '../../src/adapters/aedes-broker.js';
 import { brokerAttackSuite, type AuthWorld } from './helpers/broker-attacks.js';
 import { closeAll, closesWithin, collect, connected, sleep, subscribe, tryConnect } from './helpers/mqtt.js';
 

@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { brokerAuth } from '../../src/adapters/broker-auth.js';
 import { sha256Hex, verifyMosquittoHash } from '../../src/adapters/broker-credentials.js';
 import { SqliteCameraCredentials } from '../../src/adapters/sqlite-camera-credentials.js';
-import { startBroker } from '../../src/relay/adapters/aedes-broker.js';
+import { startBroker } from '../../src/adapters/aedes-broker.js';
 import { closeAll, connected, tryConnect } from '../adapters/helpers/mqtt.js';
 import { signUp, testWeb } from './helpers.js';
 

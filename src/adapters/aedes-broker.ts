@@ -7,7 +7,7 @@
 import { Aedes } from 'aedes';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
-import type { BrokerAuth } from '../../adapters/broker-auth.js';
+import type { BrokerAuth } from './broker-auth.js';
 
 export interface EmbeddedBroker {
   /** `mqtt://127.0.0.1:<port>` (`mqtts://` with TLS) */

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
-import { bundleTopic, chunkBundle, DEFAULT_CHUNK_SIZE, encodeBundle, type Bundle } from '../../protocol/index.js';
+import { bundleTopic, chunkBundle, DEFAULT_CHUNK_SIZE, encodeBundle, type Bundle } from '../protocol/index.js';
 
 export interface PublisherOptions {
   url: string;
