@@ -36,7 +36,7 @@ export const commands: Record<string, Command> = {
   },
   'broker-config': {
     summary: 'write mosquitto\'s password file, ACL file and config from the paired cameras (only they, the relay and the web may connect)',
-    usage: 'quietcam broker-config [--config FILE] [--out DIR] [--host H] [--port N] [--tls-cert FILE --tls-key FILE] [--pair CAMERA_ID [--broker URL]]',
+    usage: 'quietcam broker-config [--config FILE] [--out DIR] [--host H] [--port N] [--tls-cert FILE --tls-key FILE] [--relays N] [--pair CAMERA_ID [--broker URL]]',
     load: () => import('./broker-config.ts'),
   },
   scenes: {

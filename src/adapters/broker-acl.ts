@@ -7,7 +7,7 @@
  * | identity        | username          | may publish                                      | may subscribe                                        |
  * |-----------------|-------------------|--------------------------------------------------|------------------------------------------------------|
  * | camera X        | X (its camera id) | `quietcam/X/bundle`, `quietcam/X/event`, not retained | `quietcam/X/config`, `quietcam/X/ack`          |
- * | relay service   | `quietcam-relay`  | `quietcam/<id>/ack`, not retained                 | `quietcam/+/bundle`, `quietcam/+/event` (or one id), also as `$share/<group>/...` |
+ * | relay service   | `quietcam-relay` (or `quietcam-relay-<n>`) | `quietcam/<id>/ack`, not retained                 | `quietcam/+/bundle`, `quietcam/+/event` (or one id), also as `$share/<group>/...` |
  * | web service     | `quietcam-web`    | `quietcam/<id>/config`, retained only             | nothing                                              |
  * Everything else is refused: `#`, `quietcam/#`, `$SYS/...`, another camera's topics, a camera's
  * config or ack, retained bundles. A camera id that starts with `quietcam-` can never be a camera
@@ -33,10 +33,18 @@ export function isCameraUsername(name: string): boolean {
   return isValidCameraId(name) && name.indexOf('quietcam-') !== 0 && name !== 'quietcam';
 }
 
+/**
+ * A relay's username: `quietcam-relay`, or `quietcam-relay-<n>` for one of several relay processes
+ * (a broker that makes each login's client id its username, as mosquitto here, needs one per process).
+ */
+export function isRelayUsername(name: string): boolean {
+  return name === SERVICE_USERS.relay || (name.indexOf(SERVICE_USERS.relay + '-') === 0 && /^[a-z0-9_-]{1,32}$/.test(name.slice(SERVICE_USERS.relay.length + 1)));
+}
+
 /** The identity a username names, before its password is checked; null for anything else. */
 export function identityFor(username: string | undefined): BrokerIdentity | null {
   if (typeof username !== 'string') return null;
-  if (username === SERVICE_USERS.relay) return { kind: 'relay' };
+  if (isRelayUsername(username)) return { kind: 'relay' };
   if (username === SERVICE_USERS.web) return { kind: 'web' };
   return isCameraUsername(username) ? { kind: 'camera', cameraId: username } : null;
 }

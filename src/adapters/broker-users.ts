@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { SERVICE_USERS } from './broker-acl.js';
+import { isRelayUsername, SERVICE_USERS } from './broker-acl.js';
 
 export const BROKER_USERS_FILE = 'broker-users.json';
 
@@ -91,10 +91,13 @@ export function loadOrCreateBrokerUsers(dataDir: string): BrokerUsers {
 
 /**
  * The login a service connects with: the one configured explicitly (broker.username/password),
- * else its entry in `<dataDir>/broker-users.json` (made at first start).
+ * else its entry in `<dataDir>/broker-users.json` (made at first start). A relay whose client id is
+ * `quietcam-relay-<n>` (one of several) logs in under that name, with the relay password.
  * @example const login = serviceLogin(config.dataDir, 'relay', config.broker);
  */
-export function serviceLogin(dataDir: string, kind: 'relay' | 'web', configured: { username?: string; password?: string } = {}): ServiceLogin {
+export function serviceLogin(dataDir: string, kind: 'relay' | 'web', configured: { username?: string; password?: string; clientId?: string } = {}): ServiceLogin {
   if (configured.username) return { username: configured.username, password: configured.password ?? '' };
-  return loadOrCreateBrokerUsers(dataDir)[kind];
+  const login = loadOrCreateBrokerUsers(dataDir)[kind];
+  if (kind === 'relay' && configured.clientId && isRelayUsername(configured.clientId)) return { ...login, username: configured.clientId };
+  return login;
 }

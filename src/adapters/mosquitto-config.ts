@@ -41,6 +41,19 @@ export interface MosquittoConfigOptions {
   tls?: { certFile: string; keyFile: string };
   /** Extra lines for the listener block (tests: persistence, logging). */
   extra?: string[];
+  /**
+   * Relay processes sharing the bundles ($share/...): each needs a login of its own here, because
+   * the client id is the username: 1 = `quietcam-relay`; n > 1 adds `quietcam-relay-1` ... `-n`
+   * (client ids of the same names), all with the relay password. 1-64, default 1.
+   */
+  relays?: number;
+}
+
+function relayNames(n = 1): string[] {
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error('relays: 1-64');
+  const names: string[] = [SERVICE_USERS.relay];
+  for (let i = 1; n > 1 && i <= n; i++) names.push(`${SERVICE_USERS.relay}-${i}`);
+  return names;
 }
 
 export interface MosquittoFiles {
@@ -60,19 +73,17 @@ function checkedCameras(cameras: MosquittoConfigOptions['cameras']) {
 }
 
 /** The ACL file's text (same rules as broker-acl.ts; the `$share/<group>/` forms are matched by mosquitto itself). */
-export function mosquittoAcl(cameraIds: string[]): string {
+export function mosquittoAcl(cameraIds: string[], relays = 1): string {
   const lines = [
     '# quietcam broker ACL, written by `quietcam broker-config` from the camera directory: do not edit,',
     '# run it again after pairing a camera (then SIGHUP mosquitto). No pattern rules: every login is listed.',
-    '',
-    `user ${SERVICE_USERS.relay}`,
-    'topic read quietcam/+/bundle',
-    'topic read quietcam/+/event',
-    'topic write quietcam/+/ack',
+  ];
+  for (const name of relayNames(relays)) lines.push('', `user ${name}`, 'topic read quietcam/+/bundle', 'topic read quietcam/+/event', 'topic write quietcam/+/ack');
+  lines.push(
     '',
     `user ${SERVICE_USERS.web}`,
     'topic write quietcam/+/config',
-  ];
+  );
   for (const id of cameraIds) {
     lines.push('', `user ${id}`, `topic write quietcam/${id}/bundle`, `topic write quietcam/${id}/event`, `topic read quietcam/${id}/config`, `topic read quietcam/${id}/ack`);
   }
@@ -87,7 +98,7 @@ export function mosquittoFiles(o: MosquittoConfigOptions): MosquittoFiles {
   const cameras = checkedCameras(o.cameras);
   const dir = resolve(o.dir);
   const passwd = [
-    `${o.services.relay.username}:${mosquittoHash(o.services.relay.password)}`,
+    ...relayNames(o.relays).map((name) => `${name}:${mosquittoHash(o.services.relay.password)}`),
     `${o.services.web.username}:${mosquittoHash(o.services.web.password)}`,
     ...cameras.map((c) => `${c.cameraId}:${c.brokerHash}`),
   ].join('\n') + '\n';
@@ -106,7 +117,7 @@ export function mosquittoFiles(o: MosquittoConfigOptions): MosquittoFiles {
     ...(o.tls ? [`certfile ${resolve(o.tls.certFile)}`, `keyfile ${resolve(o.tls.keyFile)}`, 'tls_version tlsv1.2'] : []),
     ...(o.extra ?? []),
   ].join('\n') + '\n';
-  return { passwd, acl: mosquittoAcl(cameras.map((c) => c.cameraId)), conf };
+  return { passwd, acl: mosquittoAcl(cameras.map((c) => c.cameraId), o.relays), conf };
 }
 
 /** Write the files into `o.dir` (passwd and acl 0600, conf 0644); returns their paths. */

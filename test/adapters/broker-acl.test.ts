@@ -90,8 +90,9 @@ test('delivery follows the same lists', () => {
 test('usernames: cameras by id, the two services, nothing else', () => {
   assert.equal(identityFor('porch'), porch);
   assert.equal(identityFor('quietcam-relay'), relay);
+  assert.equal(identityFor('quietcam-relay-2'), relay, 'one of several relay processes');
   assert.equal(identityFor('quietcam-web'), web);
-  for (const bad of [undefined, '', 'quietcam-other', 'quietcam', 'Porch', 'a/b', '+', '#', 'x'.repeat(33)]) assert.is(identityFor(bad), null, String(bad));
+  for (const bad of [undefined, '', 'quietcam-other', 'quietcam', 'quietcam-relay-', 'quietcam-relay-X', 'quietcam-web-2', 'Porch', 'a/b', '+', '#', 'x'.repeat(33)]) assert.is(identityFor(bad), null, String(bad));
 });
 
 test('service client ids are the services\' alone', () => {

@@ -15,9 +15,9 @@ import { mosquittoAcl, writeMosquittoFiles } from '../../src/adapters/mosquitto-
 import { tempDir } from '../relay/helpers/env.js';
 import { startMosquitto } from '../relay/helpers/mosquitto.js';
 import { brokerAttackSuite, type AuthWorld } from './helpers/broker-attacks.js';
-import { closeAll, collect, connected, sleep, subscribe } from './helpers/mqtt.js';
+import { closeAll, collect, connected, sleep, subscribe, tryConnect } from './helpers/mqtt.js';
 
-async function withMosquitto(): Promise<AuthWorld & { dir: string }> {
+async function withMosquitto(relays = 1): Promise<AuthWorld & { dir: string }> {
   const tmp = tempDir('quietcam-mosq-');
   try {
     const porch = newCameraCredentials('porch');
@@ -25,7 +25,7 @@ async function withMosquitto(): Promise<AuthWorld & { dir: string }> {
     const store = new MemoryCameraCredentials([porch, yard]);
     const services = loadOrCreateBrokerUsers(tmp.dir);
     const broker = await startMosquitto(tmp.dir, {
-      listener: (port) => readFileSync(writeMosquittoFiles({ cameras: store.list(), services, dir: join(tmp.dir, 'auth'), port }).conf, 'utf8').split('\n'),
+      listener: (port) => readFileSync(writeMosquittoFiles({ cameras: store.list(), services, dir: join(tmp.dir, 'auth'), port, relays }).conf, 'utf8').split('\n'),
     });
     return {
       url: broker.url, tokens: { porch: porch.token, yard: yard.token }, services, dir: tmp.dir,
@@ -76,6 +76,30 @@ files('the relay receives bundles through a $share subscription', async (ctx) =>
   await porch.publishAsync('quietcam/porch/bundle', 'shared', { qos: 1 });
   for (let i = 0; i < 40 && got.length < 1; i++) await sleep(25);
   assert.equal(got, ['quietcam/porch/bundle shared']);
+});
+
+files('several relays (--relays 2): each its own login and client id, none knocks another off, together they get every bundle', async (ctx) => {
+  await ctx.world?.stop();
+  ctx.world = await withMosquitto(2);
+  const w = ctx.world;
+  const relays = [];
+  const got: string[][] = [];
+  const drops = [0, 0];
+  for (const [i, name] of ['quietcam-relay-1', 'quietcam-relay-2'].entries()) {
+    const r = await connected(w.url, { username: name, password: w.services.relay.password, clientId: 'quietcam-relay', clean: false });
+    ctx.clients.push(r);
+    relays.push(r);
+    r.on('close', () => drops[i]++);
+    assert.equal(await subscribe(r, '$share/relays/quietcam/+/bundle'), [1]);
+    got.push(collect(r));
+  }
+  const porch = await connected(w.url, { username: 'porch', password: w.tokens.porch });
+  ctx.clients.push(porch);
+  for (let i = 0; i < 10; i++) await porch.publishAsync('quietcam/porch/bundle', `b${i}`, { qos: 1 });
+  for (let i = 0; i < 40 && got[0].length + got[1].length < 10; i++) await sleep(25);
+  assert.is(got[0].length + got[1].length, 10);
+  assert.equal(drops, [0, 0]);
+  assert.ok('error' in (await tryConnect(w.url, { username: 'quietcam-relay-3', password: w.services.relay.password })), 'a relay login that was not written');
 });
 
 files('the ACL lists each login, no pattern rules', () => {
