@@ -13,7 +13,7 @@
  * config or ack, retained bundles. A camera id that starts with `quietcam-` can never be a camera
  * identity (those names are the services').
  */
-import { isValidCameraId } from '../protocol/ids.js';
+import { isValidCameraId } from '../protocol/index.js';
 
 /** The services' usernames, and the client ids (and their `-...` forms) only they may use. */
 export const SERVICE_USERS = { relay: 'quietcam-relay', web: 'quietcam-web' } as const;
