@@ -18,6 +18,7 @@
  * longer in it); brokers cap the messages queued for an offline session
  * (mosquitto: max_queued_messages, default 1000 — raise it, see README.md).
  */
+import { readFileSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { IngestMessage, Logger } from '../relay/types.js';
 
@@ -26,6 +27,8 @@ export interface MqttIngestOptions {
   clientId: string;
   username?: string;
   password?: string;
+  /** PEM CA file for an mqtts:// broker. */
+  caFile?: string;
   keepaliveS: number;
   reconnectMs: number;
   /** e.g. BUNDLE_SUBSCRIPTION = 'quietcam/+/bundle', or '$share/<group>/quietcam/+/bundle' (MQTT 5) */
@@ -110,6 +113,7 @@ export function startMqttIngest(o: MqttIngestOptions): Promise<MqttIngest> {
     connectTimeout: 10000,
     username: o.username,
     password: o.password,
+    ca: o.caFile ? readFileSync(o.caFile) : undefined,
     resubscribe: true,
   });
   let up = false;

@@ -37,8 +37,9 @@ const broker = z.strictObject({
     .describe('the broker the cameras publish to (mqtts:// for TLS)'),
   clientId: z.string().min(1).max(64).default('quietcam-relay')
     .describe('fixed on purpose: the broker keeps this persistent session\'s QoS 1 queue while the relay is down; unique per relay process'),
-  username: z.string().optional().describe('the relay\'s own broker credentials'),
+  username: z.string().optional().describe('unset: the quietcam-relay login of <dataDir>/broker-users.json (src/adapters/broker-users.ts)'),
   password: z.string().optional(),
+  caFile: z.string().min(1).optional().describe('PEM CA file to verify an mqtts:// broker\'s certificate with (unset: the system\'s CAs)'),
   keepaliveS: int(5, 3600, 30, 's', 'MQTT keepalive'),
   reconnectMs: int(100, 60000, 1000, 'ms', 'between reconnect attempts'),
   shareGroup: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional()
@@ -117,6 +118,7 @@ export const ENV_VARS: Record<string, string> = {
   QUIETCAM_BROKER_URL: 'broker.url',
   QUIETCAM_BROKER_USERNAME: 'broker.username',
   QUIETCAM_BROKER_PASSWORD: 'broker.password',
+  QUIETCAM_BROKER_CA_FILE: 'broker.caFile',
   QUIETCAM_S3_ENDPOINT: 's3.endpoint',
   QUIETCAM_S3_REGION: 's3.region',
   QUIETCAM_S3_BUCKET: 's3.bucket',

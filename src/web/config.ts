@@ -51,6 +51,11 @@ export const WEB_DEFAULTS = {
   pageSize: 50,
   /** A retained config publish the broker has not confirmed within this is reported, ms. */
   publishTimeoutMs: 3000,
+  /**
+   * The broker address written into a new camera's provisioning file (what the board connects to),
+   * e.g. 'mqtts://home.lan:8883'. '' = mqtt://<the host name these pages were opened with>:1883.
+   */
+  boardBrokerUrl: '',
 };
 
 export type WebConfig = typeof WEB_DEFAULTS;
@@ -72,6 +77,7 @@ const schema = z.object({
   bodyLimit: int(1024, 1048576),
   pageSize: int(1, 500),
   publishTimeoutMs: int(100, 60000),
+  boardBrokerUrl: z.string().regex(/^((mqtts?):\/\/[^\s/]+)?$/, 'expected mqtt://host:port or mqtts://host:port'),
 }).strict().refine((c) => c.cookies === 'secure' || isLoopback(c.host), {
   message: "cookies 'insecure-localhost' is for a loopback host only (127.0.0.1, ::1, localhost): put TLS in front otherwise",
   path: ['cookies'],

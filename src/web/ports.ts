@@ -107,8 +107,11 @@ export interface WebCamera {
  * view, src/adapters/sqlite-schema.ts).
  */
 export interface CameraDirectory {
-  /** Adds the camera with no consent (nothing leaves the home). 'taken' when the id exists. */
-  add(c: Omit<WebCamera, 'consent'>): WebCamera | 'taken';
+  /**
+   * Adds the camera with no consent (nothing leaves the home), and its broker credentials and MAC
+   * secret (src/adapters/broker-credentials.ts) in the same transaction. 'taken' when the id exists.
+   */
+  add(c: Omit<WebCamera, 'consent'>, credentials: { brokerHash: string; macSecret: string }): WebCamera | 'taken';
   get(cameraId: string): WebCamera | null;
   listByOwner(ownerId: string): WebCamera[];
   rename(cameraId: string, name: string): void;

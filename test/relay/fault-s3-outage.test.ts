@@ -7,6 +7,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startBroker } from '../../src/adapters/aedes-broker.js';
 import { connectPublisher } from '../../src/adapters/mqtt-publisher.js';
+import { join } from 'node:path';
+import { testLogins } from './helpers/auth.js';
 import { makeBundle, testJpeg } from './helpers/bundles.js';
 import { sleep, tempDir, waitFor } from './helpers/env.js';
 import { camera } from './helpers/relay.js';
@@ -17,11 +19,13 @@ const OUTAGE_MS = 30000;
 
 test('S3 down for 30 s, then back: nothing lost, nothing twice', async () => {
   const tmp = tempDir();
-  const broker = await startBroker({ port: 0 });
+  const logins = testLogins(join(tmp.dir, 'relay'), ['porch', 'yard']);
+  const broker = await startBroker({ port: 0, auth: logins.auth() });
   let s3 = await startTestS3(tmp.dir);
-  const config = testConfig(tmp.dir, broker.url, s3.endpoint, [camera('porch'), camera('yard')], { upload: { retryBaseMs: 200, retryMaxMs: 5000 } });
+  const config = testConfig(tmp.dir, broker.url, s3.endpoint, [camera('porch'), camera('yard')], { upload: { retryBaseMs: 200, retryMaxMs: 5000 }, broker: { ...logins.services.relay } });
   const { relay } = await startTestRelay(config);
-  const pub = await connectPublisher({ url: broker.url });
+  const pubs = { porch: await connectPublisher({ url: broker.url, ...logins.cameras.porch }), yard: await connectPublisher({ url: broker.url, ...logins.cameras.yard }) };
+  const pub = { publish: (b: ReturnType<typeof makeBundle>) => pubs[b.cameraId as 'porch' | 'yard'].publish(b), close: () => Promise.all([pubs.porch.close(), pubs.yard.close()]) };
   try {
     const jpeg = await testJpeg();
     const bundles = Array.from({ length: 24 }, (_, i) => makeBundle({ cameraId: i % 2 ? 'yard' : 'porch', bundleId: `o-${i}`, jpeg }));

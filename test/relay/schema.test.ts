@@ -73,7 +73,7 @@ test('consent has one source: the pages write only their history, the relay regi
     const db = openDatabase(join(dir, 'relay.db'));
     const cameras = new SqliteCameras(db);
     const registry = new SqliteCameraRegistry(db);
-    cameras.add({ cameraId: 'porch', ownerId: 'alice', name: 'Porch', placement: 'interior', interiorConfirmed: false, pairingHash: 'h', createdMs: 1 });
+    cameras.add({ cameraId: 'porch', ownerId: 'alice', name: 'Porch', placement: 'interior', interiorConfirmed: false, pairingHash: 'h', createdMs: 1 }, { brokerHash: 'b', macSecret: 's' });
     assert.equal(registry.get('porch'), { cameraId: 'porch', ownerId: 'alice', placement: 'interior', interiorConfirmed: false, consent: null });
     cameras.setPlacement('porch', 'interior', true);
     cameras.setConsent({ cameraId: 'porch', ownerId: 'alice', purposes: 1, version: 1, textVersion: 't', grantedMs: 5, expiresMs: 9, action: 'grant' });
