@@ -1,0 +1,111 @@
+/**
+ * Sign-in limits a stranger cannot use to lock the owner out (src/web/limiter.ts): per client,
+ * slower per account, the owner's trusted browser apart; behind --tls-proxy only the proxy's own
+ * X-Forwarded-For entry counts.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { totpCode } from '../../src/web/totp.js';
+import { Client, signUp, testWeb, type Owner, type Res, type TestWeb } from './helpers.js';
+
+const test = suite<{ web: TestWeb; owner: Owner }>('sign-in limits');
+test.before.each(async (c) => {
+  c.web = testWeb();
+  c.owner = await signUp(c.web, 'ann');
+  c.web.clock.now += 60000; // the enrolment's TOTP step is used
+});
+test.after.each(async (c) => { await c.web?.close(); });
+
+async function tryPassword(c: Client, username: string, password: string, headers: Record<string, string> = {}): Promise<Res> {
+  if (!c.csrf || !c.last || c.last.status === 303) await c.request('GET', '/login', { headers });
+  return c.request('POST', '/login', { form: { _csrf: c.csrf, username, password }, headers });
+}
+
+/** Password then TOTP; the status of the last step (303 = signed in). */
+async function fullSignIn(web: TestWeb, c: Client, o: Owner): Promise<number> {
+  const r = await tryPassword(c, o.username, o.password);
+  if (r.status !== 303) return r.status;
+  await c.get('/login/2fa');
+  const done = await c.post('/login/2fa', { code: await totpCode(o.secret, web.clock.now) });
+  if (done.status === 303) assert.is((await c.get('/cameras')).status, 200, 'signed in');
+  return done.status;
+}
+
+test('50 wrong passwords from client A: A gets 429 with Retry-After; the owner signs in from client B', async ({ web, owner }) => {
+  const a = new Client(web, { remoteAddress: '10.0.0.66' });
+  const statuses: number[] = [];
+  let last: Res | null = null;
+  for (let i = 0; i < 50; i++) {
+    last = await tryPassword(a, 'ann', `wrong password ${i}`);
+    statuses.push(last.status);
+  }
+  assert.equal(statuses.slice(0, 5), [401, 401, 401, 401, 401]);
+  assert.ok(statuses.slice(5).every((s) => s === 429), statuses.join(','));
+  assert.ok(Number(last!.headers['retry-after']) > 0 && Number(last!.headers['retry-after']) <= 15 * 60, String(last!.headers['retry-after']));
+  assert.is((await tryPassword(a, 'ann', owner.password)).status, 429, 'A is refused even with the right password');
+  const b = new Client(web, { remoteAddress: '10.0.0.2' });
+  assert.is(await fullSignIn(web, b, owner), 303, 'B: right password + TOTP signs in');
+});
+
+test('a blocked client may try again after the window', async ({ web, owner }) => {
+  const a = new Client(web, { remoteAddress: '10.0.0.66' });
+  for (let i = 0; i < 6; i++) await tryPassword(a, 'ann', 'wrong password!');
+  assert.is((await tryPassword(a, 'ann', owner.password)).status, 429);
+  web.clock.now += 16 * 60000;
+  assert.is(await fullSignIn(web, a, owner), 303);
+});
+
+test('guesses spread over many addresses: the account refuses new clients, but not the browser the owner signed in from', async ({ web, owner }) => {
+  const trusted = new Client(web, { remoteAddress: '10.0.0.2' });
+  assert.is(await fullSignIn(web, trusted, owner), 303);
+  assert.ok([...trusted.cookies.keys()].includes('__Host-qc_dev'), 'a device cookie after a full sign-in');
+  for (let i = 0; i < 30; i++) await tryPassword(new Client(web, { remoteAddress: `10.1.0.${i}` }), 'ann', 'wrong password!');
+  const stranger = new Client(web, { remoteAddress: '10.2.0.1' });
+  const r = await tryPassword(stranger, 'ann', owner.password);
+  assert.is(r.status, 429, 'the per-account limit: ~20 an hour from clients never signed in');
+  assert.ok(Number(r.headers['retry-after']) > 0);
+  web.clock.now += 60000;
+  await trusted.post('/logout');
+  assert.is(await fullSignIn(web, trusted, owner), 303, 'the trusted browser still signs in');
+});
+
+test('a trusted browser is limited on its own key, and its cookie counts for its own account only', async ({ web, owner }) => {
+  const bob = await signUp(web, 'bob');
+  web.clock.now += 60000;
+  const trusted = new Client(web, { remoteAddress: '10.0.0.2' });
+  assert.is(await fullSignIn(web, trusted, owner), 303);
+  await trusted.post('/logout');
+  for (let i = 0; i < 5; i++) assert.is((await tryPassword(trusted, 'ann', 'wrong password!')).status, 401);
+  assert.is((await tryPassword(trusted, 'ann', owner.password)).status, 429, 'the device key: 5 per 15 minutes');
+  // bob's account from the same browser: the cookie is ann's, so bob's attempts are counted by address
+  assert.is((await tryPassword(trusted, 'bob', bob.password)).status, 303);
+});
+
+test('without --tls-proxy, X-Forwarded-For is ignored: the socket address counts', async ({ web, owner }) => {
+  const a = new Client(web, { remoteAddress: '10.0.0.66' });
+  for (let i = 0; i < 5; i++) await tryPassword(a, 'ann', 'wrong password!', { 'x-forwarded-for': `1.2.3.${i}` });
+  assert.is((await tryPassword(a, 'ann', owner.password, { 'x-forwarded-for': '9.9.9.9' })).status, 429);
+});
+
+test('behind --tls-proxy only the entry the proxy appended (right-most) counts: a client-written X-Forwarded-For changes nothing', async () => {
+  const web = testWeb({ trustProxy: true });
+  try {
+    const owner = await signUp(web, 'ann');
+    web.clock.now += 60000;
+    // the proxy (socket 127.0.0.1) appends the real client address to whatever the client sent
+    const viaProxy = (client: string, claimed?: string) => ({ 'x-forwarded-for': claimed ? `${claimed}, ${client}` : client, 'x-forwarded-proto': 'https' });
+    const a = new Client(web);
+    for (let i = 0; i < 5; i++) assert.is((await tryPassword(a, 'ann', 'wrong password!', viaProxy('203.0.113.66', `1.2.3.${i}`))).status, 401);
+    for (const claimed of ['1.2.3.4', '198.51.100.7', '10.0.0.2, 198.51.100.8', undefined]) {
+      const fresh = new Client(web);
+      const r = await tryPassword(fresh, 'ann', owner.password, viaProxy('203.0.113.66', claimed));
+      assert.is(r.status, 429, `claiming ${claimed} does not give A a new identity`);
+    }
+    const b = new Client(web);
+    assert.is((await tryPassword(b, 'ann', owner.password, viaProxy('203.0.113.2', '203.0.113.66'))).status, 303, 'B claiming to be A is not blocked as A');
+  } finally {
+    await web.close();
+  }
+});
+
+test.run();
