@@ -24,6 +24,7 @@ import { registerExport } from './routes/export.js';
 import { registerLogin } from './routes/login.js';
 import { registerObjects } from './routes/objects.js';
 import { registerSignup } from './routes/signup.js';
+import { registerStatus } from './routes/status.js';
 import { registerZone } from './routes/zone.js';
 import { checkCsrf, frameworkErrorPage, installErrorHandlers, securityHeaders } from './security.js';
 import { loadSession } from './session.js';
@@ -71,6 +72,7 @@ export function buildWebApp(ports: WebPorts, configInput: WebConfigInput = {}, l
     registerObjects(scope, ctx);
     registerExport(scope, ctx);
     registerAccessLog(scope, ctx);
+    registerStatus(scope, ctx);
   });
   return { app, ctx, routes };
 }
