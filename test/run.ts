@@ -7,11 +7,13 @@
  * counts as failed, named in a `TIMEOUT` line. Default 120 s (`TEST_TIMEOUT_S`); a file that needs
  * more says so in its first lines with a comment `// test-timeout: 300 s`.
  *
+ * Files start slowest first (times of the last run in dist/test-times.json; TEST_TIMES=off: not written).
+ *
  * Usage: npm test [-- filter...]   (a filter is a substring of the test file path, or the path of
  * one file to run even outside the glob, as the runner's own test does with test/fixtures/)
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -128,11 +130,23 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+/**
+ * Each file's time in the last run (dist/, not committed): the slowest start first, so two slow
+ * files do not end up last in the same worker while the other idles. New files count as slow.
+ */
+const TIMES = join(root, 'dist', 'test-times.json');
+const lastTimes: Record<string, number> = (() => {
+  try {
+    return JSON.parse(readFileSync(TIMES, 'utf8'));
+  } catch {
+    return {};
+  }
+})();
 const all = find(join(root, 'test'), []);
-const files = filters.length === 0 ? all : [...new Set(filters.flatMap((f) => {
+const files = (filters.length === 0 ? all : [...new Set(filters.flatMap((f) => {
   const p = resolve(root, f);
   return existsSync(p) && statSync(p).isFile() ? [p] : all.filter((x) => x.includes(f));
-}))];
+}))]).sort((a, b) => (lastTimes[relative(root, b)] ?? 1e9) - (lastTimes[relative(root, a)] ?? 1e9));
 const results: Result[] = [];
 let next = 0;
 async function worker() {
@@ -147,6 +161,12 @@ async function worker() {
 }
 const t0 = Date.now();
 await Promise.all(Array.from({ length: concurrency }, worker));
+if (process.env.TEST_TIMES !== 'off') try {
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  writeFileSync(TIMES, JSON.stringify({ ...lastTimes, ...Object.fromEntries(results.map((r) => [r.file, r.ms])) }, null, 1));
+} catch {
+  // a read-only checkout: the order stays alphabetical
+}
 const passed = results.reduce((a, r) => a + r.passed, 0);
 const failed = results.reduce((a, r) => a + r.failed, 0);
 const skipped = results.reduce((a, r) => a + r.skipped, 0);
