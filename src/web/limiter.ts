@@ -18,7 +18,7 @@
  * of work needs a client script, which the pages' CSP forbids.
  *
  * In memory: a restart forgets counts and trusted devices together (state it in README.md).
- * Bounded: at most `maxKeys` windows and `maxDevices` devices; the oldest go first.
+ * Bounded: at most `maxKeys` windows, 10 devices per account and `maxDevices` in all; the oldest go first.
  */
 import { randomToken, sha256Hex } from './tokens.js';
 
@@ -58,6 +58,9 @@ export class AttemptLimiter {
     this.windows.delete(key);
   }
 }
+
+/** Trusted browsers kept per account (phone, laptop, tablet... and a few old ones). */
+const DEVICES_PER_ACCOUNT = 10;
 
 export interface SignInLimitOptions {
   /** Per client address and per trusted device: failures in `windowMs`. */
@@ -122,9 +125,17 @@ export class SignInLimits {
       this.perClient.reset(`d:${sha256Hex(a.device)}`);
       this.devices.delete(sha256Hex(a.device));
     }
+    // an account keeps its newest few devices, so someone signing in over and over to their own
+    // account pushes out their own devices, not the owner's (the global cap is a last resort)
+    const mine: string[] = [];
+    for (const [h, d] of this.devices) {
+      if (d.expiresMs <= nowMs) this.devices.delete(h);
+      else if (d.account === a.account) mine.push(h);
+    }
+    for (const h of mine.slice(0, Math.max(0, mine.length - DEVICES_PER_ACCOUNT + 1))) this.devices.delete(h);
     const token = randomToken();
     this.devices.set(sha256Hex(token), { account: a.account, expiresMs: nowMs + this.o.deviceMs });
-    if (this.devices.size > (this.o.maxDevices ?? 10000)) this.devices.delete(this.devices.keys().next().value as string);
+    if (this.devices.size > (this.o.maxDevices ?? 100000)) this.devices.delete(this.devices.keys().next().value as string);
     return token;
   }
 }

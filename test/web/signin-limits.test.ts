@@ -5,6 +5,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { SignInLimits } from '../../src/web/limiter.js';
 import { totpCode } from '../../src/web/totp.js';
 import { Client, signUp, testWeb, type Owner, type Res, type TestWeb } from './helpers.js';
 
@@ -106,6 +107,20 @@ test('behind --tls-proxy only the entry the proxy appended (right-most) counts: 
   } finally {
     await web.close();
   }
+});
+
+test('devices: another account signing in over and over does not push out the owner\'s; an account keeps its newest 10', () => {
+  const limits = new SignInLimits({ maxFailures: 5, windowMs: 900000, accountMaxFailures: 20, accountWindowMs: 3600000, deviceMs: 86400000, maxDevices: 100 });
+  const fail6 = (device?: string) => { for (let i = 0; i < 6; i++) limits.fail({ client: '10.9.9.9', account: 'ann', device }, 0); };
+  const anns = Array.from({ length: 11 }, (_, i) => limits.succeeded({ client: `10.0.0.${i}`, account: 'ann' }, i));
+  for (let i = 0; i < 50; i++) limits.succeeded({ client: '10.6.6.6', account: 'mallory' }, 100 + i);
+  // 6 failures on a trusted device's own key block that device; on an untrusted one they block the shared address
+  fail6(anns[10]);
+  fail6(); // and the address 10.9.9.9 itself, untrusted
+  assert.ok(limits.blockedFor({ client: '10.9.9.9', account: 'ann', device: anns[10] }, 1) > 0, 'newest device: counted on its own key');
+  assert.is(limits.blockedFor({ client: '10.9.9.8', account: 'ann', device: anns[9] }, 1), 0, 'another trusted device of ann is not blocked');
+  assert.is(limits.blockedFor({ client: '10.9.9.9', account: 'ann', device: anns[1] }, 1), 0, 'her 2nd device is still trusted: not blocked at the address');
+  assert.ok(limits.blockedFor({ client: '10.9.9.9', account: 'ann', device: anns[0] }, 1) > 0, 'her oldest (11th back) is no longer trusted: counted by address');
 });
 
 test.run();
