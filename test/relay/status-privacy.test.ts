@@ -66,7 +66,9 @@ test('it still shows counts and health: state, broker connection, rejections by 
     assert.is(json.camerasWithRejections, 1);
     assert.is(json.rejectedByCamera, undefined);
     assert.is(json.bucket.bucket, undefined);
-    const html = (await app.inject({ method: 'GET', url: '/' })).body;
+    const page = await app.inject({ method: 'GET', url: '/' });
+    assert.match(String(page.headers['content-security-policy']), /default-src 'none'.*frame-ancestors 'none'/);
+    const html = page.body;
     assert.match(html, /FAILED/);
     assert.match(html, /bad-mac/);
     assert.is((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 503);
