@@ -45,7 +45,10 @@ const proxyOnly = (_address: string, hop: number) => hop === 0;
 
 export function buildWebApp(ports: WebPorts, configInput: WebConfigInput = {}, log: Logger = consoleLogger('web')): WebApp {
   const config = resolveWebConfig(configInput);
-  const ctx: WebContext = { ports, config, log, limiter: new AttemptLimiter(config.login), signIn: new SignInLimits(config.login) };
+  const ctx: WebContext = {
+    ports, config, log, limiter: new AttemptLimiter(config.login), signIn: new SignInLimits(config.login),
+    signups: new AttemptLimiter({ maxFailures: config.signup.perClient, windowMs: config.signup.windowMs }),
+  };
   const app = Fastify({
     logger: false, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy ? proxyOnly : false, routerOptions: { maxParamLength: 120 }, return503OnClosing: true,
     frameworkErrors: (err, _req, reply) => frameworkErrorPage(ctx, (err as { statusCode?: number }).statusCode ?? 400, reply),

@@ -40,6 +40,11 @@ export const WEB_DEFAULTS = {
     /** A browser that completed a sign-in (password + TOTP) is trusted this long, ms. */
     deviceMs: 90 * DAY, // 1-400 days
   },
+  /** Account creations per client address (each costs a scrypt hash and a row), in `windowMs`. */
+  signup: {
+    perClient: 10, // 1-1000: a household signs up a few accounts, once
+    windowMs: HOUR, // 1 min-1 day
+  },
   passwords: {
     minLength: 10, // characters, 8-128 (NIST 800-63B asks for >= 8; a passphrase is better)
     /** scrypt cost: 2^15 is ~60 ms and 32 MiB here (OWASP's minimum is 2^17 with r=8 over 5 s budgets; 2^15 keeps a Pi responsive). */
@@ -77,6 +82,7 @@ const schema = z.object({
   login: z.object({
     maxFailures: int(1, 100), windowMs: int(MIN, DAY), accountMaxFailures: int(5, 1000), accountWindowMs: int(MIN, DAY), deviceMs: int(DAY, 400 * DAY),
   }).strict(),
+  signup: z.object({ perClient: int(1, 1000), windowMs: int(MIN, DAY) }).strict(),
   passwords: z.object({ minLength: int(8, 128), scryptLogN: int(10, 20) }).strict(),
   totp: z.object({ issuer: z.string().min(1).max(40), toleranceS: int(0, 90) }).strict(),
   recoveryCodes: int(5, 20),

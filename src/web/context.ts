@@ -15,6 +15,8 @@ export interface WebContext {
   limiter: AttemptLimiter;
   /** Sign-in attempts (password, then TOTP or recovery code): limiter.ts. */
   signIn: SignInLimits;
+  /** Sign-ups per client address. */
+  signups: AttemptLimiter;
   log: Logger;
 }
 

@@ -109,6 +109,23 @@ test('behind --tls-proxy only the entry the proxy appended (right-most) counts: 
   }
 });
 
+test('sign-ups: 10 per client address an hour (taken names count too), then 429; another address is not affected', async ({ web }) => {
+  const a = new Client(web, { remoteAddress: '10.0.0.66' });
+  await a.get('/signup');
+  const pw = 'correct horse battery';
+  const statuses: number[] = [];
+  // ann is taken (made in before.each): probing names costs the same as making accounts
+  for (let i = 0; i < 12; i++) {
+    await a.get('/signup');
+    statuses.push((await a.post('/signup', { username: i === 0 ? 'ann' : `user${i}`, password: pw, password2: pw })).status);
+  }
+  assert.equal(statuses, [409, 303, 303, 303, 303, 303, 303, 303, 303, 303, 429, 429]);
+  assert.ok(Number(a.last!.headers['retry-after']) > 0);
+  const b = new Client(web, { remoteAddress: '10.0.0.2' });
+  await b.get('/signup');
+  assert.is((await b.post('/signup', { username: 'carol', password: pw, password2: pw })).status, 303);
+});
+
 test('devices: another account signing in over and over does not push out the owner\'s; an account keeps its newest 10', () => {
   const limits = new SignInLimits({ maxFailures: 5, windowMs: 900000, accountMaxFailures: 20, accountWindowMs: 3600000, deviceMs: 86400000, maxDevices: 100 });
   const fail6 = (device?: string) => { for (let i = 0; i < 6; i++) limits.fail({ client: '10.9.9.9', account: 'ann', device }, 0); };
