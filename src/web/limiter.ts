@@ -4,7 +4,7 @@
  * Which and why: a per-client limit plus a slower per-account one, and the owner's own browser
  * exempt from both. A per-account lock alone is a denial of service (anyone who knows a username
  * locks its owner out); a per-client lock alone lets a guesser spread over many addresses. So:
- * - **per client address** (`ip:`): 5 failures in 15 minutes, then that client gets 429 with
+ * - **per client address** (`ip:`, an IPv6 address by its /64): 5 failures in 15 minutes, then that client gets 429 with
  *   Retry-After. Other clients are not affected, so 50 wrong passwords from one address do not
  *   stop the right password from another.
  * - **per account** (`u:`), slower: 20 failures in an hour from clients the account has never
@@ -27,6 +27,24 @@ export interface LimiterOptions {
   windowMs: number;
   /** Keys tracked at once; the oldest window is dropped first. */
   maxKeys?: number;
+}
+
+/**
+ * The key a client address is counted under: an IPv4 address as is (IPv4-mapped IPv6 too), an
+ * IPv6 address by its /64, because one host picks any number of addresses inside its /64
+ * (SLAAC privacy addresses) and would otherwise get a fresh limit with each.
+ * @example clientKey('2001:db8:1:2:aaaa::1') // '2001:db8:1:2::/64'
+ */
+export function clientKey(address: string): string {
+  const a = address.trim().toLowerCase().replace(/%.*$/, '');
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(a);
+  if (mapped) return mapped[1];
+  if (!a.includes(':')) return a;
+  const [head, tail = ''] = a.split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = a.includes('::') ? [...h, ...Array(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t] : h;
+  return groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':') + '::/64';
 }
 
 /** Failed attempts counted per key in a fixed window. */
@@ -96,7 +114,7 @@ export class SignInLimits {
   private keys(a: Attempt, nowMs: number): { limiter: AttemptLimiter; key: string }[] {
     const d = this.trustedDevice(a, nowMs);
     if (d) return [{ limiter: this.perClient, key: `d:${d}` }];
-    return [{ limiter: this.perClient, key: `ip:${a.client}` }, { limiter: this.perAccount, key: `u:${a.account}` }];
+    return [{ limiter: this.perClient, key: `ip:${clientKey(a.client)}` }, { limiter: this.perAccount, key: `u:${a.account}` }];
   }
 
   private trustedDevice(a: Attempt, nowMs: number): string | null {
@@ -120,7 +138,7 @@ export class SignInLimits {
    * its count); the old device token is replaced by the one returned.
    */
   succeeded(a: Attempt, nowMs: number): string {
-    this.perClient.reset(`ip:${a.client}`);
+    this.perClient.reset(`ip:${clientKey(a.client)}`);
     if (a.device) {
       this.perClient.reset(`d:${sha256Hex(a.device)}`);
       this.devices.delete(sha256Hex(a.device));

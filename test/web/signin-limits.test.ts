@@ -5,7 +5,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SignInLimits } from '../../src/web/limiter.js';
+import { clientKey, SignInLimits } from '../../src/web/limiter.js';
 import { totpCode } from '../../src/web/totp.js';
 import { Client, signUp, testWeb, type Owner, type Res, type TestWeb } from './helpers.js';
 
@@ -124,6 +124,22 @@ test('sign-ups: 10 per client address an hour (taken names count too), then 429;
   const b = new Client(web, { remoteAddress: '10.0.0.2' });
   await b.get('/signup');
   assert.is((await b.post('/signup', { username: 'carol', password: pw, password2: pw })).status, 303);
+});
+
+test('client keys: IPv4 as is, IPv4-mapped IPv6 as IPv4, IPv6 by its /64', () => {
+  assert.is(clientKey('10.0.0.66'), '10.0.0.66');
+  assert.is(clientKey('::ffff:10.0.0.66'), '10.0.0.66');
+  assert.is(clientKey('2001:db8:1:2:aaaa:bbbb:cccc:dddd'), '2001:db8:1:2::/64');
+  assert.is(clientKey('2001:0db8:0001:0002::1'), '2001:db8:1:2::/64');
+  assert.is(clientKey('2001:db8::1'), '2001:db8:0:0::/64');
+  assert.is(clientKey('fe80::1%eth0'), 'fe80:0:0:0::/64');
+  assert.is(clientKey('::1'), '0:0:0:0::/64');
+});
+
+test('addresses inside one IPv6 /64 share one limit', async ({ web, owner }) => {
+  for (let i = 0; i < 5; i++) await tryPassword(new Client(web, { remoteAddress: `2001:db8:1:2::${i + 1}` }), 'ann', 'wrong password!');
+  assert.is((await tryPassword(new Client(web, { remoteAddress: '2001:db8:1:2:ffff::9' }), 'ann', owner.password)).status, 429);
+  assert.is((await tryPassword(new Client(web, { remoteAddress: '2001:db8:1:3::1' }), 'ann', owner.password)).status, 303, 'the next /64 is another client');
 });
 
 test('devices: another account signing in over and over does not push out the owner\'s; an account keeps its newest 10', () => {

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { HttpError, seeOther, sendPage, type WebContext } from '../context.js';
 import { csrfField, html, page, type Html } from '../html.js';
 import { form, parse, username } from '../input.js';
+import { clientKey } from '../limiter.js';
 import { hashPassword } from '../passwords.js';
 import { ensureSession, startSession, takeFlash } from '../session.js';
 import { newOwnerId, recoveryCode, normaliseRecoveryCode, sha256Hex } from '../tokens.js';
@@ -47,7 +48,7 @@ export function registerSignup(app: FastifyInstance, ctx: WebContext): void {
     const csrf = req.session!.csrf;
     if (f.password !== f.password2) return sendPage(reply, page({ title: 'Create an account', body: signupForm(csrf, 'The two passwords differ.', f.username), csrf }), 400);
     // every attempt that reaches scrypt counts, made or taken: bounds the CPU and the username probing one client gets
-    const key = `signup:${req.ip}`;
+    const key = `signup:${clientKey(req.ip)}`;
     const wait = ctx.signups.blockedFor(key, ctx.ports.clock());
     if (wait > 0) throw new HttpError(429, `Too many sign-ups from here. Try again in ${Math.ceil(wait / 60000)} minute(s).`, { 'retry-after': String(Math.ceil(wait / 1000)) });
     ctx.signups.fail(key, ctx.ports.clock());
