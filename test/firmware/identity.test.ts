@@ -95,9 +95,8 @@ test('the TypeScript per-pixel loops inside Duktape (no native kernels): the sam
 });
 
 test('a generated scene through the simulator path (JPEG raw view): identical bundles', async () => {
-  // 14 s: the busy scene's first snapshot comes between 12 and 13 s (deterministic), and each second costs ~0.5 s (JPEG views)
-  const run = async (runtime: 'node' | 'embedded') => runFirmwareOnSource(await openSource('scene:busy', { seconds: 14 }), {
-    runtime, seconds: 14, settings: { lastEventEnd: String(WALL_2025 - 10 * 60000) },
+  const run = async (runtime: 'node' | 'embedded') => runFirmwareOnSource(await openSource('scene:busy', { seconds: 20 }), {
+    runtime, seconds: 20, settings: { lastEventEnd: String(WALL_2025 - 10 * 60000) },
   });
   const node = await run('node');
   const embedded = await run('embedded');
