@@ -147,6 +147,10 @@ const files = (filters.length === 0 ? all : [...new Set(filters.flatMap((f) => {
   const p = resolve(root, f);
   return existsSync(p) && statSync(p).isFile() ? [p] : all.filter((x) => x.includes(f));
 }))]).sort((a, b) => (lastTimes[relative(root, b)] ?? 1e9) - (lastTimes[relative(root, a)] ?? 1e9));
+if (files.length === 0) {
+  console.error(`no test file matches ${filters.map((f) => JSON.stringify(f)).join(' or ')}`);
+  process.exit(1);
+}
 const results: Result[] = [];
 let next = 0;
 async function worker() {
