@@ -98,8 +98,13 @@ function runFile(file: string): Promise<Result> {
       timedOut = true;
       killTree(child.pid!);
     }, limitS * 1000);
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
+    // a file stuck printing in a loop must not fill the runner's memory: keep the last 1 MB
+    const add = (d: Buffer) => {
+      output += d;
+      if (output.length > 2_000_000) output = '[... earlier output cut ...]\n' + output.slice(-1_000_000);
+    };
+    child.stdout.on('data', add);
+    child.stderr.on('data', add);
     // what the file left running in its group (a broker holding our stderr) would keep 'close' away
     child.on('exit', () => killTree(child.pid!));
     child.on('close', (code) => {
