@@ -5,8 +5,8 @@
  * with the retry delay capped at 5 s (a bundle waits at most one capped delay, plus the uploads).
  * `npm run bench -- s3-outage`.
  */
-import { startBroker } from '../src/relay/adapters/aedes-broker.ts';
-import { connectPublisher } from '../src/relay/adapters/mqtt-publisher.ts';
+import { startBroker } from '../src/adapters/aedes-broker.ts';
+import { connectPublisher } from '../src/adapters/mqtt-publisher.ts';
 import { makeBundle, testJpeg } from '../test/relay/helpers/bundles.ts';
 import { sleep, tempDir, waitFor } from '../test/relay/helpers/env.ts';
 import { camera } from '../test/relay/helpers/relay.ts';

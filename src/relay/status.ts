@@ -37,13 +37,6 @@ export interface RelayStatus {
     partialBytes: number;
     objectsUploaded: number;
     bytesUploaded: number;
-    /**
-     * Images made through sharp instead of the relay's own code: raw views its JPEG reader does
-     * not take (progressive, odd sampling, not 8x the background...) and backgrounds whose size is
-     * not a whole multiple of the device's (derive.ts).
-     */
-    viewsDecodedBySharp: number;
-    backgroundsEncodedBySharp: number;
   };
   rejectedByReason: Record<string, number>;
   rejectedByCamera: Record<string, Record<string, number>>;

@@ -8,8 +8,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bundleTopic, chunkBundle, encodeBundle } from '../../src/protocol/index.js';
 import { resolveConfig } from '../../src/relay/config.js';
-import { silentLogger } from '../../src/relay/metrics.js';
-import { Relay } from '../../src/relay/relay.js';
+import { silentLogger } from '../../src/log.js';
+import { startRelay } from '../../src/relay/main.js';
+import type { Relay } from '../../src/relay/relay.js';
 import { makeBundle, testJpeg } from './helpers/bundles.js';
 import { tempDir } from './helpers/env.js';
 import { camera, MemoryBucket } from './helpers/relay.js';
@@ -24,7 +25,7 @@ test('a bundle half-received before a restart completes after it', async () => {
 
   const started: Relay[] = [];
   const start = async () => {
-    const r = await Relay.start({ config, objects: bucket, log: silentLogger, mqtt: false });
+    const r = await startRelay({ config, objects: bucket, log: silentLogger, mqtt: false });
     started.push(r);
     return r;
   };

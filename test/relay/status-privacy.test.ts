@@ -5,7 +5,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AddressInfo } from 'node:net';
-import { startStatusServer, statusApp } from '../../src/relay/adapters/http-status.js';
+import { startStatusServer, statusApp } from '../../src/adapters/http-status.js';
 import { resolveConfig } from '../../src/relay/config.js';
 import { publicStatus, withoutCredentials, type RelayStatus } from '../../src/relay/status.js';
 
@@ -20,7 +20,7 @@ function leakyStatus(state: RelayStatus['state'] = 'failed'): RelayStatus {
     counts: {
       chunksReceived: 10, chunksDuplicate: 0, chunksDropped: 1, received: 3, accepted: 2, duplicate: 0, rejected: 1, uploaded: 2,
       pending: 0, uploading: 0, retries: 0, incomplete: { timeout: 0, evicted: 0 }, partial: 0, partialBytes: 0, objectsUploaded: 10,
-      bytesUploaded: 1234, viewsDecodedBySharp: 0, backgroundsEncodedBySharp: 0,
+      bytesUploaded: 1234,
     },
     rejectedByReason: { 'bad-mac': 1 },
     rejectedByCamera: { 'cam-porch-9c1': { 'bad-mac': 1 } },

@@ -4,7 +4,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SqliteRelayStore } from '../../src/relay/adapters/sqlite-store.js';
+import { SqliteRelayStore } from '../../src/adapters/sqlite-store.js';
 import { addCamera, Client, seedContribution, signUp, testWeb, type Owner, type TestWeb } from './helpers.js';
 
 interface Ctx { web: TestWeb; ann: Owner; bob: Owner; annCam: string; bobCam: string }

@@ -7,7 +7,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
-import { publicStatus, statusHtml, type RelayStatus } from '../status.js';
+import { publicStatus, statusHtml, type RelayStatus } from '../relay/status.js';
 
 export interface StatusSource {
   status(): RelayStatus;
