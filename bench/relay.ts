@@ -225,7 +225,13 @@ async function runLoad(stack: Stack, pubs: BundlePublisher[], cameras: string[],
     chunks[r] = []; // published: let it go
     await Promise.all(sends);
   }
-  await allIn;
+  // a relay that stops uploading (bundles refused, a broken stack) fails the bench, never hangs it
+  let seen = -1;
+  while (latencies.length < total) {
+    if (latencies.length === seen) throw new Error(`relay bench: ${latencies.length} of ${total} bundles in S3, none for 20 s (rejected? see the relay's log)`);
+    seen = latencies.length;
+    await Promise.race([allIn, sleep(20000)]);
+  }
   return latencies.sort((a, b) => a - b);
 }
 
