@@ -8,7 +8,10 @@
  * motion, boxes, boxAreas, boxCount.
  */
 import { isIntIn, readU16, readU32, writeU16, writeU32 } from './bytes.js';
+import { PURPOSES_ALL } from './consent.js';
 import { crc32 } from './crc32.js';
+import { BUNDLE_MAC_DOMAIN, MAC_BYTES, macOf, sameBytes } from './mac.js';
+import type { HmacSha256 } from './sha256.js';
 import { protocolError, type ProtocolError, type ProtocolErrorCode } from './errors.js';
 import {
   isValidBundleId, isValidCameraId, isValidConfigHash, isValidDetectorVersion, readAscii, writeAscii,
@@ -20,16 +23,13 @@ import {
 
 /** Magic bytes "QCBN" (QuietCam BuNdle). */
 export const BUNDLE_MAGIC = [0x51, 0x43, 0x42, 0x4e];
-/** Format version written by this code; decoders reject any other. */
-export const BUNDLE_VERSION = 1;
+/** Format version written by this code; decoders reject any other (2: the MAC before the CRC). */
+export const BUNDLE_VERSION = 2;
 /** Bytes of the fixed header, before the variable-length fields. */
 export const BUNDLE_HEADER_BYTES = 50;
-/** Contribution purpose flag: training the motion detector. */
-export const PURPOSE_MOTION = 1;
-/** Contribution purpose flag: manual object annotation (ObjecTron). */
-export const PURPOSE_OBJECTRON = 2;
+// Purpose bits are defined once, in consent.ts; re-exported here for the codec's users.
+export { PURPOSE_MOTION, PURPOSE_OBJECTRON } from './consent.js';
 
-const PURPOSES_KNOWN = 3; // PURPOSE_MOTION | PURPOSE_OBJECTRON
 const TWO_POW_32 = 4294967296;
 const MAX_TIME_HI = 0x1fffff; // capture times up to 2^53 - 1 ms stay exact in a double
 const BOX_BYTES = 10; // x0, y0, x1, y1, area: uint16 each
@@ -159,7 +159,7 @@ function checkBoxes(b: Bundle): ProtocolError | null {
 export function bundleSize(b: Bundle): number {
   const ids = b.cameraId.length + b.bundleId.length + b.detectorVersion.length + b.configHash.length;
   return BUNDLE_HEADER_BYTES + ids + 3 * maskBytes(b.cols * b.rows) + BOX_BYTES * b.boxCount +
-    b.background.pixels.length + b.rawView.jpeg.length + 4;
+    b.background.pixels.length + b.rawView.jpeg.length + MAC_BYTES + 4;
 }
 
 /**
@@ -175,7 +175,7 @@ export function checkBundle(b: Bundle): ProtocolError | null {
   if (!isIntIn(b.captureTimeMs, 0, MAX_TIME_HI * TWO_POW_32 + (TWO_POW_32 - 1))) {
     return protocolError('bad-field', 'captureTimeMs: ' + b.captureTimeMs + ', expected an integer 0..2^53-1');
   }
-  if (!isIntIn(b.purposes, 0, PURPOSES_KNOWN)) return protocolError('bad-field', 'purposes: ' + b.purposes + ', expected bits of 3');
+  if (!isIntIn(b.purposes, 0, PURPOSES_ALL)) return protocolError('bad-field', 'purposes: ' + b.purposes + ', expected bits of 3');
   if (!isIntIn(b.consentVersion, 0, 0xffffffff)) return protocolError('bad-field', 'consentVersion: ' + b.consentVersion + ', expected uint32');
   const err = checkGeometry(b.width, b.height, b.cellSize, b.cols, b.rows);
   if (err) return err;
@@ -206,11 +206,12 @@ function packBits(mask: Uint8Array, cells: number, out: Uint8Array, pos: number)
 
 /**
  * Encode a bundle. Writes into `out` when given (it must hold bundleSize(b) bytes; the result
- * is then a view of its first bundleSize(b) bytes), else allocates.
+ * is then a view of its first bundleSize(b) bytes), else allocates. `key` (the camera secret's
+ * macKey, mac.ts) signs it; without one the MAC is 16 zero bytes, which no relay accepts.
  * Throws a RangeError when checkBundle(b) reports an error or `out` is too small.
- * @example const bytes = encodeBundle(bundle); // Uint8Array, CRC32 in the last 4 bytes
+ * @example const bytes = encodeBundle(bundle, undefined, macKey(secret)); // MAC, then CRC32 in the last 4 bytes
  */
-export function encodeBundle(b: Bundle, out?: Uint8Array): Uint8Array {
+export function encodeBundle(b: Bundle, out?: Uint8Array, key?: HmacSha256): Uint8Array {
   const err = checkBundle(b);
   if (err) throw new RangeError('encodeBundle: ' + err.code + ': ' + err.message);
   const size = bundleSize(b);
@@ -261,6 +262,9 @@ export function encodeBundle(b: Bundle, out?: Uint8Array): Uint8Array {
   p += b.background.pixels.length;
   buf.set(b.rawView.jpeg, p);
   p += b.rawView.jpeg.length;
+  if (key) macOf(key, BUNDLE_MAC_DOMAIN, buf, 0, p, buf, p);
+  else for (let i = 0; i < MAC_BYTES; i++) buf[p + i] = 0;
+  p += MAC_BYTES;
   writeU32(buf, p, crc32(buf, 0, p));
   return out ? buf.subarray(0, size) : buf;
 }
@@ -299,7 +303,7 @@ export function decodeBundle(bytes: Uint8Array): DecodeBundleResult {
   if (n < BUNDLE_HEADER_BYTES) return failed('truncated', n + ' bytes, shorter than the ' + BUNDLE_HEADER_BYTES + '-byte header');
   const total = readU32(bytes, 6);
   if (total > MAX_BUNDLE_BYTES) return failed('too-large', 'announced length ' + total + ', limit ' + MAX_BUNDLE_BYTES);
-  if (total < BUNDLE_HEADER_BYTES + 4) return failed('bad-field', 'announced length ' + total + ' is shorter than a header');
+  if (total < BUNDLE_HEADER_BYTES + MAC_BYTES + 4) return failed('bad-field', 'announced length ' + total + ' is shorter than a header');
   if (n < total) return failed('truncated', n + ' of ' + total + ' bytes');
   if (n > total) return failed('bad-field', (n - total) + ' trailing bytes after the ' + total + '-byte bundle');
   const crc = crc32(bytes, 0, total - 4);
@@ -326,7 +330,7 @@ export function decodeBundle(bytes: Uint8Array): DecodeBundleResult {
   const cells = cols * rows;
   const mb = maskBytes(cells);
   const expected = BUNDLE_HEADER_BYTES + bytes[46] + bytes[47] + bytes[48] + bytes[49] + 3 * mb +
-    BOX_BYTES * boxCount + bgWidth * bgHeight + rawLength + 4;
+    BOX_BYTES * boxCount + bgWidth * bgHeight + rawLength + MAC_BYTES + 4;
   if (expected !== total) return failed('bad-field', 'announced length ' + total + ' differs from the ' + expected + ' bytes its fields need');
 
   let p = BUNDLE_HEADER_BYTES;
@@ -379,4 +383,17 @@ export function decodeBundle(bytes: Uint8Array): DecodeBundleResult {
   const fieldErr = checkBundle(bundle);
   if (fieldErr) return { ok: false, error: fieldErr };
   return { ok: true, bundle: bundle };
+}
+
+/**
+ * True when the encoded bundle's MAC is the one `key` (the camera secret's macKey) makes. Call it
+ * on bytes decodeBundle accepted (the length and CRC are checked there).
+ * @example if (!verifyBundleMac(bytes, macKey(secret))) reject('bad-mac');
+ */
+export function verifyBundleMac(bytes: Uint8Array, key: HmacSha256): boolean {
+  const at = bytes.length - 4 - MAC_BYTES;
+  if (at < BUNDLE_HEADER_BYTES) return false;
+  const mac = new Uint8Array(MAC_BYTES);
+  macOf(key, BUNDLE_MAC_DOMAIN, bytes, 0, at, mac, 0);
+  return sameBytes(mac, 0, bytes, at, MAC_BYTES);
 }

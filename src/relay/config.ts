@@ -105,8 +105,12 @@ export const RELAY_DEFAULTS = {
 export interface CameraSeed {
   id: string;
   owner: string;
-  /** Default 'exterior'. */
+  /** Default 'interior' (the cautious default: an interior camera contributes only when confirmed). */
   placement?: 'exterior' | 'interior';
+  /** The owner confirmed that this interior camera may contribute. */
+  interiorConfirmed?: boolean;
+  /** The camera's MAC secret, 64 hex: what it sends must carry its MAC (absent: nothing is accepted). */
+  secret?: string;
   /** Absent: nothing from this camera leaves the home. */
   consent?: {
     purposes: ('motion' | 'objectron')[];
@@ -125,6 +129,8 @@ const cameraSchema = z.object({
   id,
   owner: id,
   placement: z.enum(['exterior', 'interior']).optional(),
+  interiorConfirmed: z.boolean().optional(),
+  secret: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lower-case hex digits').optional(),
   consent: z.object({
     purposes: z.array(z.enum(['motion', 'objectron'])),
     version: int(0, 0xffffffff),

@@ -9,17 +9,21 @@ import type { SqliteDatabase } from './sqlite-store.js';
 interface CameraRow {
   camera_id: string; owner_id: string; placement: string;
   consent_purposes: number | null; consent_version: number | null; granted_ms: number | null; expires_ms: number | null;
+  interior_confirmed: number; secret: string | null;
 }
 
 function toRecord(r: CameraRow): CameraRecord {
-  return {
+  const rec: CameraRecord = {
     cameraId: r.camera_id,
     ownerId: r.owner_id,
-    placement: r.placement === 'interior' ? 'interior' : 'exterior',
+    placement: r.placement === 'exterior' ? 'exterior' : 'interior', // missing or unknown = interior (src/protocol/consent.ts)
     consent: r.consent_version === null ? null : {
       purposes: r.consent_purposes ?? 0, version: r.consent_version, grantedMs: r.granted_ms ?? 0, expiresMs: r.expires_ms ?? 0,
     },
   };
+  if (r.interior_confirmed === 1) rec.interiorConfirmed = true;
+  if (r.secret) rec.secret = r.secret;
+  return rec;
 }
 
 export class SqliteCameraRegistry implements CameraRegistry {
@@ -28,8 +32,8 @@ export class SqliteCameraRegistry implements CameraRegistry {
   constructor(db: SqliteDatabase) {
     this.q = {
       get: db.prepare('SELECT * FROM cameras WHERE camera_id = ?'),
-      put: db.prepare(`INSERT OR REPLACE INTO cameras (camera_id, owner_id, placement, consent_purposes, consent_version, granted_ms, expires_ms)
-        VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      put: db.prepare(`INSERT OR REPLACE INTO cameras (camera_id, owner_id, placement, consent_purposes, consent_version, granted_ms, expires_ms, interior_confirmed, secret)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       list: db.prepare('SELECT * FROM cameras ORDER BY camera_id'),
     };
   }
@@ -41,7 +45,8 @@ export class SqliteCameraRegistry implements CameraRegistry {
 
   put(rec: CameraRecord): void {
     const c = rec.consent;
-    this.q.put.run(rec.cameraId, rec.ownerId, rec.placement, c?.purposes ?? null, c?.version ?? null, c?.grantedMs ?? null, c?.expiresMs ?? null);
+    this.q.put.run(rec.cameraId, rec.ownerId, rec.placement, c?.purposes ?? null, c?.version ?? null, c?.grantedMs ?? null, c?.expiresMs ?? null,
+      rec.interiorConfirmed ? 1 : 0, rec.secret ?? null);
   }
 
   list(): CameraRecord[] {

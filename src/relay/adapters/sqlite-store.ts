@@ -51,7 +51,8 @@ CREATE TABLE IF NOT EXISTS discarded (
   PRIMARY KEY (camera_id, bundle_id));
 CREATE TABLE IF NOT EXISTS cameras (
   camera_id TEXT PRIMARY KEY, owner_id TEXT NOT NULL, placement TEXT NOT NULL,
-  consent_purposes INTEGER, consent_version INTEGER, granted_ms INTEGER, expires_ms INTEGER);
+  consent_purposes INTEGER, consent_version INTEGER, granted_ms INTEGER, expires_ms INTEGER,
+  interior_confirmed INTEGER NOT NULL DEFAULT 0, secret TEXT);
 `;
 
 /**
@@ -65,6 +66,10 @@ export function openRelayDb(file: string): SqliteDatabase {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
+  // Databases made before the trust columns (H1's numbered migrations replace this).
+  const cols = (db.prepare('PRAGMA table_info(cameras)').all() as { name: string }[]).map((c) => c.name);
+  if (cols.indexOf('interior_confirmed') < 0) db.exec('ALTER TABLE cameras ADD COLUMN interior_confirmed INTEGER NOT NULL DEFAULT 0');
+  if (cols.indexOf('secret') < 0) db.exec('ALTER TABLE cameras ADD COLUMN secret TEXT');
   return db;
 }
 

@@ -41,7 +41,7 @@ export class SqliteCameras implements CameraDirectory {
       // a camera id the relay already knows (seeded from its config file) is not ours to take
       if (this.q.relayTaken.get(c.cameraId)) return false;
       if (this.q.insert.run(c.cameraId, c.ownerId, c.name, c.placement, c.interiorConfirmed ? 1 : 0, c.pairingHash, c.createdMs).changes !== 1) return false;
-      this.registry.put({ cameraId: c.cameraId, ownerId: c.ownerId, placement: c.placement, consent: null });
+      this.registry.put({ cameraId: c.cameraId, ownerId: c.ownerId, placement: c.placement, interiorConfirmed: c.interiorConfirmed, secret: c.secret, consent: null });
       return true;
     });
     this.consentTx = db.transaction((r: ConsentRecord) => {
@@ -49,14 +49,16 @@ export class SqliteCameras implements CameraDirectory {
       if (!cam || cam.owner_id !== r.ownerId) throw new Error('setConsent: not this owner\'s camera');
       this.q.addConsent.run(r.cameraId, r.ownerId, r.purposes, r.version, r.textVersion, r.grantedMs, r.expiresMs, r.action);
       this.registry.put({
-        cameraId: r.cameraId, ownerId: r.ownerId, placement: cam.placement === 'interior' ? 'interior' : 'exterior',
+        ...this.registry.get(r.cameraId), // keeps the secret
+        cameraId: r.cameraId, ownerId: r.ownerId, placement: cam.placement === 'exterior' ? 'exterior' : 'interior',
+        interiorConfirmed: cam.interior_confirmed === 1,
         consent: { purposes: r.purposes, version: r.version, grantedMs: r.grantedMs, expiresMs: r.expiresMs },
       });
     });
     this.placementTx = db.transaction((cameraId: string, placement: Placement, confirmed: boolean) => {
       this.q.placement.run(placement, confirmed ? 1 : 0, cameraId);
       const rec = this.registry.get(cameraId);
-      if (rec) this.registry.put({ ...rec, placement });
+      if (rec) this.registry.put({ ...rec, placement, interiorConfirmed: confirmed });
     });
   }
 
