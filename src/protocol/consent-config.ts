@@ -9,6 +9,7 @@
  * - interiorConfirmed: true is required for an interior camera to contribute.
  * - expires: "YYYY-MM-DD" (consent ends at 00:00 UTC that day) or expiresMs (ms since the epoch).
  *   Absent = no valid consent.
+ * - grantedMs: when the consent was given (optional): not in force before.
  * - consentVersion: uint32 copied into each bundle, so the relay can match the consent record.
  * decodeConfig refuses (with a reason) an empty payload, more than 1024 bytes, malformed JSON or
  * fields, and an unknown "v". Whether the terms are in force is consent.ts's question.
@@ -117,10 +118,11 @@ export function decodeConfigText(text: string): DecodeConfigResult {
   if (typeof expires === 'string') return refuse(expires);
   const version = c.consentVersion === undefined ? 0 : c.consentVersion;
   if (!isUint32(version)) return refuse('consentVersion must be a uint32');
-  return {
-    ok: true,
-    terms: { purposes: bits, placement: placement, interiorConfirmed: c.interiorConfirmed === true, expiresMs: expires, version: version as number },
-  };
+  const granted = c.grantedMs === undefined ? null : c.grantedMs;
+  if (granted !== null && (typeof granted !== 'number' || !(granted >= 0) || Math.floor(granted) !== granted)) return refuse('grantedMs must be an integer');
+  const terms: ConfigTerms = { purposes: bits, placement: placement, interiorConfirmed: c.interiorConfirmed === true, expiresMs: expires, version: version as number };
+  if (granted !== null) terms.grantedMs = granted as number;
+  return { ok: true, terms: terms };
 }
 
 /**
@@ -142,6 +144,7 @@ export function encodeConfigText(t: ConsentTerms): string {
   let s = '{"v":' + CONFIG_FORMAT_VERSION + ',"purposes":"' + choiceOf(bits) + '"';
   if (t.placement === 'exterior' || t.placement === 'interior') s += ',"placement":"' + t.placement + '"';
   s += ',"interiorConfirmed":' + (t.interiorConfirmed === true ? 'true' : 'false');
+  if (bits && typeof t.grantedMs === 'number' && t.grantedMs >= 0) s += ',"grantedMs":' + Math.floor(t.grantedMs);
   if (bits && typeof t.expiresMs === 'number' && t.expiresMs >= 0) s += ',"expiresMs":' + Math.floor(t.expiresMs);
   if (bits && typeof t.version === 'number') s += ',"consentVersion":' + t.version;
   return s + '}';

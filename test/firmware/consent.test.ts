@@ -16,7 +16,7 @@ function consent(o: unknown): Consent {
 test('no config received: off', () => {
   const c = new Consent();
   assert.is(c.purposesAt(NOW, true), 0);
-  assert.is(c.reason(NOW, true), 'no-config');
+  assert.is(c.reason(NOW, true), 'no-consent');
 });
 
 test('purposes off / motion / objectron / both', () => {
