@@ -29,7 +29,7 @@ export {
 export { HmacSha256, SHA256_BLOCK_BYTES, SHA256_BYTES, Sha256, hmacSha256, sha256 } from './sha256.js';
 export {
   BUNDLE_MAC_DOMAIN, MAC_BYTES, SECRET_BYTES, SECRET_DERIVATION_PREFIX,
-  bytesToHex, deriveCameraSecret, hexToBytes, macKey, macOf, openJson, sameBytes, signJson,
+  bytesToHex, demoCameraSecret, demoCameraToken, deriveCameraSecret, hexToBytes, macKey, macOf, openJson, sameBytes, signJson,
 } from './mac.js';
 export {
   CHUNK_HEADER_BYTES, CHUNK_MAGIC, CHUNK_VERSION, MIN_SEALED_BYTES, Chunker, chunkBundle, chunkOverhead, decodeChunk,

@@ -71,6 +71,19 @@ export function deriveCameraSecret(token: string, cameraId: string): Uint8Array 
   return out;
 }
 
+/**
+ * The pairing token of a demo camera (`npm start`'s simulator, tests, benchmarks). Public, so a
+ * demo camera has no real proof of origin: real cameras get a random token at pairing.
+ */
+export function demoCameraToken(cameraId: string): string {
+  return 'quietcam-demo-token/' + cameraId;
+}
+
+/** A demo camera's secret: deriveCameraSecret(demoCameraToken(cameraId), cameraId). */
+export function demoCameraSecret(cameraId: string): Uint8Array {
+  return deriveCameraSecret(demoCameraToken(cameraId), cameraId);
+}
+
 /** True when a[ap..ap+n) equals b[bp..bp+n), in time that does not depend on where they differ. */
 export function sameBytes(a: Uint8Array, ap: number, b: Uint8Array, bp: number, n: number): boolean {
   let diff = 0;

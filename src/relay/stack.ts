@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { startBroker, type EmbeddedBroker } from './adapters/aedes-broker.js';
 import { S3RVER_CREDENTIALS, startS3, type EmbeddedS3 } from './adapters/s3rver-endpoint.js';
 import { loadConfig, type CameraSeed, type RelayConfigInput } from './config.js';
+import { bytesToHex, demoCameraSecret } from '../protocol/index.js';
 import { Relay } from './relay.js';
 import type { Logger } from './types.js';
 
@@ -48,11 +49,12 @@ async function withFallback<T>(port: number, start: (port: number) => Promise<T>
 }
 
 /**
- * A camera seed with consent to both purposes for a year, for demos and the simulator.
+ * A camera seed with consent to both purposes for a year, for demos and the simulator. Its MAC
+ * secret is the public demo secret (protocol/mac.ts demoCameraSecret): no real proof of origin.
  * @example await startStack({ cameras: [demoCamera('sim-1')] })
  */
 export function demoCamera(id: string, owner = 'demo'): CameraSeed {
-  return { id, owner, placement: 'exterior', consent: { purposes: ['motion', 'objectron'], version: 1 } };
+  return { id, owner, placement: 'exterior', secret: bytesToHex(demoCameraSecret(id), 0, 32), consent: { purposes: ['motion', 'objectron'], version: 1 } };
 }
 
 /**

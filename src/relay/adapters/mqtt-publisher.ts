@@ -5,7 +5,7 @@
  * publishes after a reconnect).
  */
 import mqtt, { type MqttClient } from 'mqtt';
-import { bundleTopic, chunkBundle, DEFAULT_CHUNK_SIZE, encodeBundle, type Bundle } from '../../protocol/index.js';
+import { bundleTopic, chunkBundle, DEFAULT_CHUNK_SIZE, demoCameraSecret, encodeBundle, macKey, type Bundle } from '../../protocol/index.js';
 
 export interface PublisherOptions {
   url: string;
@@ -15,6 +15,8 @@ export interface PublisherOptions {
   chunkSize?: number;
   /** ms between reconnect attempts (default 250). */
   reconnectMs?: number;
+  /** The MAC secret of a camera (32 bytes); default: the demo camera secret (protocol/mac.ts demoCameraSecret). */
+  secretOf?: (cameraId: string) => Uint8Array;
 }
 
 export interface PublishOptions {
@@ -59,7 +61,8 @@ export async function connectPublisher(o: PublisherOptions): Promise<BundlePubli
   return {
     client,
     async publish(bundle, options = {}) {
-      const chunks = chunkBundle(encodeBundle(bundle), { cameraId: bundle.cameraId, bundleId: bundle.bundleId, chunkSize });
+      const key = macKey((o.secretOf ?? demoCameraSecret)(bundle.cameraId));
+      const chunks = chunkBundle(encodeBundle(bundle, undefined, key), { cameraId: bundle.cameraId, bundleId: bundle.bundleId, chunkSize });
       const order = options.order ? options.order(chunks.length) : chunks.map((_, i) => i);
       const topic = bundleTopic(bundle.cameraId);
       await Promise.all(order.map((i) => raw(topic, chunks[i])));

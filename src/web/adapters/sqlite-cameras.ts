@@ -98,10 +98,14 @@ export class SqliteCameras implements CameraDirectory {
 
   private toCamera(r: CameraRow): WebCamera {
     const latest = this.q.latest.get(r.camera_id) as ConsentRow | undefined;
-    return {
+    const cam: WebCamera = {
       cameraId: r.camera_id, ownerId: r.owner_id, name: r.name, placement: r.placement === 'interior' ? 'interior' : 'exterior',
       interiorConfirmed: r.interior_confirmed === 1, pairingHash: r.pairing_hash, createdMs: r.created_ms,
       consent: latest ? toConsent(latest) : null,
     };
+    // The MAC secret is kept once, in the relay's registry row (which these pages write).
+    const secret = this.registry.get(r.camera_id)?.secret;
+    if (secret) cam.secret = secret;
+    return cam;
   }
 }

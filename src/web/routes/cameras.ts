@@ -3,6 +3,7 @@
  * pairing token is shown once, in the response to the POST, never in a URL), renaming, placement.
  * Moving a camera inside turns its contributions off until the owner confirms, after a warning.
  */
+import { bytesToHex, deriveCameraSecret } from '../../protocol/mac.js';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { HttpError, requireAccount, seeOther, sendPage, type WebContext } from '../context.js';
@@ -73,7 +74,9 @@ ${cams.length ? html`<table id="cameras"><tr><th>Camera</th><th>Placement</th><t
     const token = randomToken(24);
     let cam: WebCamera | 'taken' = 'taken';
     for (let i = 0; i < 5 && cam === 'taken'; i++) {
-      cam = ports.cameras.add({ cameraId: newCameraId(), ownerId: a.id, name: f.name, placement: f.placement, interiorConfirmed: false, pairingHash: sha256Hex(token), createdMs: ports.clock() });
+      const cameraId = newCameraId();
+      const secret = bytesToHex(deriveCameraSecret(token, cameraId), 0, 32); // its MAC secret (src/protocol/mac.ts)
+      cam = ports.cameras.add({ cameraId, ownerId: a.id, name: f.name, placement: f.placement, interiorConfirmed: false, pairingHash: sha256Hex(token), secret, createdMs: ports.clock() });
     }
     if (cam === 'taken') throw new Error('could not find a free camera id');
     const body = html`<p class="warn">Copy the pairing token into the camera's settings now. It is shown only this once; if you lose it, add the camera again.</p>
