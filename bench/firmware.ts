@@ -7,7 +7,7 @@
  *   frame-difference loop (abs diff + threshold + count over the same frame) run in the same
  *   engine, in the same process, on the same frames (qc_duk_bare_step); the ratio of the two
  *   (goal <= 1.5 at 80x60). Twice: as shipped, with the native per-pixel kernels
- *   (ports.kernels, firmware/ports/qc_kernels.c), and with the TypeScript loops only
+ *   (ports.kernels, firmware/native/qc_kernels.c), and with the TypeScript loops only
  *   (--no-kernels: what an engine binding without kernels runs);
  * - where the detector's instructions go: each stage of the detector step run on its own through
  *   a native trampoline, so callgrind attributes them (with the native kernels, as shipped).
@@ -19,9 +19,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchFrames } from './frames.ts';
-import { runFirmware, firmwareBundle, type FirmwareRun } from '../firmware/host/run.ts';
-import { WALL_2025 } from '../firmware/host/synthetic.ts';
-import type { FirmwareInput } from '../firmware/host/wire.ts';
+import { runFirmware, firmwareBundle, type FirmwareRun } from '../firmware/node/run.ts';
+import { WALL_2025 } from '../firmware/node/synthetic.ts';
+import type { FirmwareInput } from '../firmware/node/wire.ts';
 import { buildFirmware } from '../firmware/build.ts';
 
 /**

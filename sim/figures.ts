@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { openSource } from './sources/open.js';
 import { runSource } from './runner.js';
 import { evaluateSource } from './eval/evaluate.js';
-import { defaultMethods } from './cli-eval.js';
+import { defaultMethods } from './eval/methods.js';
 
 export const FOOTAGE = fileURLToPath(new URL('../../shared/footage/', import.meta.url));
 

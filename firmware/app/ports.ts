@@ -2,8 +2,8 @@
  * The hardware ports the device app is written against, named the ECMA-419 way: the caller owns
  * every buffer (`read(buffer)` fills it), nothing is returned that the engine must allocate per
  * frame. The same shapes are implemented three times: in C for JerryScript on the board
- * (firmware/esp-idf/main/engine_jerry.c), in C for Duktape on the desktop
- * (firmware/runtime/engine_duktape.c), and in TypeScript for Node (firmware/host/node-ports.ts).
+ * (firmware/esp32/main/engine_jerry.c), in C for Duktape on the desktop
+ * (firmware/desktop/engine_duktape.c), and in TypeScript for Node (firmware/node/node-ports.ts).
  * ES5-safe: interfaces only.
  */
 import type { PixelKernels } from '../../src/core/kernels.js';
@@ -70,7 +70,7 @@ export interface MemoryPort {
 
 /**
  * Native per-pixel loops (optional): the detector's difference and background update in C
- * (firmware/ports/qc_kernels.c), bit-exact with src/core/kernels.ts. Without them the app runs the
+ * (firmware/native/qc_kernels.c), bit-exact with src/core/kernels.ts. Without them the app runs the
  * TypeScript reference, which costs ~2.5x a bare frame-difference loop in an interpreter.
  */
 export type KernelsPort = PixelKernels;

@@ -1,6 +1,6 @@
 /**
  * The detector's two per-pixel loops behind one small port, so a platform can run them natively
- * (C on the board and in the desktop runtime: firmware/ports/qc_kernels.c) while the TypeScript
+ * (C on the board and in the desktop runtime: firmware/native/qc_kernels.c) while the TypeScript
  * here stays the reference. Everything else in the detector works on cells (300 at 80x60), the
  * loops here touch every pixel: in an interpreter they are most of a frame's cost.
  *

@@ -1,7 +1,7 @@
 /**
  * The owner pages as a Fastify app: cookies, forms, the session hook, CSRF on every state change,
  * security headers, errors without stacks, and one route group per file under ./routes.
- * No listening here (cli-web.ts does it), so tests drive it in-process with `app.inject`.
+ * No listening here (cli/web.ts does it), so tests drive it in-process with `app.inject`.
  *
  * @example
  * const { app } = buildWebApp(ports, { cookies: 'secure' });

@@ -8,10 +8,10 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { runFirmware, type FirmwareRun, type FirmwareRunOptions } from '../../firmware/host/run.ts';
-import { collectBundles, runFirmwareOnSource } from '../../firmware/host/sim.ts';
-import { WALL_2025 } from '../../firmware/host/synthetic.ts';
-import type { FirmwareInput } from '../../firmware/host/wire.ts';
+import { runFirmware, type FirmwareRun, type FirmwareRunOptions } from '../../firmware/node/run.ts';
+import { collectBundles, runFirmwareOnSource } from '../../sim/firmware.ts';
+import { WALL_2025 } from '../../firmware/node/synthetic.ts';
+import type { FirmwareInput } from '../../firmware/node/wire.ts';
 import { openSource } from '../../sim/sources/open.ts';
 import { CAMERA, CONSENT_BOTH, H, W, config, eventsOf, frames, motion, quiet, settle, warm } from './scenario.ts';
 

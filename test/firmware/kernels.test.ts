@@ -1,5 +1,5 @@
 /**
- * The native per-pixel kernels (firmware/ports/qc_kernels.c, ports.kernels in the desktop runtime)
+ * The native per-pixel kernels (firmware/native/qc_kernels.c, ports.kernels in the desktop runtime)
  * give the same integers as the TypeScript reference (src/core/kernels.ts) on thousands of random
  * cases, run inside Duktape through the bundle's own checker; their bindings refuse arguments
  * that would read or write out of bounds. The checker itself is shown to catch a wrong kernel.
@@ -10,10 +10,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JS_KERNELS, checkKernels, type PixelKernels } from '../../src/core/index.ts';
-import { runFirmware } from '../../firmware/host/run.ts';
-import { runtimeMissing } from '../../firmware/host/runtime-binary.ts';
-import { WALL_2025 } from '../../firmware/host/synthetic.ts';
-import type { FirmwareInput } from '../../firmware/host/wire.ts';
+import { runFirmware } from '../../firmware/node/run.ts';
+import { runtimeMissing } from '../../firmware/node/runtime-binary.ts';
+import { WALL_2025 } from '../../firmware/node/synthetic.ts';
+import type { FirmwareInput } from '../../firmware/node/wire.ts';
 
 const W = 80;
 const H = 60;

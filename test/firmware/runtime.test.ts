@@ -2,8 +2,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { ensureRuntime } from '../../firmware/host/runtime-binary.ts';
-import { firmwareBundle, runFirmware, FirmwareRunError } from '../../firmware/host/run.ts';
+import { ensureRuntime } from '../../firmware/node/runtime-binary.ts';
+import { firmwareBundle, runFirmware, FirmwareRunError } from '../../firmware/node/run.ts';
 import { CAMERA, CONSENT_BOTH, H, W, config, frames, motion, settle, warm } from './scenario.ts';
 
 const inputs = () => [...config(CONSENT_BOTH), ...frames([warm, motion(), settle])];

@@ -1,6 +1,6 @@
 /** Shared scenarios for the firmware tests: synthetic moving-square frames on a virtual clock. */
-import { consentPayload, syntheticFrames, WALL_2025, type Segment } from '../../firmware/host/synthetic.ts';
-import type { FirmwareInput } from '../../firmware/host/wire.ts';
+import { consentPayload, syntheticFrames, WALL_2025, type Segment } from '../../firmware/node/synthetic.ts';
+import type { FirmwareInput } from '../../firmware/node/wire.ts';
 
 export const W = 80;
 export const H = 60;

@@ -1,5 +1,5 @@
 /**
- * Fault: the relay, running as its own process (`node --import tsx src/relay/cli-relay.ts`), is
+ * Fault: the relay, running as its own process (`node --import tsx cli/relay.ts`), is
  * killed with SIGKILL while uploads are in flight (S3 reached through a proxy that delays every
  * request by 100 ms), more bundles arrive while it is dead (the broker queues them for its
  * persistent session), and it is started again on the same data dir: every bundle ends up in S3
@@ -22,7 +22,7 @@ import { camera } from './helpers/relay.js';
 import { expectedKeys, listKeys } from './helpers/s3.js';
 import { BUCKET, reader, startTestS3 } from './helpers/world.js';
 
-const CLI = new URL('../../src/relay/cli-relay.ts', import.meta.url).pathname;
+const CLI = new URL('../../cli/relay.ts', import.meta.url).pathname;
 
 function startRelayProcess(configFile: string): Promise<{ child: ChildProcess; output: () => string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--config', configFile], {

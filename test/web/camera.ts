@@ -5,9 +5,9 @@
  */
 import mqtt from 'mqtt';
 import sharp from 'sharp';
-import { runFirmware } from '../../firmware/host/run.js';
-import { syntheticFrames, type Segment } from '../../firmware/host/synthetic.js';
-import type { FirmwareInput } from '../../firmware/host/wire.js';
+import { runFirmware } from '../../firmware/node/run.js';
+import { syntheticFrames, type Segment } from '../../firmware/node/synthetic.js';
+import type { FirmwareInput } from '../../firmware/node/wire.js';
 import { configTopic } from '../../src/protocol/topics.js';
 
 const W = 80;

@@ -1,0 +1,140 @@
+/**
+ * `quietcam start` (npm start): the whole system on the embedded defaults, on this machine.
+ * Brings up the in-process MQTT broker (aedes), the local S3 endpoint (s3rver, data under
+ * ./data/s3) and the relay; plays two simulated cameras through the real device app (the same
+ * ES5-safe code the board runs), publishes what they publish — event messages and chunked
+ * snapshot bundles — to the broker, waits for the relay to store each snapshot's five images in
+ * S3, prints where they are and writes a page showing them. Then it keeps the broker, relay and
+ * status page running until Ctrl-C (`--once`: stop when the contributions are in).
+ *
+ * The simulated boards saw their last motion 10 minutes before each clip starts, so each clip's
+ * first event falls inside the 5–60 minute snapshot window.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { escapeXml as esc } from '../sim/report/escape.ts';
+
+const FOOTAGE_VTEST = fileURLToPath(new URL('../../shared/footage/vtest.avi', import.meta.url));
+
+export const START_DEFAULTS = {
+  /** Give up waiting for contributions after this long (ms): a minute, as the README promises. */
+  waitMs: 60000,
+  /** Seconds of each clip played through the device app. */
+  seconds: 60,
+  /** Folder of the contributions page. */
+  reportsDir: 'reports',
+};
+
+interface Camera { id: string; source: string }
+
+function cameras(args: string[]): Camera[] {
+  if (args.length) return args.map((source, i) => ({ id: `cam-${i + 1}`, source }));
+  // A generated street scene, and real footage when ../shared/footage is beside the project.
+  return [
+    { id: 'street', source: 'scene:busy' },
+    { id: 'plaza', source: existsSync(FOOTAGE_VTEST) ? FOOTAGE_VTEST : 'scene:plain:7' },
+  ];
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { once: { type: 'boolean' }, seconds: { type: 'string' } } });
+  } catch (err) {
+    console.error(`quietcam start: ${(err as Error).message}\nUsage: quietcam start [--once] [--seconds N] [source ...]`);
+    return 2;
+  }
+  const seconds = parsed.values.seconds ? Number(parsed.values.seconds) : START_DEFAULTS.seconds;
+  if (!(seconds > 0)) {
+    console.error(`quietcam start: --seconds must be a positive number`);
+    return 2;
+  }
+  const cams = cameras(parsed.positionals);
+
+  const { startStack, demoCamera } = await import('../src/relay/stack.ts');
+  const { connectPublisher } = await import('../src/relay/adapters/mqtt-publisher.ts');
+  const { s3Objects } = await import('../src/web/adapters/s3-objects.ts');
+  const { openSource } = await import('../sim/sources/open.ts');
+  const { runFirmwareOnSource } = await import('../sim/firmware.ts');
+
+  const stack = await startStack({ cameras: cams.map((c) => demoCamera(c.id)) });
+  console.log(`broker  ${stack.brokerUrl}  (aedes, in-process)`);
+  console.log(`S3      ${stack.s3Endpoint}  bucket ${stack.bucket}, data in ${resolve('data/s3')}`);
+  if (stack.statusUrl) console.log(`status  ${stack.statusUrl}`);
+
+  const arrived: { record: import('../src/relay/types.ts').ContributionRecord; latencyMs: number }[] = [];
+  stack.relay.on('uploaded', (record, latencyMs) => {
+    arrived.push({ record, latencyMs });
+    console.log(`contribution ${record.cameraId}/${record.bundleId}: ${record.objects.length} objects in s3://${stack.bucket}/${record.keyPrefix} (${latencyMs.toFixed(0)} ms after it arrived)`);
+    for (const o of record.objects) console.log(`    ${o.name.padEnd(16)} ${String(o.bytes).padStart(7)} B  ${o.contentType}`);
+  });
+
+  const publisher = await connectPublisher({ url: stack.brokerUrl });
+  let expected = 0;
+  try {
+    for (const cam of cams) {
+      const source = await openSource(cam.source, {});
+      const wallStartMs = Date.now() - seconds * 1000;
+      console.log(`camera ${cam.id}: playing ${source.name} (${seconds} s) through the device app...`);
+      const r = await runFirmwareOnSource(source, {
+        runtime: 'node', cameraId: cam.id, seconds, wallStartMs, quietLogs: true,
+        settings: { lastEventEnd: String(wallStartMs - 10 * 60000) },
+      });
+      console.log(`camera ${cam.id}: ${r.frames} frames, ${r.events.length} event messages, ${r.bundles.length} snapshot bundle(s), ${r.publishes.length} MQTT publishes`);
+      for (const p of r.publishes) await publisher.publishRaw(p.topic, p.payload);
+      expected += r.bundles.length;
+    }
+  } finally {
+    await publisher.close();
+  }
+
+  const deadline = Date.now() + START_DEFAULTS.waitMs;
+  while (arrived.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (arrived.length < expected) console.error(`only ${arrived.length} of ${expected} contributions arrived within ${START_DEFAULTS.waitMs / 1000} s: see ${stack.statusUrl ?? 'the relay log'}`);
+
+  const page = await writeContributionsPage(arrived.map((a) => a.record), s3Objects({ ...stack.relay.config.s3 }));
+  console.log(`\n${arrived.length} contribution(s) stored; page with their five images: ${page}`);
+  console.log('the owner pages: `npx quietcam web --local` (accounts, consent, the Data Integrity Zone)');
+
+  if (parsed.values.once) {
+    await stack.stop();
+    return arrived.length === expected ? 0 : 1;
+  }
+  console.log('broker, relay and status page keep running: Ctrl-C to stop');
+  await new Promise<void>((done) => {
+    const stop = () => { process.off('SIGINT', stop); process.off('SIGTERM', stop); done(); };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await stack.stop();
+  return 0;
+}
+
+/** One page per run: each contribution with its five images, read back from S3. */
+async function writeContributionsPage(records: import('../src/relay/types.ts').ContributionRecord[], objects: { get(key: string): Promise<{ body: Uint8Array; contentType: string } | null> }): Promise<string> {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const dir = join(START_DEFAULTS.reportsDir, `contributions-${stamp}`);
+  mkdirSync(dir, { recursive: true });
+  const rows: string[] = [];
+  for (const r of records) {
+    const cells: string[] = [];
+    for (const o of r.objects) {
+      const file = `${r.cameraId}-${r.bundleId}-${o.name}`.replace(/[^a-zA-Z0-9._-]/g, '_');
+      const got = await objects.get(o.key);
+      if (!got) continue;
+      writeFileSync(join(dir, file), got.body);
+      cells.push(o.contentType.startsWith('image/')
+        ? `<figure><img src="${esc(file)}" alt="${esc(o.name)}"><figcaption>${esc(o.name)}</figcaption></figure>`
+        : `<figure><a href="${esc(file)}">${esc(o.name)}</a><figcaption>${o.bytes} B</figcaption></figure>`);
+    }
+    rows.push(`<section><h2>${esc(r.cameraId)} · ${esc(new Date(r.captureTimeMs).toISOString())}</h2><p><code>s3://…/${esc(r.keyPrefix)}</code></p><div class="row">${cells.join('')}</div></section>`);
+  }
+  writeFileSync(join(dir, 'index.html'), `<!doctype html><meta charset="utf-8"><title>quietcam contributions</title>
+<style>body{font:14px system-ui,sans-serif;margin:2em}.row{display:flex;gap:12px;flex-wrap:wrap}figure{margin:0}img{width:240px;image-rendering:pixelated;border:1px solid #ccc}figcaption{color:#555}</style>
+<h1>Contributions stored in S3 (${records.length})</h1>
+<p>Per snapshot: (1) the camera's view, (2) sky mask, (3) static mask, (4) motion boxes, (5) blurred greyscale background, and its metadata.</p>
+${rows.join('\n') || '<p>None arrived.</p>'}`);
+  return join(dir, 'index.html');
+}

@@ -1,9 +1,0 @@
-/* ESP32 implementation of firmware/ports/qc_ports.h, plus the board's start-up calls. */
-#pragma once
-#include "provisioning.h"
-int qc_esp_camera_init(void);
-/* Take the next frame from the driver and prepare the grey frame (0 = a frame is ready). */
-int qc_esp_camera_grab(void);
-int qc_esp_network_start(const qc_config_t *cfg);
-void qc_esp_mqtt_subscribe(const char *topic);
-void qc_esp_inbox_init(void);
