@@ -10,7 +10,9 @@
  * - Large, rarely used buffers (raw view, encoded bundle, chunk) live outside the engine heap
  *   (ports.memory.external: PSRAM on the board); the detector state lives in the engine heap and
  *   must fit the board's appHeapBytes, checked at start-up.
- * - The camera id comes from the persistent settings (key "camera"), written at provisioning.
+ * - The camera id and its MAC secret come from the persistent settings (keys "camera" and
+ *   "secret", 64 hex), written at provisioning. Bundles and event messages carry the secret's MAC;
+ *   a config counts only with it (config-guard.ts).
  * - Publishing is fire-and-forget: QoS 1 retries are the MQTT port's job; a chunk that cannot be
  *   queued is counted, and the relay reports the incomplete bundle.
  * ES5-safe (see ../README.md and test/helpers/es5-gate.ts).
@@ -27,8 +29,11 @@ import type { Bundle, RawView } from '../../src/protocol/bundle.js';
 import { Chunker } from '../../src/protocol/chunk.js';
 import { isValidCameraId } from '../../src/protocol/ids.js';
 import { bundleTopic, configTopic, eventTopic } from '../../src/protocol/topics.js';
+import { hexToBytes, macKey, SECRET_BYTES } from '../../src/protocol/mac.js';
+import type { HmacSha256 } from '../../src/protocol/sha256.js';
+import { ConfigGuard } from './config-guard.js';
 import { Consent, CONSENT_ON } from './consent.js';
-import { EVENT_MESSAGE_BYTES, writeEndMessage, writeStartMessage } from './event-message.js';
+import { configRejectedMessage, endMessage, EVENT_MESSAGE_BYTES, startMessage, writeSigned } from './event-message.js';
 import { LOG_ERROR, LOG_INFO, LOG_WARN } from './ports.js';
 import type { Ports } from './ports.js';
 import { GAP_OK, GAP_TOO_LONG, GAP_TOO_SHORT, SnapshotRule } from './snapshot-rule.js';
@@ -59,6 +64,12 @@ export const APP_DEFAULTS = {
   maxBoxes: 32,
   /** Settings key of the camera id (provisioned with the Wi-Fi credentials). */
   cameraKey: 'camera',
+  /** Settings key of the camera's MAC secret, 64 hex (provisioned with the camera id). */
+  secretKey: 'secret',
+  /** Engine-heap bytes of the MAC state (two SHA-256 states, their schedules and blocks, the pads): ~1.2 KB. */
+  macStateBytes: 1280,
+  /** At most one config-rejected report per this many ms (ticks): a flood of forged configs is not echoed. */
+  configReportMinMs: 10000,
   /** Random cases the native kernels must match at start-up (inputs up to 27x19 pixels each). */
   kernelCheckCases: 16,
 };
@@ -74,6 +85,8 @@ export interface AppStats {
   snapshotErrors: number;
   publishFailures: number;
   configUpdates: number;
+  /** Configs refused (forged, replayed, unreadable): the consent was kept (or turned off when unreadable). */
+  configRejected: number;
   /** Engine-heap bytes held in typed arrays (detector state + outputs + frame + small buffers). */
   stateBytes: number;
   /** External bytes reserved (raw view + bundle + chunk). */
@@ -105,6 +118,9 @@ export class FirmwareApp {
   private readonly frame: Uint8Array;
   private readonly rule: SnapshotRule;
   private readonly consent: Consent;
+  private readonly key: HmacSha256;
+  private readonly guard: ConfigGuard;
+  private lastReportTicks: number;
   private readonly topicBundle: string;
   private readonly topicEvent: string;
   private readonly topicConfig: string;
@@ -138,6 +154,10 @@ export class FirmwareApp {
     if (typeof cameraId !== 'string' || !isValidCameraId(cameraId)) {
       throw new RangeError('firmware app: settings "' + APP_DEFAULTS.cameraKey + '" must hold the camera id (1-32 of a-z 0-9 _ -), got ' + String(cameraId));
     }
+    const secret = hexToBytes(ports.settings.get(APP_DEFAULTS.secretKey), SECRET_BYTES);
+    if (!secret) {
+      throw new RangeError('firmware app: settings "' + APP_DEFAULTS.secretKey + '" must hold the camera\'s MAC secret (64 hex digits, from provisioning)');
+    }
     const partial: { [k: string]: number } = {};
     if (o.detector) {
       const keys = Object.keys(o.detector);
@@ -167,7 +187,8 @@ export class FirmwareApp {
     this.message = new Uint8Array(EVENT_MESSAGE_BYTES);
     this.frameUnion = new Int32Array(4);
     this.eventUnion = new Int32Array(4);
-    const stateBytes = this.detector.stateBytes() + outputBytes(this.out) + this.frame.byteLength + this.message.byteLength + 32;
+    this.key = macKey(secret);
+    const stateBytes = this.detector.stateBytes() + outputBytes(this.out) + this.frame.byteLength + this.message.byteLength + 32 + APP_DEFAULTS.macStateBytes;
     if (stateBytes > o.appHeapBytes) {
       throw new RangeError('firmware app: ' + width + 'x' + height + ' needs ' + stateBytes + ' bytes of engine heap, the board allows appHeapBytes ' + o.appHeapBytes);
     }
@@ -195,9 +216,11 @@ export class FirmwareApp {
 
     this.rule = new SnapshotRule(ports.settings, o.snapshotRule);
     this.consent = new Consent();
+    this.guard = new ConfigGuard(ports.settings, cameraId, this.key);
+    this.lastReportTicks = -1;
     this.s = {
       frames: 0, badFrames: 0, events: 0, snapshots: 0, skippedGap: 0, skippedConsent: 0, snapshotErrors: 0,
-      publishFailures: 0, configUpdates: 0, stateBytes: stateBytes, externalBytes: external, nativeKernels: kernels ? 1 : 0,
+      publishFailures: 0, configUpdates: 0, configRejected: 0, stateBytes: stateBytes, externalBytes: external, nativeKernels: kernels ? 1 : 0,
     };
     this.eventStartTicks = 0;
     this.eventMaxBoxes = 0;
@@ -213,12 +236,33 @@ export class FirmwareApp {
     return this.topicConfig;
   }
 
-  /** A message arrived on a subscribed topic. Only the config topic is read. */
+  /** A message arrived on a subscribed topic. Only the config topic is read, and only the owner's configs count. */
   receive(topic: string, payload: Uint8Array): void {
     if (topic !== this.topicConfig) return;
-    this.s.configUpdates++;
-    if (!this.consent.update(payload)) this.ports.log.log(LOG_WARN, 'config rejected, contributions off: ' + this.consent.problem);
-    else this.ports.log.log(LOG_INFO, 'config: purposes ' + this.consent.purposes + ', ' + this.consent.placement + ', consent version ' + this.consent.consentVersion);
+    const why = this.guard.receive(payload, this.consent);
+    if (why === '') {
+      this.s.configUpdates++;
+      this.ports.log.log(LOG_INFO, 'config: purposes ' + this.consent.purposes + ', ' + this.consent.placement + ', consent version ' + this.consent.consentVersion);
+      return;
+    }
+    this.s.configRejected++;
+    if (why === 'malformed') {
+      this.ports.log.log(LOG_WARN, 'config unreadable, contributions off: ' + this.consent.problem);
+      return;
+    }
+    this.ports.log.log(LOG_WARN, 'config ignored (' + why + '), consent kept: version ' + this.consent.consentVersion);
+    this.reportRejected(why);
+  }
+
+  /** Say on the event topic that a config was ignored (at most once per configReportMinMs). */
+  private reportRejected(why: string): void {
+    const clock = this.ports.clock;
+    const ticks = clock.ticks();
+    if (this.lastReportTicks >= 0 && ticks - this.lastReportTicks < APP_DEFAULTS.configReportMinMs) return;
+    this.lastReportTicks = ticks;
+    const wall = clock.now();
+    const text = configRejectedMessage(this.cameraId, wall, this.rule.wallValid(wall), why, this.guard.lastCounter, this.guard.highest());
+    this.publish(this.topicEvent, this.message.subarray(0, writeSigned(this.message, this.cameraId, this.key, text)));
   }
 
   /**
@@ -247,7 +291,7 @@ export class FirmwareApp {
     return {
       frames: s.frames, badFrames: s.badFrames, events: s.events, snapshots: s.snapshots, skippedGap: s.skippedGap,
       skippedConsent: s.skippedConsent, snapshotErrors: s.snapshotErrors, publishFailures: s.publishFailures,
-      configUpdates: s.configUpdates, stateBytes: s.stateBytes, externalBytes: s.externalBytes, nativeKernels: s.nativeKernels,
+      configUpdates: s.configUpdates, configRejected: s.configRejected, stateBytes: s.stateBytes, externalBytes: s.externalBytes, nativeKernels: s.nativeKernels,
     };
   }
 
@@ -319,8 +363,9 @@ export class FirmwareApp {
         }
       }
     }
-    const len = writeStartMessage(this.message, this.cameraId, out.eventId, wall, synced, out.cols, out.rows, out.boxCount,
+    const text = startMessage(this.cameraId, out.eventId, wall, synced, out.cols, out.rows, out.boxCount,
       this.frameUnion, out.boxes, this.rule.lastGapMs, id, skip);
+    const len = writeSigned(this.message, this.cameraId, this.key, text);
     this.publish(this.topicEvent, this.message.subarray(0, len));
   }
 
@@ -330,8 +375,9 @@ export class FirmwareApp {
     const ticks = clock.ticks();
     const out = this.out;
     this.rule.eventEnded(wall, ticks);
-    const len = writeEndMessage(this.message, this.cameraId, out.eventId, wall, this.rule.wallValid(wall), out.cols, out.rows,
+    const text = endMessage(this.cameraId, out.eventId, wall, this.rule.wallValid(wall), out.cols, out.rows,
       ticks - this.eventStartTicks, this.eventMaxBoxes, this.eventPeakCells, this.eventUnion);
+    const len = writeSigned(this.message, this.cameraId, this.key, text);
     this.publish(this.topicEvent, this.message.subarray(0, len));
   }
 
@@ -350,7 +396,7 @@ export class FirmwareApp {
     b.purposes = this.consent.purposes;
     b.consentVersion = this.consent.consentVersion;
     try {
-      const bytes = encodeBundle(b, this.encoded);
+      const bytes = encodeBundle(b, this.encoded, this.key);
       const chunker = new Chunker(bytes, { cameraId: this.cameraId, bundleId: bundleId, chunkSize: this.chunkSize });
       for (let i = 0; i < chunker.count; i++) this.publish(this.topicBundle, chunker.write(i, this.chunk));
     } catch (e) {

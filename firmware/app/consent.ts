@@ -2,7 +2,8 @@
  * The board's copy of the owner's consent, from the retained config topic. The payload codec is
  * src/protocol/consent-config.ts and the rule is src/protocol/consent.ts (the same code the
  * relay and the owner pages run); this class only keeps the last accepted terms.
- * Off until a config is accepted; a config that is refused turns everything off.
+ * Off until a config is accepted. Which configs count (the owner's MAC, a counter that never goes
+ * back) is config-guard.ts's job.
  * ES5-safe.
  */
 import { CONSENT_ON, consentPurposes, consentReason, consentStatus } from '../../src/protocol/consent.js';
@@ -29,22 +30,35 @@ export class Consent {
     this.problem = 'no config received';
   }
 
-  /** Apply a config payload. Returns false (and turns everything off) when it is not acceptable. */
+  /** Take these terms (a config the owner signed: config-guard.ts checked it). */
+  apply(terms: ConfigTerms): void {
+    this.terms = terms;
+    this.purposes = terms.purposes;
+    this.placement = terms.placement;
+    this.consentVersion = terms.version;
+    this.problem = '';
+  }
+
+  /** Turn everything off, saying why. */
+  refuse(problem: string): void {
+    this.terms = null;
+    this.purposes = 0;
+    this.placement = 'interior';
+    this.consentVersion = 0;
+    this.problem = problem;
+  }
+
+  /**
+   * Decode a config payload WITHOUT checking its MAC and apply it; false (and everything off) when
+   * it is not readable. For diagnostics and tests of the rule: the app goes through ConfigGuard.
+   */
   update(payload: Uint8Array): boolean {
     const r = decodeConfig(payload);
     if (!r.ok) {
-      this.terms = null;
-      this.purposes = 0;
-      this.placement = 'interior';
-      this.consentVersion = 0;
-      this.problem = r.problem;
+      this.refuse(r.problem);
       return false;
     }
-    this.terms = r.terms;
-    this.purposes = r.terms.purposes;
-    this.placement = r.terms.placement;
-    this.consentVersion = r.terms.version;
-    this.problem = '';
+    this.apply(r.terms);
     return true;
   }
 

@@ -1,9 +1,17 @@
 /**
  * The retained config `quietcam/<camera>/config` (topics.ts): the owner's consent as the board
- * reads it. Written by the owner pages (src/web/consent.ts), read by the board (firmware/app).
+ * reads it. Written and signed by the owner pages (src/web/consent.ts), read by the board
+ * (firmware/app), which trusts only what carries the camera secret's MAC.
  *
- * Payload: JSON, ASCII, at most 1024 bytes, e.g.
- *   {"v":1,"purposes":"motion","placement":"exterior","interiorConfirmed":false,"expiresMs":1795000000000,"consentVersion":3}
+ * Payload: JSON, ASCII, at most 1024 bytes, format v2, e.g.
+ *   {"v":2,"purposes":"motion","placement":"exterior","interiorConfirmed":false,"grantedMs":1763900000000,
+ *    "expiresMs":1795000000000,"consentVersion":3,"mac":"<32 hex>"}
+ * - mac (last member): HMAC-SHA256(camera secret, "quietcam-config/<camera>/" + the text without
+ *   it), first 16 bytes (mac.ts signJson). A config without the right MAC is not the owner's.
+ * - consentVersion: the counter. It grows with every decision of the owner; the board keeps the
+ *   highest it accepted (settings "cfgctr") and ignores a config with a lower one (a replay). The
+ *   same counter again is the retained config redelivered after a reconnect or reboot: the web
+ *   never signs two different configs with one counter.
  * - purposes: "off" | "motion" | "objectron" | "both" (consent.ts CONSENT_CHOICES).
  * - placement: "exterior" | "interior"; absent = interior (the cautious default).
  * - interiorConfirmed: true is required for an interior camera to contribute.
@@ -16,11 +24,13 @@
  * ES5-safe: JSON.parse is ES5; dates are parsed by hand (engines disagree on Date.parse).
  */
 import { choiceBits, choiceOf, type ConsentTerms } from './consent.js';
+import { configMacDomain, openJson, signJson } from './mac.js';
+import type { HmacSha256 } from './sha256.js';
 
 /** Largest accepted config payload, bytes. */
 export const MAX_CONFIG_BYTES = 1024;
-/** Config format version written and read by this code. */
-export const CONFIG_FORMAT_VERSION = 1;
+/** Config format version written and read by this code (2: signed, with a counter). */
+export const CONFIG_FORMAT_VERSION = 2;
 
 /** Decoded terms: ConsentTerms with every field known (version 0 = none). */
 export interface ConfigTerms extends ConsentTerms {
@@ -31,6 +41,13 @@ export interface ConfigTerms extends ConsentTerms {
 }
 
 export type DecodeConfigResult = { ok: true; terms: ConfigTerms } | { ok: false; problem: string };
+
+/**
+ * Why a config was not taken: 'empty' (deleted retained message), 'too-large', 'bad-mac' (not
+ * signed with this camera's secret: forged, or for another camera) — none of them come from the
+ * owner, so the board keeps its consent; 'malformed' (signed, but unreadable: consent off).
+ */
+export type OpenConfigResult = { ok: true; terms: ConfigTerms } | { ok: false; code: 'empty' | 'too-large' | 'bad-mac' | 'malformed'; problem: string };
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil, integers only). */
 function daysFromCivil(y: number, m: number, d: number): number {
@@ -146,6 +163,27 @@ export function encodeConfigText(t: ConsentTerms): string {
   s += ',"interiorConfirmed":' + (t.interiorConfirmed === true ? 'true' : 'false');
   if (bits && typeof t.grantedMs === 'number' && t.grantedMs >= 0) s += ',"grantedMs":' + Math.floor(t.grantedMs);
   if (bits && typeof t.expiresMs === 'number' && t.expiresMs >= 0) s += ',"expiresMs":' + Math.floor(t.expiresMs);
-  if (bits && typeof t.version === 'number') s += ',"consentVersion":' + t.version;
+  s += ',"consentVersion":' + (typeof t.version === 'number' ? t.version : 0);
   return s + '}';
+}
+
+/**
+ * The signed config payload text for `cameraId` (encodeConfigText, then its MAC).
+ * @example publish(configTopic(id), asciiToBytes(encodeConfig(terms, id, macKey(secret))))
+ */
+export function encodeConfig(t: ConsentTerms, cameraId: string, key: HmacSha256): string {
+  return signJson(key, configMacDomain(cameraId), encodeConfigText(t));
+}
+
+/**
+ * Check a config payload's MAC for `cameraId`, then decode it. Never throws.
+ * @example const r = openConfig(payload, 'porch', key); if (r.ok) use(r.terms); else if (r.code !== 'malformed') report(r.code);
+ */
+export function openConfig(payload: Uint8Array, cameraId: string, key: HmacSha256): OpenConfigResult {
+  if (payload.length === 0) return { ok: false, code: 'empty', problem: 'config deleted (empty retained message)' };
+  if (payload.length > MAX_CONFIG_BYTES) return { ok: false, code: 'too-large', problem: 'config of ' + payload.length + ' bytes, limit ' + MAX_CONFIG_BYTES };
+  const body = openJson(key, configMacDomain(cameraId), bytesToAscii(payload, 0, payload.length));
+  if (body === null) return { ok: false, code: 'bad-mac', problem: 'config MAC does not match this camera\'s secret' };
+  const r = decodeConfigText(body);
+  return r.ok ? r : { ok: false, code: 'malformed', problem: r.problem };
 }

@@ -23,13 +23,13 @@ export {
   type ConsentChoice, type ConsentTerms, type PurposeName,
 } from './consent.js';
 export {
-  CONFIG_FORMAT_VERSION, MAX_CONFIG_BYTES, decodeConfig, decodeConfigText, encodeConfigText, parseDateMs,
-  type ConfigTerms, type DecodeConfigResult,
+  CONFIG_FORMAT_VERSION, MAX_CONFIG_BYTES, asciiToBytes, bytesToAscii, decodeConfig, decodeConfigText, encodeConfig, encodeConfigText,
+  openConfig, parseDateMs, type ConfigTerms, type DecodeConfigResult, type OpenConfigResult,
 } from './consent-config.js';
 export { HmacSha256, SHA256_BLOCK_BYTES, SHA256_BYTES, Sha256, hmacSha256, sha256 } from './sha256.js';
 export {
   BUNDLE_MAC_DOMAIN, MAC_BYTES, SECRET_BYTES, SECRET_DERIVATION_PREFIX,
-  bytesToHex, demoCameraSecret, demoCameraToken, deriveCameraSecret, hexToBytes, macKey, macOf, openJson, sameBytes, signJson,
+  bytesToHex, configMacDomain, demoCameraSecret, eventMacDomain, demoCameraToken, deriveCameraSecret, hexToBytes, macKey, macOf, openJson, sameBytes, signJson,
 } from './mac.js';
 export {
   CHUNK_HEADER_BYTES, CHUNK_MAGIC, CHUNK_VERSION, MIN_SEALED_BYTES, Chunker, chunkBundle, chunkOverhead, decodeChunk,

@@ -26,6 +26,16 @@ export const SECRET_DERIVATION_PREFIX = 'quietcam-mac-v1/';
 /** Domain of a bundle MAC (then the bundle bytes before the MAC). */
 export const BUNDLE_MAC_DOMAIN = 'quietcam-bundle/';
 
+/** Domain of a retained config's MAC: bound to its camera, so one camera's config is no other's. */
+export function configMacDomain(cameraId: string): string {
+  return 'quietcam-config/' + cameraId + '/';
+}
+
+/** Domain of an event message's MAC. */
+export function eventMacDomain(cameraId: string): string {
+  return 'quietcam-event/' + cameraId + '/';
+}
+
 const HEX = '0123456789abcdef';
 const MAC_SUFFIX = ',"mac":"';
 

@@ -5,7 +5,8 @@
  * before uploading (src/relay/consent.ts purposesInForce); the board checks its copy.
  */
 import { CONSENT_ON, PURPOSES_ALL, consentStatus, type ConsentTerms } from '../protocol/consent.js';
-import { asciiToBytes, encodeConfigText } from '../protocol/consent-config.js';
+import { asciiToBytes, encodeConfig, encodeConfigText } from '../protocol/consent-config.js';
+import { hexToBytes, macKey, SECRET_BYTES } from '../protocol/mac.js';
 import type { WebConfig } from './config.js';
 import { CONSENT_TEXT_VERSION } from './consent-text.js';
 import type { ConsentRecord, WebCamera, WebPorts } from './ports.js';
@@ -38,11 +39,16 @@ export function consentState(cam: WebCamera, nowMs: number, remindMs: number): C
 }
 
 /**
- * The retained config payload for the board (src/protocol/consent-config.ts), e.g.
- * {"v":1,"purposes":"motion","placement":"exterior","interiorConfirmed":false,"expiresMs":...,"consentVersion":3}
+ * The retained config payload for the board (src/protocol/consent-config.ts), signed with the
+ * camera's secret; its counter is the consent version, which grows with every decision. E.g.
+ * {"v":2,"purposes":"motion","placement":"exterior","interiorConfirmed":false,"grantedMs":...,"expiresMs":...,"consentVersion":3,"mac":"..."}
+ * A camera with no secret on record gets the text unsigned: the board ignores it (the relay
+ * enforces the consent either way).
  */
 export function configPayload(cam: WebCamera): Uint8Array {
-  return asciiToBytes(encodeConfigText(cameraTerms(cam)));
+  const terms = cameraTerms(cam);
+  const secret = hexToBytes(cam.secret, SECRET_BYTES);
+  return asciiToBytes(secret ? encodeConfig(terms, cam.cameraId, macKey(secret)) : encodeConfigText(terms));
 }
 
 export interface PushResult {
