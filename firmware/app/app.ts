@@ -29,7 +29,7 @@ import type { Bundle, RawView } from '../../src/protocol/bundle.js';
 import { Chunker } from '../../src/protocol/chunk.js';
 import { isValidCameraId } from '../../src/protocol/ids.js';
 import { bundleTopic, configTopic, eventTopic } from '../../src/protocol/topics.js';
-import { hexToBytes, macKey, SECRET_BYTES } from '../../src/protocol/mac.js';
+import { hexToBytes, macKey, macOf, SECRET_BYTES } from '../../src/protocol/mac.js';
 import type { HmacSha256 } from '../../src/protocol/sha256.js';
 import { ConfigGuard } from './config-guard.js';
 import { Consent, CONSENT_ON } from './consent.js';
@@ -229,6 +229,14 @@ export class FirmwareApp {
       ' B, external ' + external + ' B, detector ' + DETECTOR_VERSION + ' ' + this.bundle.configHash +
       (kernels ? ', native kernels' : ', TypeScript kernels'));
     if (kernelsBad !== null) ports.log.log(LOG_ERROR, 'native kernels differ from the reference, running the TypeScript ones: ' + kernelsBad);
+  }
+
+  /**
+   * Diagnostics (bench/firmware-mac.ts): the 16-byte MAC of `bytes` with this camera's key, into
+   * `out`, under a domain of its own, so it can never stand for a bundle's or a message's MAC.
+   */
+  benchMac(bytes: Uint8Array, out: Uint8Array): void {
+    macOf(this.key, 'quietcam-bench/', bytes, 0, bytes.length, out, 0);
   }
 
   /** The config topic the port must subscribe to (retained consent). */

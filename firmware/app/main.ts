@@ -10,6 +10,7 @@
  *   quietcam.checkKernels(n, seed)   diagnostics: null when ports.kernels match the reference on n cases
  *   quietcam.consentCheck(config, purpose, wallMs, synced)  diagnostics: the board's consent decision
  *                                    ('on' or the reason) for a config payload (test/firmware/consent-table)
+ *   quietcam.benchMac(bytes, out)    diagnostics: a MAC of bytes with the camera key (bench/firmware-mac.ts)
  * QUIETCAM_BOARD is the board profile, inlined by firmware/build.ts. ES5-safe.
  */
 import { checkKernels as check } from '../../src/core/kernels-check.js';
@@ -58,4 +59,8 @@ export function consentCheck(config: Uint8Array, purpose: number, wallMs: number
   const c = new Consent();
   c.update(config);
   return c.reasonFor(purpose, wallMs, synced);
+}
+
+export function benchMac(bytes: Uint8Array, out: Uint8Array): void {
+  running().benchMac(bytes, out);
 }
