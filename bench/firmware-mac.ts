@@ -3,7 +3,8 @@
  * deterministic) of MAC-ing N bytes with the app's HMAC-SHA256 (src/protocol/sha256.ts) inside
  * the Duktape desktop runtime, through quietcam.benchMac, for a few sizes; the per-byte slope and
  * the fixed part give the cost of MAC-ing a typical bundle (80x60 grid, 4.8 KB background, a
- * 20-60 KB VGA JPEG view). JerryScript on the board costs ~1.6x Duktape (DESIGN.md).
+ * 20-60 KB VGA JPEG view). Twice: with the native SHA-256 compression (ports.digest, as shipped)
+ * and with the TypeScript one only (--no-kernels). JerryScript costs ~1.6x Duktape (DESIGN.md).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,13 +38,13 @@ function inclusiveBareStep(file: string): number {
   throw new Error('qc_duk_bare_step not in the callgrind output');
 }
 
-async function count(dir: string, name: string, script: string): Promise<number> {
+async function count(dir: string, name: string, script: string, noKernels: boolean): Promise<number> {
   const bare = join(dir, `${name}.js`);
   writeFileSync(bare, script);
   const out = join(dir, `callgrind-${name}.out`);
   const frames = Array.from({ length: MAC_BENCH.steps }, (_, i) => ({ kind: 'frame' as const, wallMs: WALL_2025 + i * 100, ticksMs: i * 100, grey: new Uint8Array(16 * 16) }));
   await runFirmware(frames, {
-    runtime: 'embedded', width: 16, height: 16, settings: { camera: 'bench' }, quietLogs: true, bareFile: bare,
+    runtime: 'embedded', width: 16, height: 16, settings: { camera: 'bench' }, quietLogs: true, bareFile: bare, noKernels,
     wrap: ['valgrind', '--tool=callgrind', `--callgrind-out-file=${out}`, '-q'],
   });
   return inclusiveBareStep(out) / MAC_BENCH.steps;
@@ -51,14 +52,14 @@ async function count(dir: string, name: string, script: string): Promise<number>
 
 export interface MacCost { bytes: number; instructions: number }
 
-/** Instructions per MAC of each size (filling the buffer subtracted). */
-export async function macCosts(): Promise<MacCost[]> {
+/** Instructions per MAC of each size (filling the buffer subtracted); `noKernels`: the TypeScript SHA-256. */
+export async function macCosts(noKernels: boolean): Promise<MacCost[]> {
   const dir = mkdtempSync(join(tmpdir(), 'quietcam-mac-bench-'));
   try {
     const rows: MacCost[] = [];
     for (const bytes of MAC_BENCH.sizes) {
-      const withMac = await count(dir, `mac-${bytes}`, bareScript(bytes));
-      const fill = await count(dir, `fill-${bytes}`, fillScript(bytes));
+      const withMac = await count(dir, `mac-${bytes}`, bareScript(bytes), noKernels);
+      const fill = await count(dir, `fill-${bytes}`, fillScript(bytes), noKernels);
       rows.push({ bytes, instructions: Math.round(withMac - fill) });
     }
     return rows;
@@ -72,15 +73,15 @@ export async function main(): Promise<void> {
     console.log('\nfirmware MAC cost: skipped (valgrind not installed: apt-get install valgrind)');
     return;
   }
-  const rows = await macCosts();
-  const big = rows[rows.length - 1];
-  const small = rows[0];
-  const perByte = (big.instructions - small.instructions) / (big.bytes - small.bytes);
-  console.log('\nfirmware MAC cost (HMAC-SHA256, Duktape desktop runtime, x86 instructions, callgrind)');
-  for (const r of rows) console.log(`  ${String(r.bytes).padStart(6)} bytes: ${r.instructions.toLocaleString('en')} instructions`);
-  console.log(`  per byte: ${Math.round(perByte)}; fixed: ${small.instructions.toLocaleString('en')}`);
-  for (const kb of [10, 30, 60]) {
-    console.log(`  a ${kb} KB bundle: ~${((small.instructions + perByte * kb * 1024) / 1e6).toFixed(1)} M instructions in Duktape (~${((small.instructions + perByte * kb * 1024) * 1.6 / 1e6).toFixed(0)} M in JerryScript)`);
+  for (const noKernels of [false, true]) {
+    const rows = await macCosts(noKernels);
+    const big = rows[rows.length - 1];
+    const small = rows[0];
+    const perByte = (big.instructions - small.instructions) / (big.bytes - small.bytes);
+    console.log(`\nfirmware MAC cost, ${noKernels ? 'TypeScript SHA-256 only' : 'native SHA-256 compression (as shipped)'} (HMAC-SHA256, Duktape, x86 instructions, callgrind)`);
+    for (const r of rows) console.log(`  ${String(r.bytes).padStart(6)} bytes: ${r.instructions.toLocaleString('en')} instructions`);
+    console.log(`  per byte: ${Math.round(perByte)}; fixed: ${small.instructions.toLocaleString('en')}`);
+    for (const kb of [10, 30, 60]) console.log(`  a ${kb} KB bundle: ~${((small.instructions + perByte * kb * 1024) / 1e6).toFixed(1)} M instructions`);
   }
 }
 

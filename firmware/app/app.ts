@@ -30,6 +30,7 @@ import { Chunker } from '../../src/protocol/chunk.js';
 import { isValidCameraId } from '../../src/protocol/ids.js';
 import { bundleTopic, configTopic, eventTopic } from '../../src/protocol/topics.js';
 import { hexToBytes, macKey, macOf, SECRET_BYTES } from '../../src/protocol/mac.js';
+import { checkSha256Blocks, useNativeSha256Blocks } from '../../src/protocol/sha256.js';
 import type { HmacSha256 } from '../../src/protocol/sha256.js';
 import { ConfigGuard } from './config-guard.js';
 import { Consent, CONSENT_ON } from './consent.js';
@@ -93,6 +94,8 @@ export interface AppStats {
   externalBytes: number;
   /** 1 when the detector's per-pixel loops are the platform's native kernels, 0 for the TypeScript ones. */
   nativeKernels: number;
+  /** 1 when SHA-256 (the MACs) runs the platform's native compression, 0 for the TypeScript one. */
+  nativeDigest: number;
 }
 
 function checkInt(name: string, v: unknown, min: number, max: number): number {
@@ -181,6 +184,10 @@ export class FirmwareApp {
     let kernels = ports.kernels;
     const kernelsBad = kernels ? checkKernels(kernels, APP_DEFAULTS.kernelCheckCases, 1) : null;
     if (kernelsBad !== null) kernels = undefined;
+    // The same for the native SHA-256 compression the MACs use.
+    const digest = ports.digest;
+    const digestBad = digest ? checkSha256Blocks(digest.sha256Blocks, APP_DEFAULTS.kernelCheckCases, 1) : null;
+    useNativeSha256Blocks(digest && digestBad === null ? digest.sha256Blocks : null);
     this.detector = createDetector(cfg, kernels);
     this.out = createOutput(width, height, this.detector.cellSize, maxBoxes, false);
     this.frame = new Uint8Array(width * height);
@@ -220,15 +227,16 @@ export class FirmwareApp {
     this.lastReportTicks = -1;
     this.s = {
       frames: 0, badFrames: 0, events: 0, snapshots: 0, skippedGap: 0, skippedConsent: 0, snapshotErrors: 0,
-      publishFailures: 0, configUpdates: 0, configRejected: 0, stateBytes: stateBytes, externalBytes: external, nativeKernels: kernels ? 1 : 0,
+      publishFailures: 0, configUpdates: 0, configRejected: 0, stateBytes: stateBytes, externalBytes: external, nativeKernels: kernels ? 1 : 0, nativeDigest: digest && digestBad === null ? 1 : 0,
     };
     this.eventStartTicks = 0;
     this.eventMaxBoxes = 0;
     this.eventPeakCells = 0;
     ports.log.log(LOG_INFO, 'quietcam ' + o.board + ': camera ' + cameraId + ', ' + width + 'x' + height + ', state ' + stateBytes +
       ' B, external ' + external + ' B, detector ' + DETECTOR_VERSION + ' ' + this.bundle.configHash +
-      (kernels ? ', native kernels' : ', TypeScript kernels'));
+      (digest && digestBad === null ? ', native SHA-256' : ', TypeScript SHA-256') + (kernels ? ', native kernels' : ', TypeScript kernels'));
     if (kernelsBad !== null) ports.log.log(LOG_ERROR, 'native kernels differ from the reference, running the TypeScript ones: ' + kernelsBad);
+    if (digestBad !== null) ports.log.log(LOG_ERROR, 'native SHA-256 differs from the reference, running the TypeScript one: ' + digestBad);
   }
 
   /**
@@ -299,7 +307,7 @@ export class FirmwareApp {
     return {
       frames: s.frames, badFrames: s.badFrames, events: s.events, snapshots: s.snapshots, skippedGap: s.skippedGap,
       skippedConsent: s.skippedConsent, snapshotErrors: s.snapshotErrors, publishFailures: s.publishFailures,
-      configUpdates: s.configUpdates, configRejected: s.configRejected, stateBytes: s.stateBytes, externalBytes: s.externalBytes, nativeKernels: s.nativeKernels,
+      configUpdates: s.configUpdates, configRejected: s.configRejected, stateBytes: s.stateBytes, externalBytes: s.externalBytes, nativeKernels: s.nativeKernels, nativeDigest: s.nativeDigest,
     };
   }
 

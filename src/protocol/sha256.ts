@@ -22,6 +22,23 @@ const K = [
 ];
 const IV = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
 
+/**
+ * A platform's SHA-256 compression (ports.digest.sha256Blocks on the board): process `blocks`
+ * 64-byte blocks of `data` from `from` into the 8-word `state`. Set by useNativeSha256Blocks.
+ */
+export type Sha256Blocks = (state: Int32Array, data: Uint8Array, from: number, blocks: number) => void;
+
+let nativeBlocks: Sha256Blocks | null = null;
+
+/**
+ * Let every Sha256 compress with the platform's native loop (~20k interpreted x86 instructions
+ * per byte otherwise, bench/firmware-mac.ts). Check it first with checkSha256Blocks. null = the
+ * TypeScript loop again.
+ */
+export function useNativeSha256Blocks(fn: Sha256Blocks | null): void {
+  nativeBlocks = fn;
+}
+
 /** Bytes of a SHA-256 digest. */
 export const SHA256_BYTES = 32;
 /** Bytes of a SHA-256 block (also the HMAC key block). */
@@ -47,6 +64,11 @@ export class Sha256 {
     this.reset();
   }
 
+  /** The 8 state words, live (for checking a native compression against compressJs). */
+  stateWords(): Int32Array {
+    return this.h;
+  }
+
   /** Start a new hash. */
   reset(): Sha256 {
     for (let i = 0; i < 8; i++) this.h[i] = IV[i] | 0;
@@ -57,6 +79,15 @@ export class Sha256 {
 
   /** One 64-byte block of `b` at `pos` into the state. */
   private compress(b: Uint8Array, pos: number): void {
+    if (nativeBlocks !== null) {
+      nativeBlocks(this.h, b, pos, 1);
+      return;
+    }
+    this.compressJs(b, pos);
+  }
+
+  /** The TypeScript compression (the reference a native one is checked against). */
+  compressJs(b: Uint8Array, pos: number): void {
     const w = this.w;
     const k = this.k;
     const h = this.h;
@@ -115,6 +146,11 @@ export class Sha256 {
       this.compress(this.block, 0);
       this.used = 0;
     }
+    if (nativeBlocks !== null && to - p >= 64) {
+      const n = Math.floor((to - p) / 64);
+      nativeBlocks(this.h, b, p, n);
+      p += 64 * n;
+    }
     while (to - p >= 64) {
       this.compress(b, p);
       p += 64;
@@ -166,6 +202,33 @@ export class Sha256 {
       out[pos + 4 * i + 3] = v & 0xff;
     }
   }
+}
+
+/**
+ * null when `fn` compresses exactly like the TypeScript reference on `cases` random runs of 1-3
+ * blocks at odd offsets (seeded), else what differed. The app runs it at start-up before trusting
+ * ports.digest.
+ */
+export function checkSha256Blocks(fn: Sha256Blocks, cases: number, seed: number): string | null {
+  const data = new Uint8Array(64 * 3 + 7);
+  const ref = new Sha256();
+  const mine = new Int32Array(8);
+  let x = seed | 0;
+  for (let c = 0; c < cases; c++) {
+    for (let i = 0; i < data.length; i++) {
+      x = (x * 1103515245 + 12345) | 0;
+      data[i] = (x >>> 16) & 255;
+    }
+    const blocks = 1 + (c % 3);
+    const from = c % 7;
+    ref.reset();
+    const h = ref.stateWords();
+    for (let i = 0; i < 8; i++) mine[i] = h[i] = (x + 977 * i) | 0;
+    for (let b = 0; b < blocks; b++) ref.compressJs(data, from + 64 * b);
+    fn(mine, data, from, blocks);
+    for (let i = 0; i < 8; i++) if (mine[i] !== h[i]) return 'sha256Blocks case ' + c + ' word ' + i + ': ' + mine[i] + ' != ' + h[i];
+  }
+  return null;
 }
 
 /**

@@ -102,7 +102,7 @@ test('--runtime refuses unknown engines', async () => {
   }
 });
 
-test('--secret: the app signs with the given secret (the bundles' bytes differ from the demo secret's)', async () => {
+test('--secret: the app signs with the given secret (its bundles differ from the demo secret ones)', async () => {
   const demo = await captured(['scene:plain', '--seconds', '25', '--runtime', 'node', '--quiet']);
   const own = await captured(['scene:plain', '--seconds', '25', '--runtime', 'node', '--quiet', '--secret', 'ab'.repeat(32)]);
   assert.is(own.code, 0);

@@ -7,6 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { HmacSha256, Sha256, hmacSha256, sha256 } from '../../src/protocol/index.js';
+import { checkSha256Blocks, useNativeSha256Blocks, type Sha256Blocks } from '../../src/protocol/sha256.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -74,6 +75,31 @@ test('one HmacSha256 reused for many messages; a truncated MAC is the digest pre
   const msg = randomBytes(500);
   hmacSha256(key, msg, 100, 400, out, 0);
   assert.is(hex(out.subarray(0, 32)), createHmac('sha256', key).update(msg.subarray(100, 400)).digest('hex'));
+});
+
+test('a platform compression is used only through the hook, and the checker catches one that is wrong in one word', () => {
+  // a stand-in "native" compression: the reference itself, run on a state it was handed
+  const good: Sha256Blocks = (state, data, from, blocks) => {
+    const h = new Sha256();
+    h.stateWords().set(state);
+    for (let b = 0; b < blocks; b++) h.compressJs(data, from + 64 * b);
+    state.set(h.stateWords());
+  };
+  let calls = 0;
+  const counted: Sha256Blocks = (st, d, f, b) => { calls++; good(st, d, f, b); };
+  const bad: Sha256Blocks = (state, data, from, blocks) => { good(state, data, from, blocks); if (blocks === 3) state[5] ^= 1; };
+  assert.is(checkSha256Blocks(good, 16, 1), null);
+  assert.match(String(checkSha256Blocks(bad, 16, 1)), /sha256Blocks case \d+ word 5/);
+  const msg = randomBytes(5000);
+  const out = new Uint8Array(32);
+  try {
+    useNativeSha256Blocks(counted);
+    sha256(msg, 0, msg.length, out, 0);
+  } finally {
+    useNativeSha256Blocks(null);
+  }
+  assert.ok(calls > 0, 'the hook ran');
+  assert.is(hex(out), createHash('sha256').update(msg).digest('hex'));
 });
 
 test.run();
