@@ -8,8 +8,10 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { serviceLogin } from '../src/adapters/broker-users.js';
 import { loadConfig } from '../src/relay/config.js';
-import { Relay } from '../src/relay/relay.js';
+import { startRelay } from '../src/relay/main.js';
+import type { Relay } from '../src/relay/relay.js';
 
 export const USAGE = 'quietcam relay [--config FILE] [--local]';
 
@@ -50,7 +52,9 @@ export async function run(args: string[]): Promise<number> {
     stopAll = () => stack.stop();
     console.log(`relay ready: broker ${stack.brokerUrl}, S3 ${stack.s3Endpoint} bucket ${stack.bucket}, status ${relay.statusUrl ?? 'off'}, data ${config.dataDir}`);
   } else {
-    relay = await Relay.start({ config });
+    // no login configured: the `quietcam-relay` one in <dataDir>/broker-users.json (what `quietcam broker-config` gives mosquitto)
+    config.broker = { ...config.broker, ...serviceLogin(config.dataDir, 'relay', config.broker) }; // clientId quietcam-relay-<n>: that username
+    relay = await startRelay({ config });
     stopAll = () => relay.stop();
     console.log(`relay ready: broker ${config.broker.url}, bucket ${config.s3.bucket} at ${config.s3.endpoint ?? 'AWS ' + config.s3.region}, status ${relay.statusUrl ?? 'off'}, data ${config.dataDir}`);
   }

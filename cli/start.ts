@@ -54,12 +54,13 @@ export async function run(argv: string[]): Promise<number> {
   const cams = cameras(parsed.positionals);
 
   const { startStack, demoCamera } = await import('../src/relay/stack.ts');
-  const { connectPublisher } = await import('../src/relay/adapters/mqtt-publisher.ts');
+  const { connectPublisher } = await import('../src/adapters/mqtt-publisher.ts');
   const { s3Objects } = await import('../src/web/adapters/s3-objects.ts');
   const { openSource } = await import('../sim/sources/open.ts');
   const { runFirmwareOnSource } = await import('../sim/firmware.ts');
 
-  const stack = await startStack({ cameras: cams.map((c) => demoCamera(c.id)) });
+  // each simulated camera is paired afresh: its own broker login (and MAC secret), as the owner page gives a board
+  const stack = await startStack({ cameras: cams.map((c) => demoCamera(c.id)), pair: cams.map((c) => c.id) });
   console.log(`broker  ${stack.brokerUrl}  (aedes, in-process)`);
   console.log(`S3      ${stack.s3Endpoint}  bucket ${stack.bucket}, data in ${resolve('data/s3')}`);
   if (stack.statusUrl) console.log(`status  ${stack.statusUrl}`);
@@ -71,23 +72,27 @@ export async function run(argv: string[]): Promise<number> {
     for (const o of record.objects) console.log(`    ${o.name.padEnd(16)} ${String(o.bytes).padStart(7)} B  ${o.contentType}`);
   });
 
-  const publisher = await connectPublisher({ url: stack.brokerUrl });
+  const publishers: Awaited<ReturnType<typeof connectPublisher>>[] = [];
   let expected = 0;
   try {
     for (const cam of cams) {
       const source = await openSource(cam.source, {});
       const wallStartMs = Date.now() - seconds * 1000;
       console.log(`camera ${cam.id}: playing ${source.name} (${seconds} s) through the device app...`);
+      const login = stack.paired[cam.id];
+      // the app signs its bundles and events, and checks its config, with the camera's MAC secret from the pairing
       const r = await runFirmwareOnSource(source, {
         runtime: 'node', cameraId: cam.id, seconds, wallStartMs, quietLogs: true,
-        settings: { lastEventEnd: String(wallStartMs - 10 * 60000) },
+        settings: { lastEventEnd: String(wallStartMs - 10 * 60000), secret: login.secret },
       });
       console.log(`camera ${cam.id}: ${r.frames} frames, ${r.events.length} event messages, ${r.bundles.length} snapshot bundle(s), ${r.publishes.length} MQTT publishes`);
+      const publisher = await connectPublisher({ url: stack.brokerUrl, clientId: cam.id, username: login.username, password: login.password });
+      publishers.push(publisher);
       for (const p of r.publishes) await publisher.publishRaw(p.topic, p.payload);
       expected += r.bundles.length;
     }
   } finally {
-    await publisher.close();
+    await Promise.all(publishers.map((p) => p.close()));
   }
 
   const deadline = Date.now() + START_DEFAULTS.waitMs;

@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { Consent } from '../../firmware/app/consent.js';
 import { openConfig } from '../../src/protocol/consent-config.js';
 import { hexToBytes, macKey } from '../../src/protocol/mac.js';
-import { SqliteCameraRegistry } from '../../src/relay/adapters/sqlite-registry.js';
+import { SqliteCameraRegistry } from '../../src/adapters/sqlite-registry.js';
 import { purposesInForce } from '../../src/relay/consent.js';
 import { CONSENT_TEXT_VERSION } from '../../src/web/consent-text.js';
 import { addCamera, DAY, signIn, signUp, T0, testWeb, type Owner, type TestWeb } from './helpers.js';

@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { s3Client } from '../../src/relay/adapters/s3-store.js';
-import { silentLogger } from '../../src/relay/metrics.js';
+import { s3Client } from '../../src/adapters/s3-store.js';
+import { silentLogger } from '../../src/log.js';
 import { startStack, type Stack } from '../../src/relay/stack.js';
 import { startWebServer, type WebServer } from '../../src/web/server.js';
 import { totpCode } from '../../src/web/totp.js';
@@ -98,7 +98,7 @@ test('sign up with TOTP, add a camera, enable Motion only', async (c) => {
   await c.ann.click('text=Add camera');
   c.cameraId = (await c.ann.textContent('#camera-id'))!;
   c.token = (await c.ann.textContent('#pairing-token'))!;
-  assert.match(c.token, /^[A-Za-z0-9_-]{32}$/);
+  assert.match(c.token, /^[A-Za-z0-9_-]{43}$/);
   assert.not.ok(c.ann.url().includes((await c.ann.textContent('#pairing-token'))!), 'token not in the URL');
   await shot(c.ann, '3-camera-added');
   await c.ann.click('text=Choose what this camera may contribute');
@@ -113,7 +113,7 @@ test('sign up with TOTP, add a camera, enable Motion only', async (c) => {
 
 test('a simulated camera gets the config and sends a snapshot; its five images are shown', async (c) => {
   // the simulated minutes come after the consent was given (granted now): the rule says "not yet" before it
-  const played = await playCamera(c.stack.brokerUrl, c.cameraId, Date.now() + 15 * 60000, c.token);
+  const played = await playCamera(c.stack.brokerUrl, c.cameraId, Date.now() + 15 * 60000, { username: c.cameraId, password: c.token });
   assert.is(played.snapshots, 1, 'the camera took a snapshot (its config allowed motion)');
   await waitFor(() => c.stack.relay.contributions({ cameraId: c.cameraId }).length === 1, 15000, 'the contribution in the index');
   await c.ann.goto(`${c.web.url}/zone`);

@@ -3,9 +3,9 @@
  * an in-memory bucket and broker, a virtual clock, and a small browser-like client (cookie jar,
  * CSRF token taken from the last page) driving `app.inject`.
  */
-import { SqliteRelayStore } from '../../src/relay/adapters/sqlite-store.js';
-import { silentLogger } from '../../src/relay/metrics.js';
-import { keyPrefix } from '../../src/relay/record.js';
+import { SqliteRelayStore } from '../../src/adapters/sqlite-store.js';
+import { silentLogger } from '../../src/log.js';
+import { keyPrefix } from '../../src/relay/s3-keys.js';
 import type { ContributionRecord } from '../../src/relay/types.js';
 import { sqlitePorts } from '../../src/web/adapters/ports.js';
 import { openWebDb, type SqliteDatabase } from '../../src/web/adapters/sqlite-db.js';
@@ -49,7 +49,8 @@ export class Client {
   csrf = '';
   last: Res | null = null;
 
-  constructor(private readonly web: WebApp) {}
+  /** `remoteAddress`: the client's socket address (default 127.0.0.1, as app.inject gives). */
+  constructor(private readonly web: WebApp, private readonly o: { remoteAddress?: string } = {}) {}
 
   cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -65,7 +66,7 @@ export class Client {
       payload = p.toString();
       headers['content-type'] ??= 'application/x-www-form-urlencoded';
     }
-    const r = await this.web.app.inject({ method: method as 'GET', url, headers, payload });
+    const r = await this.web.app.inject({ method: method as 'GET', url, headers, payload, remoteAddress: this.o.remoteAddress });
     for (const c of ([] as string[]).concat((r.headers['set-cookie'] as string | string[] | undefined) ?? [])) {
       const [pair] = c.split(';');
       const i = pair.indexOf('=');

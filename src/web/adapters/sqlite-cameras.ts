@@ -1,10 +1,10 @@
 /**
- * Cameras and consent in SQLite. A consent decision is one transaction over two tables: the
- * history (`web_consents`, evidence of what the owner agreed to, with the wording's version) and
- * the relay's registry row (`cameras`, written through the relay's own SqliteCameraRegistry), which
- * the relay reads on every chunk and before every upload.
+ * Cameras and consent in SQLite: `web_cameras` and the consent history (`web_consents`, evidence
+ * of what the owner agreed to, with the wording's version). They are the one source of consent:
+ * the relay's registry reads its latest row through the `camera_registry` view
+ * (src/adapters/sqlite-schema.ts) per bundle and before every upload; nothing is copied.
  */
-import { SqliteCameraRegistry } from '../../relay/adapters/sqlite-registry.js';
+import { SqliteCameraCredentials } from '../../adapters/sqlite-camera-credentials.js';
 import type { CameraDirectory, ConsentRecord, Placement, WebCamera } from '../ports.js';
 import { safeEqual, sha256Hex } from '../tokens.js';
 import type { SqliteDatabase } from './sqlite-db.js';
@@ -19,13 +19,14 @@ const toConsent = (r: ConsentRow): ConsentRecord => ({
 
 export class SqliteCameras implements CameraDirectory {
   private readonly q;
-  private readonly registry: SqliteCameraRegistry;
   private readonly addTx;
   private readonly consentTx;
   private readonly placementTx;
+  private readonly credentials: SqliteCameraCredentials;
 
   constructor(db: SqliteDatabase) {
-    this.registry = new SqliteCameraRegistry(db);
+    const credentials = new SqliteCameraCredentials(db);
+    this.credentials = credentials;
     this.q = {
       insert: db.prepare(`INSERT OR IGNORE INTO web_cameras (camera_id, owner_id, name, placement, interior_confirmed, pairing_hash, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)`),
       get: db.prepare('SELECT * FROM web_cameras WHERE camera_id = ?'),
@@ -37,33 +38,25 @@ export class SqliteCameras implements CameraDirectory {
       history: db.prepare('SELECT * FROM web_consents WHERE camera_id = ? ORDER BY seq DESC'),
       relayTaken: db.prepare('SELECT 1 FROM cameras WHERE camera_id = ?'),
     };
-    this.addTx = db.transaction((c: Omit<WebCamera, 'consent'>): boolean => {
-      // a camera id the relay already knows (seeded from its config file) is not ours to take
-      if (this.q.relayTaken.get(c.cameraId)) return false;
+    this.addTx = db.transaction((c: Omit<WebCamera, 'consent'>, cred: { brokerHash: string; macSecret: string }): boolean => {
+      // a camera id the relay already knows (seeded from its config file), or one with a broker login, is not ours to take
+      if (this.q.relayTaken.get(c.cameraId) || credentials.get(c.cameraId)) return false;
       if (this.q.insert.run(c.cameraId, c.ownerId, c.name, c.placement, c.interiorConfirmed ? 1 : 0, c.pairingHash, c.createdMs).changes !== 1) return false;
-      this.registry.put({ cameraId: c.cameraId, ownerId: c.ownerId, placement: c.placement, interiorConfirmed: c.interiorConfirmed, secret: c.secret, consent: null });
+      credentials.put({ cameraId: c.cameraId, pairingHash: c.pairingHash, brokerHash: cred.brokerHash, macSecret: cred.macSecret });
       return true;
     });
     this.consentTx = db.transaction((r: ConsentRecord) => {
       const cam = this.q.get.get(r.cameraId) as CameraRow | undefined;
       if (!cam || cam.owner_id !== r.ownerId) throw new Error('setConsent: not this owner\'s camera');
       this.q.addConsent.run(r.cameraId, r.ownerId, r.purposes, r.version, r.textVersion, r.grantedMs, r.expiresMs, r.action);
-      this.registry.put({
-        ...this.registry.get(r.cameraId), // keeps the secret
-        cameraId: r.cameraId, ownerId: r.ownerId, placement: cam.placement === 'exterior' ? 'exterior' : 'interior',
-        interiorConfirmed: cam.interior_confirmed === 1,
-        consent: { purposes: r.purposes, version: r.version, grantedMs: r.grantedMs, expiresMs: r.expiresMs },
-      });
     });
     this.placementTx = db.transaction((cameraId: string, placement: Placement, confirmed: boolean) => {
       this.q.placement.run(placement, confirmed ? 1 : 0, cameraId);
-      const rec = this.registry.get(cameraId);
-      if (rec) this.registry.put({ ...rec, placement, interiorConfirmed: confirmed });
     });
   }
 
-  add(c: Omit<WebCamera, 'consent'>): WebCamera | 'taken' {
-    return this.addTx(c) ? this.get(c.cameraId)! : 'taken';
+  add(c: Omit<WebCamera, 'consent'>, credentials: { brokerHash: string; macSecret: string }): WebCamera | 'taken' {
+    return this.addTx(c, credentials) ? this.get(c.cameraId)! : 'taken';
   }
 
   get(cameraId: string): WebCamera | null {
@@ -98,14 +91,12 @@ export class SqliteCameras implements CameraDirectory {
 
   private toCamera(r: CameraRow): WebCamera {
     const latest = this.q.latest.get(r.camera_id) as ConsentRow | undefined;
-    const cam: WebCamera = {
+    return {
       cameraId: r.camera_id, ownerId: r.owner_id, name: r.name, placement: r.placement === 'interior' ? 'interior' : 'exterior',
       interiorConfirmed: r.interior_confirmed === 1, pairingHash: r.pairing_hash, createdMs: r.created_ms,
       consent: latest ? toConsent(latest) : null,
+      // the MAC secret made at pairing (camera_credentials): the pages sign the camera's config with it
+      secret: this.credentials.get(r.camera_id)?.macSecret,
     };
-    // The MAC secret is kept once, in the relay's registry row (which these pages write).
-    const secret = this.registry.get(r.camera_id)?.secret;
-    if (secret) cam.secret = secret;
-    return cam;
   }
 }
