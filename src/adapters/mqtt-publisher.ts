@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
-import { bundleTopic, chunkBundle, DEFAULT_CHUNK_SIZE, demoCameraSecret, encodeBundle, macKey, type Bundle } from '../protocol/index.js';
+import { bundleTopic, chunkBundle, DEFAULT_CHUNK_SIZE, demoCameraSecret, encodeBundle, hexToBytes, macKey, type Bundle } from '../protocol/index.js';
 
 export interface PublisherOptions {
   url: string;
@@ -21,7 +21,9 @@ export interface PublisherOptions {
   chunkSize?: number;
   /** ms between reconnect attempts (default 250). */
   reconnectMs?: number;
-  /** The MAC secret of a camera (32 bytes); default: the demo camera secret (protocol/mac.ts demoCameraSecret). */
+  /** The camera's MAC secret, 64 hex (a paired camera's login carries it): signs every bundle. */
+  secret?: string;
+  /** Or the MAC secret per camera (32 bytes); default: the demo camera secret (protocol/mac.ts demoCameraSecret). */
   secretOf?: (cameraId: string) => Uint8Array;
 }
 
@@ -70,7 +72,9 @@ export async function connectPublisher(o: PublisherOptions): Promise<BundlePubli
   return {
     client,
     async publish(bundle, options = {}) {
-      const key = macKey((o.secretOf ?? demoCameraSecret)(bundle.cameraId));
+      const given = o.secret === undefined ? null : hexToBytes(o.secret, 32);
+      if (o.secret !== undefined && !given) throw new RangeError('publisher: secret must be 64 hex digits');
+      const key = macKey(given ?? (o.secretOf ?? demoCameraSecret)(bundle.cameraId));
       const chunks = chunkBundle(encodeBundle(bundle, undefined, key), { cameraId: bundle.cameraId, bundleId: bundle.bundleId, chunkSize });
       const order = options.order ? options.order(chunks.length) : chunks.map((_, i) => i);
       const topic = bundleTopic(bundle.cameraId);
