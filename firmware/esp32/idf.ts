@@ -76,12 +76,26 @@ export function boardHeader(b: BoardProfile): string {
 }
 
 /**
- * The provisioning text to flash: `text` checked (camera id, secret), with `secret=<64 hex>`
- * added when absent (derived from camera and mqttpass, the pairing token). An error string when
- * it cannot be made.
+ * The provisioning text to flash: key=value lines, or the JSON the owner page gives at pairing
+ * (turned into lines), checked (camera id, secret), with `secret=<64 hex>` added when absent
+ * (derived from camera and mqttpass, the pairing token). An error string when it cannot be made.
  * @example provisioningRecord('ssid=home\ncamera=porch\nmqttpass=TOKEN\n') // { text: '...secret=3f...\n' }
  */
-export function provisioningRecord(text: string): { text: string } | { error: string } {
+export function provisioningRecord(input: string): { text: string } | { error: string } {
+  let text = input;
+  if (input.trim().startsWith('{')) {
+    // the JSON the owner page offers at pairing (src/adapters/broker-credentials.ts provisioningRecord)
+    let o: unknown;
+    try {
+      o = JSON.parse(input);
+    } catch {
+      return { error: 'not valid JSON (or use key=value lines)' };
+    }
+    if (!o || typeof o !== 'object' || Array.isArray(o)) return { error: 'expected a JSON object of strings' };
+    const entries = Object.entries(o as Record<string, unknown>);
+    if (entries.some(([k, v]) => typeof v !== 'string' || /[\r\n]/.test(v) || !/^[a-z]+$/.test(k))) return { error: 'expected a JSON object of one-line strings' };
+    text = entries.map(([k, v]) => `${k}=${v}\n`).join('');
+  }
   const fields = new Map<string, string>();
   for (const line of text.split('\n')) {
     const m = /^([a-z]+)=(.*?)\r?$/.exec(line);

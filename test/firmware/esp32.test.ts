@@ -41,6 +41,11 @@ test('the provisioning record gets the camera MAC secret: derived from the pairi
   assert.equal(provisioningRecord('camera=porch\nsecret=abc\n'), { error: "secret= must be 64 hex digits (the camera's MAC secret)" });
   assert.match(String((provisioningRecord('camera=porch\n') as { error: string }).error), /neither secret= nor mqttpass=/);
   assert.match(String((provisioningRecord('camera=Porch!\nmqttpass=x\n') as { error: string }).error), /camera=<id>/);
+  // the JSON the owner page gives at pairing: the same record as lines, its secret checked
+  const json = JSON.stringify({ ssid: 'home', password: 'pw', broker: 'mqtt://10.0.0.2', username: 'porch', mqttpass: token, camera: 'porch', secret: want });
+  assert.equal(provisioningRecord(json), { text: `ssid=home\npassword=pw\nbroker=mqtt://10.0.0.2\nusername=porch\nmqttpass=${token}\ncamera=porch\nsecret=${want}\n` });
+  assert.match(String((provisioningRecord('{"camera":"porch","secret":"zz"}') as { error: string }).error), /64 hex/);
+  assert.match(String((provisioningRecord('{"camera":"porch","ssid":"a\\nsecret=00"}') as { error: string }).error), /one-line strings/);
 });
 
 test('firmware:flash refuses a provisioning record without a usable secret, before building anything', () => {
