@@ -34,6 +34,7 @@ import { checkSha256Blocks, useNativeSha256Blocks } from '../../src/protocol/sha
 import type { HmacSha256 } from '../../src/protocol/sha256.js';
 import { ConfigGuard } from './config-guard.js';
 import { Consent, CONSENT_ON } from './consent.js';
+import { EventTracker } from './event-tracker.js';
 import { configRejectedMessage, endMessage, EVENT_MESSAGE_BYTES, startMessage, writeSigned } from './event-message.js';
 import { LOG_ERROR, LOG_INFO, LOG_WARN } from './ports.js';
 import type { Ports } from './ports.js';
@@ -128,8 +129,7 @@ export class FirmwareApp {
   private readonly topicEvent: string;
   private readonly topicConfig: string;
   private readonly message: Uint8Array;
-  private readonly frameUnion: Int32Array;
-  private readonly eventUnion: Int32Array;
+  private readonly track: EventTracker;
   private readonly view: Uint8Array;
   private readonly encoded: Uint8Array;
   private readonly chunk: Uint8Array;
@@ -137,8 +137,6 @@ export class FirmwareApp {
   private readonly noView: RawView;
   private readonly s: AppStats;
   private eventStartTicks: number;
-  private eventMaxBoxes: number;
-  private eventPeakCells: number;
 
   constructor(ports: Ports, options: AppOptions) {
     // Validate everything before allocating anything.
@@ -192,8 +190,7 @@ export class FirmwareApp {
     this.out = createOutput(width, height, this.detector.cellSize, maxBoxes, false);
     this.frame = new Uint8Array(width * height);
     this.message = new Uint8Array(EVENT_MESSAGE_BYTES);
-    this.frameUnion = new Int32Array(4);
-    this.eventUnion = new Int32Array(4);
+    this.track = new EventTracker();
     this.key = macKey(secret);
     const stateBytes = this.detector.stateBytes() + outputBytes(this.out) + this.frame.byteLength + this.message.byteLength + 32 + APP_DEFAULTS.macStateBytes;
     if (stateBytes > o.appHeapBytes) {
@@ -230,8 +227,6 @@ export class FirmwareApp {
       publishFailures: 0, configUpdates: 0, configRejected: 0, stateBytes: stateBytes, externalBytes: external, nativeKernels: kernels ? 1 : 0, nativeDigest: digest && digestBad === null ? 1 : 0,
     };
     this.eventStartTicks = 0;
-    this.eventMaxBoxes = 0;
-    this.eventPeakCells = 0;
     ports.log.log(LOG_INFO, 'quietcam ' + o.board + ': camera ' + cameraId + ', ' + width + 'x' + height + ', state ' + stateBytes +
       ' B, external ' + external + ' B, detector ' + DETECTOR_VERSION + ' ' + this.bundle.configHash +
       (digest && digestBad === null ? ', native SHA-256' : ', TypeScript SHA-256') + (kernels ? ', native kernels' : ', TypeScript kernels'));
@@ -295,7 +290,7 @@ export class FirmwareApp {
     this.detector.step(this.frame, out);
     this.s.frames++;
     const state = out.eventState;
-    if (state === EVENT_START || state === EVENT_ACTIVE) this.trackEvent(state === EVENT_START);
+    if (state === EVENT_START || state === EVENT_ACTIVE) this.track.frame(out, state === EVENT_START);
     if (state === EVENT_START) this.onStart();
     else if (state === EVENT_END) this.onEnd();
     return state;
@@ -309,43 +304,6 @@ export class FirmwareApp {
       skippedConsent: s.skippedConsent, snapshotErrors: s.snapshotErrors, publishFailures: s.publishFailures,
       configUpdates: s.configUpdates, configRejected: s.configRejected, stateBytes: s.stateBytes, externalBytes: s.externalBytes, nativeKernels: s.nativeKernels, nativeDigest: s.nativeDigest,
     };
-  }
-
-  /** Per frame of an event: union of boxes, most boxes, most motion cells (cells only, no pixels). */
-  private trackEvent(first: boolean): void {
-    const out = this.out;
-    const fu = this.frameUnion;
-    const eu = this.eventUnion;
-    fu[0] = out.cols;
-    fu[1] = out.rows;
-    fu[2] = -1;
-    fu[3] = -1;
-    for (let i = 0; i < out.boxCount; i++) {
-      const b = i * 4;
-      if (out.boxes[b] < fu[0]) fu[0] = out.boxes[b];
-      if (out.boxes[b + 1] < fu[1]) fu[1] = out.boxes[b + 1];
-      if (out.boxes[b + 2] > fu[2]) fu[2] = out.boxes[b + 2];
-      if (out.boxes[b + 3] > fu[3]) fu[3] = out.boxes[b + 3];
-    }
-    if (first) {
-      eu[0] = out.cols;
-      eu[1] = out.rows;
-      eu[2] = -1;
-      eu[3] = -1;
-      this.eventMaxBoxes = 0;
-      this.eventPeakCells = 0;
-    }
-    if (fu[2] >= 0) {
-      if (fu[0] < eu[0]) eu[0] = fu[0];
-      if (fu[1] < eu[1]) eu[1] = fu[1];
-      if (fu[2] > eu[2]) eu[2] = fu[2];
-      if (fu[3] > eu[3]) eu[3] = fu[3];
-    }
-    if (out.boxCount > this.eventMaxBoxes) this.eventMaxBoxes = out.boxCount;
-    let cells = 0;
-    const m = out.motion;
-    for (let c = 0; c < m.length; c++) cells += m[c];
-    if (cells > this.eventPeakCells) this.eventPeakCells = cells;
   }
 
   private publish(topic: string, bytes: Uint8Array): void {
@@ -380,7 +338,7 @@ export class FirmwareApp {
       }
     }
     const text = startMessage(this.cameraId, out.eventId, wall, synced, out.cols, out.rows, out.boxCount,
-      this.frameUnion, out.boxes, this.rule.lastGapMs, id, skip);
+      this.track.frameUnion, out.boxes, this.rule.lastGapMs, id, skip);
     const len = writeSigned(this.message, this.cameraId, this.key, text);
     this.publish(this.topicEvent, this.message.subarray(0, len));
   }
@@ -392,7 +350,7 @@ export class FirmwareApp {
     const out = this.out;
     this.rule.eventEnded(wall, ticks);
     const text = endMessage(this.cameraId, out.eventId, wall, this.rule.wallValid(wall), out.cols, out.rows,
-      ticks - this.eventStartTicks, this.eventMaxBoxes, this.eventPeakCells, this.eventUnion);
+      ticks - this.eventStartTicks, this.track.maxBoxes, this.track.peakCells, this.track.eventUnion);
     const len = writeSigned(this.message, this.cameraId, this.key, text);
     this.publish(this.topicEvent, this.message.subarray(0, len));
   }
