@@ -79,12 +79,13 @@ export async function run(argv: string[]): Promise<number> {
       const source = await openSource(cam.source, {});
       const wallStartMs = Date.now() - seconds * 1000;
       console.log(`camera ${cam.id}: playing ${source.name} (${seconds} s) through the device app...`);
+      const login = stack.paired[cam.id];
+      // the app signs its bundles and events, and checks its config, with the camera's MAC secret from the pairing
       const r = await runFirmwareOnSource(source, {
         runtime: 'node', cameraId: cam.id, seconds, wallStartMs, quietLogs: true,
-        settings: { lastEventEnd: String(wallStartMs - 10 * 60000) },
+        settings: { lastEventEnd: String(wallStartMs - 10 * 60000), secret: login.secret },
       });
       console.log(`camera ${cam.id}: ${r.frames} frames, ${r.events.length} event messages, ${r.bundles.length} snapshot bundle(s), ${r.publishes.length} MQTT publishes`);
-      const login = stack.paired[cam.id];
       const publisher = await connectPublisher({ url: stack.brokerUrl, clientId: cam.id, username: login.username, password: login.password });
       publishers.push(publisher);
       for (const p of r.publishes) await publisher.publishRaw(p.topic, p.payload);

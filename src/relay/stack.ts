@@ -15,6 +15,7 @@ import { loadOrCreateBrokerUsers, type BrokerUsers } from '../adapters/broker-us
 import { openCameraCredentials } from '../adapters/sqlite-camera-credentials.js';
 import { startBroker, type EmbeddedBroker } from '../adapters/aedes-broker.js';
 import { S3RVER_CREDENTIALS, startS3, type EmbeddedS3 } from '../adapters/s3rver-endpoint.js';
+import { bytesToHex, demoCameraSecret } from '../protocol/index.js';
 import { loadConfig, type CameraSeed, type RelayConfigInput } from './config.js';
 import type { Logger } from '../log.js';
 import { startRelay } from './main.js';
@@ -78,11 +79,14 @@ async function withFallback<T>(port: number, start: (port: number) => Promise<T>
 }
 
 /**
- * A camera seed with consent to both purposes for a year, for demos and the simulator.
+ * A camera seed with consent to both purposes for a year, for demos and the simulator. Its seed
+ * MAC secret is the public demo secret (protocol/mac.ts demoCameraSecret, what publishers and the
+ * Node/desktop firmware hosts sign with by default); pairing it (`pair`) gives it a real one,
+ * which the relay prefers (camera_credentials).
  * @example await startStack({ cameras: [demoCamera('sim-1')] })
  */
 export function demoCamera(id: string, owner = 'demo'): CameraSeed {
-  return { id, owner, placement: 'exterior', consent: { purposes: ['motion', 'objectron'], version: 1 } };
+  return { id, owner, placement: 'exterior', secret: bytesToHex(demoCameraSecret(id), 0, 32), consent: { purposes: ['motion', 'objectron'], version: 1 } };
 }
 
 /**
