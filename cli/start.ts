@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { escapeXml as esc } from '../sim/report/escape.ts';
+import { checkPortsFree, listenErrorMessage, portFlags, portUsage, PortUsageError, resolvePort, type PlannedPort } from './listen-ports.ts';
 
 const FOOTAGE_VTEST = fileURLToPath(new URL('../../shared/footage/vtest.avi', import.meta.url));
 
@@ -38,12 +39,30 @@ function cameras(args: string[]): Camera[] {
   ];
 }
 
+const USAGE = `quietcam start [--once] [--seconds N] [--broker-port N] [--s3-port N] [--status-port N|off] [source ...]
+${portUsage(['broker', 's3', 'status'])}`;
+
+/** The ports `start` opens: broker and S3 on loopback, the status page where the config says. */
+async function plan(values: Record<string, unknown>, env: Record<string, string | undefined>): Promise<PlannedPort[]> {
+  const { loadConfig } = await import('../src/relay/config.ts');
+  const status = loadConfig({ env }).status; // QUIETCAM_STATUS_PORT is read there, with the default
+  const out: PlannedPort[] = [
+    { name: 'broker', host: '127.0.0.1', port: resolvePort('broker', values['broker-port'] as string | undefined, env)! },
+    { name: 's3', host: '127.0.0.1', port: resolvePort('s3', values['s3-port'] as string | undefined, env)! },
+  ];
+  const statusPort = resolvePort('status', values['status-port'] as string | undefined, {}, status.port);
+  if (statusPort !== null) out.push({ name: 'status', host: status.host, port: statusPort });
+  return out;
+}
+
 export async function run(argv: string[]): Promise<number> {
   let parsed;
+  let ports: PlannedPort[];
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { once: { type: 'boolean' }, seconds: { type: 'string' } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { once: { type: 'boolean' }, seconds: { type: 'string' }, ...portFlags(['broker', 's3', 'status']) } });
+    ports = await plan(parsed.values, process.env);
   } catch (err) {
-    console.error(`quietcam start: ${(err as Error).message}\nUsage: quietcam start [--once] [--seconds N] [source ...]`);
+    console.error(`quietcam start: ${(err as Error).message}${err instanceof PortUsageError || err instanceof TypeError ? `\nUsage: ${USAGE}` : ''}`);
     return 2;
   }
   const seconds = parsed.values.seconds ? Number(parsed.values.seconds) : START_DEFAULTS.seconds;
@@ -59,7 +78,21 @@ export async function run(argv: string[]): Promise<number> {
   const { openSource } = await import('../sim/sources/open.ts');
   const { runFirmwareOnSource } = await import('../sim/firmware.ts');
 
-  const stack = await startStack({ cameras: cams.map((c) => demoCamera(c.id)) });
+  const taken = await checkPortsFree(ports);
+  if (taken) {
+    console.error(`quietcam start: ${taken}`);
+    return 2;
+  }
+  const port = (name: PlannedPort['name']) => ports.find((p) => p.name === name)?.port;
+  let stack: Awaited<ReturnType<typeof startStack>>;
+  try {
+    stack = await startStack({ cameras: cams.map((c) => demoCamera(c.id)), brokerPort: port('broker'), s3Port: port('s3'), statusPort: port('status') ?? null });
+  } catch (err) {
+    const msg = listenErrorMessage(err, ports);
+    if (!msg) throw err;
+    console.error(`quietcam start: ${msg}`);
+    return 2;
+  }
   console.log(`broker  ${stack.brokerUrl}  (aedes, in-process)`);
   console.log(`S3      ${stack.s3Endpoint}  bucket ${stack.bucket}, data in ${resolve('data/s3')}`);
   if (stack.statusUrl) console.log(`status  ${stack.statusUrl}`);
