@@ -1,353 +1,257 @@
 /**
- * Relay throughput and latency, end to end: MQTT in (chunks from N simulated cameras through an
- * aedes broker) to S3 confirmed (s3rver), through the real relay (SQLite outbox with
- * synchronous=FULL, sharp, the S3 SDK). The broker + cameras and s3rver run as child processes
- * (bench/relay-peer.ts) so the relay's process, and its RSS, is its own.
+ * The home stack on its embedded defaults, measured: aedes (broker), s3rver (local S3) and the
+ * relay, each in its own process (bench/relay-peer.ts), and N simulated cameras in this one.
+ * Prints each process's RSS idle and under load (the peak of samples every 250 ms) and the
+ * stack's total (goal: <= 300 MB), and the latency from a bundle's last chunk published to its
+ * last S3 object confirmed (goal: p99 < 1 s with 20 cameras).
  *
- * The cameras' process encodes and chunks each phase's bundles before the phase starts (a board
- * does that on its own CPU); during the phase it only publishes them through its aedes broker.
- * Phases: stages alone (chunks fed in-process, in-memory bucket: the relay's own ceiling);
- * warm-up (200 bundles); peak (2,000 bundles as fast as the broker takes them: bundles/s); light
- * (2,000 bundles offered at 80% of that peak or of the steady rate, whichever is lower: latency
- * when queues stay short; paced bundles cost more CPU than a burst, so 80% of a high peak would
- * not be light); steady (10,000 bundles offered at 100/s: latency from a bundle's publish by its
- * camera to S3 confirmed, and from the relay's receipt of its first chunk; RSS before/after).
- * Each phase also reports the CPU each process spent per bundle. Goal: >= 100 bundles/s,
- * p99 < 1 s, RSS growth < 50 MB.
- * Env: BENCH_CAMERAS (8), BENCH_RAW_WIDTH (640: VGA raw view), BENCH_STEADY (10000),
- * BENCH_PEAK (2000), BENCH_LIGHT (2000), BENCH_STAGES (1000; 0 skips that phase), BENCH_RATE
- * (100), BENCH_CONCURRENCY (bundles uploading at once; default: the config's, 32), BENCH_SYNC
- * (full | normal), BENCH_THREAD (0: derive on the event loop, not on its own thread),
- * BENCH_S3_THREAD (0: the S3 SDK on the event loop), BENCH_PEER_NODE_ARGS (extra node flags for
- * the peers, e.g. --cpu-prof).
+ * The load: every `BENCH_INTERVAL_MS` all cameras send a bundle at once (the worst case: motion
+ * across the whole house), for `BENCH_SECONDS`. A camera sends at most 12 bundles an hour; this is
+ * hundreds of times that, in bursts. Bundles are encoded and chunked before the run (a board
+ * does that on its own CPU).
+ * Env: BENCH_CAMERAS (20), BENCH_SECONDS (30), BENCH_INTERVAL_MS (2000), BENCH_RAW_WIDTH (640),
+ * BENCH_LAYOUT (processes | one; default both), BENCH_PLAIN=1 (without the lean settings).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../src/relay/config.ts';
+import { connectPublisher, type BundlePublisher } from '../src/adapters/mqtt-publisher.ts';
+import { S3RVER_CREDENTIALS } from '../src/adapters/s3rver-endpoint.ts';
+import { bundleTopic, chunkBundle, encodeBundle } from '../src/protocol/index.ts';
 import { demoCamera } from '../src/relay/stack.ts';
-import { Relay } from '../src/relay/relay.ts';
-import { S3RVER_CREDENTIALS } from '../src/relay/adapters/s3rver-endpoint.ts';
-import type { RunSpec } from './relay-peer.ts';
+import { makeBundle, testJpeg } from '../test/relay/helpers/bundles.ts';
 
 const PEER = fileURLToPath(new URL('./relay-peer.ts', import.meta.url));
 
-function peer(args: string[]): { child: ChildProcess; ready: Promise<Record<string, unknown>> } {
-  const child = fork(PEER, args, { execArgv: ['--import', 'tsx', ...(process.env.BENCH_PEER_NODE_ARGS ?? '').split(' ').filter(Boolean)], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
-  const ready = new Promise<Record<string, unknown>>((resolve, reject) => {
-    child.on('message', (m: { ready?: Record<string, unknown> }) => m.ready && resolve(m.ready));
+/**
+ * What the home server should run the stack's processes with (README.md): glibc's malloc keeps
+ * up to 8 arenas per core for libvips' and libuv's threads, and V8's young generation grows to
+ * 3 x 16 MB semi-spaces; neither pays off at a home's load. Measured here: ~50 MB and ~40 MB less in
+ * total under load respectively (BENCH_PLAIN=1 runs without them).
+ */
+const LEAN_ENV = process.env.BENCH_PLAIN === '1' ? {} : { MALLOC_ARENA_MAX: '2' };
+const LEAN_NODE_ARGS = process.env.BENCH_PLAIN === '1' ? [] : ['--max-semi-space-size=2'];
+
+interface Peer { child: ChildProcess; ready: Promise<Record<string, string>> }
+
+function peer(args: string[]): Peer {
+  const child = fork(PEER, args, { execArgv: [...LEAN_NODE_ARGS, '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...LEAN_ENV, NODE_NO_WARNINGS: '1' } });
+  const ready = new Promise<Record<string, string>>((resolve, reject) => {
+    child.on('message', (m: { ready?: Record<string, string> }) => m.ready && resolve(m.ready));
     child.once('exit', (code) => reject(new Error(`bench peer ${args[0]} exited with ${code}`)));
   });
   return { child, ready };
 }
 
-/** The peer's CPU time so far, ms. */
-function peerCpuMs(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    const on = (m: { cpuMs?: number }) => {
-      if (m.cpuMs === undefined) return;
-      child.off('message', on);
-      resolve(m.cpuMs);
-    };
-    child.on('message', on);
-    child.send({ cpu: true });
-  });
+/** A process's resident set (Linux /proc), MB; 0 once it is gone. */
+function ownRssMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The RSS of a process and its descendants (tsx runs an esbuild service beside each Node process), MB. */
+function rssMb(pid: number): number {
+  const parentOf = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      parentOf.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let total = 0;
+  for (const p of parentOf.keys()) {
+    for (let q: number | undefined = p; q !== undefined && q > 1; q = parentOf.get(q)) {
+      if (q === pid) {
+        total += ownRssMb(p);
+        break;
+      }
+    }
+  }
+  return total;
 }
 
 function quantile(sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] : NaN;
 }
 
-const mb = (b: number) => (b / 1048576).toFixed(1);
-
-/**
- * The relay's own capacity, without the broker and S3 around it: chunks fed straight into
- * Relay.handle(), SQLite outbox as in production, images derived with sharp, objects put into a
- * bucket in memory (so the S3 SDK's ~0.5 ms per PutObject is not included).
- */
-export async function benchStages(count = 1000): Promise<{ bundlesPerS: number; cpuMsPerBundle: number }> {
-  const dir = mkdtempSync(join(tmpdir(), 'quietcam-bench-stages-'));
-  const { chunkBundle, encodeBundle, bundleTopic } = await import('../src/protocol/index.ts');
-  const { makeBundle, testJpeg } = await import('../test/relay/helpers/bundles.ts');
-  const jpeg = await testJpeg(640, 480);
-  const cams = Array.from({ length: 8 }, (_, i) => `cam-${i}`);
-  let stored = 0;
-  const relay = await Relay.start({
-    config: loadConfig({ env: {}, overrides: { dataDir: dir, status: { port: null }, cameras: cams.map((c) => demoCamera(c)) } }),
-    objects: { put: async () => void stored++ },
-    log: { info() {}, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m) },
-    mqtt: false,
-  });
-  try {
-    const messages = (from: number, n: number) => {
-      const out: { topic: string; payload: Uint8Array }[] = [];
-      for (let i = from; i < from + n; i++) {
-        const b = makeBundle({ cameraId: cams[i % 8], bundleId: `s-${i}`, jpeg, rawWidth: 640, rawHeight: 480 });
-        for (const c of chunkBundle(encodeBundle(b), { cameraId: b.cameraId, bundleId: b.bundleId })) out.push({ topic: bundleTopic(b.cameraId), payload: c });
-      }
-      return out;
-    };
-    const feed = async (msgs: { topic: string; payload: Uint8Array }[]) => {
-      for (let i = 0; i < msgs.length; i++) {
-        relay.handle({ ...msgs[i], receivedMs: Date.now() });
-        if (i % 16 === 15) await new Promise((r) => setImmediate(r)); // let uploads run, as between MQTT packets
-      }
-      await relay.whenIdle();
-    };
-    await feed(messages(0, 100));
-    const msgs = messages(100, count);
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    await feed(msgs);
-    const ms = performance.now() - t0;
-    const cpu = process.cpuUsage(cpu0);
-    return { bundlesPerS: count / (ms / 1000), cpuMsPerBundle: (cpu.user + cpu.system) / 1000 / count };
-  } finally {
-    await relay.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface RelayBench {
+  layout: Layout;
   cameras: number;
   rawView: string;
-  peakBundlesPerS: number;
-  /** CPU per bundle during the peak phase: relay, s3rver, broker + cameras (ms). */
-  peakCpuMsPerBundle: number[];
-  steadyBundles: number;
-  offeredPerS: number;
-  /** What the simulated cameras managed to publish at (below offeredPerS when they are short of CPU). */
-  publishedPerS: number;
-  /**
-   * Steady bundles over the time from the first publish to the last S3 confirmation: never above
-   * the offered rate, so it is judged against what the cameras published (did the relay keep
-   * pace?); the >= 100/s goal is judged on the peak phase.
-   */
-  achievedPerS: number;
-  /** Publish of a bundle's first chunk (camera) to S3 confirmed, steady phase. */
+  bundles: number;
+  /** Per process (broker, relay, s3; or stack), MB. */
+  idleMb: Record<string, number>;
+  loadMb: Record<string, number>;
   p50Ms: number;
   p99Ms: number;
-  /** The part of it from the relay's receipt of the first chunk. */
-  inRelayP50Ms: number;
-  inRelayP99Ms: number;
-  /** Latency with the load at 80% of the measured peak or of the steady rate, the lower (queues stay short). */
-  lightRatePerS: number;
-  lightP50Ms: number;
-  lightP99Ms: number;
-  rssBeforeMb: number;
-  rssAfterMb: number;
-  /** CPU (all threads of the relay process) per bundle in the steady phase, ms. */
-  relayCpuMsPerBundle: number;
-  /** Share of the steady phase the relay's event loop was busy (its one-core bottleneck): 0-1. */
-  relayLoopBusy: number;
-  /** The relay's event-loop delay in the steady phase (perf_hooks, 10 ms resolution): p99 and max, ms. */
-  loopDelayP99Ms: number;
-  loopDelayMaxMs: number;
-  /** The same for s3rver, and for the broker with the simulated cameras. */
-  s3CpuMsPerBundle: number;
-  camerasCpuMsPerBundle: number;
+  maxMs: number;
 }
 
-export async function benchRelay(): Promise<RelayBench> {
-  const steadyN = Number(process.env.BENCH_STEADY ?? 10000);
-  const peakN = Number(process.env.BENCH_PEAK ?? 2000);
-  const rate = Number(process.env.BENCH_RATE ?? 100);
-  const lightN = Number(process.env.BENCH_LIGHT ?? 2000);
+/** 'processes': broker, S3 and relay one process each (attributes RSS); 'one': all in one, as `quietcam relay --local` runs them. */
+export type Layout = 'processes' | 'one';
+
+interface Stack { peers: Record<string, Peer>; relay: Peer; brokerUrl: string; cleanup: () => Promise<void> }
+
+/** Broker and S3 first, then the relay pointed at them, on its defaults; or the three in one process. */
+async function startStack(cameras: string[], layout: Layout): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'quietcam-bench-relay-'));
-  // S3 is remote in production: keep s3rver's files off the relay's disk (its file creations would
-  // otherwise sit in the same ext4 journal as the relay's fsyncs).
+  // S3 is elsewhere in production: keep s3rver's files off the relay's disk (its file writes would
+  // otherwise share the ext4 journal with the relay's fsyncs).
   const s3Dir = existsSync('/dev/shm') ? mkdtempSync('/dev/shm/quietcam-bench-s3-') : join(dir, 's3');
-  const s3 = peer(['s3', s3Dir]);
-  const cams = peer(['cameras']);
-  let relay: Relay | null = null;
-  try {
-    const s3Info = (await s3.ready) as { endpoint: string };
-    const camInfo = (await cams.ready) as { url: string; cameras: string[]; jpegBytes: number; rawWidth: number; rawHeight: number };
-    const config = loadConfig({
-      env: {},
-      overrides: {
-        dataDir: join(dir, 'relay'),
-        broker: { url: camInfo.url },
-        s3: { endpoint: s3Info.endpoint, ...S3RVER_CREDENTIALS, ...(process.env.BENCH_S3_THREAD === '0' ? { thread: false } : {}) },
-        status: { port: null },
-        ...(process.env.BENCH_CONCURRENCY ? { upload: { concurrency: Number(process.env.BENCH_CONCURRENCY) } } : {}),
-        ...(process.env.BENCH_THREAD === '0' ? { images: { thread: false } } : {}),
-        sqlite: { synchronous: process.env.BENCH_SYNC === 'normal' ? 'normal' : 'full' },
-        cameras: camInfo.cameras.map((c) => demoCamera(c)),
-      },
-    });
-    const quiet = { info() {}, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m) };
-    relay = await Relay.start({ config, log: quiet });
-    // Latency two ways: from the camera's publish of a bundle's first chunk (end to end, including
-    // any wait at the broker while the relay is busy), and from the relay's receipt of it.
-    let inRelay: number[] = [];
-    const uploadedAt = new Map<string, number>();
-    let uploaded = 0;
-    relay.on('uploaded', (r, ms) => {
-      inRelay.push(ms);
-      uploadedAt.set(r.bundleId, Date.now());
-      uploaded++;
-    });
-    let endToEnd: number[] = [];
-    /** Prepare the bundles, call `atStart` (snapshots), then publish them and wait for every upload. */
-    const run = async (spec: RunSpec, atStart?: () => Promise<void>) => {
-      await new Promise<void>((resolve) => {
-        const on = (m: { prepared?: number }) => {
-          if (m.prepared === undefined) return;
-          cams.child.off('message', on);
-          resolve();
-        };
-        cams.child.on('message', on);
-        cams.child.send({ prepare: spec });
-      });
-      await atStart?.();
-      const target = uploaded + spec.count;
-      let publishMs = NaN;
-      let sentAt: number[] = [];
-      const onRan = (m: { ran?: { ms: number; sentAt: number[] } }) => {
-        if (!m.ran) return;
-        publishMs = m.ran.ms;
-        sentAt = m.ran.sentAt;
-      };
-      cams.child.on('message', onRan);
-      const t0 = performance.now();
-      cams.child.send({ run: true });
-      while (uploaded < target || Number.isNaN(publishMs)) await new Promise((r) => setTimeout(r, 20));
-      const ms = performance.now() - t0;
-      cams.child.off('message', onRan);
-      lastPublishedPerS = spec.count / (publishMs / 1000);
-      endToEnd = sentAt.map((t, k) => uploadedAt.get(`b-${spec.from + k}`)! - t).sort((a, b) => a - b);
-      inRelay.sort((a, b) => a - b);
-      uploadedAt.clear();
-      return ms;
-    };
-    /** The rate the cameras' process actually published at in the last run (it shares the 2 cores). */
-    let lastPublishedPerS = NaN;
-    const gc = (globalThis as { gc?: () => void }).gc;
-    await run({ from: 0, count: 200, rate: 0 });
-    let peak0 = [0, 0, 0];
-    /** CPU time so far (ms) of the relay (this process, all threads), s3rver, broker + cameras. */
-    const cpuNow = async () => {
-      const u = process.cpuUsage();
-      return [(u.user + u.system) / 1000, ...(await Promise.all([peerCpuMs(s3.child), peerCpuMs(cams.child)]))];
-    };
-    const peakMs = await run({ from: 200, count: peakN, rate: 0 }, async () => void (peak0 = await cpuNow()));
-    const peakCpu = (await cpuNow()).map((v, i) => (v - peak0[i]) / peakN);
-    const lightRate = Math.max(1, Math.floor(0.8 * Math.min(peakN / (peakMs / 1000), rate)));
-    inRelay = [];
-    await run({ from: 200 + peakN, count: lightN, rate: lightRate });
-    const light = { p50: quantile(endToEnd, 0.5), p99: quantile(endToEnd, 0.99) };
-    inRelay = [];
-    let rssBefore = 0;
-    let steady0 = [0, 0, 0];
-    let elu0 = performance.eventLoopUtilization();
-    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-    const steadyMs = await run({ from: 200 + peakN + lightN, count: steadyN, rate }, async () => {
-      gc?.();
-      rssBefore = process.memoryUsage().rss;
-      steady0 = await cpuNow();
-      elu0 = performance.eventLoopUtilization();
-      loopDelay.enable();
-    });
-    const relayLoopBusy = performance.eventLoopUtilization(elu0).utilization;
-    loopDelay.disable();
-    const [relayCpu, s3Cpu, camerasCpu] = (await cpuNow()).map((v, i) => (v - steady0[i]) / steadyN);
-    const publishedPerS = lastPublishedPerS;
-    gc?.();
-    const rssAfter = process.memoryUsage().rss;
-    const st = relay.status();
-    if (st.counts.rejected || st.counts.incomplete.timeout || st.counts.incomplete.evicted) {
-      console.warn(`relay bench: rejected ${st.counts.rejected}, incomplete ${JSON.stringify(st.counts.incomplete)}`);
-    }
-    return {
-      cameras: camInfo.cameras.length,
-      rawView: `${camInfo.rawWidth}x${camInfo.rawHeight} JPEG, ${camInfo.jpegBytes} bytes`,
-      peakBundlesPerS: peakN / (peakMs / 1000),
-      peakCpuMsPerBundle: peakCpu,
-      steadyBundles: steadyN,
-      offeredPerS: rate,
-      achievedPerS: steadyN / (steadyMs / 1000),
-      publishedPerS,
-      p50Ms: quantile(endToEnd, 0.5),
-      p99Ms: quantile(endToEnd, 0.99),
-      inRelayP50Ms: quantile(inRelay, 0.5),
-      inRelayP99Ms: quantile(inRelay, 0.99),
-      lightRatePerS: lightRate,
-      lightP50Ms: light.p50,
-      lightP99Ms: light.p99,
-      rssBeforeMb: Number(mb(rssBefore)),
-      rssAfterMb: Number(mb(rssAfter)),
-      relayCpuMsPerBundle: relayCpu,
-      relayLoopBusy,
-      loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
-      loopDelayMaxMs: loopDelay.max / 1e6,
-      s3CpuMsPerBundle: s3Cpu,
-      camerasCpuMsPerBundle: camerasCpu,
-    };
-  } finally {
-    await relay?.stop();
-    for (const p of [cams, s3]) {
-      if (p.child.exitCode === null) {
-        p.child.kill('SIGTERM');
-        await once(p.child, 'exit');
-      }
+  const started: Peer[] = [];
+  const cleanup = async () => {
+    for (const p of started.reverse()) {
+      if (p.child.exitCode !== null) continue;
+      p.child.kill('SIGTERM');
+      await once(p.child, 'exit');
     }
     rmSync(dir, { recursive: true, force: true });
     rmSync(s3Dir, { recursive: true, force: true });
+  };
+  try {
+    if (layout === 'one') {
+      const configFile = join(dir, 'stack.json');
+      writeFileSync(configFile, JSON.stringify({ dataDir: join(dir, 'relay'), cameras: cameras.map((c) => demoCamera(c)) }));
+      const stack = peer(['stack', configFile]);
+      started.push(stack);
+      const { url } = await stack.ready;
+      return { peers: { stack }, relay: stack, brokerUrl: url, cleanup };
+    }
+    const broker = peer(['broker']);
+    const s3 = peer(['s3', s3Dir]);
+    started.push(broker, s3);
+    const [b, s] = await Promise.all([broker.ready, s3.ready]);
+    const configFile = join(dir, 'relay.json');
+    writeFileSync(configFile, JSON.stringify({
+      dataDir: join(dir, 'relay'), broker: { url: b.url }, s3: { endpoint: s.endpoint, ...S3RVER_CREDENTIALS },
+      status: { port: null }, cameras: cameras.map((c) => demoCamera(c)),
+    }));
+    const relay = peer(['relay', configFile]);
+    started.push(relay);
+    await relay.ready;
+    return { peers: { broker, relay, s3 }, relay, brokerUrl: b.url, cleanup };
+  } catch (err) {
+    await cleanup();
+    throw err;
   }
 }
 
-/**
- * The machine's speed at the moment, for reading the figures: a fixed integer workload (a table
- * CRC-32 over 4 MiB, best of 5), ms: 10.0-10.5 ms in the runs of 2026-12-02. It shows a slow
- * machine only roughly: the slow spells seen that day raised every process's CPU per bundle by up
- * to ~35% (the stages-alone figure shows them better).
- */
-export function referenceMs(): number {
-  const table = new Int32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c;
+/** Every camera's bundles for every round, chunked ahead. */
+async function prepare(cameras: string[], rounds: number, rawWidth: number): Promise<{ chunks: Uint8Array[][][]; jpegBytes: number }> {
+  const rawHeight = Math.round((rawWidth * 3) / 4);
+  const jpeg = await testJpeg(rawWidth, rawHeight);
+  const chunks = Array.from({ length: rounds }, (_, r) => cameras.map((cameraId) => {
+    const b = makeBundle({ cameraId, bundleId: `r${r}`, jpeg, rawWidth, rawHeight, captureTimeMs: Date.UTC(2026, 11, 7) });
+    return chunkBundle(encodeBundle(b), { cameraId, bundleId: b.bundleId });
+  }));
+  return { chunks, jpegBytes: jpeg.length };
+}
+
+/** The peak RSS of each process while `during` runs, sampled every 250 ms. */
+async function peakRss<T>(peers: Record<string, Peer>, during: Promise<T>): Promise<{ result: T; peak: Record<string, number> }> {
+  const peak: Record<string, number> = {};
+  let done = false;
+  const sampler = (async () => {
+    while (!done) {
+      for (const [r, p] of Object.entries(peers)) peak[r] = Math.max(peak[r] ?? 0, rssMb(p.child.pid!));
+      await sleep(250);
+    }
+  })();
+  const result = await during.finally(() => (done = true));
+  await sampler;
+  return { result, peak };
+}
+
+/** Publish the rounds, one burst every `intervalMs`; resolve with each bundle's latency once all are in S3. */
+async function runLoad(stack: Stack, pubs: BundlePublisher[], cameras: string[], chunks: Uint8Array[][][], intervalMs: number): Promise<number[]> {
+  const lastChunkAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const total = chunks.length * cameras.length;
+  const allIn = new Promise<void>((resolve) => {
+    stack.relay.child.on('message', (m: { uploaded?: [string, number] }) => {
+      if (!m.uploaded) return;
+      // every camera's bundle of round r is `r<r>`: one start time per round
+      const [bundleId, at] = m.uploaded;
+      latencies.push(at - (lastChunkAt.get(bundleId) ?? at));
+      if (latencies.length === total) resolve();
+    });
+  });
+  const t0 = Date.now();
+  for (let r = 0; r < chunks.length; r++) {
+    const due = t0 + r * intervalMs;
+    if (due > Date.now()) await sleep(due - Date.now());
+    const sends = cameras.map((cam, c) => {
+      const cs = chunks[r][c];
+      const topic = bundleTopic(cam);
+      const last = pubs[c].publishRaw(topic, cs[cs.length - 1]);
+      return Promise.all([...cs.slice(0, -1).map((x) => pubs[c].publishRaw(topic, x)), last]);
+    });
+    // every camera's last chunk of this round goes out now: the latest of them starts the clock
+    lastChunkAt.set(`r${r}`, Date.now());
+    chunks[r] = []; // published: let it go
+    await Promise.all(sends);
   }
-  const data = new Uint8Array(4 << 20).map((_, i) => (i * 2654435761) >>> 24);
-  let best = Infinity;
-  let sink = 0;
-  for (let round = 0; round < 5; round++) {
-    const t0 = performance.now();
-    let c = -1;
-    for (let i = 0; i < data.length; i++) c = table[(c ^ data[i]) & 0xff] ^ (c >>> 8);
-    sink ^= c;
-    best = Math.min(best, performance.now() - t0);
+  await allIn;
+  return latencies.sort((a, b) => a - b);
+}
+
+export async function benchRelay(layout: Layout): Promise<RelayBench> {
+  const n = Number(process.env.BENCH_CAMERAS ?? 20);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 30);
+  const intervalMs = Number(process.env.BENCH_INTERVAL_MS ?? 2000);
+  const rawWidth = Number(process.env.BENCH_RAW_WIDTH ?? 640);
+  const cameras = Array.from({ length: n }, (_, i) => `cam-${i}`);
+  const rounds = Math.max(1, Math.floor((seconds * 1000) / intervalMs));
+  const { chunks, jpegBytes } = await prepare(cameras, rounds, rawWidth);
+  const stack = await startStack(cameras, layout);
+  const pubs: BundlePublisher[] = [];
+  try {
+    for (const _ of cameras) pubs.push(await connectPublisher({ url: stack.brokerUrl }));
+    await sleep(3000); // settle: what a home server idles at
+    const idle: Record<string, number> = {};
+    for (const [r, p] of Object.entries(stack.peers)) idle[r] = rssMb(p.child.pid!);
+    const { result: latencies, peak } = await peakRss(stack.peers, runLoad(stack, pubs, cameras, chunks, intervalMs));
+    return {
+      layout, cameras: n, rawView: `${rawWidth}x${Math.round((rawWidth * 3) / 4)} JPEG, ${jpegBytes} bytes`, bundles: latencies.length,
+      idleMb: idle, loadMb: peak, p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), maxMs: latencies[latencies.length - 1],
+    };
+  } finally {
+    for (const p of pubs) await p.close();
+    await stack.cleanup();
   }
-  if (sink === 42) console.log(''); // keeps the loop from being optimised away
-  return best;
+}
+
+function print(r: RelayBench): void {
+  const ok = (b: boolean) => (b ? 'ok' : 'MISSED');
+  const sum = (m: Record<string, number>) => Object.values(m).reduce((a, v) => a + v, 0);
+  const row = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
+  console.log(r.layout === 'one' ? '  broker, local S3 and relay in one process (quietcam relay --local):' : '  broker, local S3 and relay one process each:');
+  console.log(`    RSS idle: ${row(r.idleMb)} MB; total ${sum(r.idleMb).toFixed(0)} MB (goal <= 300: ${ok(sum(r.idleMb) <= 300)})`);
+  console.log(`    RSS under load (peak): ${row(r.loadMb)} MB; total ${sum(r.loadMb).toFixed(0)} MB (goal <= 300: ${ok(sum(r.loadMb) <= 300)})`);
+  console.log(`    latency, last chunk published -> last S3 object confirmed: p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms (goal < 1000: ${ok(r.p99Ms < 1000)}), max ${r.maxMs.toFixed(0)} ms, ${r.bundles} bundles`);
 }
 
 export async function main(): Promise<void> {
-  console.log('relay: MQTT in -> S3 confirmed (aedes + s3rver in child processes, SQLite synchronous=FULL)');
-  const refBefore = referenceMs();
-  const stagesN = Number(process.env.BENCH_STAGES ?? 1000);
-  if (stagesN > 0) {
-    const st = await benchStages(stagesN);
-    console.log(`  stages alone (no broker, in-memory bucket): ${st.bundlesPerS.toFixed(1)} bundles/s, ${st.cpuMsPerBundle.toFixed(1)} ms CPU per bundle`);
+  const lean = process.env.BENCH_PLAIN === '1' ? 'plain node' : 'MALLOC_ARENA_MAX=2, --max-semi-space-size=2';
+  console.log(`relay: the home stack on its embedded defaults (aedes, s3rver, relay; ${lean}; RSS includes tsx's esbuild service)`);
+  const layouts: Layout[] = process.env.BENCH_LAYOUT ? [process.env.BENCH_LAYOUT as Layout] : ['processes', 'one'];
+  for (const [i, layout] of layouts.entries()) {
+    const r = await benchRelay(layout);
+    if (i === 0) console.log(`  ${r.cameras} cameras, raw view ${r.rawView}, all cameras at once every ${process.env.BENCH_INTERVAL_MS ?? 2000} ms for ${process.env.BENCH_SECONDS ?? 30} s`);
+    print(r);
   }
-  const r = await benchRelay();
-  const ok = (b: boolean) => (b ? 'ok' : 'MISSED');
-  console.log(`  ${r.cameras} cameras, raw view ${r.rawView}`);
-  const [pr, ps, pc] = r.peakCpuMsPerBundle;
-  console.log(`  peak:   ${r.peakBundlesPerS.toFixed(1)} bundles/s (goal >= 100: ${ok(r.peakBundlesPerS >= 100)}); CPU per bundle: relay ${pr.toFixed(1)} ms, s3rver ${ps.toFixed(1)} ms, broker + cameras ${pc.toFixed(1)} ms`);
-  console.log(`  steady: ${r.steadyBundles} bundles offered at ${r.offeredPerS}/s (the cameras published at ${r.publishedPerS.toFixed(1)}/s), uploaded at ${r.achievedPerS.toFixed(1)}/s (kept pace, >= 99% of that: ${ok(r.achievedPerS >= 0.99 * r.publishedPerS)}); latency from publish p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms (goal < 1000: ${ok(r.p99Ms < 1000)}), from the relay's receipt p50 ${r.inRelayP50Ms.toFixed(0)} ms, p99 ${r.inRelayP99Ms.toFixed(0)} ms`);
-  console.log(`  light:  ${r.lightRatePerS}/s offered (80% of the peak or of the steady rate, the lower): latency from publish p50 ${r.lightP50Ms.toFixed(0)} ms, p99 ${r.lightP99Ms.toFixed(0)} ms (goal < 1000: ${ok(r.lightP99Ms < 1000)})`);
-  const total = r.relayCpuMsPerBundle + r.s3CpuMsPerBundle + r.camerasCpuMsPerBundle;
-  console.log(`  CPU per bundle (steady): relay ${r.relayCpuMsPerBundle.toFixed(1)} ms (all its threads), s3rver ${r.s3CpuMsPerBundle.toFixed(1)} ms, broker + cameras ${r.camerasCpuMsPerBundle.toFixed(1)} ms: ${total.toFixed(1)} ms of the 2 cores' ${(2000 / r.offeredPerS).toFixed(0)} ms per bundle at ${r.offeredPerS}/s; the relay's event loop was busy ${(100 * r.relayLoopBusy).toFixed(0)}% of the time, its delay p99 ${r.loopDelayP99Ms.toFixed(0)} ms, max ${r.loopDelayMaxMs.toFixed(0)} ms`);
-  const growth = r.rssAfterMb - r.rssBeforeMb;
-  console.log(`  machine speed: reference workload ${refBefore.toFixed(1)} ms before, ${referenceMs().toFixed(1)} ms after (referenceMs(): lower is faster)`);
-  console.log(`  RSS:    ${r.rssBeforeMb} MB before, ${r.rssAfterMb} MB after ${r.steadyBundles} bundles: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB (goal < 50: ${ok(growth < 50)})`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

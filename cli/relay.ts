@@ -14,7 +14,8 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig, type RelayConfig } from '../src/relay/config.js';
-import { Relay } from '../src/relay/relay.js';
+import { startRelay } from '../src/relay/main.js';
+import type { Relay } from '../src/relay/relay.js';
 import { checkPortsFree, listenErrorMessage, portFlags, PortUsageError, resolvePort, type PlannedPort } from './listen-ports.js';
 
 export const USAGE = 'quietcam relay [--config FILE] [--local] [--broker-port N] [--s3-port N] [--status-port N|off]';
@@ -50,7 +51,7 @@ function plan(opts: Args, config: RelayConfig, env: Record<string, string | unde
   return out;
 }
 
-async function startRelay(opts: Args, config: RelayConfig, ports: PlannedPort[]): Promise<{ relay: Relay; stopAll: () => Promise<void> }> {
+async function startServices(opts: Args, config: RelayConfig, ports: PlannedPort[]): Promise<{ relay: Relay; stopAll: () => Promise<void> }> {
   const port = (name: PlannedPort['name']) => ports.find((p) => p.name === name)?.port;
   const status = { ...config.status, port: port('status') ?? null };
   if (opts.local) {
@@ -59,7 +60,7 @@ async function startRelay(opts: Args, config: RelayConfig, ports: PlannedPort[])
     console.log(`relay ready: broker ${stack.brokerUrl}, S3 ${stack.s3Endpoint} bucket ${stack.bucket}, status ${stack.relay.statusUrl ?? 'off'}, data ${config.dataDir}`);
     return { relay: stack.relay, stopAll: () => stack.stop() };
   }
-  const relay = await Relay.start({ config: { ...config, status } });
+  const relay = await startRelay({ config: { ...config, status } });
   console.log(`relay ready: broker ${config.broker.url}, bucket ${config.s3.bucket} at ${config.s3.endpoint ?? 'AWS ' + config.s3.region}, status ${relay.statusUrl ?? 'off'}, data ${config.dataDir}`);
   return { relay, stopAll: () => relay.stop() };
 }
@@ -87,7 +88,7 @@ export async function run(args: string[]): Promise<number> {
   }
   let started: { relay: Relay; stopAll: () => Promise<void> };
   try {
-    started = await startRelay(opts, config, ports);
+    started = await startServices(opts, config, ports);
   } catch (err) {
     const msg = listenErrorMessage(err, ports);
     if (!msg) throw err;

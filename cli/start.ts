@@ -73,7 +73,7 @@ export async function run(argv: string[]): Promise<number> {
   const cams = cameras(parsed.positionals);
 
   const { startStack, demoCamera } = await import('../src/relay/stack.ts');
-  const { connectPublisher } = await import('../src/relay/adapters/mqtt-publisher.ts');
+  const { connectPublisher } = await import('../src/adapters/mqtt-publisher.ts');
   const { s3Objects } = await import('../src/web/adapters/s3-objects.ts');
   const { openSource } = await import('../sim/sources/open.ts');
   const { runFirmwareOnSource } = await import('../sim/firmware.ts');

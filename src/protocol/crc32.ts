@@ -16,19 +16,6 @@ function makeTable(): Uint32Array {
 
 const TABLE = makeTable();
 
-/** A host's own CRC-32 of whole arrays (same function), set by useNativeCrc32; null on the board. */
-let native: ((bytes: Uint8Array, seed: number) => number) | null = null;
-
-/**
- * Let crc32() use the host's native CRC-32, which must be this same CRC with the same seed
- * convention: Node's zlib.crc32 (the relay installs it: ~10x the table loop's speed on the
- * ~75 KB each bundle is checked over). Pass null to go back to the table loop.
- * @example useNativeCrc32(zlib.crc32)
- */
-export function useNativeCrc32(fn: ((bytes: Uint8Array, seed: number) => number) | null): void {
-  native = fn;
-}
-
 /**
  * CRC-32 of `bytes[start..end)` as an unsigned 32-bit number. Pass a previous result as `seed`
  * to continue a running checksum: crc32(b, 0, n, crc32(a)) === crc32(a followed by b).
@@ -37,7 +24,6 @@ export function useNativeCrc32(fn: ((bytes: Uint8Array, seed: number) => number)
 export function crc32(bytes: Uint8Array, start?: number, end?: number, seed?: number): number {
   const from = start === undefined ? 0 : start;
   const to = end === undefined ? bytes.length : end;
-  if (native) return native(from === 0 && to === bytes.length ? bytes : bytes.subarray(from, to), seed === undefined ? 0 : seed) >>> 0;
   let c = (seed === undefined ? 0 : seed) ^ 0xffffffff;
   for (let i = from; i < to; i++) c = TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;

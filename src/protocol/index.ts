@@ -2,7 +2,7 @@
  * quietcam's wire protocol, shared by the board (ES5, JerryScript/Duktape) and the relay (Node):
  * the bundle codec, chunking, reassembly and the MQTT topic scheme. Limits: README.md.
  */
-export { crc32, useNativeCrc32 } from './crc32.js';
+export { crc32 } from './crc32.js';
 export { protocolError, type ProtocolError, type ProtocolErrorCode } from './errors.js';
 export {
   isValidBundleId, isValidCameraId, isValidConfigHash, isValidDetectorVersion,

@@ -1,23 +1,11 @@
 /**
- * Relay configuration: one defaults object (units and ranges beside each value), overridden by a
- * JSON file, then by environment variables, then by code; validated once with zod.
+ * Relay configuration: one zod schema holds every setting's default, range, unit and reason
+ * (`.meta()`), so there is nothing to keep in step; RELAY_DEFAULTS is that schema applied to
+ * nothing. Layers: defaults < JSON file < environment variables (ENV_VARS) < code; validated once,
+ * with one error listing every problem. Unknown keys are refused (a typo never passes silently).
  *
- * | env var                      | field                 |
- * |------------------------------|-----------------------|
- * | QUIETCAM_RELAY_CONFIG        | path of the JSON file |
- * | QUIETCAM_DATA_DIR            | dataDir               |
- * | QUIETCAM_BROKER_URL          | broker.url            |
- * | QUIETCAM_BROKER_USERNAME     | broker.username       |
- * | QUIETCAM_BROKER_PASSWORD     | broker.password       |
- * | QUIETCAM_S3_ENDPOINT         | s3.endpoint           |
- * | QUIETCAM_S3_REGION           | s3.region             |
- * | QUIETCAM_S3_BUCKET           | s3.bucket             |
- * | QUIETCAM_S3_SSE              | s3.sse                |
- * | QUIETCAM_S3_KMS_KEY_ID       | s3.kmsKeyId           |
- * | QUIETCAM_STATUS_PORT         | status.port ('off' disables) |
- *
- * AWS credentials are never part of this file's defaults: with no `s3.endpoint` the SDK's standard
- * chain is used (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, SSO, instance roles).
+ * AWS credentials are never defaults: with no `s3.endpoint` the SDK's standard chain is used
+ * (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, SSO, instance roles).
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
@@ -26,168 +14,114 @@ import { isValidCameraId } from '../protocol/index.js';
 
 const DAY_MS = 86400000;
 
-/** Every default in one place. */
-export const RELAY_DEFAULTS = {
-  /** SQLite outbox and index at `<dataDir>/relay.db`; the embedded S3 endpoint uses `<dataDir>/s3`. */
-  dataDir: './data',
-  broker: {
-    url: 'mqtt://127.0.0.1:1883',
-    /** Fixed on purpose: the broker keeps this persistent session's QoS 1 queue while the relay is down. */
-    clientId: 'quietcam-relay',
-    username: undefined as string | undefined,
-    password: undefined as string | undefined,
-    keepaliveS: 30, // seconds, 5-3600
-    reconnectMs: 1000, // ms between reconnect attempts, 100-60000
-  },
-  s3: {
-    /** Unset = AWS S3 itself. Set for s3rver/MinIO, e.g. 'http://127.0.0.1:4568'. */
-    endpoint: undefined as string | undefined,
-    region: 'eu-west-1',
-    bucket: 'quietcam-contributions',
-    /** Path-style URLs (bucket in the path); default: true when an endpoint is set. */
-    forcePathStyle: undefined as boolean | undefined,
-    /** Server-side encryption on every PutObject: 'AES256' (SSE-S3) or 'aws:kms' (needs kmsKeyId). */
-    sse: 'AES256' as 'AES256' | 'aws:kms',
-    kmsKeyId: undefined as string | undefined,
-    /** Static keys, for custom endpoints only; otherwise the standard AWS chain. */
-    accessKeyId: undefined as string | undefined,
-    secretAccessKey: undefined as string | undefined,
-    connectTimeoutMs: 5000, // ms, 100-60000: a dead endpoint fails fast and is retried with backoff
-    requestTimeoutMs: 30000, // ms, 1000-600000: a 256 KiB object takes well under a second on a home uplink
-    /** Run the S3 SDK on a thread of its own (adapters/s3-thread.ts) instead of the event loop's. */
-    thread: true,
-  },
-  reassembly: {
-    maxBundles: 64, // partial bundles at once, 1-4096: a few per camera for a home of ~20 cameras
-    maxBytes: 16777216, // 16 MiB of partial bundles, 1 KiB-1 GiB: > 40 bundles of the maximum size
-    timeoutMs: 60000, // ms, 1000-86400000: a board sends a bundle in seconds; QoS 1 retries fit well within
-    expireEveryMs: 1000, // ms between timeout sweeps, 100-60000
-  },
-  upload: {
-    // bundles uploading at once, 1-256 (each puts its 6 objects: 5 in parallel, then meta.json).
-    // Throughput is at most concurrency / (one bundle's upload time): with 8, ~100 ms per bundle
-    // under load (or an S3 round trip from a home line) capped it at ~80-95/s; 32 keeps the CPU,
-    // not the waiting, the limit, for ~100 KB of memory per bundle in flight.
-    concurrency: 32,
-    retryBaseMs: 500, // first retry delay, ms, 10-600000; doubles per failed attempt
-    retryMaxMs: 30000, // cap of the retry delay, ms, 10-3600000: S3 back => uploads resume within this
-  },
-  images: {
-    /** Background blur, in % of the raw view's width (1% = 6.4 px at 640): hides detail, keeps layout. 0.1-20. */
-    blurPercent: 1.5,
-    backgroundJpegQuality: 85, // 1-100
-    pngCompression: 2, // 0-9; no longer used: png.ts has one fixed encoding (~2-3 KB at 640x480). Kept so config files that set it stay valid
-    /** Motion-free evidence older than this no longer refines a camera's background, ms. */
-    evidenceMaxAgeMs: 3600000, // 1 hour: a snapshot comes 5-60 min after the previous motion event
-    /** Derive the images on a thread of their own (adapters/worker-deriver.ts) instead of the event loop's. */
-    thread: true,
-  },
-  status: {
-    host: '127.0.0.1',
-    port: 8090 as number | null, // 0 = any free port, null = no status server
-  },
-  log: {
-    windowMs: 60000, // ms, 1000-86400000: each (camera, reason) is logged once per window, then summarised
-  },
-  sqlite: {
-    /**
-     * Outbox commits (a bundle accepted, uploaded): 'full' fsyncs each before its MQTT ack (durable
-     * across power loss); 'normal' only survives process crashes. Chunks of partial bundles are
-     * always committed 'normal' (adapters/sqlite-store.ts says why).
-     */
-    synchronous: 'full' as 'full' | 'normal',
-  },
-  /** Cameras known at start (seeded into the registry). */
-  cameras: [] as CameraSeed[],
-};
-
-/** A camera as written in the config file. */
-export interface CameraSeed {
-  id: string;
-  owner: string;
-  /** Default 'exterior'. */
-  placement?: 'exterior' | 'interior';
-  /** Absent: nothing from this camera leaves the home. */
-  consent?: {
-    purposes: ('motion' | 'objectron')[];
-    version: number;
-    /** ISO date-time; default: when the relay starts. */
-    granted?: string;
-    /** ISO date-time; default: granted + 365 days (consent is re-confirmed yearly). */
-    expires?: string;
-  };
-}
+/** An integer setting: range, default, unit and why, together. */
+const int = (lo: number, hi: number, dflt: number, unit: string, why: string) =>
+  z.number().int().min(lo).max(hi).default(dflt).meta({ unit, description: why });
 
 const id = z.string().refine(isValidCameraId, 'expected 1-32 of a-z 0-9 _ - (first a-z 0-9)');
-const int = (lo: number, hi: number) => z.number().int().min(lo).max(hi);
 
-const cameraSchema = z.object({
+const cameraSchema = z.strictObject({
   id,
   owner: id,
-  placement: z.enum(['exterior', 'interior']).optional(),
-  consent: z.object({
+  placement: z.enum(['exterior', 'interior']).optional().describe("default 'exterior'"),
+  consent: z.strictObject({
     purposes: z.array(z.enum(['motion', 'objectron'])),
-    version: int(0, 0xffffffff),
-    granted: z.iso.datetime({ offset: true }).optional(),
-    expires: z.iso.datetime({ offset: true }).optional(),
-  }).strict().optional(),
-}).strict();
+    version: z.number().int().min(0).max(0xffffffff),
+    granted: z.iso.datetime({ offset: true }).optional().describe('default: when the relay starts'),
+    expires: z.iso.datetime({ offset: true }).optional().describe('default: granted + 365 days (consent is re-confirmed yearly)'),
+  }).optional().describe('absent: nothing from this camera leaves the home'),
+});
 
-const schema = z.object({
-  dataDir: z.string().min(1),
-  broker: z.object({
-    url: z.string().regex(/^(mqtts?|wss?|tcp|tls):\/\//, 'expected mqtt://, mqtts://, ws:// or wss://'),
-    clientId: z.string().min(1).max(64),
-    username: z.string().optional(),
-    password: z.string().optional(),
-    keepaliveS: int(5, 3600),
-    reconnectMs: int(100, 60000),
-  }).strict(),
-  s3: z.object({
-    endpoint: z.url().optional(),
-    region: z.string().min(1),
-    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name'),
-    forcePathStyle: z.boolean().optional(),
-    sse: z.enum(['AES256', 'aws:kms']),
-    kmsKeyId: z.string().min(1).optional(),
-    accessKeyId: z.string().optional(),
-    secretAccessKey: z.string().optional(),
-    connectTimeoutMs: int(100, 60000),
-    requestTimeoutMs: int(1000, 600000),
-    thread: z.boolean(),
-  }).strict().refine((s) => s.sse !== 'aws:kms' || !!s.kmsKeyId, { message: 'sse aws:kms needs kmsKeyId', path: ['kmsKeyId'] }),
-  reassembly: z.object({
-    maxBundles: int(1, 4096),
-    maxBytes: int(1024, 1073741824),
-    timeoutMs: int(1000, 86400000),
-    expireEveryMs: int(100, 60000),
-  }).strict(),
-  upload: z.object({
-    concurrency: int(1, 256),
-    retryBaseMs: int(10, 600000),
-    retryMaxMs: int(10, 3600000),
-  }).strict(),
-  images: z.object({
-    blurPercent: z.number().min(0.1).max(20),
-    backgroundJpegQuality: int(1, 100),
-    pngCompression: int(0, 9),
-    evidenceMaxAgeMs: int(0, 604800000),
-    thread: z.boolean(),
-  }).strict(),
-  status: z.object({
-    host: z.string().min(1),
-    port: int(0, 65535).nullable(),
-  }).strict(),
-  log: z.object({ windowMs: int(1000, 86400000) }).strict(),
-  sqlite: z.object({ synchronous: z.enum(['full', 'normal']) }).strict(),
-  cameras: z.array(cameraSchema),
-}).strict();
+const broker = z.strictObject({
+  url: z.string().regex(/^(mqtts?|wss?|tcp|tls):\/\//, 'expected mqtt://, mqtts://, ws:// or wss://').default('mqtt://127.0.0.1:1883'),
+  clientId: z.string().min(1).max(64).default('quietcam-relay')
+    .describe('fixed on purpose: the broker keeps this persistent session\'s QoS 1 queue while the relay is down; unique per relay process'),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  keepaliveS: int(5, 3600, 30, 's', 'MQTT keepalive'),
+  reconnectMs: int(100, 60000, 1000, 'ms', 'between reconnect attempts'),
+  shareGroup: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional()
+    .describe('several relays on one host: subscribe through the MQTT 5 shared subscription $share/<group>/... and share <dataDir>/relay.db'),
+});
 
-export type RelayConfig = typeof RELAY_DEFAULTS;
+const s3 = z.strictObject({
+  endpoint: z.url().optional().describe("unset = AWS S3 itself; set for s3rver/MinIO, e.g. 'http://127.0.0.1:4568'"),
+  region: z.string().min(1).default('eu-west-1'),
+  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name').default('quietcam-contributions'),
+  forcePathStyle: z.boolean().optional().describe('bucket in the path; default: true when an endpoint is set'),
+  sse: z.enum(['AES256', 'aws:kms']).default('AES256').describe("server-side encryption on every PutObject: 'AES256' (SSE-S3) or 'aws:kms' (needs kmsKeyId)"),
+  kmsKeyId: z.string().min(1).optional(),
+  accessKeyId: z.string().optional().describe('static keys, for custom endpoints only; otherwise the standard AWS chain'),
+  secretAccessKey: z.string().optional(),
+  connectTimeoutMs: int(100, 60000, 5000, 'ms', 'a dead endpoint fails fast and is retried with backoff'),
+  requestTimeoutMs: int(1000, 600000, 30000, 'ms', 'a 256 KiB object takes well under a second on a home uplink'),
+}).refine((s) => s.sse !== 'aws:kms' || !!s.kmsKeyId, { message: 'sse aws:kms needs kmsKeyId', path: ['kmsKeyId'] });
+
+const reassembly = z.strictObject({
+  maxBundles: int(1, 4096, 64, 'bundles', 'partial bundles held at once: a few per camera for a home of ~20 cameras'),
+  maxBytes: int(1024, 1073741824, 16777216, 'bytes', 'of partial bundles (16 MiB): > 40 bundles of the maximum size'),
+  timeoutMs: int(1000, 86400000, 60000, 'ms', 'a board sends a bundle in seconds; QoS 1 retries fit well within'),
+  expireEveryMs: int(100, 60000, 1000, 'ms', 'between timeout sweeps'),
+});
+
+const upload = z.strictObject({
+  concurrency: int(1, 256, 8, 'bundles', 'uploading at once, each putting 5 objects in parallel, then meta.json: 12 bundles an hour per camera need few'),
+  retryBaseMs: int(10, 600000, 500, 'ms', 'first retry delay; doubles per failed attempt'),
+  retryMaxMs: int(10, 3600000, 30000, 'ms', 'cap of the retry delay: once S3 is back, uploads resume within this'),
+  leaseMs: int(1000, 3600000, 15000, 'ms', 'relays sharing a database: how long an upload claim holds; a killed relay\'s bundles are taken over after this'),
+});
+
+const images = z.strictObject({
+  blurPercent: z.number().min(0.1).max(20).default(1.5).meta({ unit: '% of the raw view\'s width', description: 'background blur (1% = 6.4 px at 640): hides detail, keeps layout' }),
+  backgroundJpegQuality: int(1, 100, 85, 'JPEG quality', 'of 5-background.jpg'),
+});
+
+const schema = z.strictObject({
+  dataDir: z.string().min(1).default('./data').describe('SQLite at <dataDir>/relay.db; the embedded S3 endpoint keeps its files in <dataDir>/s3'),
+  broker: broker.prefault({}),
+  s3: s3.prefault({}),
+  reassembly: reassembly.prefault({}),
+  upload: upload.prefault({}),
+  images: images.prefault({}),
+  status: z.strictObject({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).nullable().default(8090).describe('0 = any free port, null = no status server'),
+  }).prefault({}),
+  log: z.strictObject({
+    windowMs: int(1000, 86400000, 60000, 'ms', 'each (camera, reason) is logged once per window, then summarised'),
+  }).prefault({}),
+  sqlite: z.strictObject({
+    synchronous: z.enum(['full', 'normal']).default('full')
+      .describe("outbox commits: 'full' fsyncs each accepted bundle before its MQTT ack (survives power loss); 'normal' only process crashes"),
+  }).prefault({}),
+  cameras: z.array(cameraSchema).default([]).describe('cameras known at start (seeded into the registry)'),
+});
+
+/** The relay's settings, every default filled in. */
+export type RelayConfig = z.output<typeof schema>;
+/** A camera as written in the config file. */
+export type CameraSeed = z.output<typeof cameraSchema>;
+
+/** Every default, from the schema. */
+export const RELAY_DEFAULTS: RelayConfig = schema.parse({});
 
 /** A partial config: any subset of fields, nested. */
 export type RelayConfigInput = {
   [K in keyof RelayConfig]?: RelayConfig[K] extends unknown[] ? RelayConfig[K] : Partial<RelayConfig[K]> | RelayConfig[K];
+};
+
+/** Environment variables and the field each sets. QUIETCAM_RELAY_CONFIG names the JSON file. */
+export const ENV_VARS: Record<string, string> = {
+  QUIETCAM_DATA_DIR: 'dataDir',
+  QUIETCAM_BROKER_URL: 'broker.url',
+  QUIETCAM_BROKER_USERNAME: 'broker.username',
+  QUIETCAM_BROKER_PASSWORD: 'broker.password',
+  QUIETCAM_S3_ENDPOINT: 's3.endpoint',
+  QUIETCAM_S3_REGION: 's3.region',
+  QUIETCAM_S3_BUCKET: 's3.bucket',
+  QUIETCAM_S3_SSE: 's3.sse',
+  QUIETCAM_S3_KMS_KEY_ID: 's3.kmsKeyId',
+  QUIETCAM_STATUS_PORT: 'status.port', // a number, or 'off'
 };
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -203,34 +137,27 @@ function merge(base: unknown, over: unknown): unknown {
   return out;
 }
 
-/** The overrides given by environment variables (see the table above). */
+/** The overrides given by environment variables (ENV_VARS). */
 export function configFromEnv(env: Record<string, string | undefined>): RelayConfigInput {
-  const s3: Record<string, unknown> = {};
-  const broker: Record<string, unknown> = {};
-  const out: Record<string, unknown> = {};
-  if (env.QUIETCAM_DATA_DIR) out.dataDir = env.QUIETCAM_DATA_DIR;
-  if (env.QUIETCAM_BROKER_URL) broker.url = env.QUIETCAM_BROKER_URL;
-  if (env.QUIETCAM_BROKER_USERNAME) broker.username = env.QUIETCAM_BROKER_USERNAME;
-  if (env.QUIETCAM_BROKER_PASSWORD) broker.password = env.QUIETCAM_BROKER_PASSWORD;
-  if (env.QUIETCAM_S3_ENDPOINT) s3.endpoint = env.QUIETCAM_S3_ENDPOINT;
-  if (env.QUIETCAM_S3_REGION) s3.region = env.QUIETCAM_S3_REGION;
-  if (env.QUIETCAM_S3_BUCKET) s3.bucket = env.QUIETCAM_S3_BUCKET;
-  if (env.QUIETCAM_S3_SSE) s3.sse = env.QUIETCAM_S3_SSE;
-  if (env.QUIETCAM_S3_KMS_KEY_ID) s3.kmsKeyId = env.QUIETCAM_S3_KMS_KEY_ID;
-  if (Object.keys(broker).length) out.broker = broker;
-  if (Object.keys(s3).length) out.s3 = s3;
-  const port = env.QUIETCAM_STATUS_PORT;
-  if (port) out.status = { port: port === 'off' ? null : Number(port) };
+  const out: Record<string, Record<string, unknown> | unknown> = {};
+  for (const [name, path] of Object.entries(ENV_VARS)) {
+    const raw = env[name];
+    if (!raw) continue;
+    const value = name === 'QUIETCAM_STATUS_PORT' ? (raw === 'off' ? null : Number(raw)) : raw;
+    const [a, b] = path.split('.');
+    if (b === undefined) out[a] = value;
+    else out[a] = { ...(out[a] as Record<string, unknown> | undefined), [b]: value };
+  }
   return out as RelayConfigInput;
 }
 
-/** Merge overrides onto the defaults and validate. Throws an Error listing every problem. */
+/** Merge overrides (later wins) and validate, filling defaults. Throws an Error listing every problem. */
 export function resolveConfig(...layers: (RelayConfigInput | undefined)[]): RelayConfig {
-  let merged: unknown = RELAY_DEFAULTS;
+  let merged: unknown = {};
   for (const layer of layers) merged = merge(merged, layer);
   const r = schema.safeParse(merged);
   if (!r.success) throw new Error('relay config:\n' + z.prettifyError(r.error));
-  return r.data as RelayConfig;
+  return r.data;
 }
 
 /**
@@ -254,5 +181,32 @@ export function loadConfig(options: { file?: string; env?: Record<string, string
   return config;
 }
 
-/** Days to ms, for consent defaults. */
+/**
+ * Every setting with its default, unit, range and reason, from the schema (for docs and `--help`).
+ * @example for (const s of describeConfig()) console.log(s.path, s.default, s.unit ?? '', s.description ?? '');
+ */
+export function describeConfig(): { path: string; default: unknown; unit?: string; min?: number; max?: number; description?: string }[] {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, JsonNode> };
+  const out: ReturnType<typeof describeConfig> = [];
+  const walk = (node: JsonNode, path: string) => {
+    if (node.properties) {
+      for (const [k, v] of Object.entries(node.properties)) walk(v, path ? `${path}.${k}` : k);
+      return;
+    }
+    out.push({ path, default: node.default, unit: node.unit, min: node.minimum, max: node.maximum, description: node.description });
+  };
+  walk(json as JsonNode, '');
+  return out;
+}
+
+interface JsonNode {
+  properties?: Record<string, JsonNode>;
+  default?: unknown;
+  unit?: string;
+  minimum?: number;
+  maximum?: number;
+  description?: string;
+}
+
+/** Consent given without `expires` lasts this long (re-confirmed yearly). */
 export const CONSENT_VALID_MS = 365 * DAY_MS;

@@ -3,7 +3,7 @@
  * MAX_CAMERAS_TRACKED cameras are counted by name (a flood of made-up camera ids lands in
  * '(other)'), and the latency window keeps the last LATENCY_SAMPLES bundles.
  */
-import type { Logger } from './types.js';
+import type { Logger } from '../log.js';
 
 const MAX_CAMERAS_TRACKED = 1024;
 const LATENCY_SAMPLES = 2048; // ~20 s at 100 bundles/s: recent enough, stable p99
@@ -107,12 +107,3 @@ export class WindowedLog {
     this.flush();
   }
 }
-
-/** The default logger: one line to stderr per message, ISO timestamp first. */
-export function consoleLogger(prefix = 'relay'): Logger {
-  const line = (level: string, msg: string) => process.stderr.write(`${new Date().toISOString()} ${prefix} ${level} ${msg}\n`);
-  return { info: (m) => line('info', m), warn: (m) => line('warn', m), error: (m) => line('error', m) };
-}
-
-/** A logger that drops everything (tests, bench). */
-export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

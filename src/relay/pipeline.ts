@@ -10,6 +10,7 @@ import type { Bundle, IncompleteBundle } from '../protocol/index.js';
 import { bundleKey, ingest, RecentKeys } from './ingest.js';
 import type { Metrics, WindowedLog } from './metrics.js';
 import { ReassembleStage } from './reassemble.js';
+import { SharedReassembleStage, type SharedStore } from './shared-reassemble.js';
 import type { RelayConfig } from './config.js';
 import type { CameraRegistry, Clock, IngestMessage, OutboxEntry, RelayStore } from './types.js';
 import { validate } from './validate.js';
@@ -21,18 +22,21 @@ export interface PipelineDeps {
   problems: WindowedLog;
   clock: Clock;
   reassembly: RelayConfig['reassembly'];
+  /** The store is shared with other relays: reassemble through its journal (shared-reassemble.ts). */
+  shared?: boolean;
   /** A new outbox entry is ready for upload; `bundle` is its decoded content (validate.ts). */
   onAccepted: (entry: OutboxEntry, bundle: Bundle) => void;
 }
 
 export class Pipeline {
-  private readonly stage: ReassembleStage;
+  private readonly stage: ReassembleStage | SharedReassembleStage;
   private readonly rejected = new RecentKeys(4096);
   /** Cameras found in the registry (never removed from it): one registry read per camera, not per chunk. */
   private readonly known = new Set<string>();
 
   constructor(private readonly d: PipelineDeps) {
-    this.stage = new ReassembleStage(d.store, d.reassembly);
+    if (d.shared && !(d.store.addChunkAndCollect && d.store.dropStaleChunks)) throw new Error('a shared relay needs a store that can be shared (SQLite)');
+    this.stage = d.shared ? new SharedReassembleStage(d.store as SharedStore, d.reassembly) : new ReassembleStage(d.store, d.reassembly);
   }
 
   partialCount(): number {

@@ -1,34 +1,46 @@
 /**
  * The relay: wires the stages (pipeline.ts: ingest -> reassemble -> validate -> outbox;
- * upload.ts: derive -> upload -> record) to their ports. Every port has a production default
- * (SQLite in `<dataDir>/relay.db`, S3 from config.s3, sharp, MQTT from config.broker), loaded only
- * when not passed in, so tests can run the same relay on in-memory ports.
+ * upload.ts: derive -> upload -> record) to the ports it is given. It imports no adapter: main.ts
+ * builds the production ones (SQLite, S3, sharp, MQTT, the status server); tests pass in-memory ports.
  */
 import { EventEmitter } from 'node:events';
-import { join } from 'node:path';
-import { BUNDLE_SUBSCRIPTION } from '../protocol/index.js';
-import { installNativeCrc32 } from './adapters/native-crc32.js';
+import type { Logger } from '../log.js';
+import type { Bundle } from '../protocol/index.js';
 import type { RelayConfig } from './config.js';
 import { seedRegistry } from './consent.js';
-import { Deriver, type BundleDeriver } from './derive.js';
-import { consoleLogger, Metrics, WindowedLog } from './metrics.js';
+import { Deriver } from './derive.js';
+import { Metrics, WindowedLog } from './metrics.js';
 import { Pipeline } from './pipeline.js';
 import type { RelayStatus } from './status.js';
-import type { CameraRegistry, Clock, ContributionRecord, ImageCodec, IngestMessage, Logger, ObjectStore, OutboxEntry, RelayStore } from './types.js';
+import type { CameraRegistry, Clock, ContributionRecord, ImageCodec, IngestMessage, ObjectStore, OutboxEntry, RelayStore } from './types.js';
 import { Uploader } from './upload.js';
 
-export interface RelayOptions {
+/** A connection that hands the relay its messages (MQTT in production: adapters/mqtt-ingest.ts). */
+export interface IngestConnection {
+  connected(): boolean;
+  stop(): Promise<void>;
+}
+
+/** Everything the relay runs on. Only `config`, `store`, `registry`, `objects` and `codec` are required. */
+export interface RelayPorts {
   config: RelayConfig;
-  store?: RelayStore;
-  registry?: CameraRegistry;
-  objects?: ObjectStore;
-  codec?: ImageCodec;
+  store: RelayStore;
+  registry: CameraRegistry;
+  objects: ObjectStore;
+  codec: ImageCodec;
   clock?: Clock;
-  log?: Logger;
-  /** Subscribe to the broker in config.broker (default true); false: feed it with handle(). */
-  mqtt?: boolean;
-  /** When the configured status port is taken, use any free port (default false). */
-  statusFallback?: boolean;
+  log: Logger;
+  /** Connects to the bundles' source, calling `onMessage` per message; absent: feed the relay with handle(). */
+  connectIngest?: (onMessage: (msg: IngestMessage) => Promise<void> | undefined) => Promise<IngestConnection>;
+  /** Serves the status page; absent: none. */
+  serveStatus?: (relay: Relay) => Promise<{ url: string; stop(): Promise<void> | void }>;
+  /** Run after the relay stopped, last first (what main opened: the database, the S3 client). */
+  closers?: (() => Promise<void> | void)[];
+  /**
+   * The store is shared with other relays (MQTT shared subscription): a bundle's chunks may reach
+   * different relays, so reassembly goes through the store's journal (shared-reassemble.ts).
+   */
+  shared?: boolean;
 }
 
 export interface RelayEvents {
@@ -52,28 +64,31 @@ export class Relay extends EventEmitter<RelayEvents> {
   private ingest: { connected(): boolean; stop(): Promise<void> } | null = null;
   private stopped = false;
 
-  private constructor(
-    readonly config: RelayConfig,
-    readonly store: RelayStore,
-    readonly registry: CameraRegistry,
-    /** The bucket port (adapters/s3-store.ts S3Store by default: tests reach its SDK client). */
-    readonly objects: ObjectStore,
-    private readonly deriver: BundleDeriver,
-    private readonly clock: Clock,
-    private readonly log: Logger,
-  ) {
+  readonly config: RelayConfig;
+  readonly store: RelayStore;
+  readonly registry: CameraRegistry;
+  /** The bucket port (adapters/s3-store.ts S3Store in production: tests reach its SDK client). */
+  readonly objects: ObjectStore;
+  private readonly log: Logger;
+
+  private constructor(p: RelayPorts, deriver: Deriver, private readonly clock: Clock) {
     super();
+    this.config = p.config;
+    this.store = p.store;
+    this.registry = p.registry;
+    this.objects = p.objects;
+    this.log = p.log;
     this.startedMs = clock();
-    this.problems = new WindowedLog(log, config.log.windowMs);
-    const onFatal = (err: Error) => this.fail(err);
+    this.problems = new WindowedLog(p.log, p.config.log.windowMs);
+    const { store, registry, objects } = p;
     this.uploader = new Uploader({
-      store, registry, objects, metrics: this.metrics, problems: this.problems, clock, config: config.upload, onFatal,
-      deriver: this.deriver,
+      store, registry, objects, deriver, metrics: this.metrics, problems: this.problems, clock, config: p.config.upload,
+      onFatal: (err: Error) => this.fail(err),
       onUploaded: (record, latency) => this.emit('uploaded', record, latency),
     });
     this.pipeline = new Pipeline({
-      store, registry, metrics: this.metrics, problems: this.problems, clock, reassembly: config.reassembly,
-      onAccepted: (entry, bundle) => {
+      store, registry, metrics: this.metrics, problems: this.problems, clock, reassembly: p.config.reassembly, shared: p.shared ?? false,
+      onAccepted: (entry: OutboxEntry, bundle: Bundle) => {
         this.emit('accepted', entry);
         this.uploader.accepted(entry.id, bundle);
         this.uploader.notify();
@@ -82,89 +97,43 @@ export class Relay extends EventEmitter<RelayEvents> {
   }
 
   /**
-   * Open the ports, replay the chunk journal, resume the outbox, connect to the broker, serve status.
-   * @example const relay = await Relay.start({ config: loadConfig() }); ... await relay.stop();
+   * Seed the registry, replay the chunk journal, resume the outbox, connect, serve status.
+   * @example const relay = await Relay.start(ports); ... await relay.stop(); // or main.ts startRelay()
    */
-  static async start(o: RelayOptions): Promise<Relay> {
-    const c = o.config;
-    const log = o.log ?? consoleLogger();
-    installNativeCrc32();
-    const closers: (() => Promise<void> | void)[] = [];
-    let store = o.store;
-    let registry = o.registry;
-    if (!store || !registry) {
-      const { openRelayDb, SqliteRelayStore } = await import('./adapters/sqlite-store.js');
-      const { SqliteCameraRegistry } = await import('./adapters/sqlite-registry.js');
-      const db = openRelayDb(join(c.dataDir, 'relay.db'));
-      closers.push(() => {
-        if (db.open) db.close();
-      });
-      store ??= new SqliteRelayStore(db, { synchronous: c.sqlite.synchronous });
-      registry ??= new SqliteCameraRegistry(db);
-    }
-    let objects = o.objects;
-    /** The S3 thread reports a start failure through the relay, or here until it exists. */
-    let started: Relay | undefined;
-    let failedEarly: Error | undefined;
-    if (!objects) {
-      if (c.s3.thread) {
-        const { S3Thread } = await import('./adapters/s3-thread.js');
-        objects = new S3Thread(c.s3, (err) => (started ? started.fail(err) : (failedEarly = err)));
-      } else {
-        const { s3Store } = await import('./adapters/s3-store.js');
-        objects = s3Store(c.s3);
-      }
-      const s3 = objects;
-      closers.push(() => s3.close?.());
-    }
-    let deriver: BundleDeriver;
-    if (o.codec) {
-      deriver = new Deriver(o.codec, c.images);
-    } else if (c.images.thread) {
-      const { WorkerDeriver } = await import('./adapters/worker-deriver.js');
-      deriver = new WorkerDeriver(c.images);
-    } else {
-      const { sharpCodec } = await import('./adapters/sharp-codec.js');
-      deriver = new Deriver(sharpCodec({ jpegQuality: c.images.backgroundJpegQuality }), c.images);
-    }
-    closers.push(() => deriver.close?.());
-    const clock = o.clock ?? Date.now;
-    seedRegistry(registry, c.cameras, clock());
-    const relay = new Relay(c, store, registry, objects, deriver, clock, log);
-    started = relay;
-    if (failedEarly) relay.fail(failedEarly);
-    relay.closers.push(...closers);
+  static async start(p: RelayPorts): Promise<Relay> {
+    const c = p.config;
+    const clock = p.clock ?? Date.now;
+    seedRegistry(p.registry, c.cameras, clock());
+    const relay = new Relay(p, new Deriver(p.codec, c.images), clock);
+    relay.closers.push(...(p.closers ?? []));
     const replayed = relay.pipeline.replay();
-    const pending = store.pendingCount();
-    if (replayed || pending) log.info(`resumed: ${replayed} journalled chunks replayed, ${pending} bundles in the outbox`);
+    const pending = p.store.pendingCount();
+    if (replayed || pending) p.log.info(`resumed: ${replayed} journalled chunks replayed, ${pending} bundles in the outbox`);
     relay.uploader.notify();
-    relay.timers.push(setInterval(() => {
-      try {
-        relay.pipeline.expire();
-      } catch (err) {
-        relay.fail(err as Error);
-      }
-      relay.uploader.notify();
-    }, c.reassembly.expireEveryMs));
+    relay.timers.push(setInterval(() => relay.tick(), c.reassembly.expireEveryMs));
     for (const t of relay.timers) t.unref();
     try {
-      if (c.status.port !== null) {
-        const { startStatusServer } = await import('./adapters/http-status.js');
-        const server = await startStatusServer(relay, { host: c.status.host, port: c.status.port, fallback: o.statusFallback });
+      if (p.serveStatus) {
+        const server = await p.serveStatus(relay);
         relay.statusUrl = server.url;
         relay.closers.push(() => server.stop());
       }
-      if (o.mqtt !== false) {
-        const { startMqttIngest } = await import('./adapters/mqtt-ingest.js');
-        relay.ingest = await startMqttIngest({
-          ...c.broker, subscription: BUNDLE_SUBSCRIPTION, log, onMessage: (msg) => relay.handle(msg),
-        });
-      }
+      if (p.connectIngest) relay.ingest = await p.connectIngest((msg) => relay.handle(msg));
     } catch (err) {
       await relay.stop();
       throw err;
     }
     return relay;
+  }
+
+  /** Periodic: give up timed-out partial bundles, look for uploads to (re)start. */
+  private tick(): void {
+    try {
+      this.pipeline.expire();
+    } catch (err) {
+      this.fail(err as Error);
+    }
+    this.uploader.notify();
   }
 
   /**
@@ -232,8 +201,6 @@ export class Relay extends EventEmitter<RelayEvents> {
         partialBytes: this.pipeline.retainedBytes(),
         objectsUploaded: m.objectsUploaded,
         bytesUploaded: m.bytesUploaded,
-        viewsDecodedBySharp: this.deriver.counts.viewsDecodedBySharp,
-        backgroundsEncodedBySharp: this.deriver.counts.backgroundsEncodedBySharp,
       },
       rejectedByReason: Object.fromEntries(m.rejected),
       rejectedByCamera: byCamera,

@@ -4,11 +4,12 @@
  * (SQLite under `<dataDir>/relay.db`). `npm start` runs it beside the simulator.
  */
 import { join } from 'node:path';
-import { startBroker, type EmbeddedBroker } from './adapters/aedes-broker.js';
-import { S3RVER_CREDENTIALS, startS3, type EmbeddedS3 } from './adapters/s3rver-endpoint.js';
+import { startBroker, type EmbeddedBroker } from '../adapters/aedes-broker.js';
+import { S3RVER_CREDENTIALS, startS3, type EmbeddedS3 } from '../adapters/s3rver-endpoint.js';
 import { loadConfig, type CameraSeed, type RelayConfigInput } from './config.js';
-import { Relay } from './relay.js';
-import type { Logger } from './types.js';
+import type { Logger } from '../log.js';
+import { startRelay } from './main.js';
+import type { Relay } from './relay.js';
 
 export interface StackOptions {
   /** Default './data' (or $QUIETCAM_DATA_DIR). */
@@ -68,7 +69,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
         cameras: [...base.cameras, ...(o.cameras ?? [])],
       },
     });
-    const relay = await Relay.start({ config, log: o.log });
+    const relay = await startRelay({ config, log: o.log });
     const s3Handle = s3;
     return {
       brokerUrl: broker.url,

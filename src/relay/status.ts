@@ -39,8 +39,6 @@ export interface RelayStatus {
      * not take (progressive, odd sampling, not 8x the background...) and backgrounds whose size is
      * not a whole multiple of the device's (derive.ts).
      */
-    viewsDecodedBySharp: number;
-    backgroundsEncodedBySharp: number;
   };
   rejectedByReason: Record<string, number>;
   rejectedByCamera: Record<string, Record<string, number>>;
@@ -75,7 +73,6 @@ ${table('Counts', [
     ['upload retries', c.retries], ['rejected', c.rejected], ['duplicates', c.duplicate], ['incomplete (timeout / evicted)', `${c.incomplete.timeout} / ${c.incomplete.evicted}`],
     ['partial now', `${c.partial} (${c.partialBytes} bytes)`], ['chunks received / duplicate / dropped', `${c.chunksReceived} / ${c.chunksDuplicate} / ${c.chunksDropped}`],
     ['latency p50 / p99 (first chunk to S3 confirmed)', `${ms(s.latencyMs.p50)} / ${ms(s.latencyMs.p99)}`],
-    ['raw views decoded / backgrounds encoded by sharp (fallbacks)', `${c.viewsDecodedBySharp} / ${c.backgroundsEncodedBySharp}`],
   ])}
 ${table('Rejected by reason', Object.entries(s.rejectedByReason))}
 ${table('Rejected by camera', byCamera)}

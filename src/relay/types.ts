@@ -29,6 +29,8 @@ export interface CameraRecord {
   /** Owner id, same alphabet as camera ids: an S3 key segment. */
   ownerId: string;
   placement: Placement;
+  /** Cameras paired in the owner pages: the owner confirmed an interior placement (absent for config-file cameras). */
+  interiorConfirmed?: boolean;
   /** null = no consent at all. */
   consent: Consent | null;
 }
@@ -125,8 +127,20 @@ export interface RelayStore {
   durable(): Promise<void>;
   /** True when the bundle is in the outbox or in the index. */
   has(cameraId: string, bundleId: string): boolean;
-  /** Up to `limit` outbox entries, oldest first, skipping the ids in `skip`. */
-  pending(limit: number, skip: ReadonlySet<number>): OutboxEntry[];
+  /**
+   * Up to `limit` outbox entries, oldest first, skipping the ids in `skip`. A store shared by
+   * several relays also claims them for this one (a lease that ends at nowMs + its lease time).
+   */
+  pending(limit: number, skip: ReadonlySet<number>, nowMs?: number): OutboxEntry[];
+  /** Shared stores: extend this relay's claim on an entry it keeps trying to upload. */
+  renew?(id: number, nowMs: number): void;
+  /**
+   * Shared stores: journal a chunk and return every chunk journalled for its bundle (by any
+   * relay), in one transaction that serialises with the other relays' (shared-reassemble.ts).
+   */
+  addChunkAndCollect?(cameraId: string, bundleId: string, bytes: Uint8Array, receivedMs: number): JournalChunk[];
+  /** Shared stores: drop the journalled bundles whose newest chunk arrived before `beforeMs`. */
+  dropStaleChunks?(beforeMs: number): { cameraId: string; bundleId: string; chunks: number; firstMs: number; lastMs: number }[];
   /** Number of outbox entries. */
   pendingCount(): number;
   /** Record a failed upload attempt. */
@@ -155,23 +169,17 @@ export interface ObjectStore {
   close?(): void;
 }
 
-/**
- * JPEG work for the derive stage (sharp in production). Pixel buffers are single-channel. (The
- * flat PNG drawings are encoded by png.ts, without a codec.)
- */
+/** The derive stage's pixel work (sharp in production). Pixel buffers are single-channel grey. */
 export interface ImageCodec {
   /** Decode a JPEG to grey and resize to width x height (fill); rejects on a corrupt JPEG. */
   jpegToGrey(jpeg: Uint8Array, width: number, height: number): Promise<Uint8Array>;
-  /** Encode grey pixels as a single-channel JPEG. */
-  greyJpeg(pixels: Uint8Array, width: number, height: number): Promise<Uint8Array>;
+  /** Encode grey pixels as a single-channel PNG. */
+  greyPng(pixels: Uint8Array, width: number, height: number): Promise<Uint8Array>;
+  /** Scale grey pixels to outWidth x outHeight, Gaussian-blur them there (sigma in output pixels), encode as a grey JPEG. */
+  blurredGreyJpeg(pixels: Uint8Array, width: number, height: number, sigma: number, outWidth: number, outHeight: number): Promise<Uint8Array>;
 }
 
-/** Text log lines. The relay's default writes to stderr with a timestamp. */
-export interface Logger {
-  info(msg: string): void;
-  warn(msg: string): void;
-  error(msg: string): void;
-}
+export type { Logger } from '../log.js';
 
 /** Wall-clock ms; injected so tests can move time (consent expiry, timeouts). */
 export type Clock = () => number;

@@ -1,23 +1,23 @@
 /**
  * Stage 6, upload: outbox entries to the bucket, `concurrency` bundles at a time, each retried
  * with exponential backoff (retryBaseMs doubling up to retryMaxMs, with jitter) until the store
- * confirms every object; then stage 7 (record.ts) moves it from the outbox to the index in one
+ * confirms every object; then s3-keys.ts names the record and the store moves it from the outbox to the index in one
  * transaction. Consent is checked again before every attempt: a bundle whose consent was
  * withdrawn or expired while it waited is discarded, never uploaded.
  */
 import { decodeBundle, type Bundle } from '../protocol/index.js';
 import type { RelayConfig } from './config.js';
 import { purposesInForce } from './consent.js';
-import { DeriveError, DeriveUnavailable, type BundleDeriver, type DerivedObject } from './derive.js';
+import { DeriveError, type DerivedObject, type Deriver } from './derive.js';
 import type { Metrics, WindowedLog } from './metrics.js';
-import { contributionRecord, keyPrefix, objectTags } from './record.js';
+import { contributionRecord, keyPrefix, objectTags } from './s3-keys.js';
 import type { CameraRegistry, Clock, ContributionRecord, ObjectStore, OutboxEntry, RelayStore } from './types.js';
 
 export interface UploaderDeps {
   store: RelayStore;
   registry: CameraRegistry;
   objects: ObjectStore;
-  deriver: BundleDeriver;
+  deriver: Deriver;
   metrics: Metrics;
   problems: WindowedLog;
   clock: Clock;
@@ -99,7 +99,7 @@ export class Uploader {
     if (free > 0) {
       let entries: OutboxEntry[];
       try {
-        entries = this.d.store.pending(free, this.inflight);
+        entries = this.d.store.pending(free, this.inflight, this.d.clock());
       } catch (err) {
         this.d.onFatal(err as Error);
         return;
@@ -158,17 +158,11 @@ export class Uploader {
         problems.problem(entry.cameraId, `withdrawn-${consent.reason}`, `bundle ${entry.bundleId} discarded before upload: ${consent.detail}`);
         return;
       }
+      store.renew?.(entry.id, this.d.clock());
       if (!objects || derivedFor !== consent.purposes) {
         try {
-          objects = await this.d.deriver.derive(decoded.bundle, entry, consent.purposes, this.d.clock());
+          objects = await this.d.deriver.derive(decoded.bundle, entry, consent.purposes);
         } catch (err) {
-          if (err instanceof DeriveUnavailable) {
-            // the derive thread was lost with this bundle in it: try again after a backoff
-            metrics.uploadRetries++;
-            problems.problem(entry.cameraId, 'derive-unavailable', `bundle ${entry.bundleId}: ${err.message} (retrying)`);
-            await this.sleep(backoffMs(attempt + 1, this.d.config.retryBaseMs, this.d.config.retryMaxMs));
-            continue;
-          }
           if (!(err instanceof DeriveError)) throw err;
           store.discard(entry.id, err.reason);
           metrics.reject(entry.cameraId, err.reason);

@@ -10,8 +10,8 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { consoleLogger } from '../relay/metrics.js';
-import type { Logger } from '../relay/types.js';
+import { consoleLogger } from '../log.js';
+import type { Logger } from '../log.js';
 import { resolveWebConfig, type WebConfigInput } from './config.js';
 import type { WebContext } from './context.js';
 import { CSS } from './html.js';

@@ -3,7 +3,7 @@
  * state the session hook fills in. Route files import this, never an adapter.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Logger } from '../relay/types.js';
+import type { Logger } from '../log.js';
 import type { WebConfig } from './config.js';
 import type { AttemptLimiter } from './limiter.js';
 import type { Account, Session, WebPorts } from './ports.js';

@@ -103,8 +103,8 @@ export interface WebCamera {
 
 /**
  * Cameras and their consent. `setConsent` must make the relay enforce the new consent at once:
- * the SQLite adapter writes the relay's own `cameras` table (src/relay/adapters/sqlite-registry.ts)
- * in the same transaction as the consent history.
+ * the SQLite adapter's consent history is what the relay's registry reads (the `camera_registry`
+ * view, src/adapters/sqlite-schema.ts).
  */
 export interface CameraDirectory {
   /** Adds the camera with no consent (nothing leaves the home). 'taken' when the id exists. */

@@ -5,8 +5,8 @@
  * @example const web = await startWebServer({ relay: loadConfig(), web: { port: 8080, cookies: 'insecure-localhost' } });
  */
 import type { RelayConfig } from '../relay/config.js';
-import { consoleLogger } from '../relay/metrics.js';
-import type { Logger } from '../relay/types.js';
+import { consoleLogger } from '../log.js';
+import type { Logger } from '../log.js';
 import { openWebPorts } from './adapters/ports.js';
 import { buildWebApp, type WebApp } from './app.js';
 import { resolveWebConfig, type WebConfigInput } from './config.js';

@@ -116,6 +116,13 @@ test('startStack: a taken broker port fails, it does not move to another port', 
   }
 });
 
+test('startStack: a taken status port fails too (no silent fallback), and the broker and S3 it started are stopped', async () => {
+  const taken = await takenPort();
+  const err = await startStack({ dataDir: tmp.dir, brokerPort: 0, s3Port: 0, statusPort: taken }).then((s) => s.stop().then(() => null), (e) => e);
+  assert.ok(err, 'the stack started with its status page elsewhere');
+  assert.is((err as NodeJS.ErrnoException).code, 'EADDRINUSE');
+});
+
 test('quietcam start: a taken --broker-port, or QUIETCAM_S3_PORT, is an exit-2 error before anything starts', async () => {
   const taken = await takenPort();
   const byFlag = await captured(() => runStart(['--once', '--broker-port', String(taken), '--s3-port', '0', '--status-port', 'off']));

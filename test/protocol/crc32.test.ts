@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { crc32, useNativeCrc32 } from '../../src/protocol/index.js';
+import { crc32 } from '../../src/protocol/index.js';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { Rng } from '../../sim/scenes/random.js';
 
@@ -27,20 +27,11 @@ test('covers only start..end', () => {
   assert.is(crc32(ascii('xx123456789yy'), 2, 11), 0xcbf43926);
 });
 
-test("with Node's zlib.crc32 installed, every range and seed gives what the table loop gives", () => {
+test("every range and seed gives what Node's zlib.crc32 gives", () => {
   const rng = new Rng(11);
   const bytes = new Uint8Array(5000).map(() => rng.next() & 255);
   const cases: [number, number, number | undefined][] = [[0, 5000, undefined], [0, 0, undefined], [17, 4093, undefined], [1, 2, 0xdeadbeef], [4000, 5000, 0xffffffff]];
-  const table = cases.map(([a, b, seed]) => crc32(bytes, a, b, seed));
-  let calls = 0;
-  useNativeCrc32((b, seed) => (calls++, zlibCrc32(b, seed)));
-  try {
-    assert.equal(cases.map(([a, b, seed]) => crc32(bytes, a, b, seed)), table);
-    assert.is(crc32(bytes), table[0]);
-    assert.is(calls, cases.length + 1, 'the native function did the work');
-  } finally {
-    useNativeCrc32(null);
-  }
+  for (const [a, b, seed] of cases) assert.is(crc32(bytes, a, b, seed), zlibCrc32(bytes.subarray(a, b), seed ?? 0) >>> 0);
 });
 
 test.run();

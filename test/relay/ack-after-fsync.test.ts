@@ -5,13 +5,14 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startBroker } from '../../src/relay/adapters/aedes-broker.js';
-import { connectPublisher } from '../../src/relay/adapters/mqtt-publisher.js';
+import { startBroker } from '../../src/adapters/aedes-broker.js';
+import { connectPublisher } from '../../src/adapters/mqtt-publisher.js';
 import { resolveConfig } from '../../src/relay/config.js';
 import { MemoryCameraRegistry } from '../../src/relay/consent.js';
-import { silentLogger } from '../../src/relay/metrics.js';
+import { silentLogger } from '../../src/log.js';
 import { MemoryRelayStore } from '../../src/relay/outbox.js';
-import { Relay } from '../../src/relay/relay.js';
+import { startRelay } from '../../src/relay/main.js';
+import type { Relay } from '../../src/relay/relay.js';
 import { makeBundle, testJpeg } from './helpers/bundles.js';
 import { waitFor } from './helpers/env.js';
 import { camera, MemoryBucket } from './helpers/relay.js';
@@ -26,7 +27,7 @@ test('PUBACKs wait for the fsync; messages after it are still read, their PUBACK
   broker.aedes.on('ack', (_packet, client) => {
     if (client?.id === config.broker.clientId) acks++;
   });
-  const relay = await Relay.start({
+  const relay = await startRelay({
     config, store, registry: new MemoryCameraRegistry(), objects: new MemoryBucket(), clock: () => Date.UTC(2026, 10, 23, 12), log: silentLogger,
   });
   const pub = await connectPublisher({ url: broker.url, chunkSize: 1024 });

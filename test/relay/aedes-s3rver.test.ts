@@ -6,10 +6,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bundleTopic } from '../../src/protocol/index.js';
-import { connectPublisher, type BundlePublisher } from '../../src/relay/adapters/mqtt-publisher.js';
-import { s3Client, type S3Store } from '../../src/relay/adapters/s3-store.js';
-import { S3RVER_CREDENTIALS } from '../../src/relay/adapters/s3rver-endpoint.js';
-import { silentLogger } from '../../src/relay/metrics.js';
+import { connectPublisher, type BundlePublisher } from '../../src/adapters/mqtt-publisher.js';
+import { s3Client, type S3Store } from '../../src/adapters/s3-store.js';
+import { S3RVER_CREDENTIALS } from '../../src/adapters/s3rver-endpoint.js';
+import { silentLogger } from '../../src/log.js';
 import { startStack, type Stack } from '../../src/relay/stack.js';
 import type { RelayStatus } from '../../src/relay/status.js';
 import { makeBundle, testJpeg } from './helpers/bundles.js';

@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { connectPublisher } from '../../src/relay/adapters/mqtt-publisher.js';
+import { connectPublisher } from '../../src/adapters/mqtt-publisher.js';
 import { makeBundle, testJpeg } from './helpers/bundles.js';
 import { sleep, tempDir, waitFor } from './helpers/env.js';
 import { startMosquitto } from './helpers/mosquitto.js';

@@ -5,8 +5,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startBroker } from '../../src/relay/adapters/aedes-broker.js';
-import { connectPublisher } from '../../src/relay/adapters/mqtt-publisher.js';
+import { startBroker } from '../../src/adapters/aedes-broker.js';
+import { connectPublisher } from '../../src/adapters/mqtt-publisher.js';
 import { makeBundle, testJpeg } from './helpers/bundles.js';
 import { sleep, tempDir, waitFor } from './helpers/env.js';
 import { camera } from './helpers/relay.js';

@@ -8,8 +8,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bundleTopic, chunkBundle, encodeBundle } from '../../src/protocol/index.js';
 import { resolveConfig } from '../../src/relay/config.js';
-import { silentLogger } from '../../src/relay/metrics.js';
-import { Relay } from '../../src/relay/relay.js';
+import { silentLogger } from '../../src/log.js';
+import { startRelay } from '../../src/relay/main.js';
+import type { Relay } from '../../src/relay/relay.js';
 import { makeBundle, testJpeg } from './helpers/bundles.js';
 import { tempDir } from './helpers/env.js';
 import { camera, MemoryBucket } from './helpers/relay.js';
@@ -22,13 +23,13 @@ test('a bundle half-received before a restart completes after it', async () => {
   const chunks = chunkBundle(encodeBundle(b), { cameraId: 'porch', bundleId: 'half-1', chunkSize: 1024 });
   const send = (r: Relay, c: Uint8Array) => r.handle({ topic: bundleTopic('porch'), payload: c, receivedMs: Date.now() });
 
-  const first = await Relay.start({ config, objects: bucket, log: silentLogger, mqtt: false });
+  const first = await startRelay({ config, objects: bucket, log: silentLogger, mqtt: false });
   const half = Math.floor(chunks.length / 2);
   for (const c of chunks.slice(0, half)) send(first, c);
   assert.is(first.status().counts.partial, 1);
   await first.stop();
 
-  const second = await Relay.start({ config, objects: bucket, log: silentLogger, mqtt: false });
+  const second = await startRelay({ config, objects: bucket, log: silentLogger, mqtt: false });
   assert.is(second.status().counts.partial, 1, 'replayed from the journal');
   send(second, chunks[0]); // a redelivered duplicate
   for (const c of chunks.slice(half)) send(second, c);
@@ -39,7 +40,7 @@ test('a bundle half-received before a restart completes after it', async () => {
   assert.is(bucket.objects.size, 6);
   await second.stop();
 
-  const third = await Relay.start({ config, objects: bucket, log: silentLogger, mqtt: false });
+  const third = await startRelay({ config, objects: bucket, log: silentLogger, mqtt: false });
   for (const c of chunks) send(third, c); // a late redelivery of the whole bundle
   await third.whenIdle();
   assert.is(third.status().counts.chunksDuplicate, chunks.length, 'known from the index');

@@ -10,8 +10,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/relay/config.js';
-import { s3Store, type SentPut } from '../../src/relay/adapters/s3-store.js';
-import { startS3, S3RVER_CREDENTIALS } from '../../src/relay/adapters/s3rver-endpoint.js';
+import { s3Store, type SentPut } from '../../src/adapters/s3-store.js';
+import { startS3, S3RVER_CREDENTIALS } from '../../src/adapters/s3rver-endpoint.js';
 import { getBytes } from './helpers/s3.js';
 
 const BUCKET = 'quietcam-contributions';

@@ -1,8 +1,6 @@
 /**
- * The embedded S3 endpoint: s3rver with its file store replaced by QuickStore (objects written
- * synchronously, bucket configs and bucket existence kept in memory). What S3 clients see must not
- * change: bytes, ETag, metadata, listing, deletes, and configs put through the API taking effect
- * at once.
+ * The embedded S3 endpoint (stock s3rver, silent): what S3 clients see: bytes, ETag, metadata,
+ * listing, deletes, and configs put through the API taking effect at once.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -18,7 +16,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { startS3, S3RVER_CREDENTIALS, type EmbeddedS3 } from '../../src/relay/adapters/s3rver-endpoint.js';
+import { startS3, S3RVER_CREDENTIALS, type EmbeddedS3 } from '../../src/adapters/s3rver-endpoint.js';
 import { getBytes, listKeys } from './helpers/s3.js';
 import { Rng } from '../../sim/scenes/random.js';
 

@@ -1,11 +1,11 @@
 /** The pure parts of the stages: consent rules, keys, masks, boxes, background, JPEG header, backoff. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BackgroundEvidence, gaussianBlur, upscaleBilinear } from '../../src/relay/background.js';
+import { backgroundPixels } from '../../src/relay/background.js';
 import { purposesInForce, seedToRecord } from '../../src/relay/consent.js';
-import { jpegSize } from '../../src/relay/jpeg.js';
+import { jpegSize } from '../../src/relay/jpeg-size.js';
 import { boxToPixels, motionFreeMask, renderBoxes, renderMask, BOX_LINE, MOTION_CELL } from '../../src/relay/masks.js';
-import { keyPrefix, objectTags } from '../../src/relay/record.js';
+import { keyPrefix, objectTags } from '../../src/relay/s3-keys.js';
 import { backoffMs } from '../../src/relay/upload.js';
 import type { CameraRecord } from '../../src/relay/types.js';
 import { makeBundle, testJpeg } from './helpers/bundles.js';
@@ -76,71 +76,19 @@ test('motion-free mask keeps one cell of margin around motion and static cells',
   assert.is(free[59 * 80 + 79], 1);
 });
 
-test('background: device estimate alone, then averaged with motion-free evidence; bounded by age', () => {
-  const ev = new BackgroundEvidence(60000);
+test('background: the device estimate averaged with the raw view where motion-free; the view alone without one', () => {
   const device = { width: 2, height: 1, pixels: Uint8Array.from([100, 100]) };
-  const frame = Uint8Array.from([200, 0]);
-  const r1 = ev.refine('porch', device, frame, Uint8Array.from([1, 0]), 2, 1, 0);
+  const view = Uint8Array.from([200, 0]);
+  const r1 = backgroundPixels(device, view, Uint8Array.from([1, 0]));
   assert.equal([...r1.pixels], [150, 100]);
-  assert.is(r1.source, 'device+evidence');
+  assert.is(r1.source, 'device+view');
   assert.is(r1.refined, 0.5);
-  const r2 = ev.refine('porch', device, frame, Uint8Array.from([0, 0]), 2, 1, 120000); // evidence too old
+  const r2 = backgroundPixels(device, view, Uint8Array.from([0, 0]));
   assert.equal([...r2.pixels], [100, 100]);
   assert.is(r2.source, 'device');
-  const none = { width: 0, height: 0, pixels: new Uint8Array(0) };
-  const r3 = ev.refine('yard', none, frame, Uint8Array.from([0, 0]), 2, 1, 0);
+  const r3 = backgroundPixels({ width: 0, height: 0, pixels: new Uint8Array(0) }, view, Uint8Array.from([1, 1]));
   assert.equal([...r3.pixels], [200, 0]);
-  assert.is(r3.source, 'raw-view');
-});
-
-test('upscaleBilinear: exact at sample centres, linear between, flat stays flat', () => {
-  assert.equal([...upscaleBilinear(Uint8Array.from([0, 255]), 2, 1, 4, 1)], [0, 64, 191, 255]);
-  const flat = upscaleBilinear(new Uint8Array(80 * 60).fill(77), 80, 60, 640, 480);
-  assert.ok(flat.every((v) => v === 77));
-});
-
-test('upscaleBilinear equals the per-pixel bilinear formula (one rounding), into a given buffer too', () => {
-  // reference: weights in 1/256 per axis, pixel centres aligned, edges clamped, rounded once
-  const weights = (n: number, N: number) => Array.from({ length: N }, (_, x) => {
-    const s = Math.max(0, ((x + 0.5) * n) / N - 0.5);
-    const i = Math.min(n - 1, Math.floor(s));
-    return { i, i1: Math.min(n - 1, i + 1), a: Math.min(256, Math.round((s - i) * 256)) };
-  });
-  let seed = 11;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) & 255;
-  for (const [w, h, W, H] of [[80, 60, 640, 480], [80, 60, 642, 481], [7, 5, 100, 3], [3, 2, 3, 2], [1, 1, 8, 8]]) {
-    const src = Uint8Array.from({ length: w * h }, rnd);
-    const wx = weights(w, W);
-    const wy = weights(h, H);
-    const into = new Uint8Array(W * H + 16).fill(9);
-    const out = upscaleBilinear(src, w, h, W, H, into);
-    assert.is(out.length, W * H);
-    assert.is(out.buffer, into.buffer, 'written into the buffer given');
-    assert.is(into[W * H], 9, 'nothing past W x H');
-    const fresh = upscaleBilinear(src, w, h, W, H);
-    for (let y = 0; y < H; y++) {
-      for (let x = 0; x < W; x++) {
-        const { i, i1, a } = wx[x];
-        const { i: j, i1: j1, a: b } = wy[y];
-        const row = (r: number) => src[r * w + i] * (256 - a) + src[r * w + i1] * a;
-        const want = (row(j) * (256 - b) + row(j1) * b + 32768) >> 16;
-        if (out[y * W + x] !== want || fresh[y * W + x] !== want) assert.unreachable(`${w}x${h} -> ${W}x${H} at ${x},${y}: ${out[y * W + x]} != ${want}`);
-      }
-    }
-  }
-});
-
-test('gaussianBlur keeps the mean and flat areas, spreads an impulse symmetrically', () => {
-  const img = new Uint8Array(21 * 21).fill(100);
-  img[10 * 21 + 10] = 255;
-  const out = gaussianBlur(img, 21, 21, 2);
-  assert.ok(out[10 * 21 + 10] < 120 && out[10 * 21 + 10] > 100);
-  assert.is(out[10 * 21 + 8], out[10 * 21 + 12]);
-  assert.is(out[8 * 21 + 10], out[12 * 21 + 10]);
-  assert.is(out[0], 100);
-  let sum = 0;
-  for (const v of out) sum += v;
-  assert.ok(Math.abs(sum - (21 * 21 * 100 + 155)) < 30);
+  assert.is(r3.source, 'view');
 });
 
 test('jpegSize reads the SOF header; garbage and truncation give null', async () => {

@@ -5,8 +5,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MemoryCameraRegistry } from '../../src/relay/consent.js';
 import { MemoryRelayStore } from '../../src/relay/outbox.js';
-import { SqliteCameraRegistry } from '../../src/relay/adapters/sqlite-registry.js';
-import { openRelayDb, SqliteRelayStore } from '../../src/relay/adapters/sqlite-store.js';
+import { SqliteCameraRegistry } from '../../src/adapters/sqlite-registry.js';
+import { openRelayDb, SqliteRelayStore } from '../../src/adapters/sqlite-store.js';
 import { tempDir } from './helpers/env.js';
 import { entry, registryContract, storeContract } from './store-contract.js';
 

@@ -7,7 +7,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Consent } from '../../firmware/app/consent.js';
-import { SqliteCameraRegistry } from '../../src/relay/adapters/sqlite-registry.js';
+import { SqliteCameraRegistry } from '../../src/adapters/sqlite-registry.js';
 import { purposesInForce } from '../../src/relay/consent.js';
 import { CONSENT_TEXT_VERSION } from '../../src/web/consent-text.js';
 import { addCamera, DAY, signIn, signUp, T0, testWeb, type Owner, type TestWeb } from './helpers.js';

@@ -6,11 +6,12 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bundleTopic, chunkBundle, encodeBundle } from '../../src/protocol/index.js';
-import { SqliteCameraRegistry } from '../../src/relay/adapters/sqlite-registry.js';
-import { SqliteRelayStore } from '../../src/relay/adapters/sqlite-store.js';
+import { SqliteCameraRegistry } from '../../src/adapters/sqlite-registry.js';
+import { SqliteRelayStore } from '../../src/adapters/sqlite-store.js';
 import { resolveConfig } from '../../src/relay/config.js';
-import { silentLogger } from '../../src/relay/metrics.js';
-import { Relay } from '../../src/relay/relay.js';
+import { silentLogger } from '../../src/log.js';
+import { startRelay } from '../../src/relay/main.js';
+import type { Relay } from '../../src/relay/relay.js';
 import type { ObjectStore } from '../../src/relay/types.js';
 import { makeBundle, testJpeg } from '../relay/helpers/bundles.js';
 import { addCamera, DAY, signIn, signUp, T0, testWeb, type Owner, type TestWeb } from './helpers.js';
@@ -23,7 +24,7 @@ test.before(async (c) => {
   // the relay's objects land in the pages' bucket, so the zone can show them
   const objects: ObjectStore = { put: async (r) => c.web.objects.put(r.key, r.body, r.contentType) };
   const db = c.web.db;
-  c.relay = await Relay.start({
+  c.relay = await startRelay({
     config: resolveConfig({ dataDir: '/nonexistent', status: { port: null } }),
     store: new SqliteRelayStore(db), registry: new SqliteCameraRegistry(db), objects, clock: () => c.web.clock.now,
     log: silentLogger, mqtt: false,

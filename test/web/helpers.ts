@@ -3,9 +3,9 @@
  * an in-memory bucket and broker, a virtual clock, and a small browser-like client (cookie jar,
  * CSRF token taken from the last page) driving `app.inject`.
  */
-import { SqliteRelayStore } from '../../src/relay/adapters/sqlite-store.js';
-import { silentLogger } from '../../src/relay/metrics.js';
-import { keyPrefix } from '../../src/relay/record.js';
+import { SqliteRelayStore } from '../../src/adapters/sqlite-store.js';
+import { silentLogger } from '../../src/log.js';
+import { keyPrefix } from '../../src/relay/s3-keys.js';
 import type { ContributionRecord } from '../../src/relay/types.js';
 import { sqlitePorts } from '../../src/web/adapters/ports.js';
 import { openWebDb, type SqliteDatabase } from '../../src/web/adapters/sqlite-db.js';

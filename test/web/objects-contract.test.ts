@@ -6,7 +6,7 @@
 import { DeleteObjectsCommand, ListObjectVersionsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { S3RVER_CREDENTIALS, startS3, type EmbeddedS3 } from '../../src/relay/adapters/s3rver-endpoint.js';
+import { S3RVER_CREDENTIALS, startS3, type EmbeddedS3 } from '../../src/adapters/s3rver-endpoint.js';
 import { resolveConfig } from '../../src/relay/config.js';
 import { s3Objects, type S3Objects } from '../../src/web/adapters/s3-objects.js';
 import { MemoryObjects } from '../../src/web/memory.js';

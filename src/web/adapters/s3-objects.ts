@@ -1,6 +1,6 @@
 /**
  * The bucket for the owner pages: get, list and delete-every-version, on the relay's S3 client
- * (src/relay/adapters/s3-store.ts s3Client, same endpoint, region and credentials).
+ * (src/adapters/s3-store.ts s3Client, same endpoint, region and credentials).
  *
  * Deleting: ListObjectVersions + DeleteObjects with every VersionId and delete marker under the
  * prefix, so nothing is left in a versioned bucket. Endpoints without versioning (s3rver answers
@@ -11,7 +11,7 @@ import {
   DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand, NoSuchKey, type S3Client,
 } from '@aws-sdk/client-s3';
 import type { RelayConfig } from '../../relay/config.js';
-import { s3Client } from '../../relay/adapters/s3-store.js';
+import { s3Client } from '../../adapters/s3-store.js';
 import type { ObjectAccess, StoredBody } from '../ports.js';
 
 export interface S3Objects extends ObjectAccess {

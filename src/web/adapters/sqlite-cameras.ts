@@ -1,10 +1,9 @@
 /**
- * Cameras and consent in SQLite. A consent decision is one transaction over two tables: the
- * history (`web_consents`, evidence of what the owner agreed to, with the wording's version) and
- * the relay's registry row (`cameras`, written through the relay's own SqliteCameraRegistry), which
- * the relay reads on every chunk and before every upload.
+ * Cameras and consent in SQLite: `web_cameras` and the consent history (`web_consents`, evidence
+ * of what the owner agreed to, with the wording's version). They are the one source of consent:
+ * the relay's registry reads its latest row through the `camera_registry` view
+ * (src/adapters/sqlite-schema.ts) per bundle and before every upload; nothing is copied.
  */
-import { SqliteCameraRegistry } from '../../relay/adapters/sqlite-registry.js';
 import type { CameraDirectory, ConsentRecord, Placement, WebCamera } from '../ports.js';
 import { safeEqual, sha256Hex } from '../tokens.js';
 import type { SqliteDatabase } from './sqlite-db.js';
@@ -19,13 +18,11 @@ const toConsent = (r: ConsentRow): ConsentRecord => ({
 
 export class SqliteCameras implements CameraDirectory {
   private readonly q;
-  private readonly registry: SqliteCameraRegistry;
   private readonly addTx;
   private readonly consentTx;
   private readonly placementTx;
 
   constructor(db: SqliteDatabase) {
-    this.registry = new SqliteCameraRegistry(db);
     this.q = {
       insert: db.prepare(`INSERT OR IGNORE INTO web_cameras (camera_id, owner_id, name, placement, interior_confirmed, pairing_hash, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)`),
       get: db.prepare('SELECT * FROM web_cameras WHERE camera_id = ?'),
@@ -40,23 +37,15 @@ export class SqliteCameras implements CameraDirectory {
     this.addTx = db.transaction((c: Omit<WebCamera, 'consent'>): boolean => {
       // a camera id the relay already knows (seeded from its config file) is not ours to take
       if (this.q.relayTaken.get(c.cameraId)) return false;
-      if (this.q.insert.run(c.cameraId, c.ownerId, c.name, c.placement, c.interiorConfirmed ? 1 : 0, c.pairingHash, c.createdMs).changes !== 1) return false;
-      this.registry.put({ cameraId: c.cameraId, ownerId: c.ownerId, placement: c.placement, consent: null });
-      return true;
+      return this.q.insert.run(c.cameraId, c.ownerId, c.name, c.placement, c.interiorConfirmed ? 1 : 0, c.pairingHash, c.createdMs).changes === 1;
     });
     this.consentTx = db.transaction((r: ConsentRecord) => {
       const cam = this.q.get.get(r.cameraId) as CameraRow | undefined;
       if (!cam || cam.owner_id !== r.ownerId) throw new Error('setConsent: not this owner\'s camera');
       this.q.addConsent.run(r.cameraId, r.ownerId, r.purposes, r.version, r.textVersion, r.grantedMs, r.expiresMs, r.action);
-      this.registry.put({
-        cameraId: r.cameraId, ownerId: r.ownerId, placement: cam.placement === 'interior' ? 'interior' : 'exterior',
-        consent: { purposes: r.purposes, version: r.version, grantedMs: r.grantedMs, expiresMs: r.expiresMs },
-      });
     });
     this.placementTx = db.transaction((cameraId: string, placement: Placement, confirmed: boolean) => {
       this.q.placement.run(placement, confirmed ? 1 : 0, cameraId);
-      const rec = this.registry.get(cameraId);
-      if (rec) this.registry.put({ ...rec, placement });
     });
   }
 

@@ -1,5 +1,5 @@
 /**
- * The relay's contribution index (`contributions`, src/relay/adapters/sqlite-store.ts) seen per
+ * The relay's contribution index (`contributions`, src/adapters/sqlite-store.ts) seen per
  * owner, and the access log. Every query has `owner_id = ?`: an owner's page cannot reach another
  * owner's rows whatever ids it is given. The relay's RelayStore has no delete and no date filter,
  * so those queries are here, on the relay's table layout. A deleted contribution leaves a row in the

@@ -2,9 +2,10 @@
 import { chunkBundle, encodeBundle, type Bundle } from '../../../src/protocol/index.js';
 import { resolveConfig, type CameraSeed, type RelayConfigInput } from '../../../src/relay/config.js';
 import { MemoryCameraRegistry } from '../../../src/relay/consent.js';
-import { silentLogger } from '../../../src/relay/metrics.js';
+import { silentLogger } from '../../../src/log.js';
 import { MemoryRelayStore } from '../../../src/relay/outbox.js';
-import { Relay } from '../../../src/relay/relay.js';
+import { startRelay } from '../../../src/relay/main.js';
+import type { Relay } from '../../../src/relay/relay.js';
 import type { ObjectStore, PutRequest } from '../../../src/relay/types.js';
 
 /** A bucket in memory that can be told to fail. */
@@ -38,7 +39,7 @@ export async function testRelay(cameras: CameraSeed[], config: RelayConfigInput 
   const bucket = new MemoryBucket();
   const store = new MemoryRelayStore();
   const registry = new MemoryCameraRegistry();
-  const relay = await Relay.start({
+  const relay = await startRelay({
     config: resolveConfig({ status: { port: null }, upload: { retryBaseMs: 20, retryMaxMs: 100 }, ...config, cameras: cameras as never }),
     store, registry, objects: bucket, clock: () => clock.now, log: silentLogger, mqtt: false,
   });

@@ -4,7 +4,7 @@
  * asserted on the request).
  */
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import type { S3Store } from '../../../src/relay/adapters/s3-store.js';
+import type { S3Store } from '../../../src/adapters/s3-store.js';
 
 export interface CapturedPut {
   key: string;

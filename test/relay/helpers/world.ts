@@ -3,11 +3,12 @@
  * SQLite in a temp dir: what the mosquitto, fault and restart tests share.
  */
 import { join } from 'node:path';
-import { s3Client, type S3Store } from '../../../src/relay/adapters/s3-store.js';
-import { S3RVER_CREDENTIALS, startS3, type EmbeddedS3 } from '../../../src/relay/adapters/s3rver-endpoint.js';
+import { s3Client, type S3Store } from '../../../src/adapters/s3-store.js';
+import { S3RVER_CREDENTIALS, startS3, type EmbeddedS3 } from '../../../src/adapters/s3rver-endpoint.js';
 import { loadConfig, type CameraSeed, type RelayConfig, type RelayConfigInput } from '../../../src/relay/config.js';
-import { silentLogger } from '../../../src/relay/metrics.js';
-import { Relay } from '../../../src/relay/relay.js';
+import { silentLogger } from '../../../src/log.js';
+import { startRelay } from '../../../src/relay/main.js';
+import type { Relay } from '../../../src/relay/relay.js';
 import { capturePuts, type CapturedPut } from './s3.js';
 
 export const BUCKET = 'quietcam-contributions';
@@ -33,7 +34,7 @@ export function testConfig(dir: string, brokerUrl: string, s3Endpoint: string, c
 }
 
 export async function startTestRelay(config: RelayConfig): Promise<{ relay: Relay; puts: CapturedPut[] }> {
-  const relay = await Relay.start({ config, log: silentLogger });
+  const relay = await startRelay({ config, log: silentLogger });
   return { relay, puts: capturePuts(relay.objects as S3Store) };
 }
 

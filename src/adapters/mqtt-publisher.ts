@@ -5,7 +5,7 @@
  * publishes after a reconnect).
  */
 import mqtt, { type MqttClient } from 'mqtt';
-import { bundleTopic, chunkBundle, DEFAULT_CHUNK_SIZE, encodeBundle, type Bundle } from '../../protocol/index.js';
+import { bundleTopic, chunkBundle, DEFAULT_CHUNK_SIZE, encodeBundle, type Bundle } from '../protocol/index.js';
 
 export interface PublisherOptions {
   url: string;

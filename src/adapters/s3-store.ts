@@ -22,8 +22,8 @@
  * default checksum headers).
  */
 import { S3Client, PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
-import type { RelayConfig } from '../config.js';
-import type { ObjectStore, PutRequest } from '../types.js';
+import type { RelayConfig } from '../relay/config.js';
+import type { ObjectStore, PutRequest } from '../relay/types.js';
 
 /** One PutObject as the SDK sends it (signed); header names as the SDK wrote them. */
 export interface SentPut {

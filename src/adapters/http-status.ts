@@ -5,8 +5,8 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
-import { statusHtml, type RelayStatus } from '../status.js';
-import type { ContributionRecord } from '../types.js';
+import { statusHtml, type RelayStatus } from '../relay/status.js';
+import type { ContributionRecord } from '../relay/types.js';
 
 export interface StatusSource {
   status(): RelayStatus;

@@ -1,6 +1,7 @@
 /**
  * SQLite adapter (better-sqlite3): the relay's durable state in one file, `<dataDir>/relay.db`.
- * WAL mode, so the web pages can read the index while the relay writes. One relay process per file.
+ * WAL mode, so the web pages can read the index while the relay writes, and relays on one host
+ * can share the file (journal and outbox: see addChunkAndCollect and `lease`).
  *
  * Durability (WAL mode; every commit is synchronous NORMAL: written to the WAL file, which
  * survives the relay being killed, but not fsynced by SQLite):
@@ -14,58 +15,34 @@
  *   bundle in the outbox, and it is uploaded again to the same keys: nothing is lost or duplicated.
  * Checkpoints (SQLite's, every ~1000 pages) sync the WAL before copying it and the database after.
  *
- * Tables: journal (chunks of partial bundles), outbox (accepted bundles waiting for S3),
- * contributions (the index), discarded (accepted, then dropped: consent withdrawn, bad image),
- * cameras (registry, adapters/sqlite-registry.ts).
+ * Tables (sqlite-schema.ts): journal (chunks of partial bundles), outbox (accepted bundles
+ * waiting for S3, leased when relays share the file), contributions (the index), discarded
+ * (accepted, then dropped: consent withdrawn, bad image).
  */
-import Database from 'better-sqlite3';
-import { closeSync, fsync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
-import type { ContributionRecord, JournalChunk, NewOutboxEntry, OutboxEntry, RelayStore } from '../types.js';
+import { closeSync, fsync, openSync } from 'node:fs';
+import type { ContributionRecord, JournalChunk, NewOutboxEntry, OutboxEntry, RelayStore } from '../relay/types.js';
+import { openDatabase, type SqliteDatabase } from './sqlite-schema.js';
 
-export type SqliteDatabase = Database.Database;
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS journal (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  camera_id TEXT NOT NULL, bundle_id TEXT NOT NULL,
-  received_ms INTEGER NOT NULL, bytes BLOB NOT NULL);
-CREATE INDEX IF NOT EXISTS journal_bundle ON journal (camera_id, bundle_id);
-CREATE TABLE IF NOT EXISTS outbox (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  camera_id TEXT NOT NULL, bundle_id TEXT NOT NULL, owner_id TEXT NOT NULL,
-  capture_ms INTEGER NOT NULL, purposes INTEGER NOT NULL, consent_version INTEGER NOT NULL,
-  first_chunk_ms INTEGER NOT NULL, accepted_ms INTEGER NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT,
-  bytes BLOB NOT NULL,
-  UNIQUE (camera_id, bundle_id));
-CREATE TABLE IF NOT EXISTS contributions (
-  camera_id TEXT NOT NULL, bundle_id TEXT NOT NULL, owner_id TEXT NOT NULL,
-  capture_ms INTEGER NOT NULL, purposes INTEGER NOT NULL, consent_version INTEGER NOT NULL,
-  key_prefix TEXT NOT NULL, objects TEXT NOT NULL, uploaded_ms INTEGER NOT NULL,
-  PRIMARY KEY (camera_id, bundle_id));
-CREATE INDEX IF NOT EXISTS contributions_owner ON contributions (owner_id, uploaded_ms);
-CREATE INDEX IF NOT EXISTS contributions_uploaded ON contributions (uploaded_ms);
-CREATE TABLE IF NOT EXISTS discarded (
-  camera_id TEXT NOT NULL, bundle_id TEXT NOT NULL, reason TEXT NOT NULL, discarded_ms INTEGER NOT NULL,
-  PRIMARY KEY (camera_id, bundle_id));
-CREATE TABLE IF NOT EXISTS cameras (
-  camera_id TEXT PRIMARY KEY, owner_id TEXT NOT NULL, placement TEXT NOT NULL,
-  consent_purposes INTEGER, consent_version INTEGER, granted_ms INTEGER, expires_ms INTEGER);
-`;
+export type { SqliteDatabase };
 
 /**
- * Open (creating if needed) the relay database.
+ * Open (creating and migrating if needed) the relay database: sqlite-schema.ts's openDatabase.
  * @example const db = openRelayDb('./data/relay.db'); const store = new SqliteRelayStore(db);
  */
-export function openRelayDb(file: string): SqliteDatabase {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
-  db.exec(SCHEMA);
-  return db;
+export const openRelayDb = openDatabase;
+
+export interface SqliteStoreOptions {
+  /** 'full' (default) makes durable() fsync; 'normal' makes it a no-op (see above). */
+  synchronous?: 'full' | 'normal';
+  /** Close the database in close(). */
+  ownsDb?: boolean;
+  /**
+   * Who claims outbox entries (unique per process) and for how long, ms. 0 (default, one relay per
+   * file): entries are not leased, the uploader's own in-flight set keeps them apart. Relays
+   * sharing the file lease each entry they upload and renew it per attempt; a killed relay's
+   * entries are taken over when its lease runs out.
+   */
+  lease?: { owner: string; ms: number };
 }
 
 interface OutboxRow {
@@ -99,6 +76,9 @@ export class SqliteRelayStore implements RelayStore {
   private readonly q;
   private readonly acceptTx;
   private readonly completeTx;
+  private readonly collectTx;
+  private readonly claimTx;
+  private readonly staleTx;
   private readonly discardTx;
 
   /** The fsync that durable() waits for next (not started yet), and the one running. */
@@ -109,7 +89,7 @@ export class SqliteRelayStore implements RelayStore {
   syncs = 0;
 
   /** `synchronous`: 'full' (default) makes durable() fsync; 'normal' makes it a no-op (see above). */
-  constructor(private readonly db: SqliteDatabase, private readonly options: { synchronous?: 'full' | 'normal'; ownsDb?: boolean } = {}) {
+  constructor(private readonly db: SqliteDatabase, private readonly options: SqliteStoreOptions = {}) {
     this.q = {
       addChunk: db.prepare('INSERT INTO journal (camera_id, bundle_id, received_ms, bytes) VALUES (?, ?, ?, ?)'),
       dropChunks: db.prepare('DELETE FROM journal WHERE camera_id = ? AND bundle_id = ?'),
@@ -119,7 +99,11 @@ export class SqliteRelayStore implements RelayStore {
         UNION ALL SELECT 1 FROM discarded WHERE camera_id = @c AND bundle_id = @b LIMIT 1`),
       insertOutbox: db.prepare(`INSERT INTO outbox (camera_id, bundle_id, owner_id, capture_ms, purposes, consent_version, first_chunk_ms, accepted_ms, bytes)
         VALUES (@cameraId, @bundleId, @ownerId, @captureTimeMs, @purposes, @consentVersion, @firstChunkMs, @acceptedMs, @bytes)`),
-      pendingIds: db.prepare('SELECT id FROM outbox ORDER BY id LIMIT ?').pluck(),
+      pendingIds: db.prepare('SELECT id FROM outbox WHERE lease_until <= ? ORDER BY id LIMIT ?').pluck(),
+      stale: db.prepare(`SELECT camera_id, bundle_id, count(*) AS chunks, min(received_ms) AS first_ms, max(received_ms) AS last_ms
+        FROM journal GROUP BY camera_id, bundle_id HAVING max(received_ms) < ?`),
+      claim: db.prepare('UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id = ? AND (lease_until <= ? OR lease_owner = ?)'),
+      bundleChunks: db.prepare('SELECT bytes, received_ms FROM journal WHERE camera_id = ? AND bundle_id = ? ORDER BY seq'),
       entry: db.prepare('SELECT * FROM outbox WHERE id = ?'),
       pendingCount: db.prepare('SELECT count(*) AS n FROM outbox'),
       failed: db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?'),
@@ -134,6 +118,19 @@ export class SqliteRelayStore implements RelayStore {
       if (this.q.has.get({ c: e.cameraId, b: e.bundleId })) return 'duplicate';
       const info = this.q.insertOutbox.run({ ...e, bytes: buf(e.bytes) });
       return { ...e, id: Number(info.lastInsertRowid), attempts: 0 };
+    });
+    this.collectTx = db.transaction((cameraId: string, bundleId: string, bytes: Uint8Array, receivedMs: number): JournalChunk[] => {
+      this.q.addChunk.run(cameraId, bundleId, receivedMs, buf(bytes));
+      return (this.q.bundleChunks.all(cameraId, bundleId) as { bytes: Buffer; received_ms: number }[]).map((r) => ({ bytes: new Uint8Array(r.bytes), receivedMs: r.received_ms }));
+    });
+    this.staleTx = db.transaction((beforeMs: number) => {
+      const rows = this.q.stale.all(beforeMs) as { camera_id: string; bundle_id: string; chunks: number; first_ms: number; last_ms: number }[];
+      for (const r of rows) this.q.dropChunks.run(r.camera_id, r.bundle_id);
+      return rows.map((r) => ({ cameraId: r.camera_id, bundleId: r.bundle_id, chunks: r.chunks, firstMs: r.first_ms, lastMs: r.last_ms }));
+    });
+    this.claimTx = db.transaction((ids: number[], now: number): number[] => {
+      const lease = this.options.lease!;
+      return ids.filter((id) => this.q.claim.run(lease.owner, now + lease.ms, id, now, lease.owner).changes === 1);
     });
     this.completeTx = db.transaction((id: number, r: ContributionRecord) => {
       this.q.remove.run(id);
@@ -189,6 +186,19 @@ export class SqliteRelayStore implements RelayStore {
     this.q.dropChunks.run(cameraId, bundleId);
   }
 
+  /**
+   * For relays sharing this file: in one IMMEDIATE transaction (writers queue on the file's lock),
+   * journal the chunk and return every chunk journalled for its bundle, by any process. Exactly
+   * one caller sees the last chunk of a bundle join the others (accept() dedupes in any case).
+   */
+  addChunkAndCollect(cameraId: string, bundleId: string, bytes: Uint8Array, receivedMs: number): JournalChunk[] {
+    return this.collectTx.immediate(cameraId, bundleId, bytes, receivedMs);
+  }
+
+  dropStaleChunks(beforeMs: number): { cameraId: string; bundleId: string; chunks: number; firstMs: number; lastMs: number }[] {
+    return this.staleTx.immediate(beforeMs);
+  }
+
   journal(): JournalChunk[] {
     return (this.q.journal.all() as { bytes: Buffer; received_ms: number }[]).map((r) => ({ bytes: new Uint8Array(r.bytes), receivedMs: r.received_ms }));
   }
@@ -201,17 +211,23 @@ export class SqliteRelayStore implements RelayStore {
     return this.q.has.get({ c: cameraId, b: bundleId }) !== undefined;
   }
 
-  pending(limit: number, skip: ReadonlySet<number>): OutboxEntry[] {
+  pending(limit: number, skip: ReadonlySet<number>, nowMs = Date.now()): OutboxEntry[] {
     // ids first: the entries being uploaded (skip) are not read again with their bundle bytes
-    const ids = this.q.pendingIds.all(limit + skip.size) as number[];
+    const lease = this.options.lease;
+    const free = (this.q.pendingIds.all(lease ? nowMs : Number.MAX_SAFE_INTEGER, limit + skip.size) as number[]).filter((id) => !skip.has(id)).slice(0, limit);
+    const ids = lease && free.length ? this.claimTx.immediate(free, nowMs) : free;
     const out: OutboxEntry[] = [];
     for (const id of ids) {
-      if (out.length >= limit) break;
-      if (skip.has(id)) continue;
       const r = this.q.entry.get(id) as OutboxRow | undefined;
       if (r) out.push(toEntry(r));
     }
     return out;
+  }
+
+  /** Extend this process's lease on an entry it is uploading (relays sharing the file). */
+  renew(id: number, nowMs = Date.now()): void {
+    const lease = this.options.lease;
+    if (lease) this.q.claim.run(lease.owner, nowMs + lease.ms, id, nowMs, lease.owner);
   }
 
   pendingCount(): number {

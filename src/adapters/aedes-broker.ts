@@ -28,13 +28,19 @@ export async function startBroker(o: { host?: string; port?: number } = {}): Pro
     socket.on('close', () => sockets.delete(socket));
     aedes.handle(socket);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(o.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    // A taken port: close aedes too, or its heartbeat timer keeps the process alive forever.
+    await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
   return {
     url: `mqtt://${host}:${port}`,

@@ -19,7 +19,7 @@
  * (mosquitto: max_queued_messages, default 1000 — raise it, see README.md).
  */
 import mqtt, { type MqttClient } from 'mqtt';
-import type { IngestMessage, Logger } from '../types.js';
+import type { IngestMessage, Logger } from '../relay/types.js';
 
 export interface MqttIngestOptions {
   url: string;
@@ -28,8 +28,10 @@ export interface MqttIngestOptions {
   password?: string;
   keepaliveS: number;
   reconnectMs: number;
-  /** e.g. BUNDLE_SUBSCRIPTION = 'quietcam/+/bundle' */
+  /** e.g. BUNDLE_SUBSCRIPTION = 'quietcam/+/bundle', or '$share/<group>/quietcam/+/bundle' (MQTT 5) */
   subscription: string;
+  /** 4 (MQTT 3.1.1, default) or 5 (needed for shared subscriptions on some brokers). */
+  protocolVersion?: 4 | 5;
   log: Logger;
   /** Returns when committed, or a promise of durability to wait for. Throwing or rejecting withholds the PUBACK. */
   onMessage: (msg: IngestMessage) => Promise<void> | undefined | void;
@@ -42,24 +44,10 @@ export interface MqttIngest {
 }
 
 /**
- * Connect and subscribe; resolves after the first successful subscription, and keeps
- * reconnecting (every reconnectMs) for as long as it runs.
- * @example const ingest = await startMqttIngest({ ...config.broker, subscription: BUNDLE_SUBSCRIPTION, log, onMessage: (m) => pipeline.handle(m) });
+ * Install the message handler: each PUBACK leaves only after the handler's commit (and, when it
+ * returns a promise, its fsync); see the file comment.
  */
-export function startMqttIngest(o: MqttIngestOptions): Promise<MqttIngest> {
-  const client: MqttClient = mqtt.connect(o.url, {
-    clientId: o.clientId,
-    clean: false,
-    protocolVersion: 4,
-    keepalive: o.keepaliveS,
-    reconnectPeriod: o.reconnectMs,
-    connectTimeout: 10000,
-    username: o.username,
-    password: o.password,
-    resubscribe: true,
-  });
-  let up = false;
-  let stopped = false;
+function acknowledgeAfterCommit(client: MqttClient, o: MqttIngestOptions): void {
   let corked: { uncork(): void } | null = null;
 
   const notAcknowledged = (err: Error) => o.log.error(`ingest: not acknowledged (${err.message}); reconnecting for redelivery`);
@@ -102,6 +90,31 @@ export function startMqttIngest(o: MqttIngestOptions): Promise<MqttIngest> {
     }
     done();
   };
+}
+
+/**
+ * Connect and subscribe; resolves after the first successful subscription, and keeps
+ * reconnecting (every reconnectMs) for as long as it runs.
+ * @example const ingest = await startMqttIngest({ ...config.broker, subscription: BUNDLE_SUBSCRIPTION, log, onMessage: (m) => pipeline.handle(m) });
+ */
+export function startMqttIngest(o: MqttIngestOptions): Promise<MqttIngest> {
+  const client: MqttClient = mqtt.connect(o.url, {
+    clientId: o.clientId,
+    clean: false,
+    protocolVersion: o.protocolVersion ?? 4,
+    // MQTT 5 ends a session when the connection closes unless told otherwise: keep it (and its
+    // queued QoS 1 messages) for a day, as MQTT 3.1.1's clean: false does
+    ...(o.protocolVersion === 5 ? { properties: { sessionExpiryInterval: 86400 } } : {}),
+    keepalive: o.keepaliveS,
+    reconnectPeriod: o.reconnectMs,
+    connectTimeout: 10000,
+    username: o.username,
+    password: o.password,
+    resubscribe: true,
+  });
+  let up = false;
+  let stopped = false;
+  acknowledgeAfterCommit(client, o);
 
   return new Promise((resolve, reject) => {
     let first = true;

@@ -1,0 +1,92 @@
+/**
+ * The relay's production wiring, the one place that builds its adapters: SQLite (the home
+ * database, src/adapters/sqlite-schema.ts), S3 (the AWS SDK), sharp, MQTT, the status server.
+ * Any port passed in is used instead (tests pass in-memory ones); `mqtt: false` leaves the relay
+ * unconnected (feed it with relay.handle()).
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { startStatusServer } from '../adapters/http-status.js';
+import { startMqttIngest } from '../adapters/mqtt-ingest.js';
+import { s3Store } from '../adapters/s3-store.js';
+import { sharpCodec } from '../adapters/sharp-codec.js';
+import { SqliteCameraRegistry } from '../adapters/sqlite-registry.js';
+import { openDatabase } from '../adapters/sqlite-schema.js';
+import { SqliteRelayStore } from '../adapters/sqlite-store.js';
+import { consoleLogger, type Logger } from '../log.js';
+import { BUNDLE_SUBSCRIPTION } from '../protocol/index.js';
+import type { RelayConfig } from './config.js';
+import { Relay, type RelayPorts } from './relay.js';
+import type { CameraRegistry, Clock, ImageCodec, ObjectStore, RelayStore } from './types.js';
+
+export interface StartRelayOptions {
+  config: RelayConfig;
+  store?: RelayStore;
+  registry?: CameraRegistry;
+  objects?: ObjectStore;
+  codec?: ImageCodec;
+  clock?: Clock;
+  log?: Logger;
+  /** Subscribe to the broker in config.broker (default true); false: feed it with handle(). */
+  mqtt?: boolean;
+  /** When the configured status port is taken, use any free port (default false). */
+  statusFallback?: boolean;
+}
+
+/** `quietcam/+/bundle`, or its MQTT 5 shared form `$share/<group>/quietcam/+/bundle` for relays sharing the load. */
+export function bundleSubscription(c: RelayConfig): string {
+  return c.broker.shareGroup ? `$share/${c.broker.shareGroup}/${BUNDLE_SUBSCRIPTION}` : BUNDLE_SUBSCRIPTION;
+}
+
+/** The SQLite store and registry on `<dataDir>/relay.db`, unless both are given. */
+function sqlitePorts(o: StartRelayOptions, closers: (() => void)[]): { store: RelayStore; registry: CameraRegistry } {
+  if (o.store && o.registry) return { store: o.store, registry: o.registry };
+  const c = o.config;
+  const db = openDatabase(join(c.dataDir, 'relay.db'));
+  closers.push(() => {
+    if (db.open) db.close();
+  });
+  // relays sharing the file claim each upload with a lease (a random owner id per process)
+  const lease = c.broker.shareGroup ? { owner: `${c.broker.clientId}/${randomBytes(6).toString('hex')}`, ms: c.upload.leaseMs } : undefined;
+  return {
+    store: o.store ?? new SqliteRelayStore(db, { synchronous: c.sqlite.synchronous, lease }),
+    registry: o.registry ?? new SqliteCameraRegistry(db),
+  };
+}
+
+/**
+ * Build the production ports (those not given) and start the relay.
+ * @example const relay = await startRelay({ config: loadConfig() }); ... await relay.stop();
+ */
+export async function startRelay(o: StartRelayOptions): Promise<Relay> {
+  const c = o.config;
+  const log = o.log ?? consoleLogger();
+  const closers: (() => Promise<void> | void)[] = [];
+  const { store, registry } = sqlitePorts(o, closers);
+  let objects = o.objects;
+  if (!objects) {
+    const s3 = s3Store(c.s3);
+    closers.push(() => s3.close?.());
+    objects = s3;
+  }
+  const ports: RelayPorts = {
+    config: c, store, registry, objects, log, clock: o.clock, closers,
+    codec: o.codec ?? sharpCodec({ jpegQuality: c.images.backgroundJpegQuality }),
+    shared: !!c.broker.shareGroup,
+  };
+  if (c.status.port !== null) {
+    const status = { host: c.status.host, port: c.status.port, fallback: o.statusFallback };
+    ports.serveStatus = (relay) => startStatusServer(relay, status);
+  }
+  if (o.mqtt !== false) {
+    ports.connectIngest = (onMessage) => startMqttIngest({
+      ...c.broker, protocolVersion: c.broker.shareGroup ? 5 : 4, subscription: bundleSubscription(c), log, onMessage,
+    });
+  }
+  try {
+    return await Relay.start(ports);
+  } catch (err) {
+    for (const close of closers.reverse()) await close();
+    throw err;
+  }
+}
