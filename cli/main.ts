@@ -34,6 +34,11 @@ export const commands: Record<string, Command> = {
     usage: 'quietcam web [--config FILE] [--local] [--host H] [--port N] [--tls-proxy] [--broker-port N] [--s3-port N] [--status-port N|off] | quietcam web grant-reviewer USERNAME',
     load: () => import('./web.ts'),
   },
+  'broker-config': {
+    summary: 'write mosquitto\'s password file, ACL file and config from the paired cameras (only they, the relay and the web may connect)',
+    usage: 'quietcam broker-config [--config FILE] [--out DIR] [--host H] [--port N] [--tls-cert FILE --tls-key FILE] [--relays N] [--pair CAMERA_ID [--broker URL]]',
+    load: () => import('./broker-config.ts'),
+  },
   scenes: {
     summary: 'list the synthetic scenes the simulator can generate',
     usage: 'quietcam scenes',
@@ -43,7 +48,8 @@ export const commands: Record<string, Command> = {
 
 function help(): string {
   const lines = ['quietcam — motion detection for ESP32-CAM boards, a frame simulator and a relay', '', 'Usage: quietcam <command> [options]', '', 'Commands:'];
-  for (const name of Object.keys(commands)) lines.push(`  ${name.padEnd(8)} ${commands[name].summary}`);
+  const width = Math.max(...Object.keys(commands).map((n) => n.length));
+  for (const name of Object.keys(commands)) lines.push(`  ${name.padEnd(width)} ${commands[name].summary}`);
   lines.push('', 'Run `quietcam <command> --help` for the options of one command.');
   return lines.join('\n');
 }

@@ -13,6 +13,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { serviceLogin } from '../src/adapters/broker-users.js';
 import { loadConfig, type RelayConfig } from '../src/relay/config.js';
 import { startRelay } from '../src/relay/main.js';
 import type { Relay } from '../src/relay/relay.js';
@@ -60,6 +61,8 @@ async function startServices(opts: Args, config: RelayConfig, ports: PlannedPort
     console.log(`relay ready: broker ${stack.brokerUrl}, S3 ${stack.s3Endpoint} bucket ${stack.bucket}, status ${stack.relay.statusUrl ?? 'off'}, data ${config.dataDir}`);
     return { relay: stack.relay, stopAll: () => stack.stop() };
   }
+  // no login configured: the `quietcam-relay` one in <dataDir>/broker-users.json (what `quietcam broker-config` gives mosquitto)
+  config.broker = { ...config.broker, ...serviceLogin(config.dataDir, 'relay', config.broker) }; // clientId quietcam-relay-<n>: that username
   const relay = await startRelay({ config: { ...config, status } });
   console.log(`relay ready: broker ${config.broker.url}, bucket ${config.s3.bucket} at ${config.s3.endpoint ?? 'AWS ' + config.s3.region}, status ${relay.statusUrl ?? 'off'}, data ${config.dataDir}`);
   return { relay, stopAll: () => relay.stop() };

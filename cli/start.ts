@@ -86,7 +86,8 @@ export async function run(argv: string[]): Promise<number> {
   const port = (name: PlannedPort['name']) => ports.find((p) => p.name === name)?.port;
   let stack: Awaited<ReturnType<typeof startStack>>;
   try {
-    stack = await startStack({ cameras: cams.map((c) => demoCamera(c.id)), brokerPort: port('broker'), s3Port: port('s3'), statusPort: port('status') ?? null });
+    // each simulated camera is paired afresh: its own broker login (and MAC secret), as the owner page gives a board
+    stack = await startStack({ cameras: cams.map((c) => demoCamera(c.id)), pair: cams.map((c) => c.id), brokerPort: port('broker'), s3Port: port('s3'), statusPort: port('status') ?? null });
   } catch (err) {
     const msg = listenErrorMessage(err, ports);
     if (!msg) throw err;
@@ -104,7 +105,7 @@ export async function run(argv: string[]): Promise<number> {
     for (const o of record.objects) console.log(`    ${o.name.padEnd(16)} ${String(o.bytes).padStart(7)} B  ${o.contentType}`);
   });
 
-  const publisher = await connectPublisher({ url: stack.brokerUrl });
+  const publishers: Awaited<ReturnType<typeof connectPublisher>>[] = [];
   let expected = 0;
   try {
     for (const cam of cams) {
@@ -116,11 +117,14 @@ export async function run(argv: string[]): Promise<number> {
         settings: { lastEventEnd: String(wallStartMs - 10 * 60000) },
       });
       console.log(`camera ${cam.id}: ${r.frames} frames, ${r.events.length} event messages, ${r.bundles.length} snapshot bundle(s), ${r.publishes.length} MQTT publishes`);
+      const login = stack.paired[cam.id];
+      const publisher = await connectPublisher({ url: stack.brokerUrl, clientId: cam.id, username: login.username, password: login.password });
+      publishers.push(publisher);
       for (const p of r.publishes) await publisher.publishRaw(p.topic, p.payload);
       expected += r.bundles.length;
     }
   } finally {
-    await publisher.close();
+    await Promise.all(publishers.map((p) => p.close()));
   }
 
   const deadline = Date.now() + START_DEFAULTS.waitMs;

@@ -6,28 +6,41 @@
  */
 import { Aedes } from 'aedes';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import type { BrokerAuth } from './broker-auth.js';
 
 export interface EmbeddedBroker {
-  /** `mqtt://127.0.0.1:<port>` */
+  /** `mqtt://127.0.0.1:<port>` (`mqtts://` with TLS) */
   readonly url: string;
   readonly port: number;
   readonly aedes: Aedes;
   stop(): Promise<void>;
 }
 
+export interface BrokerOptions {
+  host?: string;
+  port?: number;
+  /** Logins and topic rules (src/adapters/broker-auth.ts). Without it anyone may connect and do anything: tests of other parts only. */
+  auth?: BrokerAuth;
+  /** PEM certificate (chain) and key: listen with TLS (mqtts://). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+}
+
 /**
  * Start aedes on `host:port` (port 0: any free port).
- * @example const broker = await startBroker({ port: 0 }); console.log(broker.url);
+ * @example const broker = await startBroker({ port: 0, auth: brokerAuth({ cameras, services }) }); console.log(broker.url);
  */
-export async function startBroker(o: { host?: string; port?: number } = {}): Promise<EmbeddedBroker> {
+export async function startBroker(o: BrokerOptions = {}): Promise<EmbeddedBroker> {
   const host = o.host ?? '127.0.0.1';
   const aedes = await Aedes.createBroker({ maxClientsIdLength: 64, drainTimeout: 30000 });
+  o.auth?.install(aedes);
   const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
+  const onSocket = (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     aedes.handle(socket);
-  });
+  };
+  const server: Server = o.tls ? createTlsServer({ cert: o.tls.cert, key: o.tls.key, minVersion: 'TLSv1.2' }, onSocket) : createServer(onSocket);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -43,7 +56,7 @@ export async function startBroker(o: { host?: string; port?: number } = {}): Pro
   }
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `mqtt://${host}:${port}`,
+    url: `${o.tls ? 'mqtts' : 'mqtt'}://${host}:${port}`,
     port,
     aedes,
     async stop() {

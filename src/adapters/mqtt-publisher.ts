@@ -4,6 +4,7 @@
  * Resolves when the broker has acknowledged every chunk (mqtt.js resends unacknowledged QoS 1
  * publishes after a reconnect).
  */
+import { readFileSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
 import { bundleTopic, chunkBundle, DEFAULT_CHUNK_SIZE, encodeBundle, type Bundle } from '../protocol/index.js';
 
@@ -11,6 +12,11 @@ export interface PublisherOptions {
   url: string;
   /** Default: a random `quietcam-pub-…`. */
   clientId?: string;
+  /** A camera's login: username = camera id, password = its pairing token. */
+  username?: string;
+  password?: string;
+  /** PEM CA file for an mqtts:// broker. */
+  caFile?: string;
   /** Bytes per chunk, 256-65536 (default 4096). */
   chunkSize?: number;
   /** ms between reconnect attempts (default 250). */
@@ -47,6 +53,9 @@ export async function connectPublisher(o: PublisherOptions): Promise<BundlePubli
     protocolVersion: 4,
     reconnectPeriod: o.reconnectMs ?? 250,
     connectTimeout: 10000,
+    username: o.username,
+    password: o.password,
+    ca: o.caFile ? readFileSync(o.caFile) : undefined,
   });
   await new Promise<void>((resolve, reject) => {
     client.once('connect', () => resolve());

@@ -2,8 +2,17 @@
  * Everything the relay needs, on this machine, with no configuration: an aedes broker and an
  * s3rver endpoint on 127.0.0.1 (data under `<dataDir>/s3`), and the relay pointed at both
  * (SQLite under `<dataDir>/relay.db`). `npm start` runs it beside the simulator.
+ *
+ * The broker lets in only paired cameras (credentials in the database's camera_credentials) and
+ * the services (`<dataDir>/broker-users.json`, made at first start); the relay logs in as
+ * `quietcam-relay` (src/adapters/broker-auth.ts).
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { brokerAuth } from '../adapters/broker-auth.js';
+import { newCameraCredentials } from '../adapters/broker-credentials.js';
+import { loadOrCreateBrokerUsers, type BrokerUsers } from '../adapters/broker-users.js';
+import { openCameraCredentials } from '../adapters/sqlite-camera-credentials.js';
 import { startBroker, type EmbeddedBroker } from '../adapters/aedes-broker.js';
 import { S3RVER_CREDENTIALS, startS3, type EmbeddedS3 } from '../adapters/s3rver-endpoint.js';
 import { loadConfig, type CameraSeed, type RelayConfigInput } from './config.js';
@@ -25,6 +34,22 @@ export interface StackOptions {
   /** Further relay settings (merged over the defaults and env; broker and S3 are set by the stack). */
   config?: RelayConfigInput;
   log?: Logger;
+  /**
+   * Camera ids to pair (again) at start with fresh credentials, replacing any they had: the
+   * simulated cameras of `npm start`. Their logins are in `Stack.paired`.
+   */
+  pair?: string[];
+  /** PEM files: the broker listens with TLS (mqtts://) and the relay verifies it with caFile. */
+  tls?: { certFile: string; keyFile: string; caFile: string };
+}
+
+/** What a paired camera is provisioned with. */
+export interface CameraLogin {
+  username: string;
+  /** The pairing token. */
+  password: string;
+  /** The MAC secret, hex. */
+  secret: string;
 }
 
 export interface Stack {
@@ -35,6 +60,10 @@ export interface Stack {
   readonly relay: Relay;
   readonly broker: EmbeddedBroker;
   readonly s3: EmbeddedS3;
+  /** The logins of the cameras in `pair`, by camera id. */
+  readonly paired: Record<string, CameraLogin>;
+  /** The services' logins (relay, web). */
+  readonly services: BrokerUsers;
   /** Stop the relay, then the broker and the endpoint. */
   stop(): Promise<void>;
 }
@@ -55,15 +84,26 @@ export function demoCamera(id: string, owner = 'demo'): CameraSeed {
  */
 export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const base = loadConfig({ overrides: { ...o.config, ...(o.dataDir ? { dataDir: o.dataDir } : {}) } });
-  const broker = await startBroker({ port: o.brokerPort ?? 1883 });
+  const services = loadOrCreateBrokerUsers(base.dataDir);
+  const credentials = openCameraCredentials(join(base.dataDir, 'relay.db'));
+  const paired: Record<string, CameraLogin> = {};
+  for (const id of o.pair ?? []) {
+    const c = newCameraCredentials(id);
+    credentials.store.put(c);
+    paired[id] = { username: id, password: c.token, secret: c.macSecret };
+  }
+  const auth = brokerAuth({ cameras: credentials.store, services, log: (line) => (o.log ? o.log.warn(line) : console.warn(line)) });
+  const tls = o.tls ? { cert: readFileSync(o.tls.certFile), key: readFileSync(o.tls.keyFile) } : undefined;
+  let broker: EmbeddedBroker | undefined;
   let s3: EmbeddedS3 | undefined;
   try {
+    broker = await startBroker({ port: o.brokerPort ?? 1883, auth, tls });
     s3 = await startS3({ port: o.s3Port ?? 4568, directory: join(base.dataDir, 's3'), buckets: [base.s3.bucket] });
     const config = loadConfig({
       overrides: {
         ...o.config,
         dataDir: base.dataDir,
-        broker: { ...o.config?.broker, url: broker.url },
+        broker: { ...o.config?.broker, url: broker.url, ...services.relay, ...(o.tls ? { caFile: o.tls.caFile } : {}) },
         s3: { ...o.config?.s3, endpoint: s3.endpoint, ...S3RVER_CREDENTIALS },
         status: { ...o.config?.status, ...(o.statusPort !== undefined ? { port: o.statusPort } : {}) },
         cameras: [...base.cameras, ...(o.cameras ?? [])],
@@ -71,6 +111,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     });
     const relay = await startRelay({ config, log: o.log });
     const s3Handle = s3;
+    const brokerHandle = broker;
     return {
       brokerUrl: broker.url,
       s3Endpoint: s3.endpoint,
@@ -79,15 +120,19 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
       relay,
       broker,
       s3: s3Handle,
+      paired,
+      services,
       async stop() {
         await relay.stop();
-        await broker.stop();
+        await brokerHandle.stop();
         await s3Handle.stop();
+        credentials.close();
       },
     };
   } catch (err) {
-    await broker.stop();
+    await broker?.stop();
     await s3?.stop();
+    credentials.close();
     throw err;
   }
 }

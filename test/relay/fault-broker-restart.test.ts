@@ -6,6 +6,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { connectPublisher } from '../../src/adapters/mqtt-publisher.js';
+import { join } from 'node:path';
+import { testLogins } from './helpers/auth.js';
 import { makeBundle, testJpeg } from './helpers/bundles.js';
 import { sleep, tempDir, waitFor } from './helpers/env.js';
 import { startMosquitto } from './helpers/mosquitto.js';
@@ -15,11 +17,13 @@ import { BUCKET, reader, startTestRelay, startTestS3, testConfig } from './helpe
 
 test('mosquitto restarted mid-stream: every published bundle in S3 exactly once', async () => {
   const tmp = tempDir();
-  const broker = await startMosquitto(tmp.dir);
+  const logins = testLogins(join(tmp.dir, 'relay'), ['porch', 'yard']);
+  const broker = await startMosquitto(tmp.dir, { listener: logins.mosquittoListener(tmp.dir) });
   const s3 = await startTestS3(tmp.dir);
-  const config = testConfig(tmp.dir, broker.url, s3.endpoint, [camera('porch'), camera('yard')]);
+  const config = testConfig(tmp.dir, broker.url, s3.endpoint, [camera('porch'), camera('yard')], { broker: { ...logins.services.relay } });
   const { relay } = await startTestRelay(config);
-  const pubs = await Promise.all([connectPublisher({ url: broker.url, chunkSize: 1024, reconnectMs: 100 }), connectPublisher({ url: broker.url, chunkSize: 1024, reconnectMs: 100 })]);
+  // pubs[0] publishes porch's bundles, pubs[1] yard's, each with its camera's login
+  const pubs = await Promise.all(['porch', 'yard'].map((id) => connectPublisher({ url: broker.url, chunkSize: 1024, reconnectMs: 100, ...logins.cameras[id] })));
   let drops = 0;
   for (const p of pubs) p.client.on('close', () => drops++);
   try {

@@ -15,6 +15,7 @@ import { startBroker } from '../../src/adapters/aedes-broker.js';
 import { connectPublisher } from '../../src/adapters/mqtt-publisher.js';
 import { S3RVER_CREDENTIALS } from '../../src/adapters/s3rver-endpoint.js';
 import { loadConfig } from '../../src/relay/config.js';
+import { testLogins } from './helpers/auth.js';
 import { makeBundle, testJpeg } from './helpers/bundles.js';
 import { freePort, tempDir, waitFor } from './helpers/env.js';
 import { slowProxy } from './helpers/proxy.js';
@@ -49,7 +50,9 @@ const status = async (port: number): Promise<Status | null> => {
 
 test('relay SIGKILLed mid-upload and restarted: every bundle in S3 exactly once', async () => {
   const tmp = tempDir();
-  const broker = await startBroker({ port: 0 });
+  // the relay process finds its login in <dataDir>/broker-users.json, as `quietcam relay` does
+  const logins = testLogins(join(tmp.dir, 'relay'), ['porch', 'yard', 'gate']);
+  const broker = await startBroker({ port: 0, auth: logins.auth() });
   const s3 = await startTestS3(tmp.dir);
   const proxy = await slowProxy(s3.port, 100);
   const statusPort = await freePort();
@@ -62,7 +65,8 @@ test('relay SIGKILLed mid-upload and restarted: every bundle in S3 exactly once'
     status: { port: statusPort },
     cameras: [camera('porch'), camera('yard'), camera('gate')],
   }));
-  const pub = await connectPublisher({ url: broker.url, chunkSize: 1024 });
+  const pubs = Object.fromEntries(await Promise.all(['porch', 'yard', 'gate'].map(async (id) => [id, await connectPublisher({ url: broker.url, chunkSize: 1024, ...logins.cameras[id] })] as const)));
+  const pub = { publish: (b: ReturnType<typeof makeBundle>) => pubs[b.cameraId].publish(b), close: () => Promise.all(Object.values(pubs).map((p) => p.close())) };
   let relay = await startRelayProcess(configFile);
   try {
     const jpeg = await testJpeg();

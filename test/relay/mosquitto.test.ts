@@ -6,6 +6,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { connectPublisher } from '../../src/adapters/mqtt-publisher.js';
+import { join } from 'node:path';
+import { testLogins } from './helpers/auth.js';
 import { makeBundle, testJpeg } from './helpers/bundles.js';
 import { tempDir, waitFor } from './helpers/env.js';
 import { startMosquitto } from './helpers/mosquitto.js';
@@ -15,15 +17,17 @@ import { BUCKET, reader, startTestRelay, startTestS3, testConfig } from './helpe
 
 test('mosquitto -> relay -> s3rver: every bundle once, aws:kms with its key id on every put', async () => {
   const tmp = tempDir();
-  const broker = await startMosquitto(tmp.dir);
+  const logins = testLogins(join(tmp.dir, 'relay'), ['porch', 'yard']);
+  const broker = await startMosquitto(tmp.dir, { listener: logins.mosquittoListener(tmp.dir) });
   const s3 = await startTestS3(tmp.dir);
-  const config = testConfig(tmp.dir, broker.url, s3.endpoint, [camera('porch'), camera('yard', 'bob')], { s3: { sse: 'aws:kms', kmsKeyId: 'arn:aws:kms:eu-west-1:111122223333:key/test-key' } });
+  const config = testConfig(tmp.dir, broker.url, s3.endpoint, [camera('porch'), camera('yard', 'bob')], { s3: { sse: 'aws:kms', kmsKeyId: 'arn:aws:kms:eu-west-1:111122223333:key/test-key' }, broker: { ...logins.services.relay } });
   const { relay, puts } = await startTestRelay(config);
-  const pub = await connectPublisher({ url: broker.url, chunkSize: 2048 });
+  // each camera publishes with its own login (the broker's ACL allows nothing else)
+  const pubs = { porch: await connectPublisher({ url: broker.url, chunkSize: 2048, ...logins.cameras.porch }), yard: await connectPublisher({ url: broker.url, chunkSize: 2048, ...logins.cameras.yard }) };
   try {
     const jpeg = await testJpeg();
     const bundles = Array.from({ length: 6 }, (_, i) => makeBundle({ cameraId: i % 2 ? 'yard' : 'porch', bundleId: `m-${i}`, jpeg }));
-    await Promise.all(bundles.map((b) => pub.publish(b)));
+    await Promise.all(bundles.map((b) => pubs[b.cameraId as 'porch' | 'yard'].publish(b)));
     await waitFor(() => relay.status().counts.uploaded === 6, 20000, '6 uploads');
     const client = reader(config);
     const keys = await listKeys(client, BUCKET, 'contributions/');
@@ -37,7 +41,7 @@ test('mosquitto -> relay -> s3rver: every bundle once, aws:kms with its key id o
     assert.ok(relay.status().broker.connected);
     client.destroy();
   } finally {
-    await pub.close();
+    await Promise.all([pubs.porch.close(), pubs.yard.close()]);
     await relay.stop();
     await broker.stop();
     await s3.stop();

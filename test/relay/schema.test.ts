@@ -73,7 +73,7 @@ test('consent has one source: the pages write only their history, the relay regi
     const db = openDatabase(join(dir, 'relay.db'));
     const cameras = new SqliteCameras(db);
     const registry = new SqliteCameraRegistry(db);
-    cameras.add({ cameraId: 'porch', ownerId: 'alice', name: 'Porch', placement: 'interior', interiorConfirmed: false, pairingHash: 'h', createdMs: 1 });
+    cameras.add({ cameraId: 'porch', ownerId: 'alice', name: 'Porch', placement: 'interior', interiorConfirmed: false, pairingHash: 'h', createdMs: 1 }, { brokerHash: 'b', macSecret: 's' });
     assert.equal(registry.get('porch'), { cameraId: 'porch', ownerId: 'alice', placement: 'interior', interiorConfirmed: false, consent: null });
     cameras.setPlacement('porch', 'interior', true);
     cameras.setConsent({ cameraId: 'porch', ownerId: 'alice', purposes: 1, version: 1, textVersion: 't', grantedMs: 5, expiresMs: 9, action: 'grant' });
@@ -98,6 +98,7 @@ test('relays sharing the file: a bundle completes in exactly one of them; an ent
   try {
     assert.is(a.addChunkAndCollect('porch', 'b1', Uint8Array.of(1), 1).length, 1);
     assert.is(b.addChunkAndCollect('porch', 'b1', Uint8Array.of(2), 2).length, 2, 'the other relay sees both chunks');
+    assert.equal(a.journalled(), { bundles: 1, bytes: 2 });
     const e = a.accept(entry('b1'));
     assert.is(b.accept(entry('b1')), 'duplicate');
     assert.is(typeof e, 'object');

@@ -15,9 +15,12 @@ const H = 60;
 const VIEW_W = 160;
 const VIEW_H = 120;
 
+/** The camera's broker login: username = camera id, password = the pairing token the page showed. */
+export interface CameraLogin { username: string; password: string }
+
 /** The retained config of `cameraId`, as a board gets it on subscribing. */
-export async function retainedConfig(brokerUrl: string, cameraId: string, timeoutMs = 5000): Promise<Uint8Array> {
-  const client = await mqtt.connectAsync(brokerUrl, { clientId: `qc-test-cam-${Math.random().toString(36).slice(2, 8)}` });
+export async function retainedConfig(brokerUrl: string, cameraId: string, login: CameraLogin, timeoutMs = 5000): Promise<Uint8Array> {
+  const client = await mqtt.connectAsync(brokerUrl, { clientId: `qc-test-cam-${Math.random().toString(36).slice(2, 8)}`, ...login });
   try {
     return await new Promise<Uint8Array>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`no retained config on ${configTopic(cameraId)} within ${timeoutMs} ms`)), timeoutMs);
@@ -46,8 +49,8 @@ const SEGMENTS: Segment[] = [
  * Play the camera; resolves with the number of bundle chunks published.
  * @param endWallMs the last frame's wall time (the run covers ~12 minutes before it)
  */
-export async function playCamera(brokerUrl: string, cameraId: string, endWallMs: number): Promise<{ chunks: number; snapshots: number }> {
-  const config = await retainedConfig(brokerUrl, cameraId);
+export async function playCamera(brokerUrl: string, cameraId: string, endWallMs: number, login: CameraLogin): Promise<{ chunks: number; snapshots: number }> {
+  const config = await retainedConfig(brokerUrl, cameraId, login);
   const span = SEGMENTS.reduce((a, s) => a + s.frames * s.frameMs, 0);
   const inputs: FirmwareInput[] = [{ kind: 'message', topic: configTopic(cameraId), payload: config }];
   for (const f of syntheticFrames({ width: W, height: H, segments: SEGMENTS, wallStartMs: endWallMs - span, ticksStartMs: 0 })) {
@@ -57,7 +60,7 @@ export async function playCamera(brokerUrl: string, cameraId: string, endWallMs:
   }
   const run = await runFirmware(inputs, { runtime: 'node', width: W, height: H, viewWidth: VIEW_W, viewHeight: VIEW_H, settings: { camera: cameraId }, quietLogs: true });
   const chunks = run.publishes.filter((p) => p.topic.endsWith('/bundle'));
-  const client = await mqtt.connectAsync(brokerUrl, { clientId: `qc-test-cam-${Math.random().toString(36).slice(2, 8)}` });
+  const client = await mqtt.connectAsync(brokerUrl, { clientId: `qc-test-cam-${Math.random().toString(36).slice(2, 8)}`, ...login });
   for (const p of run.publishes) await client.publishAsync(p.topic, Buffer.from(p.payload), { qos: 1 });
   await client.endAsync();
   return { chunks: chunks.length, snapshots: run.app.snapshots };

@@ -30,7 +30,7 @@ if (!existsSync(CHROMIUM)) {
   throw new Error(`Chromium is missing at ${CHROMIUM}. Install it with:\n  apt-get install -y chromium\n(scripts/ensure-system.sh does this for npm test as root)`);
 }
 
-interface Ctx { tmp: ReturnType<typeof tempDir>; stack: Stack; web: WebServer; contexts: BrowserContext[]; ann: Page; cameraId: string; prefix: string }
+interface Ctx { tmp: ReturnType<typeof tempDir>; stack: Stack; web: WebServer; contexts: BrowserContext[]; ann: Page; cameraId: string; token: string; prefix: string }
 const test = suite<Ctx>('web end to end (chromium)');
 
 async function browser(c: Ctx, name: string): Promise<Page> {
@@ -97,7 +97,8 @@ test('sign up with TOTP, add a camera, enable Motion only', async (c) => {
   await c.ann.selectOption('select[name=placement]', 'exterior');
   await c.ann.click('text=Add camera');
   c.cameraId = (await c.ann.textContent('#camera-id'))!;
-  assert.match((await c.ann.textContent('#pairing-token'))!, /^[A-Za-z0-9_-]{32}$/);
+  c.token = (await c.ann.textContent('#pairing-token'))!;
+  assert.match(c.token, /^[A-Za-z0-9_-]{43}$/);
   assert.not.ok(c.ann.url().includes((await c.ann.textContent('#pairing-token'))!), 'token not in the URL');
   await shot(c.ann, '3-camera-added');
   await c.ann.click('text=Choose what this camera may contribute');
@@ -111,7 +112,7 @@ test('sign up with TOTP, add a camera, enable Motion only', async (c) => {
 });
 
 test('a simulated camera gets the config and sends a snapshot; its five images are shown', async (c) => {
-  const played = await playCamera(c.stack.brokerUrl, c.cameraId, Date.now());
+  const played = await playCamera(c.stack.brokerUrl, c.cameraId, Date.now(), { username: c.cameraId, password: c.token });
   assert.is(played.snapshots, 1, 'the camera took a snapshot (its config allowed motion)');
   await waitFor(() => c.stack.relay.contributions({ cameraId: c.cameraId }).length === 1, 15000, 'the contribution in the index');
   await c.ann.goto(`${c.web.url}/zone`);

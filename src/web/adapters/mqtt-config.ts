@@ -5,6 +5,7 @@
  * `onConnect` runs, and the pages re-publish every camera's config (a change made while the broker
  * was away reaches the boards).
  */
+import { readFileSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
 import { configTopic } from '../../protocol/topics.js';
 import type { ConfigPublisher } from '../ports.js';
@@ -13,6 +14,8 @@ export interface MqttConfigOptions {
   url: string;
   username?: string;
   password?: string;
+  /** PEM CA file for an mqtts:// broker. */
+  caFile?: string;
   /** Default 'quietcam-web-<random>'. */
   clientId?: string;
   reconnectMs?: number;
@@ -36,6 +39,7 @@ export function mqttConfigPublisher(o: MqttConfigOptions): MqttConfigPublisher {
     connectTimeout: 10000,
     username: o.username,
     password: o.password,
+    ca: o.caFile ? readFileSync(o.caFile) : undefined,
   });
   client.on('error', () => {}); // reconnects by itself; publishes wait meanwhile
   if (o.onConnect) client.on('connect', o.onConnect);

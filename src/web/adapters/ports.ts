@@ -17,6 +17,7 @@ import { openWebDb, type SqliteDatabase } from './sqlite-db.js';
 import { mqttConfigPublisher } from './mqtt-config.js';
 import { s3Objects } from './s3-objects.js';
 import { configPayload } from '../consent.js';
+import { serviceLogin } from '../../adapters/broker-users.js';
 
 export interface OpenWebPortsOptions {
   relay: RelayConfig;
@@ -62,7 +63,9 @@ export function openWebPorts(o: OpenWebPortsOptions): OpenedWebPorts {
         if (cam) mqtt!.publish(id, configPayload(cam)).catch(() => {});
       }
     };
-    mqtt = mqttConfigPublisher({ url: o.relay.broker.url, username: o.relay.broker.username, password: o.relay.broker.password, onConnect: republish });
+    // the pages' own login (`quietcam-web` in <dataDir>/broker-users.json): the broker lets it publish retained configs only
+    const login = serviceLogin(o.relay.dataDir, 'web');
+    mqtt = mqttConfigPublisher({ url: o.relay.broker.url, ...login, caFile: o.relay.broker.caFile, onConnect: republish });
     ports.configPublisher = mqtt;
   }
   return {

@@ -4,6 +4,7 @@
  * the relay's registry reads its latest row through the `camera_registry` view
  * (src/adapters/sqlite-schema.ts) per bundle and before every upload; nothing is copied.
  */
+import { SqliteCameraCredentials } from '../../adapters/sqlite-camera-credentials.js';
 import type { CameraDirectory, ConsentRecord, Placement, WebCamera } from '../ports.js';
 import { safeEqual, sha256Hex } from '../tokens.js';
 import type { SqliteDatabase } from './sqlite-db.js';
@@ -23,6 +24,7 @@ export class SqliteCameras implements CameraDirectory {
   private readonly placementTx;
 
   constructor(db: SqliteDatabase) {
+    const credentials = new SqliteCameraCredentials(db);
     this.q = {
       insert: db.prepare(`INSERT OR IGNORE INTO web_cameras (camera_id, owner_id, name, placement, interior_confirmed, pairing_hash, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)`),
       get: db.prepare('SELECT * FROM web_cameras WHERE camera_id = ?'),
@@ -34,10 +36,12 @@ export class SqliteCameras implements CameraDirectory {
       history: db.prepare('SELECT * FROM web_consents WHERE camera_id = ? ORDER BY seq DESC'),
       relayTaken: db.prepare('SELECT 1 FROM cameras WHERE camera_id = ?'),
     };
-    this.addTx = db.transaction((c: Omit<WebCamera, 'consent'>): boolean => {
-      // a camera id the relay already knows (seeded from its config file) is not ours to take
-      if (this.q.relayTaken.get(c.cameraId)) return false;
-      return this.q.insert.run(c.cameraId, c.ownerId, c.name, c.placement, c.interiorConfirmed ? 1 : 0, c.pairingHash, c.createdMs).changes === 1;
+    this.addTx = db.transaction((c: Omit<WebCamera, 'consent'>, cred: { brokerHash: string; macSecret: string }): boolean => {
+      // a camera id the relay already knows (seeded from its config file), or one with a broker login, is not ours to take
+      if (this.q.relayTaken.get(c.cameraId) || credentials.get(c.cameraId)) return false;
+      if (this.q.insert.run(c.cameraId, c.ownerId, c.name, c.placement, c.interiorConfirmed ? 1 : 0, c.pairingHash, c.createdMs).changes !== 1) return false;
+      credentials.put({ cameraId: c.cameraId, pairingHash: c.pairingHash, brokerHash: cred.brokerHash, macSecret: cred.macSecret });
+      return true;
     });
     this.consentTx = db.transaction((r: ConsentRecord) => {
       const cam = this.q.get.get(r.cameraId) as CameraRow | undefined;
@@ -49,8 +53,8 @@ export class SqliteCameras implements CameraDirectory {
     });
   }
 
-  add(c: Omit<WebCamera, 'consent'>): WebCamera | 'taken' {
-    return this.addTx(c) ? this.get(c.cameraId)! : 'taken';
+  add(c: Omit<WebCamera, 'consent'>, credentials: { brokerHash: string; macSecret: string }): WebCamera | 'taken' {
+    return this.addTx(c, credentials) ? this.get(c.cameraId)! : 'taken';
   }
 
   get(cameraId: string): WebCamera | null {

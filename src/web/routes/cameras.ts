@@ -1,6 +1,7 @@
 /**
  * Cameras: the list (with where each consent stands and the yearly reminder), adding one (its
- * pairing token is shown once, in the response to the POST, never in a URL), renaming, placement.
+ * broker login, MAC secret and provisioning file are shown once, in the response to the POST,
+ * never in a URL: pairing.ts), renaming, placement.
  * Moving a camera inside turns its contributions off until the owner confirms, after a warning.
  */
 import type { FastifyInstance } from 'fastify';
@@ -12,7 +13,9 @@ import { csrfField, html, page, type Html } from '../html.js';
 import { cameraId, form, parse } from '../input.js';
 import type { Account, WebCamera } from '../ports.js';
 import { setFlash, takeFlash } from '../session.js';
-import { newCameraId, randomToken, sha256Hex } from '../tokens.js';
+import { newCameraId } from '../tokens.js';
+import { newCameraCredentials, type NewCameraCredentials } from '../../adapters/broker-credentials.js';
+import { boardBrokerUrl, pairingBody } from './pairing.js';
 
 const cameraName = z.string().trim().min(1, 'give it a name').max(60).regex(/^[^<>\u0000-\u001f]+$/, 'no control characters or < >');
 const placement = z.enum(['exterior', 'interior']);
@@ -70,14 +73,15 @@ ${cams.length ? html`<table id="cameras"><tr><th>Camera</th><th>Placement</th><t
     const a = requireAccount(req);
     const f = parse(form({ name: cameraName, placement }), req.body);
     if (ports.cameras.listByOwner(a.id).length >= 100) throw new HttpError(409, 'At most 100 cameras per account.');
-    const token = randomToken(24);
     let cam: WebCamera | 'taken' = 'taken';
+    let cred: NewCameraCredentials | null = null;
     for (let i = 0; i < 5 && cam === 'taken'; i++) {
-      cam = ports.cameras.add({ cameraId: newCameraId(), ownerId: a.id, name: f.name, placement: f.placement, interiorConfirmed: false, pairingHash: sha256Hex(token), createdMs: ports.clock() });
+      // the token is the camera's MQTT password; its hashes and the MAC secret derived from it are stored with the camera
+      cred = newCameraCredentials(newCameraId());
+      cam = ports.cameras.add({ cameraId: cred.cameraId, ownerId: a.id, name: f.name, placement: f.placement, interiorConfirmed: false, pairingHash: cred.pairingHash, createdMs: ports.clock() }, cred);
     }
-    if (cam === 'taken') throw new Error('could not find a free camera id');
-    const body = html`<p class="warn">Copy the pairing token into the camera's settings now. It is shown only this once; if you lose it, add the camera again.</p>
-<table><tr><th>Camera id</th><td><code id="camera-id">${cam.cameraId}</code></td></tr><tr><th>Pairing token</th><td><code id="pairing-token">${token}</code></td></tr></table>
+    if (cam === 'taken' || !cred) throw new Error('could not find a free camera id');
+    const body = html`${pairingBody({ cameraId: cam.cameraId, token: cred.token, macSecret: cred.macSecret, broker: boardBrokerUrl(config.boardBrokerUrl, req.hostname) })}
 <p>Contributions are <strong>off</strong>. <a href="/cameras/${cam.cameraId}">Choose what this camera may contribute</a>.</p>`;
     return sendPage(reply, page({ title: `Camera "${f.name}" added`, body, user: a.username, csrf: req.session!.csrf }), 201);
   });

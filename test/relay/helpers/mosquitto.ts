@@ -37,13 +37,18 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
-export async function startMosquitto(dir: string): Promise<Mosquitto> {
+/**
+ * @param o.listener the lines that open the listener and set who may connect, for the chosen port
+ *   (default: anonymous allowed on 127.0.0.1); e.g. the auth config `quietcam broker-config` writes.
+ * @param o.tls the listener speaks TLS (url is mqtts://)
+ * @param o.port the port the listener lines open (default: a free one)
+ */
+export async function startMosquitto(dir: string, o: { listener?: (port: number) => string[]; tls?: boolean; port?: number } = {}): Promise<Mosquitto> {
   const bin = mosquittoBinary();
-  const port = await freePort();
+  const port = o.port ?? (await freePort());
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(conf, [
-    `listener ${port} 127.0.0.1`,
-    'allow_anonymous true',
+    ...(o.listener ? o.listener(port) : [`listener ${port} 127.0.0.1`, 'allow_anonymous true']),
     // As root, mosquitto would switch to user 'mosquitto', which cannot write the temp dir.
     ...(process.getuid?.() === 0 ? ['user root'] : []),
     'persistence true',
@@ -64,7 +69,7 @@ export async function startMosquitto(dir: string): Promise<Mosquitto> {
   await start();
   return {
     port,
-    url: `mqtt://127.0.0.1:${port}`,
+    url: `${o.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
     pid: () => child?.pid ?? -1,
     start,
     async stop() {

@@ -1,0 +1,135 @@
+/**
+ * Who may do what on the MQTT broker: the one statement of the topic rules, pure (no I/O). The
+ * embedded broker's hooks (broker-auth.ts) call it on every publish, subscribe and delivery, and
+ * the mosquitto ACL file (mosquitto-config.ts) is written from the same lists.
+ *
+ * Identities (the MQTT username decides; anonymous clients never get one):
+ * | identity        | username          | may publish                                      | may subscribe                                        |
+ * |-----------------|-------------------|--------------------------------------------------|------------------------------------------------------|
+ * | camera X        | X (its camera id) | `quietcam/X/bundle`, `quietcam/X/event`, not retained | `quietcam/X/config`, `quietcam/X/ack`          |
+ * | relay service   | `quietcam-relay` (or `quietcam-relay-<n>`) | `quietcam/<id>/ack`, not retained                 | `quietcam/+/bundle`, `quietcam/+/event` (or one id), also as `$share/<group>/...` |
+ * | web service     | `quietcam-web`    | `quietcam/<id>/config`, retained only             | nothing                                              |
+ * Everything else is refused: `#`, `quietcam/#`, `$SYS/...`, another camera's topics, a camera's
+ * config or ack, retained bundles. A camera id that starts with `quietcam-` can never be a camera
+ * identity (those names are the services').
+ */
+import { isValidCameraId } from '../protocol/index.js';
+
+/** The services' usernames, and the client ids (and their `-...` forms) only they may use. */
+export const SERVICE_USERS = { relay: 'quietcam-relay', web: 'quietcam-web' } as const;
+
+export type BrokerIdentity =
+  | { kind: 'camera'; cameraId: string }
+  | { kind: 'relay' }
+  | { kind: 'web' };
+
+/** The name an identity logs in with (and is shown in logs). */
+export function identityName(id: BrokerIdentity): string {
+  return id.kind === 'camera' ? id.cameraId : SERVICE_USERS[id.kind];
+}
+
+/** A camera id that may hold MQTT credentials: a valid protocol id that is not a service's name. */
+export function isCameraUsername(name: string): boolean {
+  return isValidCameraId(name) && name.indexOf('quietcam-') !== 0 && name !== 'quietcam';
+}
+
+/**
+ * A relay's username: `quietcam-relay`, or `quietcam-relay-<n>` for one of several relay processes
+ * (a broker that makes each login's client id its username, as mosquitto here, needs one per process).
+ */
+export function isRelayUsername(name: string): boolean {
+  return name === SERVICE_USERS.relay || (name.indexOf(SERVICE_USERS.relay + '-') === 0 && /^[a-z0-9_-]{1,32}$/.test(name.slice(SERVICE_USERS.relay.length + 1)));
+}
+
+/** The identity a username names, before its password is checked; null for anything else. */
+export function identityFor(username: string | undefined): BrokerIdentity | null {
+  if (typeof username !== 'string') return null;
+  if (isRelayUsername(username)) return { kind: 'relay' };
+  if (username === SERVICE_USERS.web) return { kind: 'web' };
+  return isCameraUsername(username) ? { kind: 'camera', cameraId: username } : null;
+}
+
+/** `quietcam/<valid camera id>/<kind>` split, or null. */
+function cameraTopic(topic: string): { cameraId: string; kind: string } | null {
+  const parts = topic.split('/');
+  if (parts.length !== 3 || parts[0] !== 'quietcam' || !isValidCameraId(parts[1])) return null;
+  return { cameraId: parts[1], kind: parts[2] };
+}
+
+/**
+ * May `id` publish on `topic` (retained or not)?
+ * @example mayPublish({ kind: 'camera', cameraId: 'porch' }, 'quietcam/porch/bundle', false) // true
+ */
+export function mayPublish(id: BrokerIdentity, topic: string, retain: boolean): boolean {
+  const t = cameraTopic(topic);
+  if (!t) return false;
+  switch (id.kind) {
+    case 'camera': return !retain && t.cameraId === id.cameraId && (t.kind === 'bundle' || t.kind === 'event');
+    case 'relay': return !retain && t.kind === 'ack';
+    case 'web': return retain && t.kind === 'config';
+  }
+}
+
+/** The group of a `$share/<group>/<filter>` subscription removed; null when malformed. */
+function unshare(filter: string): string | null {
+  if (filter.indexOf('$share/') !== 0) return filter;
+  const rest = filter.slice('$share/'.length);
+  const slash = rest.indexOf('/');
+  if (slash <= 0) return null;
+  const group = rest.slice(0, slash);
+  return /[+#]/.test(group) ? null : rest.slice(slash + 1);
+}
+
+/**
+ * May `id` subscribe to `filter`? Exact filters only: the relay's `+` for the camera level is the
+ * one wildcard anyone gets, and only the relay may use `$share/<group>/` forms.
+ * @example maySubscribe({ kind: 'relay' }, '$share/relays/quietcam/+/bundle') // true
+ * @example maySubscribe({ kind: 'camera', cameraId: 'porch' }, 'quietcam/#') // false
+ */
+export function maySubscribe(id: BrokerIdentity, filter: string): boolean {
+  if (typeof filter !== 'string') return false;
+  switch (id.kind) {
+    case 'camera':
+      return filter === `quietcam/${id.cameraId}/config` || filter === `quietcam/${id.cameraId}/ack`;
+    case 'relay': {
+      const f = unshare(filter);
+      if (f === null) return false;
+      const parts = f.split('/');
+      return parts.length === 3 && parts[0] === 'quietcam' && (parts[1] === '+' || isValidCameraId(parts[1])) && (parts[2] === 'bundle' || parts[2] === 'event');
+    }
+    case 'web':
+      return false;
+  }
+}
+
+/**
+ * May a message on `topic` be delivered to `id`? The same lists as maySubscribe, for one topic:
+ * checked again at delivery, so a subscription that slipped through still gets nothing else.
+ */
+export function mayReceive(id: BrokerIdentity, topic: string): boolean {
+  const t = cameraTopic(topic);
+  if (!t) return false;
+  switch (id.kind) {
+    case 'camera': return t.cameraId === id.cameraId && (t.kind === 'config' || t.kind === 'ack');
+    case 'relay': return t.kind === 'bundle' || t.kind === 'event';
+    case 'web': return false;
+  }
+}
+
+/**
+ * May `id` use `clientId`? The services' client ids (`quietcam-relay`, `quietcam-relay-...`,
+ * likewise `quietcam-web`) are theirs alone, so nobody can take over the relay's persistent
+ * session or knock it off. Live takeovers between other ids are checked by the broker hook.
+ */
+export function mayUseClientId(id: BrokerIdentity, clientId: string): boolean {
+  for (const kind of ['relay', 'web'] as const) {
+    const name = SERVICE_USERS[kind];
+    if ((clientId === name || clientId.indexOf(name + '-') === 0) && id.kind !== kind) return false;
+  }
+  return true;
+}
+
+/** Identities are the same login (a reconnect may take its own client id over). */
+export function sameIdentity(a: BrokerIdentity, b: BrokerIdentity): boolean {
+  return identityName(a) === identityName(b) && a.kind === b.kind;
+}

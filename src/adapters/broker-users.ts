@@ -1,0 +1,103 @@
+/**
+ * The services' broker logins: `<dataDir>/broker-users.json`, mode 0600, made at first start with
+ * random passwords (24 bytes, base64url) and read from then on. The relay logs in as
+ * `quietcam-relay`, the owner pages as `quietcam-web`; the embedded broker checks them, and
+ * `quietcam broker-config` writes them (hashed) into mosquitto's password file.
+ *
+ * File format:
+ * ```json
+ * { "version": 1, "users": { "quietcam-relay": { "password": "…" }, "quietcam-web": { "password": "…" } } }
+ * ```
+ * A file readable by group or others is narrowed to 0600 when read (it holds passwords).
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { isRelayUsername, SERVICE_USERS } from './broker-acl.js';
+
+export const BROKER_USERS_FILE = 'broker-users.json';
+
+export interface ServiceLogin {
+  username: string;
+  password: string;
+}
+
+export interface BrokerUsers {
+  relay: ServiceLogin;
+  web: ServiceLogin;
+}
+
+const login = z.object({ password: z.string().min(16).max(256) }).strict();
+const schema = z.object({
+  version: z.literal(1),
+  users: z.object({ [SERVICE_USERS.relay]: login, [SERVICE_USERS.web]: login }).strict(),
+}).strict();
+
+const newPassword = () => randomBytes(24).toString('base64url');
+
+function toUsers(f: z.infer<typeof schema>): BrokerUsers {
+  return {
+    relay: { username: SERVICE_USERS.relay, password: f.users[SERVICE_USERS.relay].password },
+    web: { username: SERVICE_USERS.web, password: f.users[SERVICE_USERS.web].password },
+  };
+}
+
+/** `<dataDir>/broker-users.json` */
+export function brokerUsersPath(dataDir: string): string {
+  return join(dataDir, BROKER_USERS_FILE);
+}
+
+/** Read the file; null when there is none. Throws on a malformed file (never silently replaced). */
+export function readBrokerUsers(dataDir: string): BrokerUsers | null {
+  const file = brokerUsersPath(dataDir);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message}`);
+  }
+  const r = schema.safeParse(parsed);
+  if (!r.success) throw new Error(`${file}: ${z.prettifyError(r.error)}`);
+  return toUsers(r.data);
+}
+
+/**
+ * The services' logins, made (with random passwords, mode 0600) when the file does not exist yet.
+ * @example const users = loadOrCreateBrokerUsers(config.dataDir); connect({ ...users.relay })
+ */
+export function loadOrCreateBrokerUsers(dataDir: string): BrokerUsers {
+  const existing = readBrokerUsers(dataDir);
+  if (existing) return existing;
+  const file = brokerUsersPath(dataDir);
+  mkdirSync(dirname(file), { recursive: true });
+  const body = { version: 1, users: { [SERVICE_USERS.relay]: { password: newPassword() }, [SERVICE_USERS.web]: { password: newPassword() } } };
+  try {
+    // 'wx': two processes starting at once cannot both write; the loser reads the winner's file
+    writeFileSync(file, JSON.stringify(body, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  return readBrokerUsers(dataDir)!;
+}
+
+/**
+ * The login a service connects with: the one configured explicitly (broker.username/password),
+ * else its entry in `<dataDir>/broker-users.json` (made at first start). A relay whose client id is
+ * `quietcam-relay-<n>` (one of several) logs in under that name, with the relay password.
+ * @example const login = serviceLogin(config.dataDir, 'relay', config.broker);
+ */
+export function serviceLogin(dataDir: string, kind: 'relay' | 'web', configured: { username?: string; password?: string; clientId?: string } = {}): ServiceLogin {
+  if (configured.username) return { username: configured.username, password: configured.password ?? '' };
+  const login = loadOrCreateBrokerUsers(dataDir)[kind];
+  if (kind === 'relay' && configured.clientId && isRelayUsername(configured.clientId)) return { ...login, username: configured.clientId };
+  return login;
+}

@@ -1,0 +1,135 @@
+/**
+ * The files a real broker (mosquitto 2.0, as in Debian 12) needs to enforce the same logins and
+ * topic rules as the embedded one (broker-acl.ts), written from the camera directory and the
+ * services' logins by `quietcam broker-config`:
+ *
+ * - `passwd`: mosquitto_passwd format, one `username:$7$<iterations>$<salt>$<PBKDF2-SHA512>` line per
+ *   login (cameras: the hash made at pairing; services: hashed now). Mode 0600.
+ * - `acl`: one `user` block per login, no `pattern` rules (a pattern would also apply to the
+ *   services' names). Mode 0600 (it lists the camera ids).
+ * - `quietcam.conf`: listener, `allow_anonymous false`, `password_file`, `acl_file`,
+ *   `use_username_as_clientid true`, `max_packet_size`, optional TLS.
+ *
+ * Where mosquitto differs from the embedded broker (limits of mosquitto's ACL file): it cannot
+ * refuse a retained flag (a camera may retain its own bundle or event; the web may publish its
+ * config unretained); a refused publish is dropped (MQTT 3.1.1 PUBACK still sent), not a
+ * disconnect. Client-id takeover is impossible across logins because `use_username_as_clientid`
+ * makes each login's client id its username (so two connections of the same login replace each
+ * other: run one relay per login). mosquitto reads the password and ACL files again on SIGHUP.
+ */
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SERVICE_USERS, isCameraUsername } from './broker-acl.js';
+import { mosquittoHash, type CameraCredentials } from './broker-credentials.js';
+import type { BrokerUsers } from './broker-users.js';
+
+export const MOSQUITTO_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 1883, // 8883 is the usual port with TLS
+  /** Largest MQTT packet, bytes: a bundle chunk is a few KB; 384 KiB leaves room and stops floods of huge packets. */
+  maxPacketSize: 393216,
+};
+
+export interface MosquittoConfigOptions {
+  cameras: Pick<CameraCredentials, 'cameraId' | 'brokerHash'>[];
+  services: BrokerUsers;
+  /** Folder the files are written to (paths in quietcam.conf are absolute). */
+  dir: string;
+  host?: string;
+  port?: number;
+  /** PEM files for a TLS listener (mqtts://). */
+  tls?: { certFile: string; keyFile: string };
+  /** Extra lines for the listener block (tests: persistence, logging). */
+  extra?: string[];
+  /**
+   * Relay processes sharing the bundles ($share/...): each needs a login of its own here, because
+   * the client id is the username: 1 = `quietcam-relay`; n > 1 adds `quietcam-relay-1` ... `-n`
+   * (client ids of the same names), all with the relay password. 1-64, default 1.
+   */
+  relays?: number;
+}
+
+function relayNames(n = 1): string[] {
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error('relays: 1-64');
+  const names: string[] = [SERVICE_USERS.relay];
+  for (let i = 1; n > 1 && i <= n; i++) names.push(`${SERVICE_USERS.relay}-${i}`);
+  return names;
+}
+
+export interface MosquittoFiles {
+  passwd: string;
+  acl: string;
+  conf: string;
+}
+
+export const MOSQUITTO_FILE_NAMES = { passwd: 'passwd', acl: 'acl', conf: 'quietcam.conf' } as const;
+
+function checkedCameras(cameras: MosquittoConfigOptions['cameras']) {
+  for (const c of cameras) {
+    if (!isCameraUsername(c.cameraId)) throw new Error(`camera id '${c.cameraId}' cannot be a broker login`);
+    if (!/^\$7\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/.test(c.brokerHash)) throw new Error(`camera '${c.cameraId}': stored broker hash is not in $7$ form`);
+  }
+  return [...cameras].sort((a, b) => (a.cameraId < b.cameraId ? -1 : 1));
+}
+
+/** The ACL file's text (same rules as broker-acl.ts; the `$share/<group>/` forms are matched by mosquitto itself). */
+export function mosquittoAcl(cameraIds: string[], relays = 1): string {
+  const lines = [
+    '# quietcam broker ACL, written by `quietcam broker-config` from the camera directory: do not edit,',
+    '# run it again after pairing a camera (then SIGHUP mosquitto). No pattern rules: every login is listed.',
+  ];
+  for (const name of relayNames(relays)) lines.push('', `user ${name}`, 'topic read quietcam/+/bundle', 'topic read quietcam/+/event', 'topic write quietcam/+/ack');
+  lines.push(
+    '',
+    `user ${SERVICE_USERS.web}`,
+    'topic write quietcam/+/config',
+  );
+  for (const id of cameraIds) {
+    lines.push('', `user ${id}`, `topic write quietcam/${id}/bundle`, `topic write quietcam/${id}/event`, `topic read quietcam/${id}/config`, `topic read quietcam/${id}/ack`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * The three files' contents.
+ * @example const files = mosquittoFiles({ cameras: store.list(), services: users, dir: '/etc/mosquitto/quietcam' });
+ */
+export function mosquittoFiles(o: MosquittoConfigOptions): MosquittoFiles {
+  const cameras = checkedCameras(o.cameras);
+  const dir = resolve(o.dir);
+  const passwd = [
+    ...relayNames(o.relays).map((name) => `${name}:${mosquittoHash(o.services.relay.password)}`),
+    `${o.services.web.username}:${mosquittoHash(o.services.web.password)}`,
+    ...cameras.map((c) => `${c.cameraId}:${c.brokerHash}`),
+  ].join('\n') + '\n';
+  const conf = [
+    '# quietcam: only paired cameras and the quietcam services may connect. Written by `quietcam broker-config`.',
+    '# Include it from /etc/mosquitto/mosquitto.conf (or copy it to /etc/mosquitto/conf.d/).',
+    'per_listener_settings false',
+    'allow_anonymous false',
+    `password_file ${join(dir, MOSQUITTO_FILE_NAMES.passwd)}`,
+    `acl_file ${join(dir, MOSQUITTO_FILE_NAMES.acl)}`,
+    `max_packet_size ${MOSQUITTO_DEFAULTS.maxPacketSize}`,
+    '# listener options follow their `listener` line (before it, they would open a default listener on 1883)',
+    `listener ${o.port ?? MOSQUITTO_DEFAULTS.port} ${o.host ?? MOSQUITTO_DEFAULTS.host}`,
+    '# each login\'s client id is its username: nobody can take over another login\'s client id or session',
+    'use_username_as_clientid true',
+    ...(o.tls ? [`certfile ${resolve(o.tls.certFile)}`, `keyfile ${resolve(o.tls.keyFile)}`, 'tls_version tlsv1.2'] : []),
+    ...(o.extra ?? []),
+  ].join('\n') + '\n';
+  return { passwd, acl: mosquittoAcl(cameras.map((c) => c.cameraId), o.relays), conf };
+}
+
+/** Write the files into `o.dir` (passwd and acl 0600, conf 0644); returns their paths. */
+export function writeMosquittoFiles(o: MosquittoConfigOptions): Record<keyof MosquittoFiles, string> {
+  const files = mosquittoFiles(o);
+  const dir = resolve(o.dir);
+  mkdirSync(dir, { recursive: true });
+  const paths = { passwd: join(dir, MOSQUITTO_FILE_NAMES.passwd), acl: join(dir, MOSQUITTO_FILE_NAMES.acl), conf: join(dir, MOSQUITTO_FILE_NAMES.conf) };
+  for (const k of ['passwd', 'acl', 'conf'] as const) {
+    const mode = k === 'conf' ? 0o644 : 0o600;
+    writeFileSync(paths[k], files[k], { mode });
+    chmodSync(paths[k], mode); // an existing file keeps its mode on write
+  }
+  return paths;
+}

@@ -1,0 +1,155 @@
+/**
+ * The broker's topic rules, table-driven (src/adapters/broker-acl.ts), and the credential
+ * helpers: the mosquitto hash, the MAC secret, the constant-time token check, broker-users.json.
+ */
+import { statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHmac } from 'node:crypto';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { identityFor, mayPublish, mayReceive, maySubscribe, mayUseClientId, type BrokerIdentity } from '../../src/adapters/broker-acl.js';
+import { checkPairingToken, macSecretHex, mosquittoHash, newCameraCredentials, sha256Hex, verifyMosquittoHash } from '../../src/adapters/broker-credentials.js';
+import { loadOrCreateBrokerUsers, readBrokerUsers } from '../../src/adapters/broker-users.js';
+
+const porch: BrokerIdentity = { kind: 'camera', cameraId: 'porch' };
+const relay: BrokerIdentity = { kind: 'relay' };
+const web: BrokerIdentity = { kind: 'web' };
+
+const PUBLISH: [BrokerIdentity, string, boolean, boolean][] = [
+  [porch, 'quietcam/porch/bundle', false, true],
+  [porch, 'quietcam/porch/event', false, true],
+  [porch, 'quietcam/porch/bundle', true, false], // retained
+  [porch, 'quietcam/yard/bundle', false, false], // another camera
+  [porch, 'quietcam/porch/config', false, false],
+  [porch, 'quietcam/porch/config', true, false],
+  [porch, 'quietcam/porch/ack', false, false],
+  [porch, 'quietcam/porch/bundle/x', false, false],
+  [porch, 'quietcam/+/bundle', false, false],
+  [porch, '$SYS/x', false, false],
+  [relay, 'quietcam/porch/ack', false, true],
+  [relay, 'quietcam/porch/ack', true, false],
+  [relay, 'quietcam/porch/bundle', false, false],
+  [relay, 'quietcam/porch/config', true, false],
+  [web, 'quietcam/porch/config', true, true],
+  [web, 'quietcam/porch/config', false, false],
+  [web, 'quietcam/porch/bundle', false, false],
+  [web, 'quietcam/BAD/config', true, false],
+];
+
+for (const [id, topic, retain, want] of PUBLISH) {
+  test(`publish ${JSON.stringify(id)} ${topic}${retain ? ' retained' : ''}: ${want}`, () => {
+    assert.is(mayPublish(id, topic, retain), want);
+  });
+}
+
+const SUBSCRIBE: [BrokerIdentity, string, boolean][] = [
+  [porch, 'quietcam/porch/config', true],
+  [porch, 'quietcam/porch/ack', true],
+  [porch, 'quietcam/yard/config', false],
+  [porch, 'quietcam/+/config', false],
+  [porch, 'quietcam/porch/bundle', false],
+  [porch, 'quietcam/porch/#', false],
+  [porch, 'quietcam/#', false],
+  [porch, '#', false],
+  [porch, '$share/g/quietcam/porch/config', false],
+  [relay, 'quietcam/+/bundle', true],
+  [relay, 'quietcam/+/event', true],
+  [relay, 'quietcam/porch/bundle', true],
+  [relay, '$share/relays/quietcam/+/bundle', true],
+  [relay, '$share/relays/quietcam/+/event', true],
+  [relay, '$share//quietcam/+/bundle', false],
+  [relay, '$share/+/quietcam/+/bundle', false],
+  [relay, '$share/relays/#', false],
+  [relay, 'quietcam/+/config', false],
+  [relay, 'quietcam/+/+', false],
+  [relay, 'quietcam/#', false],
+  [relay, '#', false],
+  [relay, '$SYS/#', false],
+  [web, 'quietcam/+/config', false],
+  [web, 'quietcam/porch/config', false],
+  [web, '#', false],
+];
+
+for (const [id, filter, want] of SUBSCRIBE) {
+  test(`subscribe ${JSON.stringify(id)} ${filter}: ${want}`, () => {
+    assert.is(maySubscribe(id, filter), want);
+  });
+}
+
+test('delivery follows the same lists', () => {
+  assert.ok(mayReceive(porch, 'quietcam/porch/config'));
+  assert.not.ok(mayReceive(porch, 'quietcam/yard/config'));
+  assert.not.ok(mayReceive(porch, 'quietcam/porch/bundle'));
+  assert.ok(mayReceive(relay, 'quietcam/yard/bundle'));
+  assert.not.ok(mayReceive(relay, 'quietcam/yard/config'));
+  assert.not.ok(mayReceive(web, 'quietcam/yard/config'));
+});
+
+test('usernames: cameras by id, the two services, nothing else', () => {
+  assert.equal(identityFor('porch'), porch);
+  assert.equal(identityFor('quietcam-relay'), relay);
+  assert.equal(identityFor('quietcam-relay-2'), relay, 'one of several relay processes');
+  assert.equal(identityFor('quietcam-web'), web);
+  for (const bad of [undefined, '', 'quietcam-other', 'quietcam', 'quietcam-relay-', 'quietcam-relay-X', 'quietcam-web-2', 'Porch', 'a/b', '+', '#', 'x'.repeat(33)]) assert.is(identityFor(bad), null, String(bad));
+});
+
+test('service client ids are the services\' alone', () => {
+  assert.ok(mayUseClientId(relay, 'quietcam-relay'));
+  assert.ok(mayUseClientId(relay, 'quietcam-relay-2'));
+  assert.not.ok(mayUseClientId(porch, 'quietcam-relay'));
+  assert.not.ok(mayUseClientId(web, 'quietcam-relay-2'));
+  assert.not.ok(mayUseClientId(porch, 'quietcam-web-x'));
+  assert.ok(mayUseClientId(porch, 'porch'));
+  assert.ok(mayUseClientId(porch, 'quietcam-pub-1'));
+});
+
+test('mosquitto $7$ hash: matches Debian mosquitto_passwd\'s own output and rejects a wrong password', () => {
+  // made with `mosquitto_passwd -c -b pw.txt cam-1 secretpw` (mosquitto 2.0.11)
+  const fromPasswd = '$7$101$pB+a7yoKcDa3NbZn$jpE/cmeLrcSQeGnQti06PZZJAE3BmKbGRFzaqHgLWHMXyZufT/GBwrgt7AML5rlQtMCB+8+WVQd85kGbvceopQ==';
+  assert.ok(verifyMosquittoHash(fromPasswd, 'secretpw'));
+  assert.not.ok(verifyMosquittoHash(fromPasswd, 'secretpx'));
+  assert.is(mosquittoHash('secretpw', { salt: Buffer.from('pB+a7yoKcDa3NbZn', 'base64') }), fromPasswd);
+  const h = mosquittoHash('other');
+  assert.match(h, /^\$7\$101\$[A-Za-z0-9+/]{16}\$[A-Za-z0-9+/]{86}==$/);
+  assert.ok(verifyMosquittoHash(h, 'other'));
+});
+
+test('new camera credentials: 256-bit token, its SHA-256, its mosquitto hash, the MAC secret of the data model', () => {
+  const c = newCameraCredentials('cam-abc');
+  assert.match(c.token, /^[A-Za-z0-9_-]{43}$/);
+  assert.is(c.pairingHash, sha256Hex(c.token));
+  assert.ok(verifyMosquittoHash(c.brokerHash, c.token));
+  assert.is(c.macSecret, createHmac('sha256', c.token).update('quietcam-mac-v1/cam-abc').digest('hex'));
+  assert.is(macSecretHex(c.token, 'cam-abc'), c.macSecret);
+  assert.is.not(newCameraCredentials('cam-abc').token, c.token);
+  assert.throws(() => newCameraCredentials('quietcam-relay'), /cannot hold MQTT credentials/);
+  assert.ok(checkPairingToken(c.pairingHash, c.token));
+  assert.not.ok(checkPairingToken(c.pairingHash, c.token + 'x'));
+  assert.not.ok(checkPairingToken(c.pairingHash, ''));
+  assert.not.ok(checkPairingToken(null, c.token));
+});
+
+test('broker-users.json: made once with mode 0600, read back the same, a loose mode narrowed, garbage refused', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'quietcam-users-'));
+  try {
+    assert.is(readBrokerUsers(dir), null);
+    const a = loadOrCreateBrokerUsers(dir);
+    const file = join(dir, 'broker-users.json');
+    assert.is(statSync(file).mode & 0o777, 0o600);
+    assert.is(a.relay.username, 'quietcam-relay');
+    assert.is(a.web.username, 'quietcam-web');
+    assert.ok(a.relay.password.length >= 32 && a.relay.password !== a.web.password);
+    assert.equal(loadOrCreateBrokerUsers(dir), a);
+    writeFileSync(file, JSON.stringify({ version: 1, users: { 'quietcam-relay': { password: 'p'.repeat(20) }, 'quietcam-web': { password: 'w'.repeat(20) } } }), { mode: 0o644 });
+    assert.is(readBrokerUsers(dir)!.relay.password, 'p'.repeat(20));
+    assert.is(statSync(file).mode & 0o777, 0o600);
+    writeFileSync(file, '{"version":1,"users":{}}');
+    assert.throws(() => loadOrCreateBrokerUsers(dir), /broker-users\.json/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
