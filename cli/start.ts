@@ -55,7 +55,12 @@ async function plan(values: Record<string, unknown>, env: Record<string, string 
   return out;
 }
 
-export async function run(argv: string[]): Promise<number> {
+type StackModule = typeof import('../src/relay/stack.ts');
+type Stack = Awaited<ReturnType<StackModule['startStack']>>;
+type ContributionRecord = import('../src/relay/types.ts').ContributionRecord;
+
+/** Arguments and ports, or the exit code after a usage error. */
+async function parseStart(argv: string[]): Promise<{ once: boolean; seconds: number; cams: Camera[]; ports: PlannedPort[] } | number> {
   let parsed;
   let ports: PlannedPort[];
   try {
@@ -70,41 +75,34 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`quietcam start: --seconds must be a positive number`);
     return 2;
   }
-  const cams = cameras(parsed.positionals);
+  return { once: parsed.values.once === true, seconds, cams: cameras(parsed.positionals), ports };
+}
 
+/** Broker, S3 and relay on the checked ports, each camera paired; or exit code 2 for a taken port. */
+async function openStack(cams: Camera[], ports: PlannedPort[]): Promise<Stack | number> {
   const { startStack, demoCamera } = await import('../src/relay/stack.ts');
-  const { connectPublisher } = await import('../src/adapters/mqtt-publisher.ts');
-  const { s3Objects } = await import('../src/web/adapters/s3-objects.ts');
-  const { openSource } = await import('../sim/sources/open.ts');
-  const { runFirmwareOnSource } = await import('../sim/firmware.ts');
-
   const taken = await checkPortsFree(ports);
   if (taken) {
     console.error(`quietcam start: ${taken}`);
     return 2;
   }
   const port = (name: PlannedPort['name']) => ports.find((p) => p.name === name)?.port;
-  let stack: Awaited<ReturnType<typeof startStack>>;
   try {
     // each simulated camera is paired afresh: its own broker login (and MAC secret), as the owner page gives a board
-    stack = await startStack({ cameras: cams.map((c) => demoCamera(c.id)), pair: cams.map((c) => c.id), brokerPort: port('broker'), s3Port: port('s3'), statusPort: port('status') ?? null });
+    return await startStack({ cameras: cams.map((c) => demoCamera(c.id)), pair: cams.map((c) => c.id), brokerPort: port('broker'), s3Port: port('s3'), statusPort: port('status') ?? null });
   } catch (err) {
     const msg = listenErrorMessage(err, ports);
     if (!msg) throw err;
     console.error(`quietcam start: ${msg}`);
     return 2;
   }
-  console.log(`broker  ${stack.brokerUrl}  (aedes, in-process)`);
-  console.log(`S3      ${stack.s3Endpoint}  bucket ${stack.bucket}, data in ${resolve('data/s3')}`);
-  if (stack.statusUrl) console.log(`status  ${stack.statusUrl}`);
+}
 
-  const arrived: { record: import('../src/relay/types.ts').ContributionRecord; latencyMs: number }[] = [];
-  stack.relay.on('uploaded', (record, latencyMs) => {
-    arrived.push({ record, latencyMs });
-    console.log(`contribution ${record.cameraId}/${record.bundleId}: ${record.objects.length} objects in s3://${stack.bucket}/${record.keyPrefix} (${latencyMs.toFixed(0)} ms after it arrived)`);
-    for (const o of record.objects) console.log(`    ${o.name.padEnd(16)} ${String(o.bytes).padStart(7)} B  ${o.contentType}`);
-  });
-
+/** Plays each camera's clip through the device app and publishes what it publishes; returns the bundle count. */
+async function playCameras(stack: Stack, cams: Camera[], seconds: number): Promise<number> {
+  const { connectPublisher } = await import('../src/adapters/mqtt-publisher.ts');
+  const { openSource } = await import('../sim/sources/open.ts');
+  const { runFirmwareOnSource } = await import('../sim/firmware.ts');
   const publishers: Awaited<ReturnType<typeof connectPublisher>>[] = [];
   let expected = 0;
   try {
@@ -126,31 +124,58 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     await Promise.all(publishers.map((p) => p.close()));
   }
+  return expected;
+}
 
-  const deadline = Date.now() + START_DEFAULTS.waitMs;
-  while (arrived.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (arrived.length < expected) console.error(`only ${arrived.length} of ${expected} contributions arrived within ${START_DEFAULTS.waitMs / 1000} s: see ${stack.statusUrl ?? 'the relay log'}`);
+/** Prints each contribution as the relay stores it; the list fills as they arrive. */
+function watchUploads(stack: Stack): ContributionRecord[] {
+  const arrived: ContributionRecord[] = [];
+  stack.relay.on('uploaded', (record, latencyMs) => {
+    arrived.push(record);
+    console.log(`contribution ${record.cameraId}/${record.bundleId}: ${record.objects.length} objects in s3://${stack.bucket}/${record.keyPrefix} (${latencyMs.toFixed(0)} ms after it arrived)`);
+    for (const o of record.objects) console.log(`    ${o.name.padEnd(16)} ${String(o.bytes).padStart(7)} B  ${o.contentType}`);
+  });
+  return arrived;
+}
 
-  const page = await writeContributionsPage(arrived.map((a) => a.record), s3Objects({ ...stack.relay.config.s3 }));
-  console.log(`\n${arrived.length} contribution(s) stored; page with their five images: ${page}`);
-  console.log('the owner pages: `npx quietcam web --local` (accounts, consent, the Data Integrity Zone)');
-
-  if (parsed.values.once) {
-    await stack.stop();
-    return arrived.length === expected ? 0 : 1;
-  }
-  console.log('broker, relay and status page keep running: Ctrl-C to stop');
-  await new Promise<void>((done) => {
+function untilSignal(): Promise<void> {
+  return new Promise<void>((done) => {
     const stop = () => { process.off('SIGINT', stop); process.off('SIGTERM', stop); done(); };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  await stack.stop();
-  return 0;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const args = await parseStart(argv);
+  if (typeof args === 'number') return args;
+  const stack = await openStack(args.cams, args.ports);
+  if (typeof stack === 'number') return stack;
+  try {
+    console.log(`broker  ${stack.brokerUrl}  (aedes, in-process)`);
+    console.log(`S3      ${stack.s3Endpoint}  bucket ${stack.bucket}, data in ${resolve('data/s3')}`);
+    if (stack.statusUrl) console.log(`status  ${stack.statusUrl}`);
+    const arrived = watchUploads(stack);
+    const expected = await playCameras(stack, args.cams, args.seconds);
+    const deadline = Date.now() + START_DEFAULTS.waitMs;
+    while (arrived.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (arrived.length < expected) console.error(`only ${arrived.length} of ${expected} contributions arrived within ${START_DEFAULTS.waitMs / 1000} s: see ${stack.statusUrl ?? 'the relay log'}`);
+
+    const { s3Objects } = await import('../src/web/adapters/s3-objects.ts');
+    const page = await writeContributionsPage(arrived, s3Objects({ ...stack.relay.config.s3 }));
+    console.log(`\n${arrived.length} contribution(s) stored; page with their five images: ${page}`);
+    console.log('the owner pages: `npx quietcam web --local` (accounts, consent, the Data Integrity Zone)');
+    if (args.once) return arrived.length === expected ? 0 : 1;
+    console.log('broker, relay and status page keep running: Ctrl-C to stop');
+    await untilSignal();
+    return 0;
+  } finally {
+    await stack.stop();
+  }
 }
 
 /** One page per run: each contribution with its five images, read back from S3. */
-async function writeContributionsPage(records: import('../src/relay/types.ts').ContributionRecord[], objects: { get(key: string): Promise<{ body: Uint8Array; contentType: string } | null> }): Promise<string> {
+async function writeContributionsPage(records: ContributionRecord[], objects: { get(key: string): Promise<{ body: Uint8Array; contentType: string } | null> }): Promise<string> {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const dir = join(START_DEFAULTS.reportsDir, `contributions-${stamp}`);
   mkdirSync(dir, { recursive: true });
