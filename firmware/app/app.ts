@@ -15,7 +15,7 @@
  *   a config counts only with it (config-guard.ts).
  * - Publishing is fire-and-forget: QoS 1 retries are the MQTT port's job; a chunk that cannot be
  *   queued is counted, and the relay reports the incomplete bundle.
- * ES5-safe (see ../README.md and test/helpers/es5-gate.ts).
+ * ES5-safe (see ../README.md and firmware/es5-gate.ts).
  *
  * @example
  *   const app = new FirmwareApp(ports, appOptionsFromBoard(profile));
