@@ -28,13 +28,15 @@ import { encodeBundle, bundleSize } from '../../src/protocol/bundle.js';
 import type { Bundle, RawView } from '../../src/protocol/bundle.js';
 import { Chunker } from '../../src/protocol/chunk.js';
 import { isValidCameraId } from '../../src/protocol/ids.js';
-import { bundleTopic, configTopic, eventTopic } from '../../src/protocol/topics.js';
+import { bundleTopic, configTopic, eventTopic, frameTopic } from '../../src/protocol/topics.js';
+import { encodeEventFrame } from '../../src/protocol/event-frame.js';
 import { hexToBytes, macKey, macOf, SECRET_BYTES } from '../../src/protocol/mac.js';
 import { checkSha256Blocks, useNativeSha256Blocks } from '../../src/protocol/sha256.js';
 import type { HmacSha256 } from '../../src/protocol/sha256.js';
 import { ConfigGuard } from './config-guard.js';
 import { Consent, CONSENT_ON } from './consent.js';
 import { EventTracker } from './event-tracker.js';
+import { EventFrameSchedule } from './event-frames.js';
 import { configRejectedMessage, endMessage, EVENT_MESSAGE_BYTES, startMessage, writeSigned } from './event-message.js';
 import { LOG_ERROR, LOG_INFO, LOG_WARN } from './ports.js';
 import type { Ports } from './ports.js';
@@ -59,6 +61,12 @@ export interface AppOptions {
   /** Detector config overrides (width and height come from the camera). */
   detector?: Partial<DetectorConfig>;
   snapshotRule?: SnapshotRuleOptions;
+  /**
+   * Event frames for the relay's person alerts (protocol/event-frame.ts): the raw view at these
+   * offsets from the event start while it lasts (ms, increasing, at most 8), JPEGs above
+   * `maxBytes` skipped. Default: none. Needs a raw view (maxViewBytes > 0).
+   */
+  eventFrames?: { atMs: number[]; maxBytes: number };
 }
 
 export const APP_DEFAULTS = {
@@ -89,6 +97,9 @@ export interface AppStats {
   configUpdates: number;
   /** Configs refused (forged, replayed, unreadable): the consent was kept (or turned off when unreadable). */
   configRejected: number;
+  /** Event frames published, and skipped (no view, or larger than eventFrames.maxBytes). */
+  eventFrames: number;
+  eventFramesSkipped: number;
   /** Engine-heap bytes held in typed arrays (detector state + outputs + frame + small buffers). */
   stateBytes: number;
   /** External bytes reserved (raw view + bundle + chunk). */
@@ -128,6 +139,9 @@ export class FirmwareApp {
   private readonly topicBundle: string;
   private readonly topicEvent: string;
   private readonly topicConfig: string;
+  private readonly topicFrame: string;
+  private readonly frames: EventFrameSchedule;
+  private readonly frameMaxBytes: number;
   private readonly message: Uint8Array;
   private readonly track: EventTracker;
   private readonly view: Uint8Array;
@@ -175,6 +189,10 @@ export class FirmwareApp {
     this.topicBundle = bundleTopic(cameraId);
     this.topicEvent = eventTopic(cameraId);
     this.topicConfig = configTopic(cameraId);
+    this.topicFrame = frameTopic(cameraId);
+    const ef = o.eventFrames;
+    this.frames = new EventFrameSchedule(ef && o.maxViewBytes > 0 ? ef.atMs : []);
+    this.frameMaxBytes = ef ? checkInt('eventFrames.maxBytes', ef.maxBytes, 1, 262144) : 0;
 
     // Engine heap: detector state, its output, the frame, small buffers.
     // Native kernels are trusted only once they reproduce the reference on a few cases (a board
@@ -224,7 +242,7 @@ export class FirmwareApp {
     this.lastReportTicks = -1;
     this.s = {
       frames: 0, badFrames: 0, events: 0, snapshots: 0, skippedGap: 0, skippedConsent: 0, snapshotErrors: 0,
-      publishFailures: 0, configUpdates: 0, configRejected: 0, stateBytes: stateBytes, externalBytes: external, nativeKernels: kernels ? 1 : 0, nativeDigest: digest && digestBad === null ? 1 : 0,
+      publishFailures: 0, configUpdates: 0, configRejected: 0, eventFrames: 0, eventFramesSkipped: 0, stateBytes: stateBytes, externalBytes: external, nativeKernels: kernels ? 1 : 0, nativeDigest: digest && digestBad === null ? 1 : 0,
     };
     this.eventStartTicks = 0;
     ports.log.log(LOG_INFO, 'quietcam ' + o.board + ': camera ' + cameraId + ', ' + width + 'x' + height + ', state ' + stateBytes +
@@ -293,6 +311,7 @@ export class FirmwareApp {
     if (state === EVENT_START || state === EVENT_ACTIVE) this.track.frame(out, state === EVENT_START);
     if (state === EVENT_START) this.onStart();
     else if (state === EVENT_END) this.onEnd();
+    else if (state === EVENT_ACTIVE) this.eventFrame();
     return state;
   }
 
@@ -302,7 +321,7 @@ export class FirmwareApp {
     return {
       frames: s.frames, badFrames: s.badFrames, events: s.events, snapshots: s.snapshots, skippedGap: s.skippedGap,
       skippedConsent: s.skippedConsent, snapshotErrors: s.snapshotErrors, publishFailures: s.publishFailures,
-      configUpdates: s.configUpdates, configRejected: s.configRejected, stateBytes: s.stateBytes, externalBytes: s.externalBytes, nativeKernels: s.nativeKernels, nativeDigest: s.nativeDigest,
+      configUpdates: s.configUpdates, configRejected: s.configRejected, eventFrames: s.eventFrames, eventFramesSkipped: s.eventFramesSkipped, stateBytes: s.stateBytes, externalBytes: s.externalBytes, nativeKernels: s.nativeKernels, nativeDigest: s.nativeDigest,
     };
   }
 
@@ -341,9 +360,31 @@ export class FirmwareApp {
       this.track.frameUnion, out.boxes, this.rule.lastGapMs, id, skip);
     const len = writeSigned(this.message, this.cameraId, this.key, text);
     this.publish(this.topicEvent, this.message.subarray(0, len));
+    this.frames.started(ticks);
+    this.eventFrame();
+  }
+
+  /** Publish the event frame due now, if any: the raw view, signed, encoded in the bundle buffer (free between snapshots). */
+  private eventFrame(): void {
+    const ticks = this.ports.clock.ticks();
+    const index = this.frames.due(ticks);
+    if (index < 0) return;
+    const cam = this.ports.camera;
+    const len = cam.viewWidth > 0 ? cam.readView(this.view) : 0;
+    if (len <= 0 || len > this.frameMaxBytes) {
+      this.s.eventFramesSkipped++;
+      return;
+    }
+    const n = encodeEventFrame(this.encoded, this.key, {
+      cameraId: this.cameraId, eventId: this.out.eventId, index: index, count: this.frames.count(),
+      timeMs: this.ports.clock.now(), offsetMs: this.frames.offset(ticks), width: cam.viewWidth, height: cam.viewHeight,
+    }, this.view, len);
+    this.s.eventFrames++;
+    this.publish(this.topicFrame, this.encoded.subarray(0, n));
   }
 
   private onEnd(): void {
+    this.frames.ended();
     const clock = this.ports.clock;
     const wall = clock.now();
     const ticks = clock.ticks();
