@@ -114,6 +114,32 @@ ALTER TABLE cameras ADD COLUMN secret TEXT;
 ALTER TABLE cameras ADD COLUMN interior_confirmed INTEGER NOT NULL DEFAULT 0;
 `;
 
+/**
+ * Smart alerts (issue 14): the 7-day event history (frames are files under <dataDir>/alerts/,
+ * named here), and per-camera enrolment (written by the owner pages, read by the relay).
+ */
+const ALERT_HISTORY = `
+CREATE TABLE alert_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  camera_id TEXT NOT NULL, owner_id TEXT NOT NULL, board_event INTEGER NOT NULL,
+  start_ms INTEGER NOT NULL, end_ms INTEGER,
+  verdict TEXT NOT NULL,                 -- pending | person | no-person
+  best_score REAL NOT NULL DEFAULT 0, best_frame INTEGER NOT NULL DEFAULT -1,
+  boxes TEXT NOT NULL DEFAULT '[]',      -- JSON [{x,y,w,h,score}] of the best frame, its pixels
+  detector TEXT NOT NULL,
+  alert_ms INTEGER, alert_to TEXT NOT NULL DEFAULT '');
+CREATE INDEX alert_events_owner ON alert_events (owner_id, start_ms);
+CREATE INDEX alert_events_start ON alert_events (start_ms);
+CREATE TABLE alert_frames (
+  event_id INTEGER NOT NULL, idx INTEGER NOT NULL,
+  at_ms INTEGER NOT NULL, offset_ms INTEGER NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
+  score REAL NOT NULL, boxes TEXT NOT NULL,
+  file TEXT NOT NULL,                    -- relative to <dataDir>/alerts
+  PRIMARY KEY (event_id, idx));
+CREATE TABLE alert_enrolment (
+  camera_id TEXT PRIMARY KEY, enabled INTEGER NOT NULL, changed_ms INTEGER NOT NULL, changed_by TEXT NOT NULL);
+`;
+
 /** The schema before migrations existed (exported for the test that opens such a database). */
 export const WEB_AND_RELAY_TABLES_V1 = RELAY_TABLES_V1 + WEB_TABLES_V1;
 
@@ -123,6 +149,7 @@ export const MIGRATIONS: readonly string[] = [
   ONE_SOURCE_OF_CONSENT, // 2
   CAMERA_CREDENTIALS_SQL, // 3 (IF NOT EXISTS: databases where an earlier build made the table at run time)
   SEED_TRUST, // 4
+  ALERT_HISTORY, // 5
 ];
 
 /** Bring `db` up to the last migration; each one commits with its new user_version or not at all. */
