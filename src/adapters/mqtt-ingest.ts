@@ -32,7 +32,7 @@ export interface MqttIngestOptions {
   keepaliveS: number;
   reconnectMs: number;
   /** e.g. BUNDLE_SUBSCRIPTION = 'quietcam/+/bundle', or '$share/<group>/quietcam/+/bundle' (MQTT 5) */
-  subscription: string;
+  subscription: string | string[];
   /** 4 (MQTT 3.1.1, default) or 5 (needed for shared subscriptions on some brokers). */
   protocolVersion?: 4 | 5;
   log: Logger;

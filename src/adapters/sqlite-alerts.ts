@@ -47,6 +47,10 @@ export class SqliteEventHistory implements EventHistory {
     return { ...f, path: join(this.dir, file) };
   }
 
+  scoreFrame(eventId: number, index: number, score: number, boxes: PersonBox[]): void {
+    this.db.prepare('UPDATE alert_frames SET score = ?, boxes = ? WHERE event_id = ? AND idx = ?').run(score, JSON.stringify(boxes), eventId, index);
+  }
+
   update(eventId: number, patch: Parameters<EventHistory['update']>[1]): void {
     const sets: string[] = [];
     const values: unknown[] = [];

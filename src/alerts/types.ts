@@ -78,6 +78,8 @@ export interface EventHistory {
   create(e: { cameraId: string; ownerId: string; boardEventId: number; startMs: number; detector: string }): number;
   /** Store a frame: its JPEG as a file, its row. Returns it with its path. */
   addFrame(eventId: number, frame: Omit<HistoryFrame, 'path'>, jpeg: Uint8Array): HistoryFrame;
+  /** Record a stored frame's score and boxes. */
+  scoreFrame(eventId: number, index: number, score: number, boxes: PersonBox[]): void;
   update(eventId: number, patch: Partial<Pick<HistoryEvent, 'endMs' | 'verdict' | 'bestScore' | 'boxes' | 'bestFrame' | 'alertMs' | 'alertTo'>>): void;
   get(eventId: number): HistoryEvent | null;
   /** Newest first. */

@@ -14,7 +14,11 @@ import { SqliteCameraRegistry } from '../adapters/sqlite-registry.js';
 import { openDatabase } from '../adapters/sqlite-schema.js';
 import { SqliteRelayStore } from '../adapters/sqlite-store.js';
 import { consoleLogger, type Logger } from '../log.js';
-import { BUNDLE_SUBSCRIPTION } from '../protocol/index.js';
+import { BUNDLE_SUBSCRIPTION, EVENT_SUBSCRIPTION, FRAME_SUBSCRIPTION } from '../protocol/index.js';
+import type { AlertChannel, PersonDetector } from '../alerts/types.js';
+import type { AlertPolicy } from '../alerts/verdict.js';
+import { SqliteEventHistory } from '../adapters/sqlite-alerts.js';
+import { AlertStage } from './alerts.js';
 import type { RelayConfig } from './config.js';
 import { Relay, type RelayPorts } from './relay.js';
 import type { CameraRegistry, Clock, ImageCodec, ObjectStore, RelayStore } from './types.js';
@@ -31,11 +35,43 @@ export interface StartRelayOptions {
   mqtt?: boolean;
   /** When the configured status port is taken, use any free port (default false). */
   statusFallback?: boolean;
+  /**
+   * Smart alerts (issue 14): subscribe to the event frames and events too, score them with the
+   * person detector (default: NanoDet, adapters/person-nanodet.ts, ~200 MB RSS), keep the history
+   * in the home database and `<dataDir>/alerts`, and call the channels. Absent/false: off.
+   */
+  alerts?: false | { detector?: PersonDetector; channels?: AlertChannel[]; policy?: Partial<AlertPolicy> };
 }
 
 /** `quietcam/+/bundle`, or its MQTT 5 shared form `$share/<group>/quietcam/+/bundle` for relays sharing the load. */
 export function bundleSubscription(c: RelayConfig): string {
   return c.broker.shareGroup ? `$share/${c.broker.shareGroup}/${BUNDLE_SUBSCRIPTION}` : BUNDLE_SUBSCRIPTION;
+}
+
+/** The relay's subscriptions: bundles, and with alerts on, event frames and events (shared forms alike). */
+export function relaySubscriptions(c: RelayConfig, alerts: boolean): string[] {
+  const share = (f: string) => (c.broker.shareGroup ? `$share/${c.broker.shareGroup}/${f}` : f);
+  return alerts ? [bundleSubscription(c), share(FRAME_SUBSCRIPTION), share(EVENT_SUBSCRIPTION)] : [bundleSubscription(c)];
+}
+
+/** The alert stage on the home database (its own connection) and `<dataDir>/alerts`, the default detector NanoDet. */
+async function alertStage(o: StartRelayOptions, registry: CameraRegistry, log: Logger, closers: (() => Promise<void> | void)[]): Promise<AlertStage | undefined> {
+  if (!o.alerts) return undefined;
+  const c = o.config;
+  const db = openDatabase(join(c.dataDir, 'relay.db'));
+  closers.push(() => {
+    if (db.open) db.close();
+  });
+  let detector = o.alerts.detector;
+  if (!detector) {
+    const { nanodetPersonDetector } = await import('../adapters/person-nanodet.js');
+    detector = await nanodetPersonDetector();
+    const d = detector;
+    closers.push(() => d.close());
+  }
+  return new AlertStage({
+    detector, history: new SqliteEventHistory(db, join(c.dataDir, 'alerts')), registry, channels: o.alerts.channels ?? [], log, clock: o.clock, policy: o.alerts.policy,
+  });
 }
 
 /** The SQLite store and registry on `<dataDir>/relay.db`, unless both are given. */
@@ -69,8 +105,15 @@ export async function startRelay(o: StartRelayOptions): Promise<Relay> {
     closers.push(() => s3.close?.());
     objects = s3;
   }
+  let alerts: AlertStage | undefined;
+  try {
+    alerts = await alertStage(o, registry, log, closers);
+  } catch (err) {
+    for (const close of closers.reverse()) await close();
+    throw err;
+  }
   const ports: RelayPorts = {
-    config: c, store, registry, objects, log, clock: o.clock, closers,
+    config: c, store, registry, objects, log, clock: o.clock, closers, alerts,
     codec: o.codec ?? sharpCodec({ jpegQuality: c.images.backgroundJpegQuality }),
     shared: !!c.broker.shareGroup,
   };
@@ -80,7 +123,7 @@ export async function startRelay(o: StartRelayOptions): Promise<Relay> {
   }
   if (o.mqtt !== false) {
     ports.connectIngest = (onMessage) => startMqttIngest({
-      ...c.broker, protocolVersion: c.broker.shareGroup ? 5 : 4, subscription: bundleSubscription(c), log, onMessage,
+      ...c.broker, protocolVersion: c.broker.shareGroup ? 5 : 4, subscription: relaySubscriptions(c, !!alerts), log, onMessage,
     });
   }
   try {

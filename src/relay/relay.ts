@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../log.js';
-import type { Bundle } from '../protocol/index.js';
+import { parseTopic, type Bundle } from '../protocol/index.js';
 import type { RelayConfig } from './config.js';
 import { seedRegistry } from './consent.js';
 import { Deriver } from './derive.js';
@@ -41,6 +41,11 @@ export interface RelayPorts {
    * different relays, so reassembly goes through the store's journal (shared-reassemble.ts).
    */
   shared?: boolean;
+  /**
+   * Smart alerts (alerts.ts AlertStage): takes the event frame and event topics; `tick` runs every
+   * minute (open events closed, history past retention deleted). Absent: those topics are refused.
+   */
+  alerts?: { handle(msg: IngestMessage): void; tick(): number; whenIdle(): Promise<void> };
 }
 
 export interface RelayEvents {
@@ -62,6 +67,7 @@ export class Relay extends EventEmitter<RelayEvents> {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly closers: (() => Promise<void> | void)[] = [];
   private ingest: IngestConnection | null = null;
+  readonly alerts: RelayPorts['alerts'];
   private stopped = false;
 
   readonly config: RelayConfig;
@@ -78,6 +84,7 @@ export class Relay extends EventEmitter<RelayEvents> {
     this.registry = p.registry;
     this.objects = p.objects;
     this.log = p.log;
+    this.alerts = p.alerts;
     this.startedMs = clock();
     this.problems = new WindowedLog(p.log, p.config.log.windowMs);
     const { store, registry, objects } = p;
@@ -111,6 +118,7 @@ export class Relay extends EventEmitter<RelayEvents> {
     if (replayed || pending) p.log.info(`resumed: ${replayed} journalled chunks replayed, ${pending} bundles in the outbox`);
     relay.uploader.notify();
     relay.timers.push(setInterval(() => relay.tick(), c.reassembly.expireEveryMs));
+    if (p.alerts) relay.timers.push(setInterval(() => relay.alertsTick(), 60000));
     for (const t of relay.timers) t.unref();
     try {
       if (p.serveStatus) {
@@ -124,6 +132,15 @@ export class Relay extends EventEmitter<RelayEvents> {
       throw err;
     }
     return relay;
+  }
+
+  /** Periodic (every minute): the alert stage's open events and retention. */
+  private alertsTick(): void {
+    try {
+      this.alerts?.tick();
+    } catch (err) {
+      this.log.error(`alerts: ${(err as Error).message}`);
+    }
   }
 
   /** Periodic: give up timed-out partial bundles, look for uploads to (re)start. */
@@ -144,6 +161,14 @@ export class Relay extends EventEmitter<RelayEvents> {
    */
   handle(msg: IngestMessage): Promise<void> | undefined {
     if (this.state === 'failed') throw new Error(`relay failed: ${this.failure}`);
+    if (this.alerts) {
+      // Event frames and event messages: alerts only, acknowledged at once (not journalled: a lost frame costs an alert, never a contribution).
+      const kind = parseTopic(msg.topic)?.kind;
+      if (kind === 'frame' || kind === 'event') {
+        this.alerts.handle(msg);
+        return undefined;
+      }
+    }
     let durable: Promise<void> | undefined;
     try {
       durable = this.pipeline.handle(msg);
