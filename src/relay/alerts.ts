@@ -37,6 +37,8 @@ interface OpenEvent {
   boardEventId: number;
   v: EventVerdict;
   lastMs: number;
+  /** Board time of the newest frame: the end recorded when the end message never comes. */
+  lastFrameAtMs: number;
   pending: number;
 }
 
@@ -101,11 +103,12 @@ export class AlertStage {
       if (ev) this.finish(ev);
       const startMs = f.timeMs - f.offsetMs;
       const id = this.p.history.create({ cameraId: f.cameraId, ownerId, boardEventId: f.eventId, startMs, detector: this.p.detector.name });
-      ev = { id, cameraId: f.cameraId, ownerId, boardEventId: f.eventId, v: newVerdict(), lastMs: this.clock(), pending: 0 };
+      ev = { id, cameraId: f.cameraId, ownerId, boardEventId: f.eventId, v: newVerdict(), lastMs: this.clock(), lastFrameAtMs: f.timeMs, pending: 0 };
       this.open.set(k, ev);
       this.s.events++;
     }
     ev.lastMs = this.clock();
+    ev.lastFrameAtMs = Math.max(ev.lastFrameAtMs, f.timeMs);
     if (ev.v.frames + ev.pending >= this.policy.maxFrames) return this.reject('too-many-frames');
     const scoring = needsScoring(ev.v) && this.queue.length < (this.p.maxQueue ?? 64);
     const stored = this.p.history.addFrame(ev.id, { index: f.index, atMs: f.timeMs, offsetMs: f.offsetMs, width: f.width, height: f.height, score: -1, boxes: [] }, f.jpeg);
@@ -214,7 +217,7 @@ export class AlertStage {
     const now = this.clock();
     for (const ev of [...this.open.values()]) {
       if (ev.pending === 0 && now - ev.lastMs > this.policy.openEventMs) {
-        this.p.history.update(ev.id, { endMs: ev.lastMs });
+        this.p.history.update(ev.id, { endMs: ev.lastFrameAtMs });
         this.finish(ev);
       }
     }
