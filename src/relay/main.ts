@@ -5,6 +5,7 @@
  * unconnected (feed it with relay.handle()).
  */
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { startStatusServer } from '../adapters/http-status.js';
 import { startMqttIngest } from '../adapters/mqtt-ingest.js';
@@ -40,7 +41,11 @@ export interface StartRelayOptions {
    * person detector (default: NanoDet, adapters/person-nanodet.ts, ~200 MB RSS), keep the history
    * in the home database and `<dataDir>/alerts`, and call the channels. Absent/false: off.
    */
-  alerts?: false | { detector?: PersonDetector; channels?: AlertChannel[]; policy?: Partial<AlertPolicy> };
+  alerts?: false | {
+    detector?: PersonDetector; channels?: AlertChannel[]; policy?: Partial<AlertPolicy>;
+    /** Detector worker threads when no detector is given (default: 2 when the machine has 2+ cores, else 0 = in this thread). */
+    workers?: number;
+  };
 }
 
 /** `quietcam/+/bundle`, or its MQTT 5 shared form `$share/<group>/quietcam/+/bundle` for relays sharing the load. */
@@ -64,8 +69,10 @@ async function alertStage(o: StartRelayOptions, registry: CameraRegistry, log: L
   });
   let detector = o.alerts.detector;
   if (!detector) {
+    const workers = o.alerts.workers ?? (availableParallelism() >= 2 ? 2 : 0);
     const { nanodetPersonDetector } = await import('../adapters/person-nanodet.js');
-    detector = await nanodetPersonDetector();
+    const { personDetectorPool } = await import('../adapters/person-pool.js');
+    detector = workers > 0 ? await personDetectorPool(workers) : await nanodetPersonDetector();
     const d = detector;
     closers.push(() => d.close());
   }
