@@ -28,9 +28,15 @@ export interface BrokerAuthOptions {
   services: BrokerUsers;
   /** Refusals, one line per first occurrence of a (reason, name). Default: silent. */
   log?: (line: string) => void;
+  /**
+   * Persistent sessions (clean: false) remembered with their identity, 1-1000000 (default 10000:
+   * a home has tens of cameras). Past it, a new persistent session is refused (CONNACK 3), so a
+   * leaked camera login cannot grow the broker's memory without bound; clean sessions still connect.
+   */
+  maxSessions?: number;
 }
 
-export type RefusalReason = 'anonymous' | 'bad-login' | 'client-id-taken' | 'publish-denied' | 'subscribe-denied';
+export type RefusalReason = 'anonymous' | 'bad-login' | 'client-id-taken' | 'too-many-sessions' | 'publish-denied' | 'subscribe-denied';
 
 export interface BrokerAuth {
   /** Install the hooks on a broker (before it accepts connections). */
@@ -41,7 +47,7 @@ export interface BrokerAuth {
   refusals(): Record<RefusalReason, number>;
 }
 
-function refusal(code: 2 | 4 | 5, message: string): AuthenticateError {
+function refusal(code: 2 | 3 | 4 | 5, message: string): AuthenticateError {
   return Object.assign(new Error(message), { returnCode: code }) as AuthenticateError;
 }
 
@@ -67,7 +73,8 @@ export function brokerAuth(o: BrokerAuthOptions): BrokerAuth {
   const identities = new WeakMap<Client, BrokerIdentity>();
   /** client id -> who made the persistent session under it (this broker's life; sessions are in memory). */
   const sessions = new Map<string, BrokerIdentity>();
-  const counts: Record<RefusalReason, number> = { anonymous: 0, 'bad-login': 0, 'client-id-taken': 0, 'publish-denied': 0, 'subscribe-denied': 0 };
+  const counts: Record<RefusalReason, number> = { anonymous: 0, 'bad-login': 0, 'client-id-taken': 0, 'too-many-sessions': 0, 'publish-denied': 0, 'subscribe-denied': 0 };
+  const maxSessions = o.maxSessions ?? 10000;
   const seen = new Set<string>();
   const refuse = (reason: RefusalReason, name: string, what: string) => {
     counts[reason]++;
@@ -96,6 +103,10 @@ export function brokerAuth(o: BrokerAuthOptions): BrokerAuth {
       if (!mayUseClientId(id, client.id) || (holderId && !sameIdentity(holderId, id)) || (owner && !sameIdentity(owner, id))) {
         refuse('client-id-taken', identityName(id), `'${identityName(id)}' taking the client id '${client.id}'`);
         return done(refusal(2, 'identifier rejected'), false);
+      }
+      if (!client.clean && !owner && sessions.size >= maxSessions) {
+        refuse('too-many-sessions', identityName(id), `a new persistent session by '${identityName(id)}' (${maxSessions} exist)`);
+        return done(refusal(3, 'server unavailable'), false);
       }
       identities.set(client, id);
       if (!client.clean) sessions.set(client.id, id);

@@ -72,7 +72,22 @@ only('refusals are counted by reason', async (ctx) => {
   await subscribe(porch, 'quietcam/#');
   await tryConnect(w.url, { username: 'yard', password: w.tokens.yard, clientId: 'quietcam-relay' });
   const r = w.auth.refusals();
-  assert.equal(r, { anonymous: 1, 'bad-login': 1, 'client-id-taken': 1, 'publish-denied': 0, 'subscribe-denied': 1 });
+  assert.equal(r, { anonymous: 1, 'bad-login': 1, 'client-id-taken': 1, 'too-many-sessions': 0, 'publish-denied': 0, 'subscribe-denied': 1 });
+});
+
+only('persistent sessions are capped: past the cap a new one is refused, clean ones and known ones still connect', async (ctx) => {
+  await ctx.world!.stop();
+  const porch = newCameraCredentials('porch');
+  const auth = brokerAuth({ cameras: new MemoryCameraCredentials([porch]), services, maxSessions: 2 });
+  const broker = await startBroker({ port: 0, auth });
+  ctx.world = { ...ctx.world!, url: broker.url, auth, stop: () => broker.stop() };
+  const login = { username: 'porch', password: porch.token };
+  for (const id of ['s1', 's2']) await closeAll([await connected(broker.url, { ...login, clientId: id, clean: false })]);
+  const third = await tryConnect(broker.url, { ...login, clientId: 's3', clean: false });
+  assert.ok('error' in third, 'a third persistent session was made');
+  ctx.clients.push(await connected(broker.url, { ...login, clientId: 's1', clean: false }));
+  ctx.clients.push(await connected(broker.url, { ...login, clientId: 'c1', clean: true }));
+  assert.is(auth.refusals()['too-many-sessions'], 1);
 });
 
 only('a live camera\'s client id cannot be taken by another camera; the same camera reconnecting takes it over', async (ctx) => {
