@@ -4,8 +4,8 @@
  *   relay-peer.ts broker          aedes (the embedded broker)
  *   relay-peer.ts s3 DIR          s3rver with data under DIR (the embedded local S3)
  *   relay-peer.ts relay CONFIG    the relay, production wiring (main.ts), config from a JSON file
- *   relay-peer.ts stack CONFIG    all three in one process, as `quietcam relay --local` and
- *                                 `npm start` run them (startStack), relay config from the file
+ *   relay-peer.ts stack CONFIG    all three and the owner pages in one process, as
+ *                                 `quietcam web --local` runs them, relay config from the file
  * Talks JSON over IPC: { ready: {...} } once up; the relay then sends { uploaded: [bundleId, ms] }
  * per bundle S3 confirmed (wall clock, when its last object was confirmed).
  */
@@ -35,7 +35,9 @@ if (role === 'broker') {
   const { readFileSync } = await import('node:fs');
   const { startStack } = await import('../src/relay/stack.ts');
   const log = { info() {}, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m) };
+  const { startWebServer } = await import('../src/web/server.ts');
   const stack = await startStack({ config: JSON.parse(readFileSync(arg, 'utf8')), brokerPort: 0, s3Port: 0, statusPort: null, log });
+  await startWebServer({ relay: stack.relay.config, web: { port: 0 }, log });
   stack.relay.on('uploaded', (r) => send({ uploaded: [r.bundleId, Date.now()] }));
   send({ ready: { url: stack.brokerUrl } });
 } else {

@@ -1,6 +1,7 @@
 /**
  * The home stack on its embedded defaults, measured: aedes (broker), s3rver (local S3) and the
- * relay, each in its own process (bench/relay-peer.ts), and N simulated cameras in this one.
+ * relay, each in its own process, then with the owner pages all in one process as `quietcam web
+ * --local` runs them (bench/relay-peer.ts); N simulated cameras in this process.
  * Prints each process's RSS idle and under load (the peak of samples every 250 ms) and the
  * stack's total (goal: <= 300 MB), and the latency from a bundle's last chunk published to its
  * last S3 object confirmed (goal: p99 < 1 s with 20 cameras).
@@ -10,7 +11,9 @@
  * hundreds of times that, in bursts. Bundles are encoded and chunked before the run (a board
  * does that on its own CPU).
  * Env: BENCH_CAMERAS (20), BENCH_SECONDS (30), BENCH_INTERVAL_MS (2000), BENCH_RAW_WIDTH (640),
- * BENCH_LAYOUT (processes | one; default both), BENCH_PLAIN=1 (without the lean settings).
+ * BENCH_LAYOUT (processes | one; default both), BENCH_PLAIN=1 (without the lean settings),
+ * BENCH_CONCURRENCY (upload.concurrency), BENCH_PEER_NODE_ARGS (extra node flags for the stack's
+ * processes, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof').
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -33,7 +36,10 @@ const PEER = fileURLToPath(new URL('./relay-peer.ts', import.meta.url));
  * total under load respectively (BENCH_PLAIN=1 runs without them).
  */
 const LEAN_ENV = process.env.BENCH_PLAIN === '1' ? {} : { MALLOC_ARENA_MAX: '2' };
-const LEAN_NODE_ARGS = process.env.BENCH_PLAIN === '1' ? [] : ['--max-semi-space-size=2'];
+const LEAN_NODE_ARGS = [...(process.env.BENCH_PLAIN === '1' ? [] : ['--max-semi-space-size=2']), ...(process.env.BENCH_PEER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+
+/** BENCH_CONCURRENCY: bundles uploading at once (default: the config's). */
+const RELAY_OVERRIDES = process.env.BENCH_CONCURRENCY ? { upload: { concurrency: Number(process.env.BENCH_CONCURRENCY) } } : {};
 
 interface Peer { child: ChildProcess; ready: Promise<Record<string, string>> }
 
@@ -46,18 +52,21 @@ function peer(args: string[]): Peer {
   return { child, ready };
 }
 
-/** A process's resident set (Linux /proc), MB; 0 once it is gone. */
-function ownRssMb(pid: number): number {
+/** A process's resident set (Linux /proc), MB, and its CPU time so far (user + system), ms; 0 once it is gone. */
+function ownUsage(pid: number): { rssMb: number; cpuMs: number } {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : 0;
+    const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+    // fields 14 and 15 of stat (utime, stime) in clock ticks of 10 ms
+    return { rssMb: m ? Number(m[1]) / 1024 : 0, cpuMs: (Number(stat[11]) + Number(stat[12])) * 10 };
   } catch {
-    return 0;
+    return { rssMb: 0, cpuMs: 0 };
   }
 }
 
-/** The RSS of a process and its descendants (tsx runs an esbuild service beside each Node process), MB. */
-function rssMb(pid: number): number {
+/** RSS (MB) and CPU time (ms) of a process and its descendants (tsx runs an esbuild service beside each Node process). */
+function usage(pid: number): { rssMb: number; cpuMs: number } {
   const parentOf = new Map<number, number>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -68,17 +77,21 @@ function rssMb(pid: number): number {
       // gone meanwhile
     }
   }
-  let total = 0;
+  const total = { rssMb: 0, cpuMs: 0 };
   for (const p of parentOf.keys()) {
     for (let q: number | undefined = p; q !== undefined && q > 1; q = parentOf.get(q)) {
       if (q === pid) {
-        total += ownRssMb(p);
+        const u = ownUsage(p);
+        total.rssMb += u.rssMb;
+        total.cpuMs += u.cpuMs;
         break;
       }
     }
   }
   return total;
 }
+
+const rssMb = (pid: number) => usage(pid).rssMb;
 
 function quantile(sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] : NaN;
@@ -94,12 +107,14 @@ export interface RelayBench {
   /** Per process (broker, relay, s3; or stack), MB. */
   idleMb: Record<string, number>;
   loadMb: Record<string, number>;
+  /** CPU time per bundle under load, per process (10 ms clock ticks over the whole run). */
+  cpuMsPerBundle: Record<string, number>;
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
 }
 
-/** 'processes': broker, S3 and relay one process each (attributes RSS); 'one': all in one, as `quietcam relay --local` runs them. */
+/** 'processes': broker, S3 and relay one process each (attributes RSS); 'one': those and the owner pages in one, as `quietcam web --local` runs them. */
 export type Layout = 'processes' | 'one';
 
 interface Stack { peers: Record<string, Peer>; relay: Peer; brokerUrl: string; cleanup: () => Promise<void> }
@@ -123,7 +138,7 @@ async function startStack(cameras: string[], layout: Layout): Promise<Stack> {
   try {
     if (layout === 'one') {
       const configFile = join(dir, 'stack.json');
-      writeFileSync(configFile, JSON.stringify({ dataDir: join(dir, 'relay'), cameras: cameras.map((c) => demoCamera(c)) }));
+      writeFileSync(configFile, JSON.stringify({ dataDir: join(dir, 'relay'), ...RELAY_OVERRIDES, cameras: cameras.map((c) => demoCamera(c)) }));
       const stack = peer(['stack', configFile]);
       started.push(stack);
       const { url } = await stack.ready;
@@ -136,7 +151,7 @@ async function startStack(cameras: string[], layout: Layout): Promise<Stack> {
     const configFile = join(dir, 'relay.json');
     writeFileSync(configFile, JSON.stringify({
       dataDir: join(dir, 'relay'), broker: { url: b.url }, s3: { endpoint: s.endpoint, ...S3RVER_CREDENTIALS },
-      status: { port: null }, cameras: cameras.map((c) => demoCamera(c)),
+      status: { port: null }, ...RELAY_OVERRIDES, cameras: cameras.map((c) => demoCamera(c)),
     }));
     const relay = peer(['relay', configFile]);
     started.push(relay);
@@ -222,10 +237,12 @@ export async function benchRelay(layout: Layout): Promise<RelayBench> {
     await sleep(3000); // settle: what a home server idles at
     const idle: Record<string, number> = {};
     for (const [r, p] of Object.entries(stack.peers)) idle[r] = rssMb(p.child.pid!);
+    const cpu0 = Object.fromEntries(Object.entries(stack.peers).map(([r, p]) => [r, usage(p.child.pid!).cpuMs]));
     const { result: latencies, peak } = await peakRss(stack.peers, runLoad(stack, pubs, cameras, chunks, intervalMs));
+    const cpuMsPerBundle = Object.fromEntries(Object.entries(stack.peers).map(([r, p]) => [r, (usage(p.child.pid!).cpuMs - cpu0[r]) / latencies.length]));
     return {
       layout, cameras: n, rawView: `${rawWidth}x${Math.round((rawWidth * 3) / 4)} JPEG, ${jpegBytes} bytes`, bundles: latencies.length,
-      idleMb: idle, loadMb: peak, p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), maxMs: latencies[latencies.length - 1],
+      idleMb: idle, loadMb: peak, cpuMsPerBundle, p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), maxMs: latencies[latencies.length - 1],
     };
   } finally {
     for (const p of pubs) await p.close();
@@ -237,9 +254,10 @@ function print(r: RelayBench): void {
   const ok = (b: boolean) => (b ? 'ok' : 'MISSED');
   const sum = (m: Record<string, number>) => Object.values(m).reduce((a, v) => a + v, 0);
   const row = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
-  console.log(r.layout === 'one' ? '  broker, local S3 and relay in one process (quietcam relay --local):' : '  broker, local S3 and relay one process each:');
+  console.log(r.layout === 'one' ? '  broker, local S3, relay and owner pages in one process (quietcam web --local):' : '  broker, local S3 and relay one process each:');
   console.log(`    RSS idle: ${row(r.idleMb)} MB; total ${sum(r.idleMb).toFixed(0)} MB (goal <= 300: ${ok(sum(r.idleMb) <= 300)})`);
   console.log(`    RSS under load (peak): ${row(r.loadMb)} MB; total ${sum(r.loadMb).toFixed(0)} MB (goal <= 300: ${ok(sum(r.loadMb) <= 300)})`);
+  console.log(`    CPU per bundle under load: ${Object.entries(r.cpuMsPerBundle).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')} ms`);
   console.log(`    latency, last chunk published -> last S3 object confirmed: p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms (goal < 1000: ${ok(r.p99Ms < 1000)}), max ${r.maxMs.toFixed(0)} ms, ${r.bundles} bundles`);
 }
 

@@ -1,4 +1,4 @@
-/** `npm run bench`: every benchmark, figures printed. Pass names to run some: npm run bench -- detector */
+/** `npm run bench`: every benchmark, figures printed. Pass names to run some: npm run bench -- detector sim */
 import { existsSync } from 'node:fs';
 
 const only = process.argv.slice(2);
@@ -11,7 +11,7 @@ if (want('accuracy')) {
     ...(await f.sceneFigures()), ...(await f.treeFigures()), ...(await f.vtestFigures()), ...(await f.hallFigures()),
   ]);
 }
-for (const name of ['relay', 'firmware']) {
+for (const name of ['sim', 's3-outage', 'relay', 'firmware']) {
   if (want(name) && existsSync(new URL(`./${name}.ts`, import.meta.url))) await (await import(`./${name}.ts`)).main();
 }
 export {};

@@ -1,16 +1,16 @@
 /**
  * The status server (fastify 5): GET /status and /metrics (JSON), GET / (HTML page, refreshes every 5 s),
- * GET /contributions?owner=&camera=&limit= (JSON, newest first), GET /healthz (200 while running).
- * Binds to loopback by default: the page names owners and cameras.
+ * GET /healthz (200 while running, 503 once failed). It has no sign-in, so every answer is the
+ * anonymous view (status.ts `publicStatus`): counts and health, never an owner id, camera id or S3
+ * key. Owners see their own cameras on the owner pages. Binds to 127.0.0.1 by default (config
+ * `status.host`): a LAN client learns nothing from it, but it need not be on the LAN at all.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
-import { statusHtml, type RelayStatus } from '../relay/status.js';
-import type { ContributionRecord } from '../relay/types.js';
+import { publicStatus, statusHtml, type RelayStatus } from '../relay/status.js';
 
 export interface StatusSource {
   status(): RelayStatus;
-  contributions(filter: { ownerId?: string; cameraId?: string; limit?: number }): ContributionRecord[];
 }
 
 export interface StatusServer {
@@ -22,19 +22,22 @@ export interface StatusServer {
 /** Build the routes (no socket): tests call `app.inject()`. */
 export function statusApp(source: StatusSource): FastifyInstance {
   const app = Fastify({ logger: false });
-  app.get('/status', async () => source.status());
-  app.get('/metrics', async () => source.status()); // the same counters, under the usual name
+  app.get('/status', async () => publicStatus(source.status()));
+  app.get('/metrics', async () => publicStatus(source.status())); // the same counters, under the usual name
   app.get('/healthz', async (_req, reply) => {
     const s = source.status();
     return reply.code(s.state === 'running' ? 200 : 503).send({ state: s.state });
   });
-  app.get('/contributions', async (req) => {
-    const q = req.query as Record<string, string | undefined>;
-    const limit = Math.min(1000, Math.max(1, Number(q.limit) || 100));
-    return source.contributions({ ownerId: q.owner, cameraId: q.camera, limit });
+  app.addHook('onSend', async (_req, reply) => {
+    // no script, no framing, nothing sniffed: the page is inline-styled text
+    reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'");
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
   });
+  // fastify's default 404 echoes the URL; this one says nothing of what was asked
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'not found' }));
   app.get('/', async (_req, reply) => {
-    return reply.type('text/html; charset=utf-8').send(statusHtml(source.status(), source.contributions({ limit: 20 })));
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(statusHtml(publicStatus(source.status())));
   });
   return app;
 }

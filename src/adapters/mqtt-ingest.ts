@@ -9,8 +9,8 @@
  * corked until that resolves: the callback is called at once, so the following messages are
  * handled meanwhile, but no PUBACK written from then on (this one included) leaves before the
  * fsync (which covers their commits too: the WAL is one file). Waiting in the callback instead
- * would stall the whole connection for every fsync (0.5-10 ms here under load: ~300 ms of queue at
- * the broker at 100 bundles/s). If the handler throws or the fsync fails (the store failed), the
+ * would stall the whole connection for every fsync (0.5-10 ms here under load: every camera's
+ * chunks would queue at the broker behind it). If the handler throws or the fsync fails (the store failed), the
  * connection is dropped with those PUBACKs unsent: the broker keeps the messages in the session
  * and redelivers them on reconnect.
  *

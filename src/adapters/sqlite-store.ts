@@ -102,6 +102,7 @@ export class SqliteRelayStore implements RelayStore {
       pendingIds: db.prepare('SELECT id FROM outbox WHERE lease_until <= ? ORDER BY id LIMIT ?').pluck(),
       stale: db.prepare(`SELECT camera_id, bundle_id, count(*) AS chunks, min(received_ms) AS first_ms, max(received_ms) AS last_ms
         FROM journal GROUP BY camera_id, bundle_id HAVING max(received_ms) < ?`),
+      journalled: db.prepare('SELECT count(DISTINCT camera_id || \'/\' || bundle_id) AS bundles, coalesce(sum(length(bytes)), 0) AS bytes FROM journal'),
       claim: db.prepare('UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id = ? AND (lease_until <= ? OR lease_owner = ?)'),
       bundleChunks: db.prepare('SELECT bytes, received_ms FROM journal WHERE camera_id = ? AND bundle_id = ? ORDER BY seq'),
       entry: db.prepare('SELECT * FROM outbox WHERE id = ?'),
@@ -193,6 +194,10 @@ export class SqliteRelayStore implements RelayStore {
    */
   addChunkAndCollect(cameraId: string, bundleId: string, bytes: Uint8Array, receivedMs: number): JournalChunk[] {
     return this.collectTx.immediate(cameraId, bundleId, bytes, receivedMs);
+  }
+
+  journalled(): { bundles: number; bytes: number } {
+    return this.q.journalled.get() as { bundles: number; bytes: number };
   }
 
   dropStaleChunks(beforeMs: number): { cameraId: string; bundleId: string; chunks: number; firstMs: number; lastMs: number }[] {

@@ -33,7 +33,8 @@ const cameraSchema = z.strictObject({
 });
 
 const broker = z.strictObject({
-  url: z.string().regex(/^(mqtts?|wss?|tcp|tls):\/\//, 'expected mqtt://, mqtts://, ws:// or wss://').default('mqtt://127.0.0.1:1883'),
+  url: z.string().regex(/^(mqtts?|wss?|tcp|tls):\/\//, 'expected mqtt://, mqtts://, ws:// or wss://').default('mqtt://127.0.0.1:1883')
+    .describe('the broker the cameras publish to (mqtts:// for TLS)'),
   clientId: z.string().min(1).max(64).default('quietcam-relay')
     .describe('fixed on purpose: the broker keeps this persistent session\'s QoS 1 queue while the relay is down; unique per relay process'),
   username: z.string().optional().describe('unset: the quietcam-relay login of <dataDir>/broker-users.json (src/adapters/broker-users.ts)'),
@@ -47,11 +48,11 @@ const broker = z.strictObject({
 
 const s3 = z.strictObject({
   endpoint: z.url().optional().describe("unset = AWS S3 itself; set for s3rver/MinIO, e.g. 'http://127.0.0.1:4568'"),
-  region: z.string().min(1).default('eu-west-1'),
+  region: z.string().min(1).default('eu-west-1').describe('eu-west-1 by default: contributions stay in the EU'),
   bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name').default('quietcam-contributions'),
   forcePathStyle: z.boolean().optional().describe('bucket in the path; default: true when an endpoint is set'),
   sse: z.enum(['AES256', 'aws:kms']).default('AES256').describe("server-side encryption on every PutObject: 'AES256' (SSE-S3) or 'aws:kms' (needs kmsKeyId)"),
-  kmsKeyId: z.string().min(1).optional(),
+  kmsKeyId: z.string().min(1).optional().describe('the KMS key for sse aws:kms'),
   accessKeyId: z.string().optional().describe('static keys, for custom endpoints only; otherwise the standard AWS chain'),
   secretAccessKey: z.string().optional(),
   connectTimeoutMs: int(100, 60000, 5000, 'ms', 'a dead endpoint fails fast and is retried with backoff'),
@@ -85,7 +86,7 @@ const schema = z.strictObject({
   upload: upload.prefault({}),
   images: images.prefault({}),
   status: z.strictObject({
-    host: z.string().min(1).default('127.0.0.1'),
+    host: z.string().min(1).default('127.0.0.1').describe('loopback by default: the status page is for this machine'),
     port: z.number().int().min(0).max(65535).nullable().default(8090).describe('0 = any free port, null = no status server'),
   }).prefault({}),
   log: z.strictObject({

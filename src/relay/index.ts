@@ -7,7 +7,7 @@ export { startRelay, type StartRelayOptions } from './main.js';
 export { startStack, demoCamera, type Stack, type StackOptions } from './stack.js';
 export { loadConfig, resolveConfig, configFromEnv, RELAY_DEFAULTS, describeConfig, type RelayConfig, type RelayConfigInput, type CameraSeed } from './config.js';
 export { MemoryCameraRegistry, purposesInForce, purposeNames, purposeBits, seedRegistry } from './consent.js';
-export { MemoryRelayStore } from './outbox.js';
+export { MemoryRelayStore } from './memory-store.js';
 export { keyPrefix, objectTags, KEY_ROOT } from './s3-keys.js';
 export { OBJECT_NAMES } from './derive.js';
 export type { RelayStatus } from './status.js';

@@ -6,7 +6,7 @@
 import type { Logger } from '../log.js';
 
 const MAX_CAMERAS_TRACKED = 1024;
-const LATENCY_SAMPLES = 2048; // ~20 s at 100 bundles/s: recent enough, stable p99
+const LATENCY_SAMPLES = 2048; // the last ~2,000 bundles: a few hours of a home's cameras, a stable p99
 const OTHER = '(other)';
 
 /** Why something was rejected or given up on; see README.md ("Rejection reasons"). */

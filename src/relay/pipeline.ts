@@ -35,7 +35,7 @@ export class Pipeline {
   private readonly known = new Set<string>();
 
   constructor(private readonly d: PipelineDeps) {
-    if (d.shared && !(d.store.addChunkAndCollect && d.store.dropStaleChunks)) throw new Error('a shared relay needs a store that can be shared (SQLite)');
+    if (d.shared && !(d.store.addChunkAndCollect && d.store.dropStaleChunks && d.store.journalled)) throw new Error('a shared relay needs a store that can be shared (SQLite)');
     this.stage = d.shared ? new SharedReassembleStage(d.store as SharedStore, d.reassembly) : new ReassembleStage(d.store, d.reassembly);
   }
 

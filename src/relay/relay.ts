@@ -61,7 +61,7 @@ export class Relay extends EventEmitter<RelayEvents> {
   private readonly uploader: Uploader;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly closers: (() => Promise<void> | void)[] = [];
-  private ingest: { connected(): boolean; stop(): Promise<void> } | null = null;
+  private ingest: IngestConnection | null = null;
   private stopped = false;
 
   readonly config: RelayConfig;

@@ -16,7 +16,7 @@ import type { ReassembleResult } from './reassemble.js';
 import type { JournalChunk, RelayStore } from './types.js';
 
 /** What a store must offer to be shared (adapters/sqlite-store.ts does). */
-export type SharedStore = RelayStore & Required<Pick<RelayStore, 'addChunkAndCollect' | 'dropStaleChunks'>>;
+export type SharedStore = RelayStore & Required<Pick<RelayStore, 'addChunkAndCollect' | 'dropStaleChunks' | 'journalled'>>;
 
 /** Put a bundle's journalled chunks together (duplicates and order do not matter). */
 function assemble(chunks: JournalChunk[]): ReassembleResult | null {
@@ -44,12 +44,13 @@ export class SharedReassembleStage {
     return false;
   }
 
+  /** Partial bundles in the shared journal (every relay's). */
   partialCount(): number {
-    return 0;
+    return this.store.journalled().bundles;
   }
 
   retainedBytes(): number {
-    return 0;
+    return this.store.journalled().bytes;
   }
 
   push(payload: Uint8Array, nowMs: number, receivedMs: number, journal = true): ReassembleResult {

@@ -1,9 +1,12 @@
 /**
- * The relay's status: one JSON snapshot (served at /status) and a small HTML page (served at /)
- * built from it. Pure: the HTTP server is adapters/http-status.ts.
+ * The relay's status: the full snapshot (`RelayStatus`, for the process itself, its tests and its
+ * log) and the anonymous view of it that the status server shows (`PublicStatus`, JSON at /status
+ * and a small HTML page at /). The status server has no sign-in, so what it shows is what anyone
+ * who reaches the port may know: counts and health only. No owner id, camera id, S3 key, bundle id,
+ * credential or error text (an error message may quote a key or a path): an owner's own figures
+ * are on the owner pages (src/web/routes/status.ts), behind sign-in. Pure: the HTTP server is
+ * adapters/http-status.ts.
  */
-import { purposeNames } from './consent.js';
-import type { ContributionRecord } from './types.js';
 
 export interface RelayStatus {
   startedAt: string;
@@ -34,16 +37,57 @@ export interface RelayStatus {
     partialBytes: number;
     objectsUploaded: number;
     bytesUploaded: number;
-    /**
-     * Images made through sharp instead of the relay's own code: raw views its JPEG reader does
-     * not take (progressive, odd sampling, not 8x the background...) and backgrounds whose size is
-     * not a whole multiple of the device's (derive.ts).
-     */
   };
   rejectedByReason: Record<string, number>;
   rejectedByCamera: Record<string, Record<string, number>>;
   /** First chunk received to S3 confirmed, over the recent bundles, ms. */
   latencyMs: { p50: number | null; p99: number | null; samples: number };
+}
+
+/** What the status server shows to anyone: counts and health, no ids, keys or credentials. */
+export interface PublicStatus {
+  startedAt: string;
+  uptimeS: number;
+  state: 'running' | 'failed';
+  broker: { url: string; connected: boolean };
+  bucket: { endpoint: string; region: string; sse: string };
+  counts: RelayStatus['counts'];
+  rejectedByReason: Record<string, number>;
+  /** How many cameras had something rejected, not which (an id is a topic an attacker could use). */
+  camerasWithRejections: number;
+  latencyMs: RelayStatus['latencyMs'];
+}
+
+/** `scheme://user:pass@host:port/...` without the user and password (a broker or S3 URL may carry them). */
+export function withoutCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/?#]*@/i, '$1');
+}
+
+/** Counts are numbers only (nested objects of numbers at most); anything else is dropped. */
+function numbersOnly<T>(v: T): T {
+  if (typeof v === 'number') return v;
+  if (v === null || typeof v !== 'object') return undefined as T;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    const n = numbersOnly(x);
+    if (n !== undefined) out[k] = n;
+  }
+  return out as T;
+}
+
+/** The anonymous view of a status snapshot. */
+export function publicStatus(s: RelayStatus): PublicStatus {
+  return {
+    startedAt: s.startedAt,
+    uptimeS: s.uptimeS,
+    state: s.state,
+    broker: { url: withoutCredentials(s.broker.url), connected: s.broker.connected },
+    bucket: { endpoint: withoutCredentials(s.bucket.endpoint), region: s.bucket.region, sse: s.bucket.sse },
+    counts: numbersOnly(s.counts),
+    rejectedByReason: numbersOnly(s.rejectedByReason),
+    camerasWithRejections: Object.keys(s.rejectedByCamera).length,
+    latencyMs: { ...s.latencyMs },
+  };
 }
 
 const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -53,30 +97,31 @@ function table(title: string, rows: [string, unknown][]): string {
   return `<h2>${esc(title)}</h2><table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`;
 }
 
-/** The status page: counts, rejections by reason and camera, and the latest contributions with their keys. */
-export function statusHtml(s: RelayStatus, recent: ContributionRecord[]): string {
-  const c = s.counts;
+/** Labels for the counters the page knows; another counter is shown under its own name. */
+const LABELS: Record<string, string> = {
+  received: 'bundles received', accepted: 'accepted', uploaded: 'uploaded', pending: 'pending (outbox)', uploading: 'uploading',
+  retries: 'upload retries', rejected: 'rejected', duplicate: 'duplicates', incomplete: 'incomplete', partial: 'partial bundles now',
+  partialBytes: 'partial bytes now', chunksReceived: 'chunks received', chunksDuplicate: 'chunks duplicate', chunksDropped: 'chunks dropped',
+  objectsUploaded: 'objects uploaded', bytesUploaded: 'bytes uploaded',
+};
+
+function countRows(counts: Record<string, unknown>): [string, unknown][] {
+  return Object.entries(counts).map(([k, v]) => [LABELS[k] ?? k,
+    v !== null && typeof v === 'object' ? Object.entries(v).map(([a, n]) => `${a}: ${n}`).join(', ') : v]);
+}
+
+/** The status page: health and counts only (see the header comment for what it leaves out and why). */
+export function statusHtml(p: PublicStatus): string {
   const ms = (v: number | null) => (v === null ? '-' : `${Math.round(v)} ms`);
-  const byCamera: [string, unknown][] = [];
-  for (const [cam, reasons] of Object.entries(s.rejectedByCamera)) {
-    byCamera.push([cam, Object.entries(reasons).map(([r, n]) => `${r}: ${n}`).join(', ')]);
-  }
-  const rows = recent.map((r) => `<tr><td>${esc(new Date(r.captureTimeMs).toISOString())}</td><td>${esc(r.cameraId)}</td><td>${esc(r.ownerId)}</td>` +
-    `<td>${esc(purposeNames(r.purposes).join('+'))}</td><td><code>${esc(r.keyPrefix)}</code></td><td>${esc(r.objects.map((o) => o.name).join(' '))}</td></tr>`).join('');
   return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="5"><title>quietcam relay</title>
-<style>body{font:14px system-ui,sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse;margin-bottom:1em}th,td{border:1px solid #ccc;padding:3px 8px;text-align:left}th{background:#f4f4f4}code{font-size:12px}.bad{color:#b00}</style></head><body>
+<style>body{font:14px system-ui,sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse;margin-bottom:1em}th,td{border:1px solid #ccc;padding:3px 8px;text-align:left}th{background:#f4f4f4}.bad{color:#b00}</style></head><body>
 <h1>quietcam relay</h1>
-<p>${s.state === 'running' ? 'running' : `<span class="bad">FAILED: ${esc(s.failure)}</span>`} since ${esc(s.startedAt)} &middot; broker ${esc(s.broker.url)} ${s.broker.connected ? 'connected' : '<span class="bad">disconnected</span>'} &middot;
-bucket ${esc(s.bucket.bucket)} at ${esc(s.bucket.endpoint)} (${esc(s.bucket.region)}, SSE ${esc(s.bucket.sse)}) &middot; <a href="/status">JSON</a></p>
-${table('Counts', [
-    ['bundles received', c.received], ['accepted', c.accepted], ['uploaded', c.uploaded], ['pending (outbox)', c.pending], ['uploading', c.uploading],
-    ['upload retries', c.retries], ['rejected', c.rejected], ['duplicates', c.duplicate], ['incomplete (timeout / evicted)', `${c.incomplete.timeout} / ${c.incomplete.evicted}`],
-    ['partial now', `${c.partial} (${c.partialBytes} bytes)`], ['chunks received / duplicate / dropped', `${c.chunksReceived} / ${c.chunksDuplicate} / ${c.chunksDropped}`],
-    ['latency p50 / p99 (first chunk to S3 confirmed)', `${ms(s.latencyMs.p50)} / ${ms(s.latencyMs.p99)}`],
-  ])}
-${table('Rejected by reason', Object.entries(s.rejectedByReason))}
-${table('Rejected by camera', byCamera)}
-<h2>Latest contributions</h2>
-${recent.length ? `<table><tr><th>captured</th><th>camera</th><th>owner</th><th>purposes</th><th>stored under</th><th>objects</th></tr>${rows}</table>` : '<p>none yet</p>'}
+<p>${p.state === 'running' ? 'running' : '<span class="bad">FAILED: see the relay\'s log</span>'} since ${esc(p.startedAt)} &middot; broker ${esc(p.broker.url)} ${p.broker.connected ? 'connected' : '<span class="bad">disconnected</span>'} &middot;
+S3 at ${esc(p.bucket.endpoint)} (${esc(p.bucket.region)}, SSE ${esc(p.bucket.sse)}) &middot; <a href="/status">JSON</a></p>
+${table('Counts', [...countRows(p.counts as unknown as Record<string, unknown>),
+    ['latency p50 / p99 (first chunk to S3 confirmed)', `${ms(p.latencyMs.p50)} / ${ms(p.latencyMs.p99)}`],
+    ['cameras with rejections', p.camerasWithRejections]])}
+${table('Rejected by reason', Object.entries(p.rejectedByReason))}
+<p>Owners see their own cameras' figures on the owner pages (Status), after signing in.</p>
 </body></html>`;
 }

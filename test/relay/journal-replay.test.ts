@@ -23,31 +23,41 @@ test('a bundle half-received before a restart completes after it', async () => {
   const chunks = chunkBundle(encodeBundle(b), { cameraId: 'porch', bundleId: 'half-1', chunkSize: 1024 });
   const send = (r: Relay, c: Uint8Array) => r.handle({ topic: bundleTopic('porch'), payload: c, receivedMs: Date.now() });
 
-  const first = await startRelay({ config, objects: bucket, log: silentLogger, mqtt: false });
-  const half = Math.floor(chunks.length / 2);
-  for (const c of chunks.slice(0, half)) send(first, c);
-  assert.is(first.status().counts.partial, 1);
-  await first.stop();
+  const started: Relay[] = [];
+  const start = async () => {
+    const r = await startRelay({ config, objects: bucket, log: silentLogger, mqtt: false });
+    started.push(r);
+    return r;
+  };
+  try {
+    const first = await start();
+    const half = Math.floor(chunks.length / 2);
+    for (const c of chunks.slice(0, half)) send(first, c);
+    assert.is(first.status().counts.partial, 1);
+    await first.stop();
 
-  const second = await startRelay({ config, objects: bucket, log: silentLogger, mqtt: false });
-  assert.is(second.status().counts.partial, 1, 'replayed from the journal');
-  send(second, chunks[0]); // a redelivered duplicate
-  for (const c of chunks.slice(half)) send(second, c);
-  await second.whenIdle();
-  const s = second.status();
-  assert.is(s.counts.uploaded, 1);
-  assert.is(s.counts.chunksDuplicate, 1);
-  assert.is(bucket.objects.size, 6);
-  await second.stop();
+    const second = await start();
+    assert.is(second.status().counts.partial, 1, 'replayed from the journal');
+    send(second, chunks[0]); // a redelivered duplicate
+    for (const c of chunks.slice(half)) send(second, c);
+    await second.whenIdle();
+    const s = second.status();
+    assert.is(s.counts.uploaded, 1);
+    assert.is(s.counts.chunksDuplicate, 1);
+    assert.is(bucket.objects.size, 6);
+    await second.stop();
 
-  const third = await startRelay({ config, objects: bucket, log: silentLogger, mqtt: false });
-  for (const c of chunks) send(third, c); // a late redelivery of the whole bundle
-  await third.whenIdle();
-  assert.is(third.status().counts.chunksDuplicate, chunks.length, 'known from the index');
-  assert.is(third.status().counts.partial, 0);
-  assert.is(bucket.puts, 6);
-  await third.stop();
-  tmp.cleanup();
+    const third = await start();
+    for (const c of chunks) send(third, c); // a late redelivery of the whole bundle
+    await third.whenIdle();
+    assert.is(third.status().counts.chunksDuplicate, chunks.length, 'known from the index');
+    assert.is(third.status().counts.partial, 0);
+    assert.is(bucket.puts, 6);
+    await third.stop();
+  } finally {
+    for (const r of started) await r.stop(); // idempotent: a failed assert still ends every relay
+    tmp.cleanup();
+  }
 });
 
 test.run();

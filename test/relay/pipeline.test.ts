@@ -8,7 +8,10 @@ import * as assert from 'uvu/assert';
 import { bundleTopic, chunkBundle, crc32, encodeBundle, PURPOSE_MOTION } from '../../src/protocol/index.js';
 import { makeBundle, testJpeg } from './helpers/bundles.js';
 import { waitFor } from './helpers/env.js';
-import { camera, testRelay } from './helpers/relay.js';
+import { camera, stopTestRelays, testRelay } from './helpers/relay.js';
+
+// a failed assert skips the test's own `relay.stop()`: this still stops it, so the file cannot hang
+test.after.each(stopTestRelays);
 
 const names = ['1-view.jpg', '2-sky.png', '3-static.png', '4-motion.png', '5-background.jpg', 'meta.json'];
 const prefix = (owner: string, cam: string, id: string) => `contributions/${owner}/${cam}/2026/11/23/${id}/`;

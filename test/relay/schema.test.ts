@@ -98,6 +98,7 @@ test('relays sharing the file: a bundle completes in exactly one of them; an ent
   try {
     assert.is(a.addChunkAndCollect('porch', 'b1', Uint8Array.of(1), 1).length, 1);
     assert.is(b.addChunkAndCollect('porch', 'b1', Uint8Array.of(2), 2).length, 2, 'the other relay sees both chunks');
+    assert.equal(a.journalled(), { bundles: 1, bytes: 2 });
     const e = a.accept(entry('b1'));
     assert.is(b.accept(entry('b1')), 'duplicate');
     assert.is(typeof e, 'object');

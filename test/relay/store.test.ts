@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MemoryCameraRegistry } from '../../src/relay/consent.js';
-import { MemoryRelayStore } from '../../src/relay/outbox.js';
+import { MemoryRelayStore } from '../../src/relay/memory-store.js';
 import { SqliteCameraRegistry } from '../../src/adapters/sqlite-registry.js';
 import { openRelayDb, SqliteRelayStore } from '../../src/adapters/sqlite-store.js';
 import { tempDir } from './helpers/env.js';

@@ -97,16 +97,7 @@ test('reduce keeps a constant frame constant and checks sizes', () => {
   assert.throws(() => r.reduce(new Uint8Array(320 * 240), new Uint8Array(5)), /grid output/);
 });
 
-test('reduce is fast enough for every frame (768x576 -> 80x60 well under 5 ms)', () => {
-  const r = new GridReducer(768, 576, 80);
-  const native = pseudoRandom(768 * 576, 3);
-  const out = new Uint8Array(r.width * r.height);
-  for (let i = 0; i < 5; i++) r.reduce(native, out); // warm-up
-  const t0 = performance.now();
-  for (let i = 0; i < 50; i++) r.reduce(native, out);
-  const ms = (performance.now() - t0) / 50;
-  assert.ok(ms < 5, `${ms.toFixed(2)} ms per frame`);
-});
+// Speed (768x576 -> 80x60 under 5 ms per frame) is a benchmark, not a test: bench/sim.ts.
 
 test('upsampleMask is nearest through the same map, and reducing it gives the mask back', () => {
   const grid = Uint8Array.from([1, 0, 0, 1]);

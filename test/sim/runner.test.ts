@@ -27,11 +27,10 @@ test('events carry virtual times and frame indexes from the source', async () =>
 });
 
 test('the clock is the source clock, not the wall clock', async () => {
-  // One frame a minute: an hour of virtual time must still run in milliseconds.
+  // One frame a minute: an hour of virtual time. A runner that slept on the wall clock would not
+  // end before the file's timeout; how fast it runs is a benchmark (bench/sim.ts), not a test.
   const source = squareSource({ frameMs: 60_000 });
-  const t0 = Date.now();
   const r = await runSource(source, { width: 32, detector: new StandInDetector(32, 24) });
-  assert.ok(Date.now() - t0 < 5000);
   assert.is(r.durationMs, 59 * 60_000);
   assert.is(r.events[0].startMs, 21 * 60_000);
   assert.is(r.events[0].endMs, 44 * 60_000);
@@ -47,7 +46,7 @@ test('timeline has one entry per frame with the detector flags', async () => {
   assert.ok(tl.motionCells[25] > 0);
   assert.is(tl.eventState.filter((s) => s === EVENT_START).length, 1);
   assert.is(r.stateBytes, 32 * 24);
-  assert.ok(r.detectorMsPerFrame >= 0 && r.detectorMsPerFrame < 50);
+  assert.ok(Number.isFinite(r.detectorMsPerFrame) && r.detectorMsPerFrame >= 0, 'measured (its size is a benchmark figure)');
 });
 
 test('progress is reported after every frame with the expected total', async () => {

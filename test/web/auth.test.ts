@@ -65,7 +65,7 @@ test('a recovery code signs in once', async ({ web }) => {
   assert.is((await c2.post('/login/2fa', { recovery: o.recoveryCodes[0] })).status, 401);
 });
 
-test('wrong passwords are rate-limited per username, with Retry-After', async ({ web }) => {
+test('wrong passwords are rate-limited per client, with Retry-After', async ({ web }) => {
   const o = await signUp(web, 'ann');
   const c = new Client(web);
   await c.get('/login');

@@ -49,7 +49,8 @@ export class Client {
   csrf = '';
   last: Res | null = null;
 
-  constructor(private readonly web: WebApp) {}
+  /** `remoteAddress`: the client's socket address (default 127.0.0.1, as app.inject gives). */
+  constructor(private readonly web: WebApp, private readonly o: { remoteAddress?: string } = {}) {}
 
   cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -65,7 +66,7 @@ export class Client {
       payload = p.toString();
       headers['content-type'] ??= 'application/x-www-form-urlencoded';
     }
-    const r = await this.web.app.inject({ method: method as 'GET', url, headers, payload });
+    const r = await this.web.app.inject({ method: method as 'GET', url, headers, payload, remoteAddress: this.o.remoteAddress });
     for (const c of ([] as string[]).concat((r.headers['set-cookie'] as string | string[] | undefined) ?? [])) {
       const [pair] = c.split(';');
       const i = pair.indexOf('=');

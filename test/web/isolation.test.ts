@@ -29,7 +29,7 @@ async function annIntact(c: Ctx) {
 }
 
 test("bob's pages list nothing of ann", async (c) => {
-  for (const url of ['/cameras', '/zone', `/zone?camera=${c.annCam}`, '/access-log']) {
+  for (const url of ['/cameras', '/zone', `/zone?camera=${c.annCam}`, '/access-log', '/status']) {
     const r = await c.bob.client.get(url);
     assert.is(r.status, 200, url);
     assert.not.ok(r.body.includes(c.annCam), `${url} shows ann's camera`);

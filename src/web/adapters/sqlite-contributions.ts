@@ -5,7 +5,7 @@
  * so those queries are here, on the relay's table layout. A deleted contribution leaves a row in the
  * relay's `discarded` table, so a late redelivery of the same bundle is not uploaded again.
  */
-import type { AccessEntry, AccessLog, ContributionFilter, ContributionIndex, ContributionRecord } from '../ports.js';
+import type { AccessEntry, AccessLog, CameraActivity, ContributionFilter, ContributionIndex, ContributionRecord } from '../ports.js';
 import type { SqliteDatabase } from './sqlite-db.js';
 
 interface Row {
@@ -35,6 +35,9 @@ export class SqliteContributions implements ContributionIndex {
       get: db.prepare('SELECT * FROM contributions WHERE owner_id = ? AND camera_id = ? AND bundle_id = ?'),
       remove: db.prepare('DELETE FROM contributions WHERE owner_id = ? AND camera_id = ? AND bundle_id = ?'),
       // the relay's `discarded` table makes it treat a redelivered copy of a deleted bundle as a duplicate
+      uploaded: db.prepare('SELECT camera_id, count(*) AS n, max(uploaded_ms) AS last FROM contributions WHERE owner_id = ? GROUP BY camera_id'),
+      // the relay's outbox: bundles accepted and waiting for S3 (attempts > 0: an upload failed and is retried)
+      pending: db.prepare('SELECT camera_id, count(*) AS n, sum(attempts > 0) AS retrying FROM outbox WHERE owner_id = ? GROUP BY camera_id'),
       tombstone: db.prepare(`INSERT OR REPLACE INTO discarded (camera_id, bundle_id, reason, discarded_ms) VALUES (?, ?, 'deleted by owner', ?)`),
     };
     this.removeTx = db.transaction((ownerId: string, cameraId: string, bundleId: string): boolean => {
@@ -45,6 +48,18 @@ export class SqliteContributions implements ContributionIndex {
   }
 
   private readonly removeTx;
+
+  activity(ownerId: string): CameraActivity[] {
+    const out = new Map<string, CameraActivity>();
+    const row = (cameraId: string) => {
+      let a = out.get(cameraId);
+      if (!a) out.set(cameraId, (a = { cameraId, uploaded: 0, lastUploadedMs: null, pending: 0, retrying: 0 }));
+      return a;
+    };
+    for (const r of this.q.uploaded.all(ownerId) as { camera_id: string; n: number; last: number }[]) Object.assign(row(r.camera_id), { uploaded: r.n, lastUploadedMs: r.last });
+    for (const r of this.q.pending.all(ownerId) as { camera_id: string; n: number; retrying: number }[]) Object.assign(row(r.camera_id), { pending: r.n, retrying: r.retrying });
+    return [...out.values()].sort((a, b) => a.cameraId.localeCompare(b.cameraId));
+  }
 
   list(ownerId: string, f: ContributionFilter = {}): ContributionRecord[] {
     const w = where(ownerId, f);

@@ -1,28 +1,38 @@
 /**
  * Sign-in: password, then a TOTP code (or a single-use recovery code). Failed attempts are
- * counted per username and per client address (limiter.ts); past the limit the answer is 429
- * with Retry-After, whether or not the password is right. A new session token at each step.
+ * counted per client address and, more slowly, per account; a browser that signed in before is
+ * counted on its own (limiter.ts says which and why). Past a limit the answer is 429 with
+ * Retry-After, whether or not the password is right. A new session token at each step.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { HttpError, requireAccount, seeOther, sendPage, type WebContext } from '../context.js';
+import { deviceCookieName } from '../config.js';
 import { csrfField, html, page } from '../html.js';
+import type { Attempt } from '../limiter.js';
 import { form, parse } from '../input.js';
 import { dummyHash, verifyPassword } from '../passwords.js';
-import { endSession, ensureSession, setFlash, startSession, takeFlash } from '../session.js';
+import { cookieOptions, endSession, ensureSession, setFlash, startSession, takeFlash } from '../session.js';
 import { normaliseRecoveryCode, sha256Hex } from '../tokens.js';
 import { checkTotp } from '../totp.js';
 import { issueRecoveryCodes, recoveryCodesPage } from './signup.js';
 
 export function registerLogin(app: FastifyInstance, ctx: WebContext): void {
-  const { ports, limiter } = ctx;
+  const { ports, limiter, signIn } = ctx;
+  const deviceCookie = deviceCookieName(ctx.config.cookies);
 
-  function guard(keys: string[]): void {
-    const now = ports.clock();
-    const wait = Math.max(...keys.map((k) => limiter.blockedFor(k, now)));
-    if (wait > 0) throw new HttpError(429, `Too many failed attempts. Try again in ${Math.ceil(wait / 60000)} minute(s).`, { 'retry-after': String(Math.ceil(wait / 1000)) });
+  const tooMany = (wait: number) => new HttpError(429, `Too many failed attempts. Try again in ${Math.ceil(wait / 60000)} minute(s).`, { 'retry-after': String(Math.ceil(wait / 1000)) });
+  /** The client address (behind --tls-proxy: the entry the proxy appended), the account, the device cookie. */
+  const attempt = (req: FastifyRequest, account: string): Attempt => ({ client: req.ip, account, device: req.cookies[deviceCookie] });
+  function guard(a: Attempt): void {
+    const wait = signIn.blockedFor(a, ports.clock());
+    if (wait > 0) throw tooMany(wait);
   }
-  const fail = (keys: string[]) => keys.forEach((k) => limiter.fail(k, ports.clock()));
+  const fail = (a: Attempt) => signIn.fail(a, ports.clock());
+  function trustDevice(a: Attempt, reply: FastifyReply): void {
+    const token = signIn.succeeded(a, ports.clock());
+    reply.setCookie(deviceCookie, token, { ...cookieOptions(ctx), maxAge: Math.floor(ctx.config.login.deviceMs / 1000) });
+  }
 
   const loginPage = (csrf: string, error?: string, flash?: string | null) => page({
     title: 'Sign in', csrf, flash, body: html`${error ? html`<p class="bad">${error}</p>` : ''}
@@ -42,12 +52,12 @@ export function registerLogin(app: FastifyInstance, ctx: WebContext): void {
 
   app.post('/login', async (req, reply) => {
     const f = parse(form({ username: z.string().trim().toLowerCase().max(100), password: z.string().max(256) }), req.body);
-    const keys = [`u:${f.username}`, `ip:${req.ip}`];
-    guard(keys);
+    const who = attempt(req, f.username);
+    guard(who);
     const a = ports.accounts.byUsername(f.username);
     const ok = await verifyPassword(f.password, a?.passwordHash ?? (await dummyHash(ctx.config.passwords.scryptLogN)));
     if (!a || !ok) {
-      fail(keys);
+      fail(who);
       return sendPage(reply, loginPage(req.session!.csrf, 'Wrong username or password.'), 401);
     }
     startSession(ctx, req, reply, a.active ? 'totp' : 'enrol', a.id);
@@ -77,25 +87,25 @@ export function registerLogin(app: FastifyInstance, ctx: WebContext): void {
   app.post('/login/2fa', async (req, reply) => {
     const a = pending(req);
     const f = parse(form({ code: z.string().trim().max(12).optional(), recovery: z.string().trim().max(40).optional() }), req.body);
-    const keys = [`u:${a.username}`, `ip:${req.ip}`];
-    guard(keys);
+    const who = attempt(req, a.username);
+    guard(who);
     const now = ports.clock();
     let note: string | null = null;
     if (f.recovery) {
       if (!ports.accounts.useRecoveryCode(a.id, sha256Hex(normaliseRecoveryCode(f.recovery)), now)) {
-        fail(keys);
+        fail(who);
         return sendPage(reply, codePage(req.session!.csrf, 'That recovery code is not valid (each code works once).'), 401);
       }
       note = `You signed in with a recovery code; ${ports.accounts.recoveryCodesLeft(a.id)} left. Make new ones under Cameras > Account.`;
     } else {
       const step = await checkTotp(a.totpSecret, f.code ?? '', now, a.totpLastStep, ctx.config.totp.toleranceS);
       if (step === null) {
-        fail(keys);
+        fail(who);
         return sendPage(reply, codePage(req.session!.csrf, 'That code is not right (a code works once; wait for the next one).'), 401);
       }
       ports.accounts.setTotpStep(a.id, step);
     }
-    limiter.reset(`u:${a.username}`);
+    trustDevice(who, reply);
     startSession(ctx, req, reply, 'full', a.id);
     if (note) setFlash(ctx, req, note);
     return seeOther(reply, '/cameras');
@@ -110,11 +120,13 @@ export function registerLogin(app: FastifyInstance, ctx: WebContext): void {
   app.post('/account/recovery-codes', async (req, reply) => {
     const a = requireAccount(req);
     const { code } = parse(form({ code: z.string().trim().max(12) }), req.body);
-    const keys = [`u:${a.username}`];
-    guard(keys);
+    // the owner, signed in: counted on the account id, apart from sign-in attempts (which strangers can make)
+    const key = `rc:${a.id}`;
+    const wait = limiter.blockedFor(key, ports.clock());
+    if (wait > 0) throw tooMany(wait);
     const step = await checkTotp(a.totpSecret, code, ports.clock(), a.totpLastStep, ctx.config.totp.toleranceS);
     if (step === null) {
-      fail(keys);
+      limiter.fail(key, ports.clock());
       throw new HttpError(400, 'That code is not right; your recovery codes were not changed.');
     }
     ports.accounts.setTotpStep(a.id, step);

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { HttpError, seeOther, sendPage, type WebContext } from '../context.js';
 import { csrfField, html, page, type Html } from '../html.js';
 import { form, parse, username } from '../input.js';
+import { clientKey } from '../limiter.js';
 import { hashPassword } from '../passwords.js';
 import { ensureSession, startSession, takeFlash } from '../session.js';
 import { newOwnerId, recoveryCode, normaliseRecoveryCode, sha256Hex } from '../tokens.js';
@@ -46,6 +47,11 @@ export function registerSignup(app: FastifyInstance, ctx: WebContext): void {
     const f = parse(form({ username, password: z.string().min(min, `at least ${min} characters`).max(256), password2: z.string().max(256) }), req.body);
     const csrf = req.session!.csrf;
     if (f.password !== f.password2) return sendPage(reply, page({ title: 'Create an account', body: signupForm(csrf, 'The two passwords differ.', f.username), csrf }), 400);
+    // every attempt that reaches scrypt counts, made or taken: bounds the CPU and the username probing one client gets
+    const key = `signup:${clientKey(req.ip)}`;
+    const wait = ctx.signups.blockedFor(key, ctx.ports.clock());
+    if (wait > 0) throw new HttpError(429, `Too many sign-ups from here. Try again in ${Math.ceil(wait / 60000)} minute(s).`, { 'retry-after': String(Math.ceil(wait / 1000)) });
+    ctx.signups.fail(key, ctx.ports.clock());
     const created = ctx.ports.accounts.create({
       id: newOwnerId(), username: f.username, passwordHash: await hashPassword(f.password, ctx.config.passwords.scryptLogN),
       totpSecret: generateSecret(), createdMs: ctx.ports.clock(),

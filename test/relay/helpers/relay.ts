@@ -3,7 +3,7 @@ import { chunkBundle, encodeBundle, type Bundle } from '../../../src/protocol/in
 import { resolveConfig, type CameraSeed, type RelayConfigInput } from '../../../src/relay/config.js';
 import { MemoryCameraRegistry } from '../../../src/relay/consent.js';
 import { silentLogger } from '../../../src/log.js';
-import { MemoryRelayStore } from '../../../src/relay/outbox.js';
+import { MemoryRelayStore } from '../../../src/relay/memory-store.js';
 import { startRelay } from '../../../src/relay/main.js';
 import type { Relay } from '../../../src/relay/relay.js';
 import type { ObjectStore, PutRequest } from '../../../src/relay/types.js';
@@ -34,6 +34,14 @@ export interface TestRelay {
   chunks(b: Bundle, chunkSize?: number): Uint8Array[];
 }
 
+/** Every relay testRelay started and nobody stopped yet: `test.after.each(stopTestRelays)` ends them even when an assert failed. */
+const started: Relay[] = [];
+
+/** Stop every relay testRelay started (Relay.stop is idempotent, so a test may stop its own first). */
+export async function stopTestRelays(): Promise<void> {
+  for (const r of started.splice(0)) await r.stop();
+}
+
 export async function testRelay(cameras: CameraSeed[], config: RelayConfigInput = {}): Promise<TestRelay> {
   const clock = { now: Date.UTC(2026, 10, 23, 12) };
   const bucket = new MemoryBucket();
@@ -43,6 +51,7 @@ export async function testRelay(cameras: CameraSeed[], config: RelayConfigInput 
     config: resolveConfig({ status: { port: null }, upload: { retryBaseMs: 20, retryMaxMs: 100 }, ...config, cameras: cameras as never }),
     store, registry, objects: bucket, clock: () => clock.now, log: silentLogger, mqtt: false,
   });
+  started.push(relay);
   return {
     relay, bucket, store, registry, clock,
     send: (topic, payload) => relay.handle({ topic, payload, receivedMs: clock.now }),

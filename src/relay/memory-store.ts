@@ -1,9 +1,10 @@
 /**
- * Stage 4, outbox: a validated bundle is stored (with its chunk journal dropped in the same
- * transaction) before the MQTT acknowledgement of its last chunk, and stays there until S3 has
- * confirmed all of its objects. The store is a port (types.ts RelayStore): production uses
- * adapters/sqlite-store.ts (WAL); this file holds the in-memory implementation, which the same
- * contract suite (test/relay/store-contract.ts) checks.
+ * The relay's durable state (types.ts RelayStore: the chunk journal, the outbox of bundles
+ * waiting for S3, the contribution index) in memory, for tests and benchmarks of the stages.
+ * Production uses src/adapters/sqlite-store.ts; the same contract suite
+ * (test/relay/store-contract.ts) checks both. A validated bundle enters the outbox (its chunk
+ * journal dropped in the same step) before the MQTT acknowledgement of its last chunk, and stays
+ * there until S3 has confirmed all of its objects.
  */
 import { bundleKey } from './ingest.js';
 import type { ContributionRecord, JournalChunk, NewOutboxEntry, OutboxEntry, RelayStore } from './types.js';
