@@ -38,6 +38,23 @@ export const INSTALL_STEPS = `ESP-IDF was not found (no idf.py on PATH, IDF_PATH
 
 Then run this command again. (install.sh downloads the xtensa-esp32-elf toolchain and esptool.)`;
 
+/**
+ * The provisioning record as the board reads it (key=value lines), from either that text or the
+ * JSON file the owner pages give when a camera is paired ({ ssid, password, broker, username,
+ * mqttpass, camera, secret }). Throws on JSON that is not an object of one-line strings.
+ * @example provisioningText('{"ssid":"home","camera":"cam-1"}') // 'ssid=home\ncamera=cam-1\n'
+ */
+export function provisioningText(file: string): string {
+  if (!file.trimStart().startsWith('{')) return file;
+  const o = JSON.parse(file) as Record<string, unknown>;
+  const lines: string[] = [];
+  for (const [k, v] of Object.entries(o)) {
+    if (!/^[a-z]{1,16}$/.test(k) || typeof v !== 'string' || /[\r\n\u0000]/.test(v)) throw new Error(`provisioning file: '${k}' must be a one-line string`);
+    lines.push(`${k}=${v}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
 /** main/board_config.h for a profile. */
 export function boardHeader(b: BoardProfile): string {
   const p = b.pins!;
@@ -126,8 +143,14 @@ export function main(argv: string[]): number {
   if (action === 'build') return idf(['build']);
   const status = idf(['-p', values.port!, 'flash']);
   if (status !== 0 || !values.config) return status;
-  // The provisioning record: key=value text, padded into the 4 KB qcconfig partition.
-  const text = readFileSync(values.config, 'utf8');
+  // The provisioning record: key=value text (or the pages' JSON file), padded into the 4 KB qcconfig partition.
+  let text: string;
+  try {
+    text = provisioningText(readFileSync(values.config, 'utf8'));
+  } catch (err) {
+    console.error(`firmware:flash: --config: ${(err as Error).message}`);
+    return 2;
+  }
   if (Buffer.byteLength(text) > 1023) {
     console.error('firmware:flash: --config must be under 1 KB');
     return 2;
