@@ -117,7 +117,7 @@ export interface RelayBench {
 /** 'processes': broker, S3 and relay one process each (attributes RSS); 'one': those and the owner pages in one, as `quietcam web --local` runs them. */
 export type Layout = 'processes' | 'one';
 
-interface Stack { peers: Record<string, Peer>; relay: Peer; brokerUrl: string; cleanup: () => Promise<void> }
+interface Stack { peers: Record<string, Peer>; relay: Peer; brokerUrl: string; cleanup: () => Promise<void>; logins?: Record<string, { username: string; password: string }> }
 
 /** Broker and S3 first, then the relay pointed at them, on its defaults; or the three in one process. */
 async function startStack(cameras: string[], layout: Layout): Promise<Stack> {
@@ -141,8 +141,8 @@ async function startStack(cameras: string[], layout: Layout): Promise<Stack> {
       writeFileSync(configFile, JSON.stringify({ dataDir: join(dir, 'relay'), ...RELAY_OVERRIDES, cameras: cameras.map((c) => demoCamera(c)) }));
       const stack = peer(['stack', configFile]);
       started.push(stack);
-      const { url } = await stack.ready;
-      return { peers: { stack }, relay: stack, brokerUrl: url, cleanup };
+      const { url, logins } = (await stack.ready) as unknown as { url: string; logins: Stack['logins'] };
+      return { peers: { stack }, relay: stack, brokerUrl: url, cleanup, logins };
     }
     const broker = peer(['broker']);
     const s3 = peer(['s3', s3Dir]);
@@ -233,7 +233,7 @@ export async function benchRelay(layout: Layout): Promise<RelayBench> {
   const stack = await startStack(cameras, layout);
   const pubs: BundlePublisher[] = [];
   try {
-    for (const _ of cameras) pubs.push(await connectPublisher({ url: stack.brokerUrl }));
+    for (const cam of cameras) pubs.push(await connectPublisher({ url: stack.brokerUrl, ...(stack.logins ? { username: stack.logins[cam].username, password: stack.logins[cam].password } : {}) }));
     await sleep(3000); // settle: what a home server idles at
     const idle: Record<string, number> = {};
     for (const [r, p] of Object.entries(stack.peers)) idle[r] = rssMb(p.child.pid!);
