@@ -72,7 +72,7 @@ only('refusals are counted by reason', async (ctx) => {
   await subscribe(porch, 'quietcam/#');
   await tryConnect(w.url, { username: 'yard', password: w.tokens.yard, clientId: 'quietcam-relay' });
   const r = w.auth.refusals();
-  assert.equal(r, { anonymous: 1, 'bad-login': 1, 'client-id-taken': 1, 'too-many-sessions': 0, 'publish-denied': 0, 'subscribe-denied': 1 });
+  assert.equal(r, { anonymous: 1, 'bad-login': 1, 'client-id-taken': 1, 'too-many-sessions': 0, revoked: 0, 'publish-denied': 0, 'subscribe-denied': 1 });
 });
 
 only('persistent sessions are capped: past the cap a new one is refused, clean ones and known ones still connect', async (ctx) => {
@@ -120,6 +120,32 @@ only('a persistent session belongs to its identity: another cannot pick up its q
   const got = collect(back);
   for (let i = 0; i < 40 && got.length < 1; i++) await sleep(25);
   assert.equal(got, ['quietcam/porch/bundle queued']);
+});
+
+only('a camera given a new login (or removed) can publish no more on the connection it opened with the old one', async (ctx) => {
+  await ctx.world!.stop();
+  const porch = newCameraCredentials('porch');
+  const store = new MemoryCameraCredentials([porch]);
+  const auth = brokerAuth({ cameras: store, services });
+  const broker = await startBroker({ port: 0, auth });
+  ctx.world = { ...ctx.world!, url: broker.url, auth, stop: () => broker.stop() };
+  const relay = await connected(broker.url, { ...services.relay });
+  ctx.clients.push(relay);
+  await subscribe(relay, 'quietcam/+/bundle');
+  const got = collect(relay);
+  const old = await connected(broker.url, { username: 'porch', password: porch.token });
+  ctx.clients.push(old);
+  await old.publishAsync('quietcam/porch/bundle', 'before', { qos: 1 });
+  const renewed = newCameraCredentials('porch');
+  store.put(renewed); // the owner made a new login (stolen board)
+  old.publish('quietcam/porch/bundle', 'after', { qos: 1 });
+  assert.ok(await closesWithin(old, 2000), 'the old connection kept publishing');
+  const fresh = await connected(broker.url, { username: 'porch', password: renewed.token, clientId: 'porch-new' });
+  ctx.clients.push(fresh);
+  await fresh.publishAsync('quietcam/porch/bundle', 'new login', { qos: 1 });
+  for (let i = 0; i < 40 && got.length < 2; i++) await sleep(25);
+  assert.equal(got, ['quietcam/porch/bundle before', 'quietcam/porch/bundle new login']);
+  assert.is(auth.refusals().revoked, 1);
 });
 
 only.run();
