@@ -7,7 +7,10 @@
  * 3. checks the toolchain: without ESP-IDF (idf.py) it stops with the exact install steps;
  * 4. fetches JerryScript v3.0.0 into components/jerryscript/jerryscript if missing;
  * 5. runs idf.py build / flash; `--config` also writes the provisioning record (key=value lines:
- *    ssid, password, broker, camera, optional username, mqttpass) to the qcconfig partition.
+ *    ssid, password, broker, camera, mqttpass = the pairing token, optional username, and secret =
+ *    the camera's MAC secret, 64 hex) to the qcconfig partition. Without a `secret` line it is
+ *    derived from camera and mqttpass (src/protocol/mac.ts deriveCameraSecret, the pairing rule);
+ *    the record is checked before anything is built (provisioningRecord).
  * Exit status: 0 done, 2 bad arguments or profile, 3 toolchain missing, else idf.py's status.
  */
 import { spawnSync } from 'node:child_process';
@@ -18,6 +21,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadBoard, FRAME_SIZES, type BoardProfile } from '../../boards/schema.ts';
 import { buildFirmware } from '../build.ts';
+import { isValidCameraId } from '../../src/protocol/ids.ts';
+import { bytesToHex, deriveCameraSecret, hexToBytes } from '../../src/protocol/mac.ts';
 
 const PROJECT = fileURLToPath(new URL('.', import.meta.url));
 /** Versions this project is written against (not built on the machine it was written on). */
@@ -37,23 +42,6 @@ export const INSTALL_STEPS = `ESP-IDF was not found (no idf.py on PATH, IDF_PATH
   . ~/esp/esp-idf/export.sh        # in every new shell, before npm run firmware:build
 
 Then run this command again. (install.sh downloads the xtensa-esp32-elf toolchain and esptool.)`;
-
-/**
- * The provisioning record as the board reads it (key=value lines), from either that text or the
- * JSON file the owner pages give when a camera is paired ({ ssid, password, broker, username,
- * mqttpass, camera, secret }). Throws on JSON that is not an object of one-line strings.
- * @example provisioningText('{"ssid":"home","camera":"cam-1"}') // 'ssid=home\ncamera=cam-1\n'
- */
-export function provisioningText(file: string): string {
-  if (!file.trimStart().startsWith('{')) return file;
-  const o = JSON.parse(file) as Record<string, unknown>;
-  const lines: string[] = [];
-  for (const [k, v] of Object.entries(o)) {
-    if (!/^[a-z]{1,16}$/.test(k) || typeof v !== 'string' || /[\r\n\u0000]/.test(v)) throw new Error(`provisioning file: '${k}' must be a one-line string`);
-    lines.push(`${k}=${v}`);
-  }
-  return lines.join('\n') + '\n';
-}
 
 /** main/board_config.h for a profile. */
 export function boardHeader(b: BoardProfile): string {
@@ -85,6 +73,44 @@ export function boardHeader(b: BoardProfile): string {
     `#define QC_MQTT_BUFFER_SIZE ${b.mqtt.bufferSize}`,
   ];
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The provisioning text to flash: key=value lines, or the JSON the owner page gives at pairing
+ * (turned into lines), checked (camera id, secret), with `secret=<64 hex>` added when absent
+ * (derived from camera and mqttpass, the pairing token). An error string when it cannot be made.
+ * @example provisioningRecord('ssid=home\ncamera=porch\nmqttpass=TOKEN\n') // { text: '...secret=3f...\n' }
+ */
+export function provisioningRecord(input: string): { text: string } | { error: string } {
+  let text = input;
+  if (input.trim().startsWith('{')) {
+    // the JSON the owner page offers at pairing (src/adapters/broker-credentials.ts provisioningRecord)
+    let o: unknown;
+    try {
+      o = JSON.parse(input);
+    } catch {
+      return { error: 'not valid JSON (or use key=value lines)' };
+    }
+    if (!o || typeof o !== 'object' || Array.isArray(o)) return { error: 'expected a JSON object of strings' };
+    const entries = Object.entries(o as Record<string, unknown>);
+    if (entries.some(([k, v]) => typeof v !== 'string' || /[\r\n]/.test(v) || !/^[a-z]+$/.test(k))) return { error: 'expected a JSON object of one-line strings' };
+    text = entries.map(([k, v]) => `${k}=${v}\n`).join('');
+  }
+  const fields = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const m = /^([a-z]+)=(.*?)\r?$/.exec(line);
+    if (m) fields.set(m[1], m[2]);
+  }
+  const camera = fields.get('camera') ?? '';
+  if (!isValidCameraId(camera)) return { error: 'camera=<id> is missing or not a camera id (1-32 of a-z 0-9 _ -)' };
+  const secret = fields.get('secret');
+  if (secret !== undefined) {
+    return hexToBytes(secret, 32) ? { text } : { error: 'secret= must be 64 hex digits (the camera\'s MAC secret)' };
+  }
+  const token = fields.get('mqttpass');
+  if (!token) return { error: 'neither secret= nor mqttpass= (the pairing token, from which the secret is derived)' };
+  const derived = bytesToHex(deriveCameraSecret(token, camera), 0, 32);
+  return { text: (text.endsWith('\n') || text === '' ? text : text + '\n') + `secret=${derived}\n` };
 }
 
 function has(cmd: string, args: string[]): boolean {
@@ -124,6 +150,15 @@ export function main(argv: string[]): number {
     console.error('firmware:flash: --port is required (e.g. /dev/ttyUSB0)');
     return 2;
   }
+  let record: string | undefined;
+  if (action === 'flash' && values.config) {
+    const r = provisioningRecord(readFileSync(values.config, 'utf8'));
+    if ('error' in r) {
+      console.error(`firmware:flash: ${values.config}: ${r.error}`);
+      return 2;
+    }
+    record = r.text;
+  }
   const bundle = buildFirmware({ board: board.name });
   console.log(`${relative(process.cwd(), bundle.file)}: ${bundle.bytes} bytes, ES5`);
   writeFileSync(join(PROJECT, 'main/board_config.h'), boardHeader(board));
@@ -142,15 +177,9 @@ export function main(argv: string[]): number {
   const idf = (args: string[]) => spawnSync('idf.py', ['-C', PROJECT, ...defs, ...args], { stdio: 'inherit' }).status ?? 1;
   if (action === 'build') return idf(['build']);
   const status = idf(['-p', values.port!, 'flash']);
-  if (status !== 0 || !values.config) return status;
-  // The provisioning record: key=value text (or the pages' JSON file), padded into the 4 KB qcconfig partition.
-  let text: string;
-  try {
-    text = provisioningText(readFileSync(values.config, 'utf8'));
-  } catch (err) {
-    console.error(`firmware:flash: --config: ${(err as Error).message}`);
-    return 2;
-  }
+  if (status !== 0 || !values.config || record === undefined) return status;
+  // The provisioning record: key=value text, padded into the 4 KB qcconfig partition.
+  const text = record;
   if (Buffer.byteLength(text) > 1023) {
     console.error('firmware:flash: --config must be under 1 KB');
     return 2;

@@ -8,6 +8,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { newCameraCredentials, provisioningRecord } from '../../adapters/broker-credentials.js';
+import { pushConfig } from '../consent.js';
 import { requireAccount, sendPage, type WebContext } from '../context.js';
 import { csrfField, html, page, type Html } from '../html.js';
 import type { Account, WebCamera } from '../ports.js';
@@ -55,6 +56,8 @@ export function registerNewLogin(app: FastifyInstance, ctx: WebContext, own: (a:
     const cred = newCameraCredentials(cam.cameraId);
     ctx.ports.cameras.replaceCredentials(cam.cameraId, cred);
     ctx.log.info(`web: new broker login for camera ${cam.cameraId}`);
+    // the retained config again, signed with the new secret (the relay verifies with it from now on too)
+    await pushConfig(ctx.ports, ctx.ports.cameras.get(cam.cameraId)!, ctx.config.publishTimeoutMs);
     const body = html`${pairingBody({ cameraId: cam.cameraId, token: cred.token, macSecret: cred.macSecret, broker: boardBrokerUrl(ctx.config.boardBrokerUrl, req.hostname) })}
 <p><a href="/cameras/${cam.cameraId}">Back to ${cam.name}</a></p>`;
     return sendPage(reply, page({ title: `New login for "${cam.name}"`, body, user: a.username, csrf: req.session!.csrf }));
