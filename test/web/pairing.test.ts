@@ -10,6 +10,8 @@ import { brokerAuth } from '../../src/adapters/broker-auth.js';
 import { sha256Hex, verifyMosquittoHash } from '../../src/adapters/broker-credentials.js';
 import { SqliteCameraCredentials } from '../../src/adapters/sqlite-camera-credentials.js';
 import { startBroker } from '../../src/adapters/aedes-broker.js';
+import { openConfig } from '../../src/protocol/consent-config.js';
+import { hexToBytes, macKey, SECRET_BYTES } from '../../src/protocol/mac.js';
 import { closeAll, connected, tryConnect } from '../adapters/helpers/mqtt.js';
 import { signUp, testWeb } from './helpers.js';
 
@@ -108,6 +110,10 @@ test('a new login replaces the old one: the broker refuses the old token, takes 
     assert.ok('error' in (await tryConnect(broker.url, { username: p.cameraId, password: p.token })), 'the old token still works');
     await closeAll([await connected(broker.url, { username: p.cameraId, password: token })]);
     assert.is((p.web.db.prepare('SELECT pairing_hash FROM web_cameras WHERE camera_id = ?').get(p.cameraId) as { pairing_hash: string }).pairing_hash, sha256Hex(token));
+    // the retained config is pushed again, signed with the new secret (a board provisioned anew takes it; the old secret does not open it)
+    const retained = p.web.broker.retained.get(p.cameraId)!;
+    assert.ok(openConfig(retained, p.cameraId, macKey(hexToBytes(secret, SECRET_BYTES)!)).ok, 'signed with the new secret');
+    assert.not.ok(openConfig(retained, p.cameraId, macKey(hexToBytes(p.secret, SECRET_BYTES)!)).ok, 'still opens with the old secret');
     // another owner gets 404, a forged form (no CSRF token) 403, and nothing changes
     const bob = await signUp(p.web, 'bob');
     assert.is((await bob.client.post(`/cameras/${p.cameraId}/new-login`)).status, 404);
