@@ -36,10 +36,12 @@ if (role === 'broker') {
   const { startStack } = await import('../src/relay/stack.ts');
   const log = { info() {}, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m) };
   const { startWebServer } = await import('../src/web/server.ts');
-  const stack = await startStack({ config: JSON.parse(readFileSync(arg, 'utf8')), brokerPort: 0, s3Port: 0, statusPort: null, log });
+  const config = JSON.parse(readFileSync(arg, 'utf8')) as { cameras: { id: string }[] };
+  // the embedded broker lets in paired cameras only: pair the simulated ones, hand their logins over
+  const stack = await startStack({ config: config as never, brokerPort: 0, s3Port: 0, statusPort: null, log, pair: config.cameras.map((c) => c.id) });
   await startWebServer({ relay: stack.relay.config, web: { port: 0 }, log });
   stack.relay.on('uploaded', (r) => send({ uploaded: [r.bundleId, Date.now()] }));
-  send({ ready: { url: stack.brokerUrl } });
+  send({ ready: { url: stack.brokerUrl, logins: JSON.stringify(stack.paired) } });
 } else {
   console.error('usage: relay-peer.ts broker | s3 DIR | relay CONFIG | stack CONFIG');
   process.exit(2);

@@ -117,7 +117,14 @@ export interface RelayBench {
 /** 'processes': broker, S3 and relay one process each (attributes RSS); 'one': those and the owner pages in one, as `quietcam web --local` runs them. */
 export type Layout = 'processes' | 'one';
 
-interface Stack { peers: Record<string, Peer>; relay: Peer; brokerUrl: string; cleanup: () => Promise<void> }
+interface Stack {
+  peers: Record<string, Peer>;
+  relay: Peer;
+  brokerUrl: string;
+  /** Camera logins when the broker wants them (the one-process stack pairs its cameras). */
+  logins: Record<string, { username: string; password: string }>;
+  cleanup: () => Promise<void>;
+}
 
 /** Broker and S3 first, then the relay pointed at them, on its defaults; or the three in one process. */
 async function startStack(cameras: string[], layout: Layout): Promise<Stack> {
@@ -141,8 +148,8 @@ async function startStack(cameras: string[], layout: Layout): Promise<Stack> {
       writeFileSync(configFile, JSON.stringify({ dataDir: join(dir, 'relay'), ...RELAY_OVERRIDES, cameras: cameras.map((c) => demoCamera(c)) }));
       const stack = peer(['stack', configFile]);
       started.push(stack);
-      const { url } = await stack.ready;
-      return { peers: { stack }, relay: stack, brokerUrl: url, cleanup };
+      const { url, logins } = await stack.ready;
+      return { peers: { stack }, relay: stack, brokerUrl: url, logins: JSON.parse(logins), cleanup };
     }
     const broker = peer(['broker']);
     const s3 = peer(['s3', s3Dir]);
@@ -156,7 +163,7 @@ async function startStack(cameras: string[], layout: Layout): Promise<Stack> {
     const relay = peer(['relay', configFile]);
     started.push(relay);
     await relay.ready;
-    return { peers: { broker, relay, s3 }, relay, brokerUrl: b.url, cleanup };
+    return { peers: { broker, relay, s3 }, relay, brokerUrl: b.url, logins: {}, cleanup };
   } catch (err) {
     await cleanup();
     throw err;
@@ -218,7 +225,13 @@ async function runLoad(stack: Stack, pubs: BundlePublisher[], cameras: string[],
     chunks[r] = []; // published: let it go
     await Promise.all(sends);
   }
-  await allIn;
+  // a relay that stops uploading (bundles refused, a broken stack) fails the bench, never hangs it
+  let seen = -1;
+  while (latencies.length < total) {
+    if (latencies.length === seen) throw new Error(`relay bench: ${latencies.length} of ${total} bundles in S3, none for 20 s (rejected? see the relay's log)`);
+    seen = latencies.length;
+    await Promise.race([allIn, sleep(20000)]);
+  }
   return latencies.sort((a, b) => a - b);
 }
 
@@ -233,7 +246,7 @@ export async function benchRelay(layout: Layout): Promise<RelayBench> {
   const stack = await startStack(cameras, layout);
   const pubs: BundlePublisher[] = [];
   try {
-    for (const _ of cameras) pubs.push(await connectPublisher({ url: stack.brokerUrl }));
+    for (const c of cameras) pubs.push(await connectPublisher({ url: stack.brokerUrl, clientId: c, ...stack.logins[c] }));
     await sleep(3000); // settle: what a home server idles at
     const idle: Record<string, number> = {};
     for (const [r, p] of Object.entries(stack.peers)) idle[r] = rssMb(p.child.pid!);

@@ -1,11 +1,13 @@
 /**
- * Board profiles: one JSON file per board in this folder, checked by `validateBoard` before any
- * build or run uses it. A profile is data only (pins, camera mode, working resolution, memory
- * budgets, engine); the firmware build turns it into constants, the desktop runtime into its
- * heap cap, the ESP-IDF wrapper into a generated header.
+ * Board profiles: one JSON file per board in this folder, checked by one zod schema
+ * (`BOARD_SCHEMA`) before any build or run uses it. A profile is data only (pins, camera mode,
+ * working resolution, memory budgets, engine); the firmware build turns it into constants, the
+ * desktop runtime into its heap cap, the ESP32 wrapper into a generated header. Each field carries
+ * its range, unit and description in the schema; rules between fields are refinements beside it.
  *
- * Limits: ESP32 (Xtensa LX6) pin rules only; other SoCs would need their own pin table. Errors
- * are collected, not thrown one at a time, so a broken profile is fixed in one pass.
+ * Limits: ESP32 (Xtensa LX6) pin rules only; other SoCs would need their own pin table. Every
+ * problem is reported at once (a rule between fields runs when the fields it reads are valid),
+ * so a broken profile is fixed in one pass.
  *
  * @example
  *   const board = loadBoard('esp32-cam-ai-thinker');   // throws BoardError listing every problem
@@ -14,6 +16,7 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { z } from 'zod';
 
 export const BOARDS_DIR = fileURLToPath(new URL('.', import.meta.url));
 
@@ -23,64 +26,198 @@ export const FRAME_SIZES: Record<string, [number, number]> = {
   HVGA: [480, 320], VGA: [640, 480], SVGA: [800, 600], XGA: [1024, 768], HD: [1280, 720], SXGA: [1280, 1024], UXGA: [1600, 1200],
 };
 
-export type Engine = 'jerryscript' | 'duktape';
-export type Target = 'esp32' | 'linux';
+const PIN_NAMES = ['pwdn', 'reset', 'xclk', 'siod', 'sioc', 'd7', 'd6', 'd5', 'd4', 'd3', 'd2', 'd1', 'd0', 'vsync', 'href', 'pclk', 'flashLed'];
+/** Pins the board drives (must not be input-only GPIO 34-39). */
+const OUTPUT_PINS = ['pwdn', 'reset', 'xclk', 'siod', 'sioc', 'flashLed'];
+/** Pins that may be -1 (not wired). */
+const OPTIONAL_PINS = ['pwdn', 'reset', 'flashLed'];
+/** GPIO numbers that do not exist on the ESP32, or that the SPI flash uses (6-11). */
+const NO_GPIO = [6, 7, 8, 9, 10, 11, 20, 24, 28, 29, 30, 31];
+const MB = 1048576;
 
-export interface CameraMode {
-  /** esp32-camera sensor name, or 'file' for frames fed by the desktop runtime. */
-  sensor: 'OV2640' | 'OV3660' | 'OV5640' | 'file';
-  /**
-   * 'jpeg': the sensor sends JPEG (the raw view, unedited); the port decodes it at 1/decodeScale
-   * to grey for the detector. 'grayscale': the sensor sends 8-bit luma (no JPEG; the port encodes
-   * the raw view only when a snapshot is taken), optionally binned 2x2. 'file': desktop input.
-   */
-  mode: 'jpeg' | 'grayscale' | 'file';
-  /** A key of FRAME_SIZES, or 'any' for 'file'. */
-  frameSize: string;
-  /** JPEG mode: 1, 2, 4 or 8 (esp_jpg_decode's scales). */
-  decodeScale?: number;
-  /** Grayscale mode: 1 or 2 (2x2 area average in the port). */
-  binning?: number;
-  /** esp32-camera jpeg_quality, 4-63 (lower = better, bigger). */
-  jpegQuality?: number;
-  /** Camera master clock, Hz (10-20 MHz for the OV2640). */
-  xclkHz?: number;
-  /** Frames per second the main loop aims for, 1-30. */
-  fps: number;
+// Messages hold `{path}`, replaced by the field's dotted path when the problems are listed.
+const show = (v: unknown) => JSON.stringify(v);
+
+function int(min: number, max: number, unit: string, description: string) {
+  const notInt = (iss: { input?: unknown }) => (iss.input === undefined ? '{path} is missing' : `{path} must be an integer (${unit}), got ${show(iss.input)}`);
+  const outside = (iss: { input?: unknown }) => `{path} = ${iss.input} is outside ${min}..${max} ${unit}`;
+  return z.number({ error: notInt }).int({ error: notInt }).min(min, { error: outside }).max(max, { error: outside }).describe(description);
 }
 
-export interface BoardProfile {
-  name: string;
-  description: string;
-  target: Target;
-  engine: Engine;
-  camera: CameraMode;
-  /** Another supported camera mode for the same board (documentation and `--camera alternate`). */
-  alternateCamera?: CameraMode;
-  /** ESP32 GPIO numbers; -1 = not connected (reset, pwdn, flashLed only). Required for esp32. */
-  pins?: Record<string, number>;
-  /** PSRAM size in bytes (0 or absent = none). */
-  psramBytes?: number;
-  /** The detector's grey frame, pixels: must equal what the camera mode produces. */
-  working: { width: number; height: number };
-  memory: {
-    /** The JS engine's whole heap (JerryScript's static heap; the desktop runtime's cap), bytes. */
-    engineHeapBytes: number;
-    /** What the app may hold in the engine heap above the engine's own base (state + objects), bytes. */
-    appHeapBytes: number;
-    /** Buffers outside the engine heap (PSRAM on the board): raw view, bundle, chunk, bytes. */
-    externalBytes: number;
-  };
-  mqtt: {
-    /** Bytes per published chunk, header included (src/protocol limits: 256-65536). */
-    chunkSize: number;
-    /** esp-mqtt buffer_size; publishes above it go out in fragments (default there is 1 KB). */
-    bufferSize: number;
-    /** QoS of bundle chunks and events: 0 or 1. */
-    qos: number;
-  };
-  /** Largest raw view (JPEG) the app reserves room for, bytes. */
-  maxViewBytes: number;
+function oneOf<const T extends readonly [string, ...string[]]>(values: T, description: string) {
+  return z.enum(values, { error: (iss) => `{path} must be one of ${values.map((a) => `'${a}'`).join(', ')}, got ${show(iss.input)}` }).describe(description);
+}
+
+/** An object field: a clear message when it is missing or not an object, and for unknown keys. */
+function object<S extends z.ZodRawShape>(shape: S, missing: string, unknownKey: (key: string) => string) {
+  return z.strictObject(shape, {
+    error: (iss) => {
+      if (iss.code === 'unrecognized_keys') return iss.keys.map(unknownKey).join('; ');
+      return iss.input === undefined ? `{path} is missing${missing}` : `{path} must be an object${missing}`;
+    },
+  });
+}
+
+/** Runs a refinement even after other problems, when the value is an object at all. */
+const always = { when: (p: { value: unknown }) => typeof p.value === 'object' && p.value !== null && !Array.isArray(p.value) };
+
+/** True when no problem found so far sits at, above or under one of these dotted paths. */
+function clean(ctx: { issues: { path?: PropertyKey[] }[] }, ...paths: string[]): boolean {
+  const overlap = (a: string, b: string) => a === b || a.startsWith(b + '.') || b.startsWith(a + '.');
+  return !ctx.issues.some((i) => paths.some((p) => overlap((i.path ?? []).join('.'), p)));
+}
+
+const CAMERA = object({
+  sensor: z.enum(['OV2640', 'OV3660', 'OV5640', 'file'], { error: (iss) => `{path} must be one of 'OV2640', 'OV3660', 'OV5640', 'file', got ${show(iss.input)}` })
+    .describe("esp32-camera sensor name, or 'file' for frames fed by the desktop runtime"),
+  mode: oneOf(['jpeg', 'grayscale', 'file'], "'jpeg': the sensor sends JPEG (the raw view, unedited), decoded at 1/decodeScale to grey; 'grayscale': 8-bit luma, optionally binned 2x2 (the raw view is encoded only for a snapshot); 'file': desktop input"),
+  frameSize: z.enum(['any', ...Object.keys(FRAME_SIZES)] as [string, ...string[]], { error: (iss) => `{path} must be one of ${Object.keys(FRAME_SIZES).join(', ')}, got ${show(iss.input)}` })
+    .describe("a key of FRAME_SIZES, or 'any' for mode 'file'"),
+  decodeScale: z.literal([1, 2, 4, 8], { error: (iss) => `{path} must be 1, 2, 4 or 8 (esp_jpg_decode's scales), got ${show(iss.input)}` }).optional()
+    .describe("mode 'jpeg' (required there): the grey frame is the JPEG decoded at 1/decodeScale"),
+  binning: z.literal([1, 2], { error: (iss) => `{path} must be 1 or 2, got ${show(iss.input)}` }).optional()
+    .describe("mode 'grayscale': 2 = 2x2 area average in the port (default 1)"),
+  jpegQuality: int(4, 63, '(esp32-camera: lower is better)', 'esp32-camera jpeg_quality: lower = better, bigger (header default 12)').optional(),
+  xclkHz: int(8000000, 24000000, 'Hz', 'camera master clock (10-20 MHz for the OV2640; header default 20 MHz)').optional(),
+  fps: int(1, 30, 'frames/s', 'frames per second the main loop aims for'),
+}, ' (an object with sensor, mode, frameSize, fps)', (k) => `{path}.${k} is not a camera field (sensor, mode, frameSize, decodeScale, binning, jpegQuality, xclkHz, fps)`)
+  .superRefine((cam, ctx) => {
+    const at = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: [field], message, input: cam });
+    if (!clean(ctx, 'mode') || cam.mode === 'file') return;
+    if (cam.sensor === 'file') at('sensor', "{path} 'file' goes with mode 'file' only");
+    if (cam.frameSize === 'any') at('frameSize', "{path} 'any' goes with mode 'file' only");
+    if (cam.mode === 'jpeg') {
+      if (cam.binning !== undefined) at('binning', "{path} applies to mode 'grayscale'; JPEG frames are scaled by decodeScale");
+      if (cam.decodeScale === undefined) at('decodeScale', "{path} must be 1, 2, 4 or 8 (esp_jpg_decode's scales), got undefined");
+      return;
+    }
+    if (cam.decodeScale !== undefined) at('decodeScale', "{path} applies to mode 'jpeg'; grey frames are reduced by binning");
+    if (clean(ctx, 'frameSize') && cam.frameSize !== 'QQVGA' && cam.frameSize !== 'QVGA' && cam.frameSize !== 'any') {
+      at('frameSize', `{path} ${cam.frameSize}: GRAYSCALE frames above QVGA do not fit the ESP32's DMA budget; use QQVGA or QVGA`);
+    }
+  }, always);
+
+export type CameraMode = z.output<typeof CAMERA>;
+
+const pin = int(-1, 39, 'GPIO', 'ESP32 GPIO number; -1 = not connected (pwdn, reset, flashLed only)');
+const PINS = object(Object.fromEntries(PIN_NAMES.map((n) => [n, pin])) as Record<string, typeof pin>,
+  `: an ESP32 board needs ${PIN_NAMES.join(', ')}`, (k) => `{path}.${k} is not a known pin (${PIN_NAMES.join(', ')})`)
+  .superRefine((pins, ctx) => {
+    const seen: Record<number, string> = {};
+    for (const name of PIN_NAMES) {
+      const v = pins[name];
+      const bad = (message: string) => ctx.addIssue({ code: 'custom', path: [name], message: `{path} = ${v}: ${message}`, input: v });
+      if (!clean(ctx, name)) continue;
+      if (v === -1) {
+        if (OPTIONAL_PINS.indexOf(name) < 0) bad(`only ${OPTIONAL_PINS.join(', ')} may be unconnected`);
+        continue;
+      }
+      if (NO_GPIO.indexOf(v) >= 0) bad(`GPIO ${v} does not exist on the ESP32 or belongs to the SPI flash (6-11)`);
+      if (v >= 34 && OUTPUT_PINS.indexOf(name) >= 0) bad(`GPIO 34-39 are input-only on the ESP32, and ${name} is an output`);
+      if (seen[v] !== undefined) ctx.addIssue({ code: 'custom', path: [name], message: `{path} = ${v} is already used by pins.${seen[v]}`, input: v });
+      else seen[v] = name;
+    }
+  }, always);
+
+const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const badName = (iss: { input?: unknown }) => `{path} must be 1-63 of a-z 0-9 - (got ${show(iss.input)})`;
+const FIELDS = ['name', 'description', 'target', 'engine', 'camera', 'alternateCamera', 'pins', 'psramBytes', 'working', 'memory', 'mqtt', 'maxViewBytes'];
+
+/** The whole profile: fields with ranges and descriptions, then the rules between fields. */
+export const BOARD_SCHEMA = object({
+  $schema: z.string().optional().describe('editor hint, ignored'),
+  name: z.string({ error: badName }).regex(NAME, { error: badName }).describe('1-63 of a-z 0-9 -, the file name without .json'),
+  description: z.string({ error: () => '{path} must be a non-empty string' }).min(1, { error: () => '{path} must be a non-empty string' }).describe('one line: SoC, sensor, memory, extras'),
+  target: oneOf(['esp32', 'linux'], "'esp32': the board; 'linux': the desktop runtime"),
+  engine: oneOf(['jerryscript', 'duktape'], 'JerryScript 3.0 on the board, Duktape 2.7 on the desktop'),
+  camera: CAMERA,
+  alternateCamera: CAMERA.optional().describe('another supported camera mode for the same board (documentation and `--camera alternate`)'),
+  pins: PINS.optional().describe("ESP32 GPIO numbers (required for target 'esp32')"),
+  psramBytes: int(0, 16 * MB, 'bytes', 'PSRAM size (0 or absent = none)').default(0),
+  working: object({
+    // 8..1024: the detector's own limits (src/core/config.ts).
+    width: int(8, 1024, 'px', "the detector's grey frame width: must equal what the camera mode produces"),
+    height: int(8, 1024, 'px', "the detector's grey frame height"),
+  }, ": { width, height } of the detector's grey frame", (k) => `{path}.${k} is not a field (width, height)`),
+  memory: object({
+    engineHeapBytes: int(32768, 64 * MB, 'bytes', "the JS engine's whole heap (JerryScript's static heap; the desktop runtime's cap)"),
+    appHeapBytes: int(4096, 64 * MB, 'bytes', "what the app may hold in the engine heap above the engine's own base"),
+    externalBytes: int(0, 64 * MB, 'bytes', 'buffers outside the engine heap (PSRAM on the board): raw view, bundle, chunk'),
+  }, ': { engineHeapBytes, appHeapBytes, externalBytes }', (k) => `{path}.${k} is not a field (engineHeapBytes, appHeapBytes, externalBytes)`)
+    .superRefine((m, ctx) => {
+      if (clean(ctx, 'engineHeapBytes', 'appHeapBytes') && m.appHeapBytes >= m.engineHeapBytes) {
+        ctx.addIssue({ code: 'custom', path: ['appHeapBytes'], input: m, message: `{path} (${m.appHeapBytes}) must be less than memory.engineHeapBytes (${m.engineHeapBytes}): the engine needs its own base` });
+      }
+    }, always),
+  mqtt: object({
+    // 256..65536: src/protocol/limits.ts MIN_CHUNK_SIZE..MAX_CHUNK_SIZE.
+    chunkSize: int(256, 65536, 'bytes', 'bytes per published chunk, header included'),
+    bufferSize: int(256, 65536, 'bytes', 'esp-mqtt buffer_size; publishes above it go out in fragments (its default is 1 KB)'),
+    qos: int(0, 1, '(QoS 2 is not used)', 'QoS of bundle chunks and events'),
+  }, ': { chunkSize, bufferSize, qos }', (k) => `{path}.${k} is not a field (chunkSize, bufferSize, qos)`),
+  // 262144: src/protocol/limits.ts MAX_RAW_VIEW_BYTES.
+  maxViewBytes: int(0, 262144, 'bytes', 'largest raw view (JPEG) the app reserves room for'),
+}, '', (k) => `unknown field '${k}' (known: ${FIELDS.join(', ')})`)
+  .superRefine((b, ctx) => crossFieldRules(b as BoardProfile, ctx), always);
+
+/** A parsed, valid profile. */
+export type BoardProfile = z.output<typeof BOARD_SCHEMA>;
+export type Engine = BoardProfile['engine'];
+export type Target = BoardProfile['target'];
+
+/** Grey frame size a (valid, non-file) camera mode produces. */
+function cameraOutput(cam: CameraMode): { width: number; height: number } | null {
+  const size = FRAME_SIZES[cam.frameSize];
+  if (cam.mode === 'file' || !size) return null;
+  const by = cam.mode === 'jpeg' ? cam.decodeScale ?? 1 : cam.binning ?? 1;
+  return { width: size[0] / by, height: size[1] / by };
+}
+
+type Ctx = { issues: { path?: PropertyKey[] }[]; addIssue(i: { code: 'custom'; message: string; path?: PropertyKey[]; input?: unknown }): void };
+
+function crossFieldRules(b: BoardProfile, ctx: Ctx): void {
+  const problem = (message: string, path: PropertyKey[] = []) => ctx.addIssue({ code: 'custom', message, path, input: b });
+  const psram = b.psramBytes ?? 0;
+  if (clean(ctx, 'target', 'engine')) {
+    if (b.target === 'esp32' && b.engine !== 'jerryscript') problem(`engine '${b.engine}' on target 'esp32': the board engine is JerryScript 3.0 (es.next profile); Duktape is the desktop stand-in`);
+    if (b.target === 'linux' && b.engine !== 'duktape') problem(`engine '${b.engine}' on target 'linux': the desktop runtime embeds Duktape 2.7`);
+  }
+  for (const key of ['camera', 'alternateCamera'] as const) {
+    const cam = b[key];
+    if (!cam || !clean(ctx, 'target', `${key}.mode`)) continue;
+    if (cam.mode === 'file' && b.target !== 'linux') problem(`{path} 'file' exists only on the desktop runtime (target 'linux')`, [key, 'mode']);
+    if (cam.mode !== 'file' && b.target !== 'esp32') problem(`{path} '${cam.mode}' needs a camera (target 'esp32')`, [key, 'mode']);
+  }
+  // The camera's own mode problems (e.g. GRAYSCALE above QVGA) do not hide a size mismatch.
+  if (clean(ctx, 'working', 'camera.mode', 'camera.decodeScale', 'camera.binning')) {
+    const got = cameraOutput(b.camera);
+    if (got && (got.width !== b.working.width || got.height !== b.working.height)) {
+      const how = b.camera.mode === 'jpeg' ? `${b.camera.frameSize} / decodeScale ${b.camera.decodeScale}` : `${b.camera.frameSize} / binning ${b.camera.binning ?? 1}`;
+      problem(`working is ${b.working.width}x${b.working.height} but the camera gives ${got.width}x${got.height} (${how})`);
+    }
+  }
+  if (b.target === 'esp32') {
+    if (b.pins === undefined) problem(`pins is missing: an ESP32 board needs ${PIN_NAMES.join(', ')}`);
+    else if (psram > 0 && clean(ctx, 'pins')) {
+      for (const name of PIN_NAMES) if (b.pins[name] === 16 || b.pins[name] === 17) problem(`{path} = ${b.pins[name]}: GPIO 16/17 drive the PSRAM on ESP32 modules with PSRAM`, ['pins', name]);
+    }
+    if (psram === 0 && clean(ctx, 'camera', 'psramBytes') && b.camera.mode === 'jpeg' && b.camera.frameSize !== 'QQVGA' && b.camera.frameSize !== 'QVGA') {
+      problem(`camera.frameSize ${b.camera.frameSize} in JPEG mode needs PSRAM for two frame buffers (psramBytes is 0)`);
+    }
+  } else if (b.target === 'linux' && b.pins !== undefined) {
+    problem("pins apply to target 'esp32' only");
+  }
+  if (clean(ctx, 'memory', 'psramBytes', 'target')) {
+    const m = b.memory;
+    if (b.target === 'esp32' && m.externalBytes > 65536 && psram === 0) problem(`memory.externalBytes ${m.externalBytes} needs PSRAM (psramBytes is 0)`);
+    if (psram > 0 && m.externalBytes + m.engineHeapBytes > psram / 2) {
+      problem(`memory.externalBytes + engineHeapBytes = ${m.externalBytes + m.engineHeapBytes} exceeds half the PSRAM (${psram / 2}); the camera's frame buffers need the rest`);
+    }
+  }
+  if (clean(ctx, 'maxViewBytes', 'memory.externalBytes', 'mqtt.chunkSize', 'working')) {
+    const need = externalNeed(b);
+    if (need > b.memory.externalBytes) problem(`memory.externalBytes ${b.memory.externalBytes} is too small: raw view + bundle + chunk buffers need ${need}`);
+  }
 }
 
 export class BoardError extends Error {
@@ -92,179 +229,19 @@ export class BoardError extends Error {
   }
 }
 
-const PIN_NAMES = ['pwdn', 'reset', 'xclk', 'siod', 'sioc', 'd7', 'd6', 'd5', 'd4', 'd3', 'd2', 'd1', 'd0', 'vsync', 'href', 'pclk', 'flashLed'];
-/** Pins the board drives (must not be input-only GPIO 34-39). */
-const OUTPUT_PINS = ['pwdn', 'reset', 'xclk', 'siod', 'sioc', 'flashLed'];
-/** Pins that may be -1 (not wired). */
-const OPTIONAL_PINS = ['pwdn', 'reset', 'flashLed'];
-/** GPIO numbers that do not exist on the ESP32, or that the SPI flash uses (6-11). */
-const NO_GPIO = [6, 7, 8, 9, 10, 11, 20, 24, 28, 29, 30, 31];
-
-function isInt(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v);
-}
-
-function intIn(problems: string[], path: string, v: unknown, min: number, max: number, unit: string): v is number {
-  if (!isInt(v)) {
-    problems.push(`${path} must be an integer (${unit}), got ${JSON.stringify(v)}`);
-    return false;
-  }
-  if (v < min || v > max) {
-    problems.push(`${path} = ${v} is outside ${min}..${max} ${unit}`);
-    return false;
-  }
-  return true;
-}
-
-function oneOf(problems: string[], path: string, v: unknown, allowed: readonly string[]): boolean {
-  if (typeof v !== 'string' || allowed.indexOf(v) < 0) {
-    problems.push(`${path} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(v)}`);
-    return false;
-  }
-  return true;
-}
-
-/** Grey frame size a camera mode produces, or null (with problems noted) when it cannot say. */
-function cameraOutput(problems: string[], path: string, cam: CameraMode, target: Target): { width: number; height: number } | null {
-  if (!cam || typeof cam !== 'object') {
-    problems.push(`${path} is missing (an object with sensor, mode, frameSize, fps)`);
-    return null;
-  }
-  oneOf(problems, `${path}.sensor`, cam.sensor, ['OV2640', 'OV3660', 'OV5640', 'file']);
-  if (!oneOf(problems, `${path}.mode`, cam.mode, ['jpeg', 'grayscale', 'file'])) return null;
-  intIn(problems, `${path}.fps`, cam.fps, 1, 30, 'frames/s');
-  if (cam.mode === 'file') {
-    if (target !== 'linux') problems.push(`${path}.mode 'file' exists only on the desktop runtime (target 'linux')`);
-    return null;
-  }
-  if (target !== 'esp32') problems.push(`${path}.mode '${cam.mode}' needs a camera (target 'esp32')`);
-  if (cam.sensor === 'file') problems.push(`${path}.sensor 'file' goes with mode 'file' only`);
-  const size = FRAME_SIZES[cam.frameSize];
-  if (!size) {
-    problems.push(`${path}.frameSize must be one of ${Object.keys(FRAME_SIZES).join(', ')}, got ${JSON.stringify(cam.frameSize)}`);
-    return null;
-  }
-  if (cam.jpegQuality !== undefined) intIn(problems, `${path}.jpegQuality`, cam.jpegQuality, 4, 63, '(esp32-camera: lower is better)');
-  if (cam.xclkHz !== undefined) intIn(problems, `${path}.xclkHz`, cam.xclkHz, 8000000, 24000000, 'Hz');
-  if (cam.mode === 'jpeg') {
-    if (cam.binning !== undefined) problems.push(`${path}.binning applies to mode 'grayscale'; JPEG frames are scaled by decodeScale`);
-    if (cam.decodeScale === undefined || [1, 2, 4, 8].indexOf(cam.decodeScale) < 0) {
-      problems.push(`${path}.decodeScale must be 1, 2, 4 or 8 (esp_jpg_decode's scales), got ${JSON.stringify(cam.decodeScale)}`);
-      return null;
-    }
-    return { width: size[0] / cam.decodeScale, height: size[1] / cam.decodeScale };
-  }
-  if (cam.decodeScale !== undefined) problems.push(`${path}.decodeScale applies to mode 'jpeg'; grey frames are reduced by binning`);
-  if (cam.frameSize !== 'QQVGA' && cam.frameSize !== 'QVGA') {
-    problems.push(`${path}.frameSize ${cam.frameSize}: GRAYSCALE frames above QVGA do not fit the ESP32's DMA budget; use QQVGA or QVGA`);
-  }
-  const bin = cam.binning === undefined ? 1 : cam.binning;
-  if (bin !== 1 && bin !== 2) {
-    problems.push(`${path}.binning must be 1 or 2, got ${JSON.stringify(cam.binning)}`);
-    return null;
-  }
-  return { width: size[0] / bin, height: size[1] / bin };
-}
-
-function checkPins(problems: string[], pins: Record<string, number> | undefined, psram: number): void {
-  if (!pins || typeof pins !== 'object') {
-    problems.push(`pins is missing: an ESP32 board needs ${PIN_NAMES.join(', ')}`);
-    return;
-  }
-  const seen: Record<number, string> = {};
-  for (const name of PIN_NAMES) {
-    const v = pins[name];
-    if (v === undefined) {
-      problems.push(`pins.${name} is missing`);
-      continue;
-    }
-    if (!intIn(problems, `pins.${name}`, v, -1, 39, 'GPIO')) continue;
-    if (v === -1) {
-      if (OPTIONAL_PINS.indexOf(name) < 0) problems.push(`pins.${name} = -1: only ${OPTIONAL_PINS.join(', ')} may be unconnected`);
-      continue;
-    }
-    if (NO_GPIO.indexOf(v) >= 0) problems.push(`pins.${name} = ${v}: GPIO ${v} does not exist on the ESP32 or belongs to the SPI flash (6-11)`);
-    if (v >= 34 && OUTPUT_PINS.indexOf(name) >= 0) problems.push(`pins.${name} = ${v}: GPIO 34-39 are input-only on the ESP32, and ${name} is an output`);
-    if (psram > 0 && (v === 16 || v === 17)) problems.push(`pins.${name} = ${v}: GPIO 16/17 drive the PSRAM on ESP32 modules with PSRAM`);
-    if (seen[v] !== undefined) problems.push(`pins.${name} = ${v} is already used by pins.${seen[v]}`);
-    else seen[v] = name;
-  }
-  for (const k of Object.keys(pins)) if (PIN_NAMES.indexOf(k) < 0) problems.push(`pins.${k} is not a known pin (${PIN_NAMES.join(', ')})`);
-}
-
 /**
  * Check a parsed profile. Returns the list of problems (empty = valid); every message names the
  * field, the value and what is allowed.
  */
 export function boardProblems(p: unknown, fileName?: string): string[] {
-  const problems: string[] = [];
   if (!p || typeof p !== 'object' || Array.isArray(p)) return ['the profile must be a JSON object'];
-  const b = p as BoardProfile;
-  const known = ['$schema', 'name', 'description', 'target', 'engine', 'camera', 'alternateCamera', 'pins', 'psramBytes', 'working', 'memory', 'mqtt', 'maxViewBytes'];
-  for (const k of Object.keys(b)) if (known.indexOf(k) < 0) problems.push(`unknown field '${k}' (known: ${known.slice(1).join(', ')})`);
-  if (typeof b.name !== 'string' || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(b.name)) problems.push(`name must be 1-63 of a-z 0-9 - (got ${JSON.stringify(b.name)})`);
-  else if (fileName && fileName !== b.name + '.json') problems.push(`name '${b.name}' must match the file name (${fileName})`);
-  if (typeof b.description !== 'string' || !b.description) problems.push('description must be a non-empty string');
-  const targetOk = oneOf(problems, 'target', b.target, ['esp32', 'linux']);
-  const engineOk = oneOf(problems, 'engine', b.engine, ['jerryscript', 'duktape']);
-  if (targetOk && engineOk && b.target === 'esp32' && b.engine !== 'jerryscript') {
-    problems.push(`engine '${b.engine}' on target 'esp32': the board engine is JerryScript 3.0 (es.next profile); Duktape is the desktop stand-in`);
-  }
-  if (targetOk && engineOk && b.target === 'linux' && b.engine !== 'duktape') problems.push(`engine '${b.engine}' on target 'linux': the desktop runtime embeds Duktape 2.7`);
-  const psram = b.psramBytes === undefined ? 0 : b.psramBytes;
-  if (b.psramBytes !== undefined) intIn(problems, 'psramBytes', b.psramBytes, 0, 16 * 1048576, 'bytes');
-
-  const got = cameraOutput(problems, 'camera', b.camera, b.target);
-  if (b.alternateCamera !== undefined) cameraOutput(problems, 'alternateCamera', b.alternateCamera, b.target);
-  if (!b.working || typeof b.working !== 'object') {
-    problems.push('working is missing: { width, height } of the detector\'s grey frame');
-  } else {
-    // 8..1024: the detector's own limits (src/core/config.ts).
-    const wOk = intIn(problems, 'working.width', b.working.width, 8, 1024, 'px');
-    const hOk = intIn(problems, 'working.height', b.working.height, 8, 1024, 'px');
-    if (wOk && hOk && got && (got.width !== b.working.width || got.height !== b.working.height)) {
-      const how = b.camera.mode === 'jpeg' ? `${b.camera.frameSize} / decodeScale ${b.camera.decodeScale}` : `${b.camera.frameSize} / binning ${b.camera.binning ?? 1}`;
-      problems.push(`working is ${b.working.width}x${b.working.height} but the camera gives ${got.width}x${got.height} (${how})`);
-    }
-  }
-  if (b.target === 'esp32') {
-    checkPins(problems, b.pins, psram);
-    if (psram === 0 && b.camera && b.camera.mode === 'jpeg' && b.camera.frameSize !== 'QQVGA' && b.camera.frameSize !== 'QVGA') {
-      problems.push(`camera.frameSize ${b.camera.frameSize} in JPEG mode needs PSRAM for two frame buffers (psramBytes is 0)`);
-    }
-  } else if (b.pins !== undefined) {
-    problems.push("pins apply to target 'esp32' only");
-  }
-
-  const m = b.memory;
-  if (!m || typeof m !== 'object') {
-    problems.push('memory is missing: { engineHeapBytes, appHeapBytes, externalBytes }');
-  } else {
-    intIn(problems, 'memory.engineHeapBytes', m.engineHeapBytes, 32768, 64 * 1048576, 'bytes');
-    if (intIn(problems, 'memory.appHeapBytes', m.appHeapBytes, 4096, 64 * 1048576, 'bytes') && isInt(m.engineHeapBytes) && m.appHeapBytes >= m.engineHeapBytes) {
-      problems.push(`memory.appHeapBytes (${m.appHeapBytes}) must be less than memory.engineHeapBytes (${m.engineHeapBytes}): the engine needs its own base`);
-    }
-    if (intIn(problems, 'memory.externalBytes', m.externalBytes, 0, 64 * 1048576, 'bytes') && b.target === 'esp32' && m.externalBytes > 65536 && psram === 0) {
-      problems.push(`memory.externalBytes ${m.externalBytes} needs PSRAM (psramBytes is 0)`);
-    }
-    if (psram > 0 && isInt(m.externalBytes) && isInt(m.engineHeapBytes) && m.externalBytes + m.engineHeapBytes > psram / 2) {
-      problems.push(`memory.externalBytes + engineHeapBytes = ${m.externalBytes + m.engineHeapBytes} exceeds half the PSRAM (${psram / 2}); the camera's frame buffers need the rest`);
-    }
-  }
-  const q = b.mqtt;
-  if (!q || typeof q !== 'object') {
-    problems.push('mqtt is missing: { chunkSize, bufferSize, qos }');
-  } else {
-    // 256..65536: src/protocol/limits.ts MIN_CHUNK_SIZE..MAX_CHUNK_SIZE.
-    intIn(problems, 'mqtt.chunkSize', q.chunkSize, 256, 65536, 'bytes');
-    intIn(problems, 'mqtt.bufferSize', q.bufferSize, 256, 65536, 'bytes');
-    intIn(problems, 'mqtt.qos', q.qos, 0, 1, '(QoS 2 is not used)');
-  }
-  // 262144: src/protocol/limits.ts MAX_RAW_VIEW_BYTES.
-  if (intIn(problems, 'maxViewBytes', b.maxViewBytes, 0, 262144, 'bytes') && m && isInt(m.externalBytes) && q && isInt(q.chunkSize) && b.working) {
-    const need = externalNeed(b);
-    if (need > m.externalBytes) problems.push(`memory.externalBytes ${m.externalBytes} is too small: raw view + bundle + chunk buffers need ${need}`);
-  }
+  const r = BOARD_SCHEMA.safeParse(p);
+  let issues = r.success ? [] : r.error.issues;
+  // Pins on a desktop profile are wrong as a whole: say so once, not once per pin.
+  if ((p as { target?: unknown }).target === 'linux') issues = issues.filter((i) => i.path[0] !== 'pins' || i.path.length === 1);
+  const problems = issues.map((i) => i.message.replace(/\{path\}/g, i.path.map(String).join('.')));
+  const name = (p as { name?: unknown }).name;
+  if (fileName && typeof name === 'string' && NAME.test(name) && fileName !== name + '.json') problems.push(`name '${name}' must match the file name (${fileName})`);
   return problems;
 }
 
@@ -278,11 +255,19 @@ export function externalNeed(b: Pick<BoardProfile, 'working' | 'maxViewBytes' | 
   return b.maxViewBytes + bundle + b.mqtt.chunkSize;
 }
 
-/** Validate and return the profile, or throw a BoardError listing every problem. */
+/** Validate and return the profile (with its defaults), or throw a BoardError listing every problem. */
 export function validateBoard(p: unknown, where = 'board profile', fileName?: string): BoardProfile {
   const problems = boardProblems(p, fileName);
   if (problems.length) throw new BoardError(where, problems);
-  return p as BoardProfile;
+  return BOARD_SCHEMA.parse(p) as BoardProfile;
+}
+
+/**
+ * The profile schema as JSON Schema (ranges, defaults, descriptions; the rules between fields are
+ * not expressible there), for editors: a profile may name it in `$schema`.
+ */
+export function boardJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(BOARD_SCHEMA, { io: 'input' }) as Record<string, unknown>;
 }
 
 /** Names of the profiles in boards/. */

@@ -32,11 +32,13 @@ Options:
   --runtime R    run the device app instead of the bare detector: 'node' (in-process) or
                  'embedded' (the ES5 bundle inside the Duktape desktop runtime); prints the
                  events and bundles a board would publish, with a digest to compare runtimes
+  --secret HEX   with --runtime: the camera's MAC secret (64 hex) the app signs with (default:
+                 the simulated camera's demo secret, which the demo relay camera expects)
 Default source: ${SIM_DEFAULTS.source}`;
 
 class UsageError extends Error {}
 
-interface SimArgs { spec: string; width: number; out?: string; seconds?: number; samples: number; quiet: boolean; runtime?: 'node' | 'embedded' }
+interface SimArgs { spec: string; width: number; out?: string; seconds?: number; samples: number; quiet: boolean; runtime?: 'node' | 'embedded'; secret?: string }
 
 function parse(args: string[]): SimArgs {
   let parsed;
@@ -52,6 +54,7 @@ function parse(args: string[]): SimArgs {
         samples: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         runtime: { type: 'string' },
+        secret: { type: 'string' },
       },
     });
   } catch (err) {
@@ -74,8 +77,11 @@ function parse(args: string[]): SimArgs {
   if (values.runtime !== undefined && values.runtime !== 'node' && values.runtime !== 'embedded') {
     throw new UsageError(`--runtime must be 'node' or 'embedded', got '${values.runtime}'`);
   }
+  if (values.secret !== undefined && !/^[0-9a-f]{64}$/.test(values.secret)) throw new UsageError('--secret must be 64 lower-case hex digits');
+  if (values.secret !== undefined && values.runtime === undefined) throw new UsageError('--secret needs --runtime (only the device app signs)');
   return {
     runtime: values.runtime as SimArgs['runtime'],
+    secret: values.secret,
     spec: positionals[0] ?? SIM_DEFAULTS.source,
     // 8 px: the smallest grid the detector accepts (src/core/config.ts).
     width: int('width', values.width, RUN_DEFAULTS.width, 8, 4096),
@@ -153,7 +159,7 @@ async function runDeviceApp(source: FrameSource, a: SimArgs): Promise<number> {
   // A board that saw its last motion 10 minutes before the clip starts: the first event of the
   // clip falls inside the 5-60 minute window, so its snapshot is taken (clips are short).
   const lastEventEnd = String(FIRMWARE_SIM_DEFAULTS.wallStartMs - 10 * 60000);
-  const r = await runFirmwareOnSource(source, { runtime: a.runtime!, width: a.width, seconds: a.seconds, quietLogs: a.quiet, settings: { lastEventEnd } });
+  const r = await runFirmwareOnSource(source, { runtime: a.runtime!, width: a.width, seconds: a.seconds, quietLogs: a.quiet, settings: a.secret ? { lastEventEnd, secret: a.secret } : { lastEventEnd } });
   const digest = createHash('sha256');
   for (const b of r.bundles) digest.update(b.bytes);
   const lines = [

@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { escapeXml as esc } from '../sim/report/escape.ts';
+import { checkPortsFree, listenErrorMessage, portFlags, portUsage, PortUsageError, resolvePort, type PlannedPort } from './listen-ports.ts';
 
 const FOOTAGE_VTEST = fileURLToPath(new URL('../../shared/footage/vtest.avi', import.meta.url));
 
@@ -38,12 +39,35 @@ function cameras(args: string[]): Camera[] {
   ];
 }
 
-export async function run(argv: string[]): Promise<number> {
+const USAGE = `quietcam start [--once] [--seconds N] [--broker-port N] [--s3-port N] [--status-port N|off] [source ...]
+${portUsage(['broker', 's3', 'status'])}`;
+
+/** The ports `start` opens: broker and S3 on loopback, the status page where the config says. */
+async function plan(values: Record<string, unknown>, env: Record<string, string | undefined>): Promise<PlannedPort[]> {
+  const { loadConfig } = await import('../src/relay/config.ts');
+  const status = loadConfig({ env }).status; // QUIETCAM_STATUS_PORT is read there, with the default
+  const out: PlannedPort[] = [
+    { name: 'broker', host: '127.0.0.1', port: resolvePort('broker', values['broker-port'] as string | undefined, env)! },
+    { name: 's3', host: '127.0.0.1', port: resolvePort('s3', values['s3-port'] as string | undefined, env)! },
+  ];
+  const statusPort = resolvePort('status', values['status-port'] as string | undefined, {}, status.port);
+  if (statusPort !== null) out.push({ name: 'status', host: status.host, port: statusPort });
+  return out;
+}
+
+type StackModule = typeof import('../src/relay/stack.ts');
+type Stack = Awaited<ReturnType<StackModule['startStack']>>;
+type ContributionRecord = import('../src/relay/types.ts').ContributionRecord;
+
+/** Arguments and ports, or the exit code after a usage error. */
+async function parseStart(argv: string[]): Promise<{ once: boolean; seconds: number; cams: Camera[]; ports: PlannedPort[] } | number> {
   let parsed;
+  let ports: PlannedPort[];
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { once: { type: 'boolean' }, seconds: { type: 'string' } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { once: { type: 'boolean' }, seconds: { type: 'string' }, ...portFlags(['broker', 's3', 'status']) } });
+    ports = await plan(parsed.values, process.env);
   } catch (err) {
-    console.error(`quietcam start: ${(err as Error).message}\nUsage: quietcam start [--once] [--seconds N] [source ...]`);
+    console.error(`quietcam start: ${(err as Error).message}${err instanceof PortUsageError || err instanceof TypeError ? `\nUsage: ${USAGE}` : ''}`);
     return 2;
   }
   const seconds = parsed.values.seconds ? Number(parsed.values.seconds) : START_DEFAULTS.seconds;
@@ -51,27 +75,34 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`quietcam start: --seconds must be a positive number`);
     return 2;
   }
-  const cams = cameras(parsed.positionals);
+  return { once: parsed.values.once === true, seconds, cams: cameras(parsed.positionals), ports };
+}
 
+/** Broker, S3 and relay on the checked ports, each camera paired; or exit code 2 for a taken port. */
+async function openStack(cams: Camera[], ports: PlannedPort[]): Promise<Stack | number> {
   const { startStack, demoCamera } = await import('../src/relay/stack.ts');
+  const taken = await checkPortsFree(ports);
+  if (taken) {
+    console.error(`quietcam start: ${taken}`);
+    return 2;
+  }
+  const port = (name: PlannedPort['name']) => ports.find((p) => p.name === name)?.port;
+  try {
+    // each simulated camera is paired afresh: its own broker login (and MAC secret), as the owner page gives a board
+    return await startStack({ cameras: cams.map((c) => demoCamera(c.id)), pair: cams.map((c) => c.id), brokerPort: port('broker'), s3Port: port('s3'), statusPort: port('status') ?? null });
+  } catch (err) {
+    const msg = listenErrorMessage(err, ports);
+    if (!msg) throw err;
+    console.error(`quietcam start: ${msg}`);
+    return 2;
+  }
+}
+
+/** Plays each camera's clip through the device app and publishes what it publishes; returns the bundle count. */
+async function playCameras(stack: Stack, cams: Camera[], seconds: number): Promise<number> {
   const { connectPublisher } = await import('../src/adapters/mqtt-publisher.ts');
-  const { s3Objects } = await import('../src/web/adapters/s3-objects.ts');
   const { openSource } = await import('../sim/sources/open.ts');
   const { runFirmwareOnSource } = await import('../sim/firmware.ts');
-
-  // each simulated camera is paired afresh: its own broker login (and MAC secret), as the owner page gives a board
-  const stack = await startStack({ cameras: cams.map((c) => demoCamera(c.id)), pair: cams.map((c) => c.id) });
-  console.log(`broker  ${stack.brokerUrl}  (aedes, in-process)`);
-  console.log(`S3      ${stack.s3Endpoint}  bucket ${stack.bucket}, data in ${resolve('data/s3')}`);
-  if (stack.statusUrl) console.log(`status  ${stack.statusUrl}`);
-
-  const arrived: { record: import('../src/relay/types.ts').ContributionRecord; latencyMs: number }[] = [];
-  stack.relay.on('uploaded', (record, latencyMs) => {
-    arrived.push({ record, latencyMs });
-    console.log(`contribution ${record.cameraId}/${record.bundleId}: ${record.objects.length} objects in s3://${stack.bucket}/${record.keyPrefix} (${latencyMs.toFixed(0)} ms after it arrived)`);
-    for (const o of record.objects) console.log(`    ${o.name.padEnd(16)} ${String(o.bytes).padStart(7)} B  ${o.contentType}`);
-  });
-
   const publishers: Awaited<ReturnType<typeof connectPublisher>>[] = [];
   let expected = 0;
   try {
@@ -79,12 +110,13 @@ export async function run(argv: string[]): Promise<number> {
       const source = await openSource(cam.source, {});
       const wallStartMs = Date.now() - seconds * 1000;
       console.log(`camera ${cam.id}: playing ${source.name} (${seconds} s) through the device app...`);
+      const login = stack.paired[cam.id];
+      // the app signs its bundles and events, and checks its config, with the camera's MAC secret from the pairing
       const r = await runFirmwareOnSource(source, {
         runtime: 'node', cameraId: cam.id, seconds, wallStartMs, quietLogs: true,
-        settings: { lastEventEnd: String(wallStartMs - 10 * 60000) },
+        settings: { lastEventEnd: String(wallStartMs - 10 * 60000), secret: login.secret },
       });
       console.log(`camera ${cam.id}: ${r.frames} frames, ${r.events.length} event messages, ${r.bundles.length} snapshot bundle(s), ${r.publishes.length} MQTT publishes`);
-      const login = stack.paired[cam.id];
       const publisher = await connectPublisher({ url: stack.brokerUrl, clientId: cam.id, username: login.username, password: login.password });
       publishers.push(publisher);
       for (const p of r.publishes) await publisher.publishRaw(p.topic, p.payload);
@@ -93,31 +125,58 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     await Promise.all(publishers.map((p) => p.close()));
   }
+  return expected;
+}
 
-  const deadline = Date.now() + START_DEFAULTS.waitMs;
-  while (arrived.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (arrived.length < expected) console.error(`only ${arrived.length} of ${expected} contributions arrived within ${START_DEFAULTS.waitMs / 1000} s: see ${stack.statusUrl ?? 'the relay log'}`);
+/** Prints each contribution as the relay stores it; the list fills as they arrive. */
+function watchUploads(stack: Stack): ContributionRecord[] {
+  const arrived: ContributionRecord[] = [];
+  stack.relay.on('uploaded', (record, latencyMs) => {
+    arrived.push(record);
+    console.log(`contribution ${record.cameraId}/${record.bundleId}: ${record.objects.length} objects in s3://${stack.bucket}/${record.keyPrefix} (${latencyMs.toFixed(0)} ms after it arrived)`);
+    for (const o of record.objects) console.log(`    ${o.name.padEnd(16)} ${String(o.bytes).padStart(7)} B  ${o.contentType}`);
+  });
+  return arrived;
+}
 
-  const page = await writeContributionsPage(arrived.map((a) => a.record), s3Objects({ ...stack.relay.config.s3 }));
-  console.log(`\n${arrived.length} contribution(s) stored; page with their five images: ${page}`);
-  console.log('the owner pages: `npx quietcam web --local` (accounts, consent, the Data Integrity Zone)');
-
-  if (parsed.values.once) {
-    await stack.stop();
-    return arrived.length === expected ? 0 : 1;
-  }
-  console.log('broker, relay and status page keep running: Ctrl-C to stop');
-  await new Promise<void>((done) => {
+function untilSignal(): Promise<void> {
+  return new Promise<void>((done) => {
     const stop = () => { process.off('SIGINT', stop); process.off('SIGTERM', stop); done(); };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  await stack.stop();
-  return 0;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const args = await parseStart(argv);
+  if (typeof args === 'number') return args;
+  const stack = await openStack(args.cams, args.ports);
+  if (typeof stack === 'number') return stack;
+  try {
+    console.log(`broker  ${stack.brokerUrl}  (aedes, in-process)`);
+    console.log(`S3      ${stack.s3Endpoint}  bucket ${stack.bucket}, data in ${resolve('data/s3')}`);
+    if (stack.statusUrl) console.log(`status  ${stack.statusUrl}`);
+    const arrived = watchUploads(stack);
+    const expected = await playCameras(stack, args.cams, args.seconds);
+    const deadline = Date.now() + START_DEFAULTS.waitMs;
+    while (arrived.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (arrived.length < expected) console.error(`only ${arrived.length} of ${expected} contributions arrived within ${START_DEFAULTS.waitMs / 1000} s: see ${stack.statusUrl ?? 'the relay log'}`);
+
+    const { s3Objects } = await import('../src/web/adapters/s3-objects.ts');
+    const page = await writeContributionsPage(arrived, s3Objects({ ...stack.relay.config.s3 }));
+    console.log(`\n${arrived.length} contribution(s) stored; page with their five images: ${page}`);
+    console.log('the owner pages: `npx quietcam web --local` (accounts, consent, the Data Integrity Zone)');
+    if (args.once) return arrived.length === expected ? 0 : 1;
+    console.log('broker, relay and status page keep running: Ctrl-C to stop');
+    await untilSignal();
+    return 0;
+  } finally {
+    await stack.stop();
+  }
 }
 
 /** One page per run: each contribution with its five images, read back from S3. */
-async function writeContributionsPage(records: import('../src/relay/types.ts').ContributionRecord[], objects: { get(key: string): Promise<{ body: Uint8Array; contentType: string } | null> }): Promise<string> {
+async function writeContributionsPage(records: ContributionRecord[], objects: { get(key: string): Promise<{ body: Uint8Array; contentType: string } | null> }): Promise<string> {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const dir = join(START_DEFAULTS.reportsDir, `contributions-${stamp}`);
   mkdirSync(dir, { recursive: true });

@@ -2,50 +2,73 @@
  * `quietcam web`: the owner pages (accounts, cameras, consent, Data Integrity Zone, access log).
  *
  *   quietcam web [--config FILE] [--local] [--host H] [--port N] [--tls-proxy]
+ *                [--broker-port N] [--s3-port N] [--status-port N|off]
  *   quietcam web grant-reviewer USERNAME [--config FILE]
  *
  * --config FILE  the relay's JSON config (database, bucket, broker); also QUIETCAM_* env vars
  * --local        also start the relay with its embedded broker and S3 endpoint (the demo)
- * --host, --port where to listen (default 127.0.0.1:8080)
+ * --host, --port where to listen (default 127.0.0.1:8080; the port also QUIETCAM_WEB_PORT)
+ * --broker-port, --s3-port, --status-port  with --local: the stack's ports (cli/listen-ports.ts;
+ *                also QUIETCAM_BROKER_PORT, QUIETCAM_S3_PORT, QUIETCAM_STATUS_PORT)
  * --tls-proxy    behind a TLS-terminating proxy: `__Host-` Secure cookies, X-Forwarded-* trusted,
  *                any host allowed. Without it the pages serve plain HTTP on a loopback host only,
  *                with the documented fallback cookie name (README.md).
- * Exit code 0 after SIGINT/SIGTERM, 2 on bad arguments or config, 1 on other failures.
+ * A taken port is an error naming it and its flag, checked before anything starts.
+ * Exit code 0 after SIGINT/SIGTERM, 2 on bad arguments or config or a taken port, 1 on other failures.
  */
+import { parseArgs } from 'node:util';
 import { loadConfig, type RelayConfig } from '../src/relay/config.js';
 import { openWebDb } from '../src/web/adapters/sqlite-db.js';
 import { SqliteAccounts } from '../src/web/adapters/sqlite-accounts.js';
-import type { WebConfigInput } from '../src/web/config.js';
+import { resolveWebConfig, type WebConfigInput } from '../src/web/config.js';
 import { startWebServer } from '../src/web/server.js';
+import { checkPortsFree, listenErrorMessage, portFlags, PortUsageError, resolvePort, type PlannedPort } from './listen-ports.js';
 
-export const USAGE = 'quietcam web [--config FILE] [--local] [--host H] [--port N] [--tls-proxy] | quietcam web grant-reviewer USERNAME';
+export const USAGE = 'quietcam web [--config FILE] [--local] [--host H] [--port N] [--tls-proxy] [--broker-port N] [--s3-port N] [--status-port N|off] | quietcam web grant-reviewer USERNAME';
 
-interface Args { config?: string; local: boolean; host?: string; port?: number; tlsProxy: boolean; grant?: string }
+interface Args { config?: string; local: boolean; host?: string; tlsProxy: boolean; grant?: string; ports: Record<string, string | undefined> }
 
 function parse(args: string[]): Args | string {
-  const out: Args = { local: false, tlsProxy: false };
-  const value = (i: number, name: string) => {
-    const v = args[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new Error(`${name} needs a value`);
-    return v;
-  };
   try {
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i];
-      if (a === '--config') out.config = value(i++, a);
-      else if (a === '--host') out.host = value(i++, a);
-      else if (a === '--port') {
-        const p = Number(value(i++, a));
-        if (!Number.isInteger(p) || p < 0 || p > 65535) return '--port needs 0-65535';
-        out.port = p;
-      } else if (a === '--local') out.local = true;
-      else if (a === '--tls-proxy') out.tlsProxy = true;
-      else if (a === 'grant-reviewer' && i === 0) out.grant = value(i++, a);
-      else return `unknown argument '${a}'`;
+    const { values, positionals } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string' },
+        host: { type: 'string' },
+        local: { type: 'boolean', default: false },
+        'tls-proxy': { type: 'boolean', default: false },
+        ...portFlags(['web', 'broker', 's3', 'status']),
+      },
+    });
+    const v = values as Record<string, string | boolean | undefined>;
+    const out: Args = { config: v.config as string | undefined, host: v.host as string | undefined, local: v.local === true, tlsProxy: v['tls-proxy'] === true, ports: {} };
+    for (const flag of ['port', 'broker-port', 's3-port', 'status-port']) out.ports[flag] = v[flag] as string | undefined;
+    if (positionals.length > 0) {
+      if (positionals[0] !== 'grant-reviewer' || args[0] !== 'grant-reviewer') return `unknown argument '${positionals[0]}'`;
+      if (positionals.length !== 2) return positionals.length < 2 ? 'grant-reviewer needs a value' : `unknown argument '${positionals[2]}'`;
+      out.grant = positionals[1];
     }
+    if (!out.local && ['broker-port', 's3-port', 'status-port'].some((f) => out.ports[f] !== undefined)) {
+      return '--broker-port, --s3-port and --status-port need --local (the relay is not started here otherwise)';
+    }
+    return out;
   } catch (err) {
     return (err as Error).message;
   }
+}
+
+/** The ports this run opens: the pages, and with --local the broker, S3 and the status page. */
+function plan(o: Args, web: { host: string; port: number }, relay: RelayConfig, env: Record<string, string | undefined>): PlannedPort[] {
+  const out: PlannedPort[] = [];
+  if (o.local) {
+    out.push({ name: 'broker', host: '127.0.0.1', port: resolvePort('broker', o.ports['broker-port'], env)! });
+    out.push({ name: 's3', host: '127.0.0.1', port: resolvePort('s3', o.ports['s3-port'], env)! });
+    const status = resolvePort('status', o.ports['status-port'], {}, relay.status.port);
+    if (status !== null) out.push({ name: 'status', host: relay.status.host, port: status });
+  }
+  out.push({ name: 'web', host: web.host, port: web.port });
   return out;
 }
 
@@ -71,20 +94,35 @@ export async function run(args: string[]): Promise<number> {
     console.log(a ? `${a.username} is now a reviewer (every view they make is shown to the owner)` : `no account '${o.grant}'`);
     return a ? 0 : 1;
   }
-  const web: WebConfigInput = {
-    host: o.host ?? '127.0.0.1',
-    port: o.port ?? 8080,
-    cookies: o.tlsProxy ? 'secure' : 'insecure-localhost',
-    trustProxy: o.tlsProxy,
-  };
+  let web: WebConfigInput;
+  let ports: PlannedPort[];
+  try {
+    web = {
+      host: o.host ?? '127.0.0.1',
+      port: resolvePort('web', o.ports.port, process.env)!,
+      cookies: o.tlsProxy ? 'secure' : 'insecure-localhost',
+      trustProxy: o.tlsProxy,
+    };
+    resolveWebConfig(web); // a bad host/cookie combination is refused before any port is touched
+    ports = plan(o, { host: web.host!, port: web.port! }, relay, process.env);
+  } catch (err) {
+    console.error(`quietcam web: ${(err as Error).message}${err instanceof PortUsageError ? `\nUsage: ${USAGE}` : ''}`);
+    return 2;
+  }
+  const taken = await checkPortsFree(ports);
+  if (taken) {
+    console.error(`quietcam web: ${taken}`);
+    return 2;
+  }
   let stopStack: (() => Promise<void>) | null = null;
   try {
     if (o.local) {
       const { startStack } = await import('../src/relay/stack.js');
-      const stack = await startStack({ config: relay });
+      const port = (name: PlannedPort['name']) => ports.find((p) => p.name === name)?.port;
+      const stack = await startStack({ config: relay, brokerPort: port('broker'), s3Port: port('s3'), statusPort: port('status') ?? null });
       stopStack = () => stack.stop();
       relay = stack.relay.config;
-      console.log(`relay ready: broker ${stack.brokerUrl}, S3 ${stack.s3Endpoint}/${stack.bucket}`);
+      console.log(`relay ready: broker ${stack.brokerUrl}, S3 ${stack.s3Endpoint}/${stack.bucket}, status ${stack.relay.statusUrl ?? 'off'}`);
     }
     const server = await startWebServer({ relay, web });
     console.log(`web ready: ${server.url}${o.tlsProxy ? ' (behind a TLS proxy: open it through the proxy\'s https:// address)' : ' (plain HTTP, this machine only)'}`);
@@ -97,6 +135,11 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   } catch (err) {
     await stopStack?.();
+    const inUse = listenErrorMessage(err, ports);
+    if (inUse) {
+      console.error(`quietcam web: ${inUse}`);
+      return 2;
+    }
     const msg = (err as Error).message;
     console.error(`quietcam web: ${msg}`);
     return /web config/.test(msg) ? 2 : 1;

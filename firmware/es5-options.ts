@@ -1,6 +1,6 @@
 /**
  * The tsc options that lower board code (src/core, src/protocol, firmware/app) to ES5: the
- * firmware build and the ES5 gate (test/helpers/es5-gate.ts) compile with exactly these, so what
+ * firmware build and the ES5 gate (firmware/es5-gate.ts) compile with exactly these, so what
  * the gate checks is what the board runs.
  */
 import ts from 'typescript';

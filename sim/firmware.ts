@@ -109,7 +109,7 @@ export async function runFirmwareOnSource(source: FrameSource, o: FirmwareSimOpt
   let frames = 0;
 
   async function* inputs(): AsyncGenerator<FirmwareInput> {
-    if (consent) yield { kind: 'message', topic: configTopic(cameraId), payload: consentPayload(consent) };
+    if (consent) yield { kind: 'message', topic: configTopic(cameraId), payload: consentPayload(consent, cameraId, o.settings?.secret) };
     let t0 = NaN;
     for await (const f of source.frames()) {
       if (frames >= maxFrames) break;

@@ -104,12 +104,21 @@ function channel(px: number, f: Field): number {
   return f.max === 255 ? v : Math.floor((v * 255) / f.max + 0.5);
 }
 
-/**
- * A small BMP decoder (Windows BITMAPINFOHEADER and later, and OS/2 BITMAPCOREHEADER).
- * Rows are padded to 4 bytes; a positive height means bottom-up storage.
- */
-export function decodeBmp(b: Uint8Array): GreyImage {
-  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+interface BmpHeader {
+  dataOffset: number;
+  dibSize: number;
+  width: number;
+  height: number;
+  topDown: boolean;
+  bpp: number;
+  compression: number;
+  colorsUsed: number;
+  /** Bytes per palette entry: 4 (B, G, R, reserved), 3 in OS/2 files. */
+  palEntry: number;
+}
+
+/** The file and DIB headers, checked: plausible size, uncompressed, a supported bit depth. */
+function bmpHeader(b: Uint8Array, v: DataView): BmpHeader {
   if (b.length < 26 || b[0] !== 0x42 || b[1] !== 0x4d) throw new Error('not a BMP file (no "BM" signature)');
   const dataOffset = v.getUint32(10, true);
   const dibSize = v.getUint32(14, true);
@@ -139,65 +148,87 @@ export function decodeBmp(b: Uint8Array): GreyImage {
     throw new Error(`compressed BMP (compression ${compression}: RLE/JPEG/PNG) is not supported; save it uncompressed`);
   }
   if ([1, 4, 8, 16, 24, 32].indexOf(bpp) < 0) throw new Error(`unsupported BMP bit depth ${bpp}`);
+  return { dataOffset, dibSize, width, height, topDown, bpp, compression, colorsUsed, palEntry };
+}
 
-  // Palette for 1/4/8-bit images, stored B, G, R(, reserved) right after the DIB header.
-  let palette: Uint8Array | undefined;
-  if (bpp <= 8) {
-    const n = colorsUsed || 1 << bpp;
-    const start = 14 + dibSize;
-    if (start + n * palEntry > b.length) throw new Error('truncated BMP palette');
-    palette = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      const p = start + i * palEntry;
-      palette[i] = luma(b[p + 2], b[p + 1], b[p]);
-    }
+/** Palette for 1/4/8-bit images as grey, stored B, G, R(, reserved) right after the DIB header. */
+function bmpPalette(b: Uint8Array, h: BmpHeader): Uint8Array | undefined {
+  if (h.bpp > 8) return undefined;
+  const n = h.colorsUsed || 1 << h.bpp;
+  const start = 14 + h.dibSize;
+  if (start + n * h.palEntry > b.length) throw new Error('truncated BMP palette');
+  const palette = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const p = start + i * h.palEntry;
+    palette[i] = luma(b[p + 2], b[p + 1], b[p]);
   }
+  return palette;
+}
 
-  // Channel masks: explicit with BI_BITFIELDS (at offset 54 for every header >= 40 bytes),
-  // else the BI_RGB defaults (5-5-5 for 16 bits, B-G-R-X bytes for 32 bits).
+/**
+ * Channel masks: explicit with BI_BITFIELDS (at offset 54 for every header >= 40 bytes),
+ * else the BI_RGB defaults (5-5-5 for 16 bits, B-G-R-X bytes for 32 bits).
+ */
+function bmpFields(b: Uint8Array, v: DataView, h: BmpHeader): [Field, Field, Field] {
   let fr = field(0x7c00), fg = field(0x03e0), fb = field(0x001f);
-  if (bpp === 32) {
+  if (h.bpp === 32) {
     fr = field(0x00ff0000);
     fg = field(0x0000ff00);
     fb = field(0x000000ff);
   }
-  if (compression !== BI_RGB) {
-    if (bpp !== 16 && bpp !== 32) throw new Error(`BI_BITFIELDS needs 16 or 32 bits per pixel, got ${bpp}`);
+  if (h.compression !== BI_RGB) {
+    if (h.bpp !== 16 && h.bpp !== 32) throw new Error(`BI_BITFIELDS needs 16 or 32 bits per pixel, got ${h.bpp}`);
     if (b.length < 66) throw new Error('truncated BMP bit-field masks');
     fr = field(v.getUint32(54, true));
     fg = field(v.getUint32(58, true));
     fb = field(v.getUint32(62, true));
   }
+  return [fr, fg, fb];
+}
 
+/** One stored row (at byte `row`) into grey[o .. o + width). */
+function bmpRow(b: Uint8Array, v: DataView, h: BmpHeader, palette: Uint8Array | undefined, f: [Field, Field, Field], row: number, y: number, grey: Uint8Array, o: number): void {
+  const { width, bpp } = h;
+  if (palette) {
+    const perByte = 8 / bpp;
+    const mask = (1 << bpp) - 1;
+    for (let x = 0; x < width; x++) {
+      const byte = b[row + Math.floor(x / perByte)];
+      // Pixels are packed most significant bits first.
+      const idx = (byte >> (8 - bpp * ((x % perByte) + 1))) & mask;
+      if (idx >= palette.length) throw new Error(`BMP palette index ${idx} at (${x}, ${y}) outside the ${palette.length}-entry palette`);
+      grey[o + x] = palette[idx];
+    }
+  } else if (bpp === 24) {
+    for (let x = 0, p = row; x < width; x++, p += 3) grey[o + x] = luma(b[p + 2], b[p + 1], b[p]);
+  } else if (bpp === 32 && h.compression === BI_RGB) {
+    for (let x = 0, p = row; x < width; x++, p += 4) grey[o + x] = luma(b[p + 2], b[p + 1], b[p]);
+  } else {
+    const bytes = bpp / 8;
+    for (let x = 0, p = row; x < width; x++, p += bytes) {
+      const px = bytes === 2 ? v.getUint16(p, true) : v.getUint32(p, true);
+      grey[o + x] = luma(channel(px, f[0]), channel(px, f[1]), channel(px, f[2]));
+    }
+  }
+}
+
+/**
+ * A small BMP decoder (Windows BITMAPINFOHEADER and later, and OS/2 BITMAPCOREHEADER).
+ * Rows are padded to 4 bytes; a positive height means bottom-up storage.
+ */
+export function decodeBmp(b: Uint8Array): GreyImage {
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const h = bmpHeader(b, v);
+  const { width, height, bpp, dataOffset } = h;
+  const palette = bmpPalette(b, h);
+  const fields = bmpFields(b, v, h);
   const stride = Math.floor((bpp * width + 31) / 32) * 4;
   if (dataOffset + stride * (height - 1) + Math.ceil((bpp * width) / 8) > b.length) {
     throw new Error(`truncated BMP pixel data (${b.length} bytes for ${width}x${height} at ${bpp} bits)`);
   }
   const grey = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) {
-    const row = dataOffset + (topDown ? y : height - 1 - y) * stride;
-    const o = y * width;
-    if (palette) {
-      const perByte = 8 / bpp;
-      const mask = (1 << bpp) - 1;
-      for (let x = 0; x < width; x++) {
-        const byte = b[row + Math.floor(x / perByte)];
-        // Pixels are packed most significant bits first.
-        const idx = (byte >> (8 - bpp * ((x % perByte) + 1))) & mask;
-        if (idx >= palette.length) throw new Error(`BMP palette index ${idx} at (${x}, ${y}) outside the ${palette.length}-entry palette`);
-        grey[o + x] = palette[idx];
-      }
-    } else if (bpp === 24) {
-      for (let x = 0, p = row; x < width; x++, p += 3) grey[o + x] = luma(b[p + 2], b[p + 1], b[p]);
-    } else if (bpp === 32 && compression === BI_RGB) {
-      for (let x = 0, p = row; x < width; x++, p += 4) grey[o + x] = luma(b[p + 2], b[p + 1], b[p]);
-    } else {
-      const bytes = bpp / 8;
-      for (let x = 0, p = row; x < width; x++, p += bytes) {
-        const px = bytes === 2 ? v.getUint16(p, true) : v.getUint32(p, true);
-        grey[o + x] = luma(channel(px, fr), channel(px, fg), channel(px, fb));
-      }
-    }
+    bmpRow(b, v, h, palette, fields, dataOffset + (h.topDown ? y : height - 1 - y) * stride, y, grey, y * width);
   }
   return { width, height, grey };
 }

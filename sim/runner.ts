@@ -139,6 +139,63 @@ function checkPositive(name: string, v: number, integer: boolean): void {
   }
 }
 
+/** The caller's detector (checked against the grid), or one built from the validated config. */
+function detectorFor(opts: RunOptions, gw: number, gh: number): { detector: MotionDetector; config?: DetectorConfig } {
+  const detector = opts.detector;
+  if (detector) {
+    if (detector.width !== gw || detector.height !== gh) {
+      throw new RangeError(`runner: the detector is ${detector.width}x${detector.height} but the working grid is ${gw}x${gh}`);
+    }
+    return { detector };
+  }
+  // Validate here too so the report can show the effective values, defaults included.
+  const config = validateConfig({ ...opts.config, width: gw, height: gh });
+  return { detector: createDetector(config), config };
+}
+
+function emptyTimeline(): RunTimeline {
+  return {
+    timeMs: [], index: [], motionCells: [], staticCells: [], skyCells: [], boxCount: [],
+    globalChange: [], calibrating: [], eventState: [],
+  };
+}
+
+/** Events as the detector opens and closes them, with their peak box and cell counts. */
+class EventLog {
+  readonly events: RunEvent[] = [];
+  private current: RunEvent | undefined;
+
+  /** One step's output; `prev*` describe the step before (to close an event left open). */
+  update(out: DetectorOutput, step: number, timeMs: number, frameIndex: number, motionCells: number, prevMs: number, prevIndex: number): void {
+    if (out.eventState === EVENT_START) {
+      // A detector that restarts without an END (e.g. after reset) still closes the previous one.
+      if (this.current) this.events.push(closeEvent(this.current, step - 1, prevMs, prevIndex, false));
+      this.current = {
+        id: out.eventId, startMs: timeMs, endMs: timeMs, startIndex: frameIndex, endIndex: frameIndex,
+        startStep: step, endStep: step, open: true, maxBoxes: 0, peakCells: 0, peakStep: step,
+      };
+    }
+    const current = this.current;
+    if (!current) return;
+    if (out.boxCount > current.maxBoxes) current.maxBoxes = out.boxCount;
+    if (motionCells > current.peakCells) {
+      current.peakCells = motionCells;
+      current.peakStep = step;
+    }
+    if (out.eventState === EVENT_END) {
+      this.events.push(closeEvent(current, step, timeMs, frameIndex, false));
+      this.current = undefined;
+    }
+  }
+
+  /** The events, the last one closed as still open at the end of the source. */
+  finish(lastStep: number, lastMs: number, lastIndex: number): RunEvent[] {
+    if (this.current) this.events.push(closeEvent(this.current, lastStep, lastMs, lastIndex, true));
+    this.current = undefined;
+    return this.events;
+  }
+}
+
 /**
  * Play `source` through a detector and collect events and per-frame statistics.
  *
@@ -158,28 +215,13 @@ export async function runSource(source: FrameSource, opts: RunOptions = {}): Pro
   const reducer = new GridReducer(source.width, source.height, width);
   const gw = reducer.width;
   const gh = reducer.height;
-  let config: DetectorConfig | undefined;
-  let detector = opts.detector;
-  if (detector) {
-    if (detector.width !== gw || detector.height !== gh) {
-      throw new RangeError(`runner: the detector is ${detector.width}x${detector.height} but the working grid is ${gw}x${gh}`);
-    }
-  } else {
-    // Validate here too so the report can show the effective values, defaults included.
-    config = validateConfig({ ...opts.config, width: gw, height: gh });
-    detector = createDetector(config);
-  }
+  const { detector, config } = detectorFor(opts, gw, gh);
   const out = createOutput(gw, gh, detector.cellSize, config?.maxBoxes);
   const grid = new Uint8Array(gw * gh);
   const total = expectedTotal(source, maxFrames, seconds);
   const limitMs = seconds * 1000;
-
-  const timeline: RunTimeline = {
-    timeMs: [], index: [], motionCells: [], staticCells: [], skyCells: [], boxCount: [],
-    globalChange: [], calibrating: [], eventState: [],
-  };
-  const events: RunEvent[] = [];
-  let current: RunEvent | undefined;
+  const timeline = emptyTimeline();
+  const log = new EventLog();
   let step = 0;
   let t0 = NaN;
   let lastMs = 0;
@@ -213,26 +255,7 @@ export async function runSource(source: FrameSource, opts: RunOptions = {}): Pro
     timeline.globalChange.push(out.globalChange ? 1 : 0);
     timeline.calibrating.push(out.calibrating ? 1 : 0);
     timeline.eventState.push(out.eventState);
-
-    if (out.eventState === EVENT_START) {
-      // A detector that restarts without an END (e.g. after reset) still closes the previous one.
-      if (current) events.push(closeEvent(current, step - 1, lastMs, timeline.index[step - 1], false));
-      current = {
-        id: out.eventId, startMs: timeMs, endMs: timeMs, startIndex: frame.index, endIndex: frame.index,
-        startStep: step, endStep: step, open: true, maxBoxes: 0, peakCells: 0, peakStep: step,
-      };
-    }
-    if (current) {
-      if (out.boxCount > current.maxBoxes) current.maxBoxes = out.boxCount;
-      if (motionCells > current.peakCells) {
-        current.peakCells = motionCells;
-        current.peakStep = step;
-      }
-      if (out.eventState === EVENT_END) {
-        events.push(closeEvent(current, step, timeMs, frame.index, false));
-        current = undefined;
-      }
-    }
+    log.update(out, step, timeMs, frame.index, motionCells, lastMs, timeline.index[step - 1]);
 
     opts.onFrame?.({
       step, total, frame, nativeWidth: source.width, nativeHeight: source.height, timeMs, grid, out, detector, motionCells, staticCells, skyCells,
@@ -241,7 +264,6 @@ export async function runSource(source: FrameSource, opts: RunOptions = {}): Pro
     lastMs = timeMs;
     opts.onProgress?.(step, total);
   }
-  if (current) events.push(closeEvent(current, step - 1, lastMs, timeline.index[step - 1], true));
 
   return {
     source: { name: source.name, width: source.width, height: source.height, fps: source.fps, hasTruth: source.hasTruth },
@@ -249,7 +271,7 @@ export async function runSource(source: FrameSource, opts: RunOptions = {}): Pro
     config,
     frames: step,
     durationMs: lastMs,
-    events,
+    events: log.finish(step - 1, lastMs, timeline.index[step - 1]),
     timeline,
     detectorMsPerFrame: step ? detectorMs / step : 0,
     reduceMsPerFrame: step ? reduceMs / step : 0,

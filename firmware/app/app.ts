@@ -10,10 +10,12 @@
  * - Large, rarely used buffers (raw view, encoded bundle, chunk) live outside the engine heap
  *   (ports.memory.external: PSRAM on the board); the detector state lives in the engine heap and
  *   must fit the board's appHeapBytes, checked at start-up.
- * - The camera id comes from the persistent settings (key "camera"), written at provisioning.
+ * - The camera id and its MAC secret come from the persistent settings (keys "camera" and
+ *   "secret", 64 hex), written at provisioning. Bundles and event messages carry the secret's MAC;
+ *   a config counts only with it (config-guard.ts).
  * - Publishing is fire-and-forget: QoS 1 retries are the MQTT port's job; a chunk that cannot be
  *   queued is counted, and the relay reports the incomplete bundle.
- * ES5-safe (see ../README.md and test/helpers/es5-gate.ts).
+ * ES5-safe (see ../README.md and firmware/es5-gate.ts).
  *
  * @example
  *   const app = new FirmwareApp(ports, appOptionsFromBoard(profile));
@@ -27,8 +29,13 @@ import type { Bundle, RawView } from '../../src/protocol/bundle.js';
 import { Chunker } from '../../src/protocol/chunk.js';
 import { isValidCameraId } from '../../src/protocol/ids.js';
 import { bundleTopic, configTopic, eventTopic } from '../../src/protocol/topics.js';
+import { hexToBytes, macKey, macOf, SECRET_BYTES } from '../../src/protocol/mac.js';
+import { checkSha256Blocks, useNativeSha256Blocks } from '../../src/protocol/sha256.js';
+import type { HmacSha256 } from '../../src/protocol/sha256.js';
+import { ConfigGuard } from './config-guard.js';
 import { Consent, CONSENT_ON } from './consent.js';
-import { EVENT_MESSAGE_BYTES, writeEndMessage, writeStartMessage } from './event-message.js';
+import { EventTracker } from './event-tracker.js';
+import { configRejectedMessage, endMessage, EVENT_MESSAGE_BYTES, startMessage, writeSigned } from './event-message.js';
 import { LOG_ERROR, LOG_INFO, LOG_WARN } from './ports.js';
 import type { Ports } from './ports.js';
 import { GAP_OK, GAP_TOO_LONG, GAP_TOO_SHORT, SnapshotRule } from './snapshot-rule.js';
@@ -59,6 +66,12 @@ export const APP_DEFAULTS = {
   maxBoxes: 32,
   /** Settings key of the camera id (provisioned with the Wi-Fi credentials). */
   cameraKey: 'camera',
+  /** Settings key of the camera's MAC secret, 64 hex (provisioned with the camera id). */
+  secretKey: 'secret',
+  /** Engine-heap bytes of the MAC state (two SHA-256 states, their schedules and blocks, the pads): ~1.2 KB. */
+  macStateBytes: 1280,
+  /** At most one config-rejected report per this many ms (ticks): a flood of forged configs is not echoed. */
+  configReportMinMs: 10000,
   /** Random cases the native kernels must match at start-up (inputs up to 27x19 pixels each). */
   kernelCheckCases: 16,
 };
@@ -74,12 +87,16 @@ export interface AppStats {
   snapshotErrors: number;
   publishFailures: number;
   configUpdates: number;
+  /** Configs refused (forged, replayed, unreadable): the consent was kept (or turned off when unreadable). */
+  configRejected: number;
   /** Engine-heap bytes held in typed arrays (detector state + outputs + frame + small buffers). */
   stateBytes: number;
   /** External bytes reserved (raw view + bundle + chunk). */
   externalBytes: number;
   /** 1 when the detector's per-pixel loops are the platform's native kernels, 0 for the TypeScript ones. */
   nativeKernels: number;
+  /** 1 when SHA-256 (the MACs) runs the platform's native compression, 0 for the TypeScript one. */
+  nativeDigest: number;
 }
 
 function checkInt(name: string, v: unknown, min: number, max: number): number {
@@ -105,12 +122,14 @@ export class FirmwareApp {
   private readonly frame: Uint8Array;
   private readonly rule: SnapshotRule;
   private readonly consent: Consent;
+  private readonly key: HmacSha256;
+  private readonly guard: ConfigGuard;
+  private lastReportTicks: number;
   private readonly topicBundle: string;
   private readonly topicEvent: string;
   private readonly topicConfig: string;
   private readonly message: Uint8Array;
-  private readonly frameUnion: Int32Array;
-  private readonly eventUnion: Int32Array;
+  private readonly track: EventTracker;
   private readonly view: Uint8Array;
   private readonly encoded: Uint8Array;
   private readonly chunk: Uint8Array;
@@ -118,8 +137,6 @@ export class FirmwareApp {
   private readonly noView: RawView;
   private readonly s: AppStats;
   private eventStartTicks: number;
-  private eventMaxBoxes: number;
-  private eventPeakCells: number;
 
   constructor(ports: Ports, options: AppOptions) {
     // Validate everything before allocating anything.
@@ -137,6 +154,10 @@ export class FirmwareApp {
     const cameraId = ports.settings.get(APP_DEFAULTS.cameraKey);
     if (typeof cameraId !== 'string' || !isValidCameraId(cameraId)) {
       throw new RangeError('firmware app: settings "' + APP_DEFAULTS.cameraKey + '" must hold the camera id (1-32 of a-z 0-9 _ -), got ' + String(cameraId));
+    }
+    const secret = hexToBytes(ports.settings.get(APP_DEFAULTS.secretKey), SECRET_BYTES);
+    if (!secret) {
+      throw new RangeError('firmware app: settings "' + APP_DEFAULTS.secretKey + '" must hold the camera\'s MAC secret (64 hex digits, from provisioning)');
     }
     const partial: { [k: string]: number } = {};
     if (o.detector) {
@@ -161,13 +182,17 @@ export class FirmwareApp {
     let kernels = ports.kernels;
     const kernelsBad = kernels ? checkKernels(kernels, APP_DEFAULTS.kernelCheckCases, 1) : null;
     if (kernelsBad !== null) kernels = undefined;
+    // The same for the native SHA-256 compression the MACs use.
+    const digest = ports.digest;
+    const digestBad = digest ? checkSha256Blocks(digest.sha256Blocks, APP_DEFAULTS.kernelCheckCases, 1) : null;
+    useNativeSha256Blocks(digest && digestBad === null ? digest.sha256Blocks : null);
     this.detector = createDetector(cfg, kernels);
     this.out = createOutput(width, height, this.detector.cellSize, maxBoxes, false);
     this.frame = new Uint8Array(width * height);
     this.message = new Uint8Array(EVENT_MESSAGE_BYTES);
-    this.frameUnion = new Int32Array(4);
-    this.eventUnion = new Int32Array(4);
-    const stateBytes = this.detector.stateBytes() + outputBytes(this.out) + this.frame.byteLength + this.message.byteLength + 32;
+    this.track = new EventTracker();
+    this.key = macKey(secret);
+    const stateBytes = this.detector.stateBytes() + outputBytes(this.out) + this.frame.byteLength + this.message.byteLength + 32 + APP_DEFAULTS.macStateBytes;
     if (stateBytes > o.appHeapBytes) {
       throw new RangeError('firmware app: ' + width + 'x' + height + ' needs ' + stateBytes + ' bytes of engine heap, the board allows appHeapBytes ' + o.appHeapBytes);
     }
@@ -195,17 +220,26 @@ export class FirmwareApp {
 
     this.rule = new SnapshotRule(ports.settings, o.snapshotRule);
     this.consent = new Consent();
+    this.guard = new ConfigGuard(ports.settings, cameraId, this.key);
+    this.lastReportTicks = -1;
     this.s = {
       frames: 0, badFrames: 0, events: 0, snapshots: 0, skippedGap: 0, skippedConsent: 0, snapshotErrors: 0,
-      publishFailures: 0, configUpdates: 0, stateBytes: stateBytes, externalBytes: external, nativeKernels: kernels ? 1 : 0,
+      publishFailures: 0, configUpdates: 0, configRejected: 0, stateBytes: stateBytes, externalBytes: external, nativeKernels: kernels ? 1 : 0, nativeDigest: digest && digestBad === null ? 1 : 0,
     };
     this.eventStartTicks = 0;
-    this.eventMaxBoxes = 0;
-    this.eventPeakCells = 0;
     ports.log.log(LOG_INFO, 'quietcam ' + o.board + ': camera ' + cameraId + ', ' + width + 'x' + height + ', state ' + stateBytes +
       ' B, external ' + external + ' B, detector ' + DETECTOR_VERSION + ' ' + this.bundle.configHash +
-      (kernels ? ', native kernels' : ', TypeScript kernels'));
+      (digest && digestBad === null ? ', native SHA-256' : ', TypeScript SHA-256') + (kernels ? ', native kernels' : ', TypeScript kernels'));
     if (kernelsBad !== null) ports.log.log(LOG_ERROR, 'native kernels differ from the reference, running the TypeScript ones: ' + kernelsBad);
+    if (digestBad !== null) ports.log.log(LOG_ERROR, 'native SHA-256 differs from the reference, running the TypeScript one: ' + digestBad);
+  }
+
+  /**
+   * Diagnostics (bench/firmware-mac.ts): the 16-byte MAC of `bytes` with this camera's key, into
+   * `out`, under a domain of its own, so it can never stand for a bundle's or a message's MAC.
+   */
+  benchMac(bytes: Uint8Array, out: Uint8Array): void {
+    macOf(this.key, 'quietcam-bench/', bytes, 0, bytes.length, out, 0);
   }
 
   /** The config topic the port must subscribe to (retained consent). */
@@ -213,12 +247,33 @@ export class FirmwareApp {
     return this.topicConfig;
   }
 
-  /** A message arrived on a subscribed topic. Only the config topic is read. */
+  /** A message arrived on a subscribed topic. Only the config topic is read, and only the owner's configs count. */
   receive(topic: string, payload: Uint8Array): void {
     if (topic !== this.topicConfig) return;
-    this.s.configUpdates++;
-    if (!this.consent.update(payload)) this.ports.log.log(LOG_WARN, 'config rejected, contributions off: ' + this.consent.problem);
-    else this.ports.log.log(LOG_INFO, 'config: purposes ' + this.consent.purposes + ', ' + this.consent.placement + ', consent version ' + this.consent.consentVersion);
+    const why = this.guard.receive(payload, this.consent);
+    if (why === '') {
+      this.s.configUpdates++;
+      this.ports.log.log(LOG_INFO, 'config: purposes ' + this.consent.purposes + ', ' + this.consent.placement + ', consent version ' + this.consent.consentVersion);
+      return;
+    }
+    this.s.configRejected++;
+    if (why === 'malformed') {
+      this.ports.log.log(LOG_WARN, 'config unreadable, contributions off: ' + this.consent.problem);
+      return;
+    }
+    this.ports.log.log(LOG_WARN, 'config ignored (' + why + '), consent kept: version ' + this.consent.consentVersion);
+    this.reportRejected(why);
+  }
+
+  /** Say on the event topic that a config was ignored (at most once per configReportMinMs). */
+  private reportRejected(why: string): void {
+    const clock = this.ports.clock;
+    const ticks = clock.ticks();
+    if (this.lastReportTicks >= 0 && ticks - this.lastReportTicks < APP_DEFAULTS.configReportMinMs) return;
+    this.lastReportTicks = ticks;
+    const wall = clock.now();
+    const text = configRejectedMessage(this.cameraId, wall, this.rule.wallValid(wall), why, this.guard.lastCounter, this.guard.highest());
+    this.publish(this.topicEvent, this.message.subarray(0, writeSigned(this.message, this.cameraId, this.key, text)));
   }
 
   /**
@@ -235,7 +290,7 @@ export class FirmwareApp {
     this.detector.step(this.frame, out);
     this.s.frames++;
     const state = out.eventState;
-    if (state === EVENT_START || state === EVENT_ACTIVE) this.trackEvent(state === EVENT_START);
+    if (state === EVENT_START || state === EVENT_ACTIVE) this.track.frame(out, state === EVENT_START);
     if (state === EVENT_START) this.onStart();
     else if (state === EVENT_END) this.onEnd();
     return state;
@@ -247,45 +302,8 @@ export class FirmwareApp {
     return {
       frames: s.frames, badFrames: s.badFrames, events: s.events, snapshots: s.snapshots, skippedGap: s.skippedGap,
       skippedConsent: s.skippedConsent, snapshotErrors: s.snapshotErrors, publishFailures: s.publishFailures,
-      configUpdates: s.configUpdates, stateBytes: s.stateBytes, externalBytes: s.externalBytes, nativeKernels: s.nativeKernels,
+      configUpdates: s.configUpdates, configRejected: s.configRejected, stateBytes: s.stateBytes, externalBytes: s.externalBytes, nativeKernels: s.nativeKernels, nativeDigest: s.nativeDigest,
     };
-  }
-
-  /** Per frame of an event: union of boxes, most boxes, most motion cells (cells only, no pixels). */
-  private trackEvent(first: boolean): void {
-    const out = this.out;
-    const fu = this.frameUnion;
-    const eu = this.eventUnion;
-    fu[0] = out.cols;
-    fu[1] = out.rows;
-    fu[2] = -1;
-    fu[3] = -1;
-    for (let i = 0; i < out.boxCount; i++) {
-      const b = i * 4;
-      if (out.boxes[b] < fu[0]) fu[0] = out.boxes[b];
-      if (out.boxes[b + 1] < fu[1]) fu[1] = out.boxes[b + 1];
-      if (out.boxes[b + 2] > fu[2]) fu[2] = out.boxes[b + 2];
-      if (out.boxes[b + 3] > fu[3]) fu[3] = out.boxes[b + 3];
-    }
-    if (first) {
-      eu[0] = out.cols;
-      eu[1] = out.rows;
-      eu[2] = -1;
-      eu[3] = -1;
-      this.eventMaxBoxes = 0;
-      this.eventPeakCells = 0;
-    }
-    if (fu[2] >= 0) {
-      if (fu[0] < eu[0]) eu[0] = fu[0];
-      if (fu[1] < eu[1]) eu[1] = fu[1];
-      if (fu[2] > eu[2]) eu[2] = fu[2];
-      if (fu[3] > eu[3]) eu[3] = fu[3];
-    }
-    if (out.boxCount > this.eventMaxBoxes) this.eventMaxBoxes = out.boxCount;
-    let cells = 0;
-    const m = out.motion;
-    for (let c = 0; c < m.length; c++) cells += m[c];
-    if (cells > this.eventPeakCells) this.eventPeakCells = cells;
   }
 
   private publish(topic: string, bytes: Uint8Array): void {
@@ -319,8 +337,9 @@ export class FirmwareApp {
         }
       }
     }
-    const len = writeStartMessage(this.message, this.cameraId, out.eventId, wall, synced, out.cols, out.rows, out.boxCount,
-      this.frameUnion, out.boxes, this.rule.lastGapMs, id, skip);
+    const text = startMessage(this.cameraId, out.eventId, wall, synced, out.cols, out.rows, out.boxCount,
+      this.track.frameUnion, out.boxes, this.rule.lastGapMs, id, skip);
+    const len = writeSigned(this.message, this.cameraId, this.key, text);
     this.publish(this.topicEvent, this.message.subarray(0, len));
   }
 
@@ -330,8 +349,9 @@ export class FirmwareApp {
     const ticks = clock.ticks();
     const out = this.out;
     this.rule.eventEnded(wall, ticks);
-    const len = writeEndMessage(this.message, this.cameraId, out.eventId, wall, this.rule.wallValid(wall), out.cols, out.rows,
-      ticks - this.eventStartTicks, this.eventMaxBoxes, this.eventPeakCells, this.eventUnion);
+    const text = endMessage(this.cameraId, out.eventId, wall, this.rule.wallValid(wall), out.cols, out.rows,
+      ticks - this.eventStartTicks, this.track.maxBoxes, this.track.peakCells, this.track.eventUnion);
+    const len = writeSigned(this.message, this.cameraId, this.key, text);
     this.publish(this.topicEvent, this.message.subarray(0, len));
   }
 
@@ -350,7 +370,7 @@ export class FirmwareApp {
     b.purposes = this.consent.purposes;
     b.consentVersion = this.consent.consentVersion;
     try {
-      const bytes = encodeBundle(b, this.encoded);
+      const bytes = encodeBundle(b, this.encoded, this.key);
       const chunker = new Chunker(bytes, { cameraId: this.cameraId, bundleId: bundleId, chunkSize: this.chunkSize });
       for (let i = 0; i < chunker.count; i++) this.publish(this.topicBundle, chunker.write(i, this.chunk));
     } catch (e) {

@@ -8,10 +8,14 @@
  *   quietcam.step()                  once per camera frame
  *   quietcam.stats()                 counters and sizes, whenever asked
  *   quietcam.checkKernels(n, seed)   diagnostics: null when ports.kernels match the reference on n cases
+ *   quietcam.consentCheck(config, purpose, wallMs, synced)  diagnostics: the board's consent decision
+ *                                    ('on' or the reason) for a config payload (test/firmware/consent-table)
+ *   quietcam.benchMac(bytes, out)    diagnostics: a MAC of bytes with the camera key (bench/firmware-mac.ts)
  * QUIETCAM_BOARD is the board profile, inlined by firmware/build.ts. ES5-safe.
  */
 import { checkKernels as check } from '../../src/core/kernels-check.js';
 import { FirmwareApp } from './app.js';
+import { Consent } from './consent.js';
 import type { AppStats } from './app.js';
 import { appOptionsFromBoard } from './board-options.js';
 import type { BoardInput } from './board-options.js';
@@ -49,4 +53,14 @@ export function stats(): AppStats {
 
 export function checkKernels(cases: number, seed: number): string | null {
   return ports.kernels ? check(ports.kernels, cases, seed) : 'this platform has no native kernels';
+}
+
+export function consentCheck(config: Uint8Array, purpose: number, wallMs: number, synced: boolean): string {
+  const c = new Consent();
+  c.update(config);
+  return c.reasonFor(purpose, wallMs, synced);
+}
+
+export function benchMac(bytes: Uint8Array, out: Uint8Array): void {
+  running().benchMac(bytes, out);
 }

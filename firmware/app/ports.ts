@@ -75,6 +75,15 @@ export interface MemoryPort {
  */
 export type KernelsPort = PixelKernels;
 
+/**
+ * Native SHA-256 compression (optional; firmware/native/qc_sha256.c): the MAC on every bundle
+ * hashes the whole bundle, ~20k x86 instructions per byte in an interpreter. Checked against the
+ * TypeScript reference at start-up (src/protocol/sha256.ts checkSha256Blocks) before it is used.
+ */
+export interface DigestPort {
+  sha256Blocks(state: Int32Array, data: Uint8Array, from: number, blocks: number): void;
+}
+
 export interface Ports {
   camera: CameraPort;
   clock: ClockPort;
@@ -83,4 +92,5 @@ export interface Ports {
   log: LogPort;
   memory: MemoryPort;
   kernels?: KernelsPort;
+  digest?: DigestPort;
 }

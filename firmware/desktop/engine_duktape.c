@@ -14,6 +14,7 @@
 #include "duktape.h"
 #include "engine_duktape.h"
 #include "qc_kernels.h"
+#include "qc_sha256.h"
 #include "qc_ports.h"
 
 /* ---- capped allocator ------------------------------------------------------------------ */
@@ -173,6 +174,17 @@ static duk_ret_t kernels_update_background(duk_context *ctx) {
   return 0;
 }
 
+/* ports.digest.sha256Blocks(state, data, from, blocks): SHA-256 compression in C (qc_sha256.c). */
+static duk_ret_t digest_sha256_blocks(duk_context *ctx) {
+  duk_size_t ns = 0, nd = 0;
+  void *state = duk_require_buffer_data(ctx, 0, &ns), *data = duk_require_buffer_data(ctx, 1, &nd);
+  double from = duk_require_number(ctx, 2), blocks = duk_require_number(ctx, 3);
+  const char *bad = qc_sha256_check(ns, nd, from, blocks);
+  if (bad) return duk_error(ctx, DUK_ERR_RANGE_ERROR, "digest.sha256Blocks: %s", bad);
+  qc_sha256_blocks((int32_t *)state, (const uint8_t *)data + (size_t)from, (size_t)blocks);
+  return 0;
+}
+
 static void put_fn(duk_context *ctx, const char *name, duk_c_function fn, duk_idx_t nargs) {
   duk_push_c_function(ctx, fn, nargs);
   duk_put_prop_string(ctx, -2, name);
@@ -223,6 +235,9 @@ static void push_ports(duk_context *ctx, int kernels) {
     put_fn(ctx, "difference", kernels_difference, 8);
     put_fn(ctx, "updateBackground", kernels_update_background, 9);
     duk_put_prop_string(ctx, -2, "kernels");
+    duk_push_object(ctx);
+    put_fn(ctx, "sha256Blocks", digest_sha256_blocks, 4);
+    duk_put_prop_string(ctx, -2, "digest");
   }
 
   duk_put_global_string(ctx, "ports");

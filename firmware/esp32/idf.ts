@@ -7,7 +7,10 @@
  * 3. checks the toolchain: without ESP-IDF (idf.py) it stops with the exact install steps;
  * 4. fetches JerryScript v3.0.0 into components/jerryscript/jerryscript if missing;
  * 5. runs idf.py build / flash; `--config` also writes the provisioning record (key=value lines:
- *    ssid, password, broker, camera, optional username, mqttpass) to the qcconfig partition.
+ *    ssid, password, broker, camera, mqttpass = the pairing token, optional username, and secret =
+ *    the camera's MAC secret, 64 hex) to the qcconfig partition. Without a `secret` line it is
+ *    derived from camera and mqttpass (src/protocol/mac.ts deriveCameraSecret, the pairing rule);
+ *    the record is checked before anything is built (provisioningRecord).
  * Exit status: 0 done, 2 bad arguments or profile, 3 toolchain missing, else idf.py's status.
  */
 import { spawnSync } from 'node:child_process';
@@ -18,6 +21,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadBoard, FRAME_SIZES, type BoardProfile } from '../../boards/schema.ts';
 import { buildFirmware } from '../build.ts';
+import { isValidCameraId } from '../../src/protocol/ids.ts';
+import { bytesToHex, deriveCameraSecret, hexToBytes } from '../../src/protocol/mac.ts';
 
 const PROJECT = fileURLToPath(new URL('.', import.meta.url));
 /** Versions this project is written against (not built on the machine it was written on). */
@@ -70,6 +75,44 @@ export function boardHeader(b: BoardProfile): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * The provisioning text to flash: key=value lines, or the JSON the owner page gives at pairing
+ * (turned into lines), checked (camera id, secret), with `secret=<64 hex>` added when absent
+ * (derived from camera and mqttpass, the pairing token). An error string when it cannot be made.
+ * @example provisioningRecord('ssid=home\ncamera=porch\nmqttpass=TOKEN\n') // { text: '...secret=3f...\n' }
+ */
+export function provisioningRecord(input: string): { text: string } | { error: string } {
+  let text = input;
+  if (input.trim().startsWith('{')) {
+    // the JSON the owner page offers at pairing (src/adapters/broker-credentials.ts provisioningRecord)
+    let o: unknown;
+    try {
+      o = JSON.parse(input);
+    } catch {
+      return { error: 'not valid JSON (or use key=value lines)' };
+    }
+    if (!o || typeof o !== 'object' || Array.isArray(o)) return { error: 'expected a JSON object of strings' };
+    const entries = Object.entries(o as Record<string, unknown>);
+    if (entries.some(([k, v]) => typeof v !== 'string' || /[\r\n]/.test(v) || !/^[a-z]+$/.test(k))) return { error: 'expected a JSON object of one-line strings' };
+    text = entries.map(([k, v]) => `${k}=${v}\n`).join('');
+  }
+  const fields = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const m = /^([a-z]+)=(.*?)\r?$/.exec(line);
+    if (m) fields.set(m[1], m[2]);
+  }
+  const camera = fields.get('camera') ?? '';
+  if (!isValidCameraId(camera)) return { error: 'camera=<id> is missing or not a camera id (1-32 of a-z 0-9 _ -)' };
+  const secret = fields.get('secret');
+  if (secret !== undefined) {
+    return hexToBytes(secret, 32) ? { text } : { error: 'secret= must be 64 hex digits (the camera\'s MAC secret)' };
+  }
+  const token = fields.get('mqttpass');
+  if (!token) return { error: 'neither secret= nor mqttpass= (the pairing token, from which the secret is derived)' };
+  const derived = bytesToHex(deriveCameraSecret(token, camera), 0, 32);
+  return { text: (text.endsWith('\n') || text === '' ? text : text + '\n') + `secret=${derived}\n` };
+}
+
 function has(cmd: string, args: string[]): boolean {
   const r = spawnSync(cmd, args, { stdio: 'ignore' });
   return !r.error && r.status === 0;
@@ -107,6 +150,15 @@ export function main(argv: string[]): number {
     console.error('firmware:flash: --port is required (e.g. /dev/ttyUSB0)');
     return 2;
   }
+  let record: string | undefined;
+  if (action === 'flash' && values.config) {
+    const r = provisioningRecord(readFileSync(values.config, 'utf8'));
+    if ('error' in r) {
+      console.error(`firmware:flash: ${values.config}: ${r.error}`);
+      return 2;
+    }
+    record = r.text;
+  }
   const bundle = buildFirmware({ board: board.name });
   console.log(`${relative(process.cwd(), bundle.file)}: ${bundle.bytes} bytes, ES5`);
   writeFileSync(join(PROJECT, 'main/board_config.h'), boardHeader(board));
@@ -125,9 +177,9 @@ export function main(argv: string[]): number {
   const idf = (args: string[]) => spawnSync('idf.py', ['-C', PROJECT, ...defs, ...args], { stdio: 'inherit' }).status ?? 1;
   if (action === 'build') return idf(['build']);
   const status = idf(['-p', values.port!, 'flash']);
-  if (status !== 0 || !values.config) return status;
+  if (status !== 0 || !values.config || record === undefined) return status;
   // The provisioning record: key=value text, padded into the 4 KB qcconfig partition.
-  const text = readFileSync(values.config, 'utf8');
+  const text = record;
   if (Buffer.byteLength(text) > 1023) {
     console.error('firmware:flash: --config must be under 1 KB');
     return 2;

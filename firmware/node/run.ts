@@ -19,6 +19,8 @@ import { appOptionsFromBoard } from '../app/board-options.ts';
 import { loadBoard, type BoardProfile } from '../../boards/schema.ts';
 import { buildFirmware, DIST_FIRMWARE } from '../build.ts';
 import { NodePorts } from './node-ports.ts';
+import { isValidCameraId } from '../../src/protocol/ids.ts';
+import { bytesToHex, demoCameraSecret } from '../../src/protocol/mac.ts';
 import { ensureRuntime } from './runtime-binary.ts';
 import { encodeInput, OutputDecoder, type FirmwareInput, type FirmwareOutput } from './wire.ts';
 
@@ -34,7 +36,7 @@ export interface FirmwareRunOptions {
   /** Raw view size the camera port reports (0 = none). */
   viewWidth?: number;
   viewHeight?: number;
-  /** Persistent settings at first boot; must hold `camera`. */
+  /** Persistent settings at first boot; must hold `camera`; `secret` (64 hex) defaults to the camera's demo secret. */
   settings?: Record<string, string>;
   /** Drop info-level logs. */
   quietLogs?: boolean;
@@ -193,5 +195,16 @@ async function runEmbedded(inputs: Iterable<FirmwareInput> | AsyncIterable<Firmw
 /** Run the app on `inputs` in the chosen runtime. Throws FirmwareRunError when the embedded runtime fails. */
 export async function runFirmware(inputs: Iterable<FirmwareInput> | AsyncIterable<FirmwareInput>, o: FirmwareRunOptions): Promise<FirmwareRun> {
   const board = profileOf(o.board);
-  return o.runtime === 'node' ? runNode(inputs, o, board) : runEmbedded(inputs, o, board);
+  const run = { ...o, settings: withSecret(o.settings) };
+  return o.runtime === 'node' ? runNode(inputs, run, board) : runEmbedded(inputs, run, board);
+}
+
+/**
+ * Settings with the camera's MAC secret: the one given, else the camera's demo secret
+ * (src/protocol/mac.ts demoCameraSecret), so a run signs what a demo camera of the relay expects.
+ */
+export function withSecret(settings: Record<string, string> | undefined): Record<string, string> {
+  const s = { ...settings };
+  if (s.secret === undefined && s.camera && isValidCameraId(s.camera)) s.secret = bytesToHex(demoCameraSecret(s.camera), 0, 32);
+  return s;
 }

@@ -2,6 +2,7 @@
  * Synthetic inputs for firmware tests and the bench: a textured, slightly noisy background with
  * a bright square that moves while "motion" is on, on a virtual clock. Deterministic (seeded).
  */
+import { configMacDomain, demoCameraSecret, hexToBytes, macKey, signJson } from '../../src/protocol/mac.ts';
 import type { FirmwareInput } from './wire.ts';
 
 /** One stretch of time: `frames` frames `frameMs` apart, with or without the moving square. */
@@ -61,7 +62,13 @@ export function* syntheticFrames(o: SyntheticOptions): Generator<FirmwareInput> 
   }
 }
 
-/** A consent config payload (firmware/app/consent.ts), as the relay would retain it. */
-export function consentPayload(c: Record<string, unknown>): Uint8Array {
-  return new Uint8Array(Buffer.from(JSON.stringify({ v: 1, ...c }), 'utf8'));
+/**
+ * A consent config payload (src/protocol/consent-config.ts, format 2) as the owner pages retain it:
+ * signed for `cameraId` with `secretHex` (default: the camera's demo secret, as the Node host and
+ * the desktop runtime give the app when none is provisioned). `c.consentVersion` is the counter.
+ */
+export function consentPayload(c: Record<string, unknown>, cameraId: string, secretHex?: string): Uint8Array {
+  const secret = secretHex ? hexToBytes(secretHex, 32) : demoCameraSecret(cameraId);
+  if (!secret) throw new RangeError('consentPayload: secret must be 64 hex digits');
+  return new Uint8Array(Buffer.from(signJson(macKey(secret), configMacDomain(cameraId), JSON.stringify({ v: 2, ...c })), 'ascii'));
 }

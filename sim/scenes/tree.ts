@@ -23,100 +23,176 @@ export const TREE_PARAMS = {
 const FLUTTER_BAND = 3; // px: rows in a band of leaves that flutter together
 const TRUNK_TONE = 58;
 
+type TreeParams = { [K in keyof typeof TREE_PARAMS]: number };
+
+/** The baked crown: texture and mask in a cw x ch box at (left, top), the filled span per row. */
+interface Crown {
+  cw: number;
+  ch: number;
+  left: number;
+  top: number;
+  tex: Uint8Array;
+  mask: Uint8Array;
+  spanLo: Int16Array;
+  spanHi: Int16Array;
+  /** Sway at this crown row / sway at the top. */
+  weight: Float64Array;
+  /** Peak sway at the top, px. */
+  amp: number;
+}
+
+/** Sideways offset of the crown top in px at time t; |sway| <= amp. */
+function swayAt(t: number, amp: number, periodS: number, phase: number[]): number {
+  const w = (2 * Math.PI) / periodS;
+  const gust = 0.65 + 0.35 * Math.sin((w * t) / 9.1 + phase[3]);
+  return amp * gust * (0.6 * Math.sin(w * t + phase[0]) + 0.25 * Math.sin((w * t) / 0.37 + phase[1]) + 0.15 * Math.sin((w * t) / 0.13 + phase[2]));
+}
+
+/** Lumpy outline: a central ellipse plus 7 random blobs (cx, cy, rx, ry), drawn from `rng`. */
+function crownBlobs(cw: number, ch: number, rng: Rng): number[] {
+  const blobs: number[] = [cw / 2, ch / 2, cw * 0.42, ch * 0.42];
+  for (let k = 0; k < 7; k++) {
+    const a = rng.range(0, 6.283);
+    const d = rng.range(0.15, 0.4);
+    const r = rng.range(0.18, 0.3);
+    blobs.push(cw / 2 + Math.cos(a) * d * cw, ch / 2 + Math.sin(a) * d * ch, r * cw, r * ch);
+  }
+  return blobs;
+}
+
+/** Leaves inside the blobs, with a noisy threshold for ragged edges and gaps the sky shows through. */
+function paintCrown(cw: number, ch: number, s: number, blobs: number[], seed: number): { tex: Uint8Array; mask: Uint8Array } {
+  const edge = fractalNoise(cw, ch, Math.max(2, cw >> 2), 3, hash32(seed, 11));
+  const leaves = fractalNoise(cw, ch, Math.max(2, Math.round(s * 0.6)), 2, hash32(seed, 12));
+  const clusters = fractalNoise(cw, ch, Math.max(2, Math.round(s * 0.2)), 1, hash32(seed, 14));
+  const fine = grain(cw, ch, hash32(seed, 13));
+  const tex = new Uint8Array(cw * ch);
+  const mask = new Uint8Array(cw * ch);
+  for (let y = 0; y < ch; y++) {
+    for (let x = 0; x < cw; x++) {
+      let d = Infinity;
+      for (let k = 0; k < blobs.length; k += 4) {
+        const dx = (x + 0.5 - blobs[k]) / blobs[k + 2];
+        const dy = (y + 0.5 - blobs[k + 1]) / blobs[k + 3];
+        d = Math.min(d, dx * dx + dy * dy);
+      }
+      const i = y * cw + x;
+      const inside = d < 1 - (edge[i] - 128) / 220;
+      const gap = d > 0.35 && clusters[i] > 225 && leaves[i] > 110; // sky seen through the foliage
+      if (!inside || gap) continue;
+      mask[i] = 1;
+      // Leaf clusters lit from above with dark gaps between them: about 30..140 against a ~210 sky.
+      const v = 34 + (leaves[i] * 45) / 255 + (clusters[i] * 40) / 255 + ((fine[i] - 128) >> 3) + 22 * (1 - y / ch);
+      tex[i] = Math.max(0, Math.min(255, Math.round(v)));
+    }
+  }
+  return { tex, mask };
+}
+
+/** The crown at scale s (px per m) for a trunk foot at (footX, footY). */
+function buildCrown(p: TreeParams, footX: number, footY: number, s: number, rng: Rng, seed: number): Crown {
+  const treeH = p.heightM * s;
+  const cw = Math.max(3, Math.round(p.crownM * s));
+  const ch = Math.max(3, Math.round(Math.min(p.heightM - p.trunkM, p.crownM * 1.15) * s));
+  const left = Math.round(footX - cw / 2);
+  const top = Math.round(footY - treeH);
+  const { tex, mask } = paintCrown(cw, ch, s, crownBlobs(cw, ch, rng), seed);
+  const spanLo = new Int16Array(ch).fill(cw);
+  const spanHi = new Int16Array(ch).fill(-1);
+  const weight = new Float64Array(ch);
+  for (let y = 0; y < ch; y++) {
+    for (let x = 0; x < cw; x++) {
+      if (mask[y * cw + x]) {
+        spanLo[y] = Math.min(spanLo[y], x);
+        spanHi[y] = x;
+      }
+    }
+    // A cantilever bends more towards the top: weight grows with height^1.5.
+    const above = Math.max(0, footY - (top + y)) / treeH;
+    weight[y] = Math.min(1, Math.pow(above, 1.5));
+  }
+  return { cw, ch, left, top, tex, mask, spanLo, spanHi, weight, amp: p.swayM * s };
+}
+
+/** The bare trunk, tapering from its base, anchored at its foot. */
+function buildTrunk(p: TreeParams, s: number, seed: number): Sprite {
+  const treeH = p.heightM * s;
+  const hgt = Math.max(2, Math.round(Math.min(treeH, (p.trunkM + 0.4 * (p.heightM - p.trunkM)) * s)));
+  const wBase = Math.max(2, 0.4 * s);
+  const wTop = Math.max(1, 0.22 * s);
+  const sp = newSprite(Math.ceil(wBase) + 2, hgt, (Math.ceil(wBase) + 2) / 2, hgt - 1);
+  for (let y = 0; y < sp.h; y++) {
+    const half = (wTop + ((wBase - wTop) * y) / sp.h) / 2;
+    for (let x = 0; x < sp.w; x++) {
+      if (Math.abs(x + 0.5 - sp.w / 2) > Math.max(0.5, half)) continue;
+      sp.mask[y * sp.w + x] = 1;
+      sp.grey[y * sp.w + x] = TRUNK_TONE + (hash32(x, y >> 2, seed) % 17) - 8 - (x < sp.w / 2 ? 0 : 10);
+    }
+  }
+  return sp;
+}
+
+/** Sky truth: the trunk is never sky; under the crown 0 where leaves always cover, 128 where only sometimes. */
+function markSky(b: Backdrop, g: Geometry, c: Crown, trunk: Sprite, footX: number, footY: number): void {
+  const W = g.width;
+  for (let y = 0; y < trunk.h; y++) {
+    for (let x = 0; x < trunk.w; x++) {
+      const X = footX - trunk.ax + x, Y = footY - trunk.ay + y;
+      if (trunk.mask[y * trunk.w + x] && X >= 0 && X < W && Y >= 0 && Y < g.height) b.skyClass[Y * W + X] = SKY_NO;
+    }
+  }
+  // Crown envelope over every sway the draw can produce (sway + 1 px flutter).
+  for (let y = 0; y < c.ch; y++) {
+    const Y = c.top + y;
+    if (Y < 0 || Y >= g.height || c.spanHi[y] < 0) continue;
+    const m = Math.ceil(c.amp * c.weight[y]) + 1;
+    for (let X = Math.max(0, c.left + c.spanLo[y] - m); X <= Math.min(W - 1, c.left + c.spanHi[y] + m); X++) {
+      let some = false;
+      let all = true;
+      for (let d = -m; d <= m; d++) {
+        const col = X - c.left - d;
+        const on = col >= 0 && col < c.cw && c.mask[y * c.cw + col] === 1;
+        some ||= on;
+        all &&= on;
+      }
+      const i = Y * W + X;
+      if (all) b.skyClass[i] = SKY_NO;
+      else if (some && b.skyClass[i] === SKY_YES) b.skyClass[i] = SKY_MAYBE;
+    }
+  }
+}
+
+/** The crown swayed by `a` px at the top, each band of rows fluttering ±1 px; motion truth 0. */
+function drawCrown(f: FrameContext, c: Crown, a: number, seed: number): void {
+  const W = f.g.width;
+  const H = f.g.height;
+  for (let y = 0; y < c.ch; y++) {
+    const Y = c.top + y;
+    if (Y < 0 || Y >= H || c.spanHi[y] < 0) continue;
+    const h = hash32(seed, f.index, Math.floor((Y) / FLUTTER_BAND)) & 3;
+    const dx = Math.round(a * c.weight[y]) + (h === 0 ? -1 : h === 1 ? 1 : 0);
+    const row = y * c.cw;
+    const rowOut = Y * W + c.left + dx;
+    const c0 = Math.max(c.spanLo[y], -(c.left + dx));
+    const c1 = Math.min(c.spanHi[y], W - 1 - (c.left + dx));
+    for (let col = c0; col <= c1; col++) {
+      if (c.mask[row + col]) {
+        f.grey[rowOut + col] = c.tex[row + col];
+        f.motion[rowOut + col] = 0;
+      }
+    }
+  }
+}
+
 export function createTree(spec: TreeSpec, g: Geometry, seed: number): Element {
   const p = readParams(spec, TREE_PARAMS, 'tree');
   const rng = new Rng(seed);
   const phase = [rng.range(0, 6.283), rng.range(0, 6.283), rng.range(0, 6.283), rng.range(0, 6.283)];
-  // Per compiled scene; filled by bake().
-  let cw = 0, ch = 0, left = 0, top = 0;
-  let tex = new Uint8Array(0);
-  let mask = new Uint8Array(0);
-  let spanLo = new Int16Array(0), spanHi = new Int16Array(0);
-  let weight = new Float64Array(0); // sway at this crown row / sway at the top
-  let amp = 0; // px at the top
-  let trunk: Sprite | null = null;
   const footX = Math.round(p.x * g.width);
   const footY = Math.round(p.y * g.height);
-
-  /** Sideways offset of the crown top in px at time t; |sway| <= amp. */
-  function sway(t: number): number {
-    const w = (2 * Math.PI) / p.periodS;
-    const gust = 0.65 + 0.35 * Math.sin((w * t) / 9.1 + phase[3]);
-    return amp * gust * (0.6 * Math.sin(w * t + phase[0]) + 0.25 * Math.sin((w * t) / 0.37 + phase[1]) + 0.15 * Math.sin((w * t) / 0.13 + phase[2]));
-  }
-
-  function buildCrown(b: Backdrop, s: number): void {
-    const treeH = p.heightM * s;
-    cw = Math.max(3, Math.round(p.crownM * s));
-    ch = Math.max(3, Math.round(Math.min(p.heightM - p.trunkM, p.crownM * 1.15) * s));
-    left = Math.round(footX - cw / 2);
-    top = Math.round(footY - treeH);
-    // Lumpy outline: a central ellipse plus random blobs, with a noisy threshold for ragged edges.
-    const blobs: number[] = [cw / 2, ch / 2, cw * 0.42, ch * 0.42];
-    for (let k = 0; k < 7; k++) {
-      const a = rng.range(0, 6.283);
-      const d = rng.range(0.15, 0.4);
-      const r = rng.range(0.18, 0.3);
-      blobs.push(cw / 2 + Math.cos(a) * d * cw, ch / 2 + Math.sin(a) * d * ch, r * cw, r * ch);
-    }
-    const edge = fractalNoise(cw, ch, Math.max(2, cw >> 2), 3, hash32(seed, 11));
-    const leaves = fractalNoise(cw, ch, Math.max(2, Math.round(s * 0.6)), 2, hash32(seed, 12));
-    const clusters = fractalNoise(cw, ch, Math.max(2, Math.round(s * 0.2)), 1, hash32(seed, 14));
-    const fine = grain(cw, ch, hash32(seed, 13));
-    tex = new Uint8Array(cw * ch);
-    mask = new Uint8Array(cw * ch);
-    for (let y = 0; y < ch; y++) {
-      for (let x = 0; x < cw; x++) {
-        let d = Infinity;
-        for (let k = 0; k < blobs.length; k += 4) {
-          const dx = (x + 0.5 - blobs[k]) / blobs[k + 2];
-          const dy = (y + 0.5 - blobs[k + 1]) / blobs[k + 3];
-          d = Math.min(d, dx * dx + dy * dy);
-        }
-        const i = y * cw + x;
-        const inside = d < 1 - (edge[i] - 128) / 220;
-        const gap = d > 0.35 && clusters[i] > 225 && leaves[i] > 110; // sky seen through the foliage
-        if (!inside || gap) continue;
-        mask[i] = 1;
-        // Leaf clusters lit from above with dark gaps between them: about 30..140 against a ~210 sky.
-        const v = 34 + (leaves[i] * 45) / 255 + (clusters[i] * 40) / 255 + ((fine[i] - 128) >> 3) + 22 * (1 - y / ch);
-        tex[i] = Math.max(0, Math.min(255, Math.round(v)));
-      }
-    }
-    spanLo = new Int16Array(ch).fill(cw);
-    spanHi = new Int16Array(ch).fill(-1);
-    weight = new Float64Array(ch);
-    for (let y = 0; y < ch; y++) {
-      for (let x = 0; x < cw; x++) {
-        if (mask[y * cw + x]) {
-          spanLo[y] = Math.min(spanLo[y], x);
-          spanHi[y] = x;
-        }
-      }
-      // A cantilever bends more towards the top: weight grows with height^1.5.
-      const above = Math.max(0, footY - (top + y)) / treeH;
-      weight[y] = Math.min(1, Math.pow(above, 1.5));
-    }
-    amp = p.swayM * s;
-  }
-
-  function buildTrunk(s: number): void {
-    const treeH = p.heightM * s;
-    const hgt = Math.max(2, Math.round(Math.min(treeH, (p.trunkM + 0.4 * (p.heightM - p.trunkM)) * s)));
-    const wBase = Math.max(2, 0.4 * s);
-    const wTop = Math.max(1, 0.22 * s);
-    const sp = newSprite(Math.ceil(wBase) + 2, hgt, (Math.ceil(wBase) + 2) / 2, hgt - 1);
-    for (let y = 0; y < sp.h; y++) {
-      const half = (wTop + ((wBase - wTop) * y) / sp.h) / 2;
-      for (let x = 0; x < sp.w; x++) {
-        if (Math.abs(x + 0.5 - sp.w / 2) > Math.max(0.5, half)) continue;
-        sp.mask[y * sp.w + x] = 1;
-        sp.grey[y * sp.w + x] = TRUNK_TONE + (hash32(x, y >> 2, seed) % 17) - 8 - (x < sp.w / 2 ? 0 : 10);
-      }
-    }
-    trunk = sp;
-  }
-
+  // Per compiled scene; set by bake().
+  let crown: Crown | null = null;
+  let trunk: Sprite | null = null;
   return {
     kind: 'tree',
     layer: 2,
@@ -124,58 +200,13 @@ export function createTree(spec: TreeSpec, g: Geometry, seed: number): Element {
     depthY: footY,
     bake(b: Backdrop) {
       const s = g.scaleAt(footY);
-      buildCrown(b, s);
-      buildTrunk(s);
-      const W = g.width;
-      // Trunk: never sky.
-      const t = trunk!;
-      for (let y = 0; y < t.h; y++) {
-        for (let x = 0; x < t.w; x++) {
-          const X = footX - t.ax + x, Y = footY - t.ay + y;
-          if (t.mask[y * t.w + x] && X >= 0 && X < W && Y >= 0 && Y < g.height) b.skyClass[Y * W + X] = SKY_NO;
-        }
-      }
-      // Crown envelope over every sway the draw can produce (sway + 1 px flutter).
-      for (let y = 0; y < ch; y++) {
-        const Y = top + y;
-        if (Y < 0 || Y >= g.height || spanHi[y] < 0) continue;
-        const m = Math.ceil(amp * weight[y]) + 1;
-        for (let X = Math.max(0, left + spanLo[y] - m); X <= Math.min(W - 1, left + spanHi[y] + m); X++) {
-          let some = false;
-          let all = true;
-          for (let d = -m; d <= m; d++) {
-            const c = X - left - d;
-            const on = c >= 0 && c < cw && mask[y * cw + c] === 1;
-            some ||= on;
-            all &&= on;
-          }
-          const i = Y * W + X;
-          if (all) b.skyClass[i] = SKY_NO;
-          else if (some && b.skyClass[i] === SKY_YES) b.skyClass[i] = SKY_MAYBE;
-        }
-      }
+      crown = buildCrown(p, footX, footY, s, rng, seed);
+      trunk = buildTrunk(p, s, seed);
+      markSky(b, g, crown, trunk, footX, footY);
     },
     draw(f: FrameContext) {
-      const W = f.g.width;
-      const H = f.g.height;
       blit(f, trunk!, footX, footY, 0, false);
-      const a = sway(f.t);
-      for (let y = 0; y < ch; y++) {
-        const Y = top + y;
-        if (Y < 0 || Y >= H || spanHi[y] < 0) continue;
-        const h = hash32(seed, f.index, Math.floor((Y) / FLUTTER_BAND)) & 3;
-        const dx = Math.round(a * weight[y]) + (h === 0 ? -1 : h === 1 ? 1 : 0);
-        const row = y * cw;
-        const rowOut = Y * W + left + dx;
-        const c0 = Math.max(spanLo[y], -(left + dx));
-        const c1 = Math.min(spanHi[y], W - 1 - (left + dx));
-        for (let c = c0; c <= c1; c++) {
-          if (mask[row + c]) {
-            f.grey[rowOut + c] = tex[row + c];
-            f.motion[rowOut + c] = 0;
-          }
-        }
-      }
+      drawCrown(f, crown!, swayAt(f.t, crown!.amp, p.periodS, phase), seed);
     },
   };
 }

@@ -13,7 +13,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import { IMAGE_EXTENSIONS, readImage } from '../image-io.js';
+import { IMAGE_EXTENSIONS, readImage, type GreyImage } from '../image-io.js';
 import type { FrameSource, FrameTruth, NativeFrame } from './types.js';
 
 export const CDNET_DEFAULTS = {
@@ -91,6 +91,82 @@ export function parseTemporalRoi(text: string, file = 'temporalROI.txt'): { star
   return { start, end };
 }
 
+/** The sorted images of `<root>/input`, with clear errors for a missing or empty folder. */
+async function inputImages(root: string, folder: string): Promise<{ n: number; file: string }[]> {
+  if (!(await isDir(root))) throw new Error(`${folder}: not a folder`);
+  const inputDir = join(root, 'input');
+  if (!(await isDir(inputDir))) throw new Error(`${folder}: no input/ folder (a CDnet sequence holds input/, groundtruth/, ROI.bmp, temporalROI.txt)`);
+  const inputs = await listImages(inputDir, 'input');
+  if (inputs.length === 0) throw new Error(`${inputDir}: no images (${IMAGE_EXTENSIONS.join(', ')})`);
+  return inputs;
+}
+
+/** Ground-truth mask file per frame number (empty without a groundtruth/ folder). */
+async function groundTruthFiles(root: string): Promise<Map<number, string>> {
+  const gtDir = join(root, 'groundtruth');
+  const truthFiles = new Map<number, string>();
+  if (await isDir(gtDir)) for (const e of await listImages(gtDir, 'ground-truth')) truthFiles.set(e.n, e.file);
+  return truthFiles;
+}
+
+type SizeCheck = (img: { width: number; height: number }, file: string) => void;
+
+function sizeCheck(width: number, height: number): SizeCheck {
+  return (img, file) => {
+    if (img.width !== width || img.height !== height) {
+      throw new Error(`${file}: ${img.width}x${img.height}, but the sequence is ${width}x${height}`);
+    }
+  };
+}
+
+/** An optional still of the sequence's size (ROI.bmp, sky.png): undefined when the file is absent. */
+async function readStill(file: string, checkSize: SizeCheck): Promise<GreyImage | undefined> {
+  if (!(await exists(file))) return undefined;
+  const img = await readImage(file);
+  checkSize(img, file);
+  return img;
+}
+
+interface CdnetFrameContext {
+  inputs: { n: number; file: string }[];
+  first: GreyImage;
+  checkSize: SizeCheck;
+  truthFiles: Map<number, string>;
+  hasTruth: boolean;
+  sky?: Uint8Array;
+  temporalRoi?: { start: number; end: number };
+  fps: number;
+}
+
+async function* cdnetFrames(c: CdnetFrameContext): AsyncGenerator<CdnetFrame> {
+  const inTime = (n: number) => !c.temporalRoi || (n >= c.temporalRoi.start && n <= c.temporalRoi.end);
+  for (let i = 0; i < c.inputs.length; i++) {
+    const e = c.inputs[i];
+    const img = i === 0 ? c.first : await readImage(e.file);
+    c.checkSize(img, e.file);
+    const truth: FrameTruth = {};
+    const gtFile = c.truthFiles.get(e.n);
+    if (gtFile) {
+      const gt = await readImage(gtFile);
+      c.checkSize(gt, gtFile);
+      truth.motion = gt.grey;
+    }
+    if (c.sky) truth.sky = c.sky;
+    // With ground truth, a frame is scored only if its mask exists; without any, every frame in
+    // the temporal ROI counts for the false-alarm figures.
+    const scored = inTime(e.n) && (!c.hasTruth || gtFile !== undefined);
+    yield {
+      index: e.n,
+      timeMs: Math.round((i * 1000) / c.fps),
+      // The first image is kept for the size check; hand out a copy so callers may write to it.
+      grey: i === 0 ? c.first.grey.slice() : img.grey,
+      truth: truth.motion || truth.sky ? truth : undefined,
+      scored,
+      name: basename(e.file, extname(e.file)),
+    };
+  }
+}
+
 /**
  * Opens a CDnet-layout folder.
  *
@@ -102,79 +178,25 @@ export async function openCdnet(folder: string, opts: CdnetOptions = {}): Promis
   const root = resolve(folder);
   const fps = opts.fps ?? CDNET_DEFAULTS.fps;
   if (!(fps > 0) || !Number.isFinite(fps)) throw new RangeError(`fps must be a positive number, got ${opts.fps}`);
-  if (!(await isDir(root))) throw new Error(`${folder}: not a folder`);
-  const inputDir = join(root, 'input');
-  if (!(await isDir(inputDir))) throw new Error(`${folder}: no input/ folder (a CDnet sequence holds input/, groundtruth/, ROI.bmp, temporalROI.txt)`);
-  const inputs = await listImages(inputDir, 'input');
-  if (inputs.length === 0) throw new Error(`${inputDir}: no images (${IMAGE_EXTENSIONS.join(', ')})`);
-
-  const gtDir = join(root, 'groundtruth');
-  const truthFiles = new Map<number, string>();
-  if (await isDir(gtDir)) for (const e of await listImages(gtDir, 'ground-truth')) truthFiles.set(e.n, e.file);
+  const inputs = await inputImages(root, folder);
+  const truthFiles = await groundTruthFiles(root);
   // An empty groundtruth/ is treated like none: the sequence is scored for false alarms.
   const hasTruth = truthFiles.size > 0;
-
   const troiFile = join(root, 'temporalROI.txt');
   const temporalRoi = (await exists(troiFile)) ? parseTemporalRoi(await readFile(troiFile, 'utf8'), troiFile) : undefined;
 
   // The first frame fixes the native size; every other image must match it.
   const first = await readImage(inputs[0].file);
-  const { width, height } = first;
-  const checkSize = (img: { width: number; height: number }, file: string) => {
-    if (img.width !== width || img.height !== height) {
-      throw new Error(`${file}: ${img.width}x${img.height}, but the sequence is ${width}x${height}`);
-    }
-  };
-
+  const checkSize = sizeCheck(first.width, first.height);
+  const roiImage = await readStill(join(root, 'ROI.bmp'), checkSize);
   let roi: Uint8Array | undefined;
-  const roiFile = join(root, 'ROI.bmp');
-  if (await exists(roiFile)) {
-    const img = await readImage(roiFile);
-    checkSize(img, roiFile);
-    roi = new Uint8Array(width * height);
-    for (let i = 0; i < roi.length; i++) roi[i] = img.grey[i] > 0 ? 1 : 0;
+  if (roiImage) {
+    roi = new Uint8Array(first.width * first.height);
+    for (let i = 0; i < roi.length; i++) roi[i] = roiImage.grey[i] > 0 ? 1 : 0;
   }
-
-  let sky: Uint8Array | undefined;
-  for (const name of ['sky.png', 'sky.bmp']) {
-    const f = join(root, name);
-    if (await exists(f)) {
-      const img = await readImage(f);
-      checkSize(img, f);
-      sky = img.grey;
-      break;
-    }
-  }
-
-  const inTime = (n: number) => !temporalRoi || (n >= temporalRoi.start && n <= temporalRoi.end);
-
-  async function* frames(): AsyncGenerator<CdnetFrame> {
-    for (let i = 0; i < inputs.length; i++) {
-      const e = inputs[i];
-      const img = i === 0 ? first : await readImage(e.file);
-      checkSize(img, e.file);
-      const truth: FrameTruth = {};
-      const gtFile = truthFiles.get(e.n);
-      if (gtFile) {
-        const gt = await readImage(gtFile);
-        checkSize(gt, gtFile);
-        truth.motion = gt.grey;
-      }
-      if (sky) truth.sky = sky;
-      // With ground truth, a frame is scored only if its mask exists; without any, every frame in
-      // the temporal ROI counts for the false-alarm figures.
-      const scored = inTime(e.n) && (!hasTruth || gtFile !== undefined);
-      yield {
-        index: e.n,
-        timeMs: Math.round((i * 1000) / fps),
-        // The first image is kept for the size check; hand out a copy so callers may write to it.
-        grey: i === 0 ? first.grey.slice() : img.grey,
-        truth: truth.motion || truth.sky ? truth : undefined,
-        scored,
-        name: basename(e.file, extname(e.file)),
-      };
-    }
-  }
+  const sky = (await readStill(join(root, 'sky.png'), checkSize) ?? await readStill(join(root, 'sky.bmp'), checkSize))?.grey;
+  const { width, height } = first;
+  const frames = () => cdnetFrames({ inputs, first, checkSize, truthFiles, hasTruth, sky, temporalRoi, fps });
 
   return {
     name: basename(root),

@@ -41,13 +41,19 @@ export async function startBroker(o: BrokerOptions = {}): Promise<EmbeddedBroker
     aedes.handle(socket);
   };
   const server: Server = o.tls ? createTlsServer({ cert: o.tls.cert, key: o.tls.key, minVersion: 'TLSv1.2' }, onSocket) : createServer(onSocket);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(o.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    // A taken port: close aedes too, or its heartbeat timer keeps the process alive forever.
+    await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
   return {
     url: `${o.tls ? 'mqtts' : 'mqtt'}://${host}:${port}`,

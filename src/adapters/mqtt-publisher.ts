@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
-import { bundleTopic, chunkBundle, DEFAULT_CHUNK_SIZE, encodeBundle, type Bundle } from '../protocol/index.js';
+import { bundleTopic, chunkBundle, DEFAULT_CHUNK_SIZE, demoCameraSecret, encodeBundle, hexToBytes, macKey, type Bundle } from '../protocol/index.js';
 
 export interface PublisherOptions {
   url: string;
@@ -21,6 +21,10 @@ export interface PublisherOptions {
   chunkSize?: number;
   /** ms between reconnect attempts (default 250). */
   reconnectMs?: number;
+  /** The camera's MAC secret, 64 hex (a paired camera's login carries it): signs every bundle. */
+  secret?: string;
+  /** Or the MAC secret per camera (32 bytes); default: the demo camera secret (protocol/mac.ts demoCameraSecret). */
+  secretOf?: (cameraId: string) => Uint8Array;
 }
 
 export interface PublishOptions {
@@ -68,7 +72,10 @@ export async function connectPublisher(o: PublisherOptions): Promise<BundlePubli
   return {
     client,
     async publish(bundle, options = {}) {
-      const chunks = chunkBundle(encodeBundle(bundle), { cameraId: bundle.cameraId, bundleId: bundle.bundleId, chunkSize });
+      const given = o.secret === undefined ? null : hexToBytes(o.secret, 32);
+      if (o.secret !== undefined && !given) throw new RangeError('publisher: secret must be 64 hex digits');
+      const key = macKey(given ?? (o.secretOf ?? demoCameraSecret)(bundle.cameraId));
+      const chunks = chunkBundle(encodeBundle(bundle, undefined, key), { cameraId: bundle.cameraId, bundleId: bundle.bundleId, chunkSize });
       const order = options.order ? options.order(chunks.length) : chunks.map((_, i) => i);
       const topic = bundleTopic(bundle.cameraId);
       await Promise.all(order.map((i) => raw(topic, chunks[i])));

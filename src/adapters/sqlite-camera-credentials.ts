@@ -10,19 +10,8 @@
 import type { CameraCredentials, CameraCredentialStore } from './broker-credentials.js';
 import { openDatabase, type SqliteDatabase } from './sqlite-schema.js';
 
-/**
- * The table, as one statement for the schema module's numbered migrations (sqlite-schema.ts
- * MIGRATIONS; until it is one, SqliteCameraCredentials runs it: `IF NOT EXISTS` is idempotent, so
- * it stays harmless once the migration exists).
- */
-export const CAMERA_CREDENTIALS_SQL = `
-CREATE TABLE IF NOT EXISTS camera_credentials (
-  camera_id TEXT PRIMARY KEY,     -- the MQTT username
-  pairing_hash TEXT NOT NULL,     -- SHA-256 hex of the pairing token (= the MQTT password)
-  broker_hash TEXT NOT NULL,      -- the token in mosquitto_passwd form: $7$<iterations>$<salt>$<PBKDF2-SHA512>
-  mac_secret TEXT NOT NULL,       -- 64 hex: HMAC-SHA256(key = token, "quietcam-mac-v1/" || camera_id)
-  created_ms INTEGER NOT NULL);
-`;
+/** The table: migration 3 of the schema module (sqlite-schema.ts), which every database opened with openDatabase has. */
+export { CAMERA_CREDENTIALS_SQL } from './sqlite-schema.js';
 
 interface Row { camera_id: string; pairing_hash: string; broker_hash: string; mac_secret: string; created_ms: number }
 
@@ -31,9 +20,8 @@ const toCredentials = (r: Row): CameraCredentials => ({ cameraId: r.camera_id, p
 export class SqliteCameraCredentials implements CameraCredentialStore {
   private readonly q;
 
-  /** Uses (and creates the table in) an open database. */
+  /** Uses an open database (openDatabase: its migrations made the table). */
   constructor(db: SqliteDatabase, private readonly clock: () => number = Date.now) {
-    db.exec(CAMERA_CREDENTIALS_SQL);
     this.q = {
       get: db.prepare('SELECT * FROM camera_credentials WHERE camera_id = ?'),
       list: db.prepare('SELECT * FROM camera_credentials ORDER BY camera_id'),

@@ -95,6 +95,25 @@ ALTER TABLE outbox ADD COLUMN lease_owner TEXT;
 ALTER TABLE outbox ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
 `;
 
+/** Cameras' MQTT credentials and MAC secrets (sqlite-camera-credentials.ts), written at pairing. */
+export const CAMERA_CREDENTIALS_SQL = `
+CREATE TABLE IF NOT EXISTS camera_credentials (
+  camera_id TEXT PRIMARY KEY,     -- the MQTT username
+  pairing_hash TEXT NOT NULL,     -- SHA-256 hex of the pairing token (= the MQTT password)
+  broker_hash TEXT NOT NULL,      -- the token in mosquitto_passwd form: $7$<iterations>$<salt>$<PBKDF2-SHA512>
+  mac_secret TEXT NOT NULL,       -- 64 hex: HMAC-SHA256(key = token, "quietcam-mac-v1/" || camera_id)
+  created_ms INTEGER NOT NULL);
+`;
+
+/**
+ * Trust (issue 12): a config-file camera's MAC secret and interior confirmation, from its seed
+ * (src/relay/config.ts). Paired cameras keep theirs in camera_credentials and web_cameras.
+ */
+const SEED_TRUST = `
+ALTER TABLE cameras ADD COLUMN secret TEXT;
+ALTER TABLE cameras ADD COLUMN interior_confirmed INTEGER NOT NULL DEFAULT 0;
+`;
+
 /** The schema before migrations existed (exported for the test that opens such a database). */
 export const WEB_AND_RELAY_TABLES_V1 = RELAY_TABLES_V1 + WEB_TABLES_V1;
 
@@ -102,6 +121,8 @@ export const WEB_AND_RELAY_TABLES_V1 = RELAY_TABLES_V1 + WEB_TABLES_V1;
 export const MIGRATIONS: readonly string[] = [
   WEB_AND_RELAY_TABLES_V1, // 1: the schema before migrations
   ONE_SOURCE_OF_CONSENT, // 2
+  CAMERA_CREDENTIALS_SQL, // 3 (IF NOT EXISTS: databases where an earlier build made the table at run time)
+  SEED_TRUST, // 4
 ];
 
 /** Bring `db` up to the last migration; each one commits with its new user_version or not at all. */

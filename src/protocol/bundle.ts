@@ -7,32 +7,24 @@
  * detector's output without renaming: width, height, cellSize, cols, rows, sky, staticMask,
  * motion, boxes, boxAreas, boxCount.
  */
-import { isIntIn, readU16, readU32, writeU16, writeU32 } from './bytes.js';
+import { readU16, readU32, writeU16, writeU32 } from './bytes.js';
+import {
+  BOX_BYTES, BUNDLE_HEADER_BYTES, MAX_TIME_HI, TWO_POW_32, bundleSize, checkBackground, checkBundle, checkGeometry, checkRawView, maskBytes,
+} from './bundle-check.js';
 import { crc32 } from './crc32.js';
+import { BUNDLE_MAC_DOMAIN, MAC_BYTES, macOf, sameBytes } from './mac.js';
+import type { HmacSha256 } from './sha256.js';
 import { protocolError, type ProtocolError, type ProtocolErrorCode } from './errors.js';
-import {
-  isValidBundleId, isValidCameraId, isValidConfigHash, isValidDetectorVersion, readAscii, writeAscii,
-} from './ids.js';
-import {
-  MAX_BACKGROUND_BYTES, MAX_BACKGROUND_DIM, MAX_BOXES, MAX_BUNDLE_BYTES, MAX_CELL_SIZE, MAX_GRID_CELLS,
-  MAX_RAW_DIM, MAX_RAW_VIEW_BYTES, MAX_WORK_DIM,
-} from './limits.js';
+import { readAscii, writeAscii } from './ids.js';
+import { MAX_BOXES, MAX_BUNDLE_BYTES } from './limits.js';
 
 /** Magic bytes "QCBN" (QuietCam BuNdle). */
 export const BUNDLE_MAGIC = [0x51, 0x43, 0x42, 0x4e];
-/** Format version written by this code; decoders reject any other. */
-export const BUNDLE_VERSION = 1;
-/** Bytes of the fixed header, before the variable-length fields. */
-export const BUNDLE_HEADER_BYTES = 50;
-/** Contribution purpose flag: training the motion detector. */
-export const PURPOSE_MOTION = 1;
-/** Contribution purpose flag: manual object annotation (ObjecTron). */
-export const PURPOSE_OBJECTRON = 2;
-
-const PURPOSES_KNOWN = 3; // PURPOSE_MOTION | PURPOSE_OBJECTRON
-const TWO_POW_32 = 4294967296;
-const MAX_TIME_HI = 0x1fffff; // capture times up to 2^53 - 1 ms stay exact in a double
-const BOX_BYTES = 10; // x0, y0, x1, y1, area: uint16 each
+/** Format version written by this code; decoders reject any other (2: the MAC before the CRC). */
+export const BUNDLE_VERSION = 2;
+// Purpose bits are defined once, in consent.ts; re-exported here for the codec's users.
+export { PURPOSE_MOTION, PURPOSE_OBJECTRON } from './consent.js';
+export { BUNDLE_HEADER_BYTES, bundleSize, checkBundle } from './bundle-check.js';
 
 /** The camera's view, unedited: JPEG bytes and the image size they decode to. */
 export interface RawView {
@@ -91,112 +83,6 @@ export interface Bundle {
 
 export type DecodeBundleResult = { ok: true; bundle: Bundle } | { ok: false; error: ProtocolError };
 
-function maskBytes(cells: number): number {
-  return (cells + 7) >> 3;
-}
-
-function checkGeometry(width: number, height: number, cellSize: number, cols: number, rows: number): ProtocolError | null {
-  if (!isIntIn(width, 1, MAX_WORK_DIM) || !isIntIn(height, 1, MAX_WORK_DIM)) {
-    return protocolError('bad-field', 'width x height: ' + width + 'x' + height + ', expected 1-' + MAX_WORK_DIM);
-  }
-  if (!isIntIn(cellSize, 1, MAX_CELL_SIZE)) return protocolError('bad-field', 'cellSize: ' + cellSize + ', expected 1-' + MAX_CELL_SIZE);
-  const c = Math.floor((width + cellSize - 1) / cellSize);
-  const r = Math.floor((height + cellSize - 1) / cellSize);
-  if (cols !== c || rows !== r) {
-    return protocolError('bad-field', 'cols x rows: ' + cols + 'x' + rows + ', expected ' + c + 'x' + r + ' (ceil(size / cellSize))');
-  }
-  if (c * r > MAX_GRID_CELLS) return protocolError('too-large', 'grid of ' + c * r + ' cells, limit ' + MAX_GRID_CELLS);
-  return null;
-}
-
-function checkRawView(width: number, height: number, length: number): ProtocolError | null {
-  if (length > MAX_RAW_VIEW_BYTES) return protocolError('too-large', 'rawView: ' + length + ' bytes, limit ' + MAX_RAW_VIEW_BYTES);
-  const lo = length === 0 ? 0 : 1;
-  const hi = length === 0 ? 0 : MAX_RAW_DIM;
-  if (!isIntIn(width, lo, hi) || !isIntIn(height, lo, hi)) {
-    return protocolError('bad-field', 'rawView: ' + width + 'x' + height + ' for ' + length + ' bytes, expected ' + lo + '-' + hi);
-  }
-  return null;
-}
-
-function checkBackground(width: number, height: number, length: number): ProtocolError | null {
-  if (!isIntIn(width, 0, MAX_BACKGROUND_DIM) || !isIntIn(height, 0, MAX_BACKGROUND_DIM) || (width === 0) !== (height === 0)) {
-    return protocolError('bad-field', 'background: ' + width + 'x' + height + ', expected both 0 or 1-' + MAX_BACKGROUND_DIM);
-  }
-  if (width * height > MAX_BACKGROUND_BYTES) return protocolError('too-large', 'background: ' + width * height + ' bytes, limit ' + MAX_BACKGROUND_BYTES);
-  if (length !== width * height) return protocolError('bad-field', 'background: ' + length + ' bytes for ' + width + 'x' + height);
-  return null;
-}
-
-function checkMask(name: string, m: Uint8Array, cells: number): ProtocolError | null {
-  if (!(m instanceof Uint8Array) || m.length !== cells) return protocolError('bad-field', name + ': expected a Uint8Array of ' + cells + ' cells');
-  for (let i = 0; i < cells; i++) if (m[i] > 1) return protocolError('bad-field', name + '[' + i + '] = ' + m[i] + ', expected 0 or 1');
-  return null;
-}
-
-function checkBoxes(b: Bundle): ProtocolError | null {
-  const n = b.boxCount;
-  if (!isIntIn(n, 0, 65535)) return protocolError('bad-field', 'boxCount: ' + n);
-  if (n > MAX_BOXES) return protocolError('too-large', 'boxCount: ' + n + ', limit ' + MAX_BOXES);
-  if (!b.boxes || !b.boxAreas || !(b.boxes.length >= 4 * n) || !(b.boxAreas.length >= n)) {
-    return protocolError('bad-field', 'boxes/boxAreas: fewer entries than boxCount ' + n);
-  }
-  for (let i = 0; i < n; i++) {
-    const x0 = b.boxes[4 * i];
-    const y0 = b.boxes[4 * i + 1];
-    const x1 = b.boxes[4 * i + 2];
-    const y1 = b.boxes[4 * i + 3];
-    if (!isIntIn(x0, 0, b.cols - 1) || !isIntIn(x1, x0, b.cols - 1) || !isIntIn(y0, 0, b.rows - 1) || !isIntIn(y1, y0, b.rows - 1)) {
-      return protocolError('bad-field', 'box ' + i + ': ' + x0 + ',' + y0 + '-' + x1 + ',' + y1 + ' outside the ' + b.cols + 'x' + b.rows + ' grid');
-    }
-    const cellsInBox = (x1 - x0 + 1) * (y1 - y0 + 1);
-    if (!isIntIn(b.boxAreas[i], 0, cellsInBox)) return protocolError('bad-field', 'box ' + i + ': area ' + b.boxAreas[i] + ' > ' + cellsInBox + ' cells');
-  }
-  return null;
-}
-
-/** Encoded size in bytes of a valid bundle, so the board can allocate the output once. */
-export function bundleSize(b: Bundle): number {
-  const ids = b.cameraId.length + b.bundleId.length + b.detectorVersion.length + b.configHash.length;
-  return BUNDLE_HEADER_BYTES + ids + 3 * maskBytes(b.cols * b.rows) + BOX_BYTES * b.boxCount +
-    b.background.pixels.length + b.rawView.jpeg.length + 4;
-}
-
-/**
- * Validate a bundle against the format's rules and limits. Returns null when encodable.
- * encodeBundle calls it; call it first on the board to avoid the RangeError.
- */
-export function checkBundle(b: Bundle): ProtocolError | null {
-  if (!b || typeof b !== 'object') return protocolError('bad-field', 'bundle: not an object');
-  if (!isValidCameraId(b.cameraId)) return protocolError('bad-field', 'cameraId: expected 1-32 of a-z 0-9 _ - (first a-z 0-9)');
-  if (!isValidBundleId(b.bundleId)) return protocolError('bad-field', 'bundleId: expected 1-64 of a-z 0-9 . _ - (first a-z 0-9)');
-  if (!isValidDetectorVersion(b.detectorVersion)) return protocolError('bad-field', 'detectorVersion: expected 1-32 of A-Z a-z 0-9 . _ + -');
-  if (!isValidConfigHash(b.configHash)) return protocolError('bad-field', 'configHash: expected 0-64 of A-Z a-z 0-9 . _ + -');
-  if (!isIntIn(b.captureTimeMs, 0, MAX_TIME_HI * TWO_POW_32 + (TWO_POW_32 - 1))) {
-    return protocolError('bad-field', 'captureTimeMs: ' + b.captureTimeMs + ', expected an integer 0..2^53-1');
-  }
-  if (!isIntIn(b.purposes, 0, PURPOSES_KNOWN)) return protocolError('bad-field', 'purposes: ' + b.purposes + ', expected bits of 3');
-  if (!isIntIn(b.consentVersion, 0, 0xffffffff)) return protocolError('bad-field', 'consentVersion: ' + b.consentVersion + ', expected uint32');
-  const err = checkGeometry(b.width, b.height, b.cellSize, b.cols, b.rows);
-  if (err) return err;
-  const cells = b.cols * b.rows;
-  const maskErr = checkMask('sky', b.sky, cells) || checkMask('staticMask', b.staticMask, cells) || checkMask('motion', b.motion, cells);
-  if (maskErr) return maskErr;
-  const boxErr = checkBoxes(b);
-  if (boxErr) return boxErr;
-  const raw = b.rawView;
-  if (!raw || !(raw.jpeg instanceof Uint8Array)) return protocolError('bad-field', 'rawView: expected { width, height, jpeg: Uint8Array }');
-  const rawErr = checkRawView(raw.width, raw.height, raw.jpeg.length);
-  if (rawErr) return rawErr;
-  const bg = b.background;
-  if (!bg || !(bg.pixels instanceof Uint8Array)) return protocolError('bad-field', 'background: expected { width, height, pixels: Uint8Array }');
-  const bgErr = checkBackground(bg.width, bg.height, bg.pixels.length);
-  if (bgErr) return bgErr;
-  const size = bundleSize(b);
-  if (size > MAX_BUNDLE_BYTES) return protocolError('too-large', 'bundle: ' + size + ' bytes, limit ' + MAX_BUNDLE_BYTES);
-  return null;
-}
-
 function packBits(mask: Uint8Array, cells: number, out: Uint8Array, pos: number): number {
   const n = maskBytes(cells);
   for (let i = 0; i < n; i++) out[pos + i] = 0;
@@ -206,11 +92,12 @@ function packBits(mask: Uint8Array, cells: number, out: Uint8Array, pos: number)
 
 /**
  * Encode a bundle. Writes into `out` when given (it must hold bundleSize(b) bytes; the result
- * is then a view of its first bundleSize(b) bytes), else allocates.
+ * is then a view of its first bundleSize(b) bytes), else allocates. `key` (the camera secret's
+ * macKey, mac.ts) signs it; without one the MAC is 16 zero bytes, which no relay accepts.
  * Throws a RangeError when checkBundle(b) reports an error or `out` is too small.
- * @example const bytes = encodeBundle(bundle); // Uint8Array, CRC32 in the last 4 bytes
+ * @example const bytes = encodeBundle(bundle, undefined, macKey(secret)); // MAC, then CRC32 in the last 4 bytes
  */
-export function encodeBundle(b: Bundle, out?: Uint8Array): Uint8Array {
+export function encodeBundle(b: Bundle, out?: Uint8Array, key?: HmacSha256): Uint8Array {
   const err = checkBundle(b);
   if (err) throw new RangeError('encodeBundle: ' + err.code + ': ' + err.message);
   const size = bundleSize(b);
@@ -261,6 +148,9 @@ export function encodeBundle(b: Bundle, out?: Uint8Array): Uint8Array {
   p += b.background.pixels.length;
   buf.set(b.rawView.jpeg, p);
   p += b.rawView.jpeg.length;
+  if (key) macOf(key, BUNDLE_MAC_DOMAIN, buf, 0, p, buf, p);
+  else for (let i = 0; i < MAC_BYTES; i++) buf[p + i] = 0;
+  p += MAC_BYTES;
   writeU32(buf, p, crc32(buf, 0, p));
   return out ? buf.subarray(0, size) : buf;
 }
@@ -299,7 +189,7 @@ export function decodeBundle(bytes: Uint8Array): DecodeBundleResult {
   if (n < BUNDLE_HEADER_BYTES) return failed('truncated', n + ' bytes, shorter than the ' + BUNDLE_HEADER_BYTES + '-byte header');
   const total = readU32(bytes, 6);
   if (total > MAX_BUNDLE_BYTES) return failed('too-large', 'announced length ' + total + ', limit ' + MAX_BUNDLE_BYTES);
-  if (total < BUNDLE_HEADER_BYTES + 4) return failed('bad-field', 'announced length ' + total + ' is shorter than a header');
+  if (total < BUNDLE_HEADER_BYTES + MAC_BYTES + 4) return failed('bad-field', 'announced length ' + total + ' is shorter than a header');
   if (n < total) return failed('truncated', n + ' of ' + total + ' bytes');
   if (n > total) return failed('bad-field', (n - total) + ' trailing bytes after the ' + total + '-byte bundle');
   const crc = crc32(bytes, 0, total - 4);
@@ -326,7 +216,7 @@ export function decodeBundle(bytes: Uint8Array): DecodeBundleResult {
   const cells = cols * rows;
   const mb = maskBytes(cells);
   const expected = BUNDLE_HEADER_BYTES + bytes[46] + bytes[47] + bytes[48] + bytes[49] + 3 * mb +
-    BOX_BYTES * boxCount + bgWidth * bgHeight + rawLength + 4;
+    BOX_BYTES * boxCount + bgWidth * bgHeight + rawLength + MAC_BYTES + 4;
   if (expected !== total) return failed('bad-field', 'announced length ' + total + ' differs from the ' + expected + ' bytes its fields need');
 
   let p = BUNDLE_HEADER_BYTES;
@@ -379,4 +269,17 @@ export function decodeBundle(bytes: Uint8Array): DecodeBundleResult {
   const fieldErr = checkBundle(bundle);
   if (fieldErr) return { ok: false, error: fieldErr };
   return { ok: true, bundle: bundle };
+}
+
+/**
+ * True when the encoded bundle's MAC is the one `key` (the camera secret's macKey) makes. Call it
+ * on bytes decodeBundle accepted (the length and CRC are checked there).
+ * @example if (!verifyBundleMac(bytes, macKey(secret))) reject('bad-mac');
+ */
+export function verifyBundleMac(bytes: Uint8Array, key: HmacSha256): boolean {
+  const at = bytes.length - 4 - MAC_BYTES;
+  if (at < BUNDLE_HEADER_BYTES) return false;
+  const mac = new Uint8Array(MAC_BYTES);
+  macOf(key, BUNDLE_MAC_DOMAIN, bytes, 0, at, mac, 0);
+  return sameBytes(mac, 0, bytes, at, MAC_BYTES);
 }

@@ -14,9 +14,23 @@ export {
 } from './limits.js';
 export {
   BUNDLE_HEADER_BYTES, BUNDLE_MAGIC, BUNDLE_VERSION, PURPOSE_MOTION, PURPOSE_OBJECTRON,
-  bundleSize, checkBundle, decodeBundle, encodeBundle,
+  bundleSize, checkBundle, decodeBundle, encodeBundle, verifyBundleMac,
   type Bundle, type DecodeBundleResult, type GreyImage, type RawView,
 } from './bundle.js';
+export {
+  CLOCK_SYNCED_FROM_MS, CONSENT_CHOICES, CONSENT_ON, PURPOSES_ALL, PURPOSE_BY_NAME,
+  choiceBits, choiceOf, consentAllows, consentPurposes, consentReason, consentStatus, purposeBits, purposeNames,
+  type ConsentChoice, type ConsentTerms, type PurposeName,
+} from './consent.js';
+export {
+  CONFIG_FORMAT_VERSION, MAX_CONFIG_BYTES, asciiToBytes, bytesToAscii, decodeConfig, decodeConfigText, encodeConfig, encodeConfigText,
+  openConfig, parseDateMs, type ConfigTerms, type DecodeConfigResult, type OpenConfigResult,
+} from './consent-config.js';
+export { HmacSha256, SHA256_BLOCK_BYTES, SHA256_BYTES, Sha256, hmacSha256, sha256 } from './sha256.js';
+export {
+  BUNDLE_MAC_DOMAIN, MAC_BYTES, SECRET_BYTES, SECRET_DERIVATION_PREFIX,
+  bytesToHex, configMacDomain, demoCameraSecret, eventMacDomain, demoCameraToken, deriveCameraSecret, hexToBytes, macKey, macOf, openJson, sameBytes, signJson,
+} from './mac.js';
 export {
   CHUNK_HEADER_BYTES, CHUNK_MAGIC, CHUNK_VERSION, MIN_SEALED_BYTES, Chunker, chunkBundle, chunkOverhead, decodeChunk,
   type Chunk, type ChunkOptions, type DecodeChunkResult,

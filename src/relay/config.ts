@@ -23,7 +23,10 @@ const id = z.string().refine(isValidCameraId, 'expected 1-32 of a-z 0-9 _ - (fir
 const cameraSchema = z.strictObject({
   id,
   owner: id,
-  placement: z.enum(['exterior', 'interior']).optional().describe("default 'exterior'"),
+  placement: z.enum(['exterior', 'interior']).optional().describe("default 'interior' (the shared consent rule: an interior camera contributes only once confirmed)"),
+  interiorConfirmed: z.boolean().optional().describe('the owner confirmed that this interior camera may contribute'),
+  secret: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lower-case hex digits').optional()
+    .describe("the camera's MAC secret: what it sends must carry its MAC (absent: nothing from it is accepted)"),
   consent: z.strictObject({
     purposes: z.array(z.enum(['motion', 'objectron'])),
     version: z.number().int().min(0).max(0xffffffff),

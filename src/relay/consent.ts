@@ -3,45 +3,58 @@
  * per-purpose consent: `purposesInForce` is the only place that decides it, at validation and
  * again right before every upload attempt (consent can be withdrawn while a bundle waits).
  */
+import { CONSENT_ON, consentStatus, purposeBits as bitsOf, purposeNames as namesOf, type ConsentTerms } from '../protocol/consent.js';
 import { CONSENT_VALID_MS, type CameraSeed } from './config.js';
-import { PURPOSE_BITS, type CameraRecord, type CameraRegistry, type PurposeName } from './types.js';
+import type { CameraRecord, CameraRegistry, PurposeName } from './types.js';
 
-/** Purpose bits to names, in a fixed order: 3 -> ['motion', 'objectron']. */
-export function purposeNames(bits: number): PurposeName[] {
-  const out: PurposeName[] = [];
-  if (bits & PURPOSE_BITS.motion) out.push('motion');
-  if (bits & PURPOSE_BITS.objectron) out.push('objectron');
-  return out;
-}
+/** Purpose bits to names, in a fixed order: 3 -> ['motion', 'objectron'] (src/protocol/consent.ts). */
+export const purposeNames: (bits: number) => PurposeName[] = namesOf;
 
-/** Names to bits: ['motion'] -> 1. */
+/** Names to bits: ['motion'] -> 1 (src/protocol/consent.ts). */
 export function purposeBits(names: readonly PurposeName[]): number {
-  let bits = 0;
-  for (const n of names) bits |= PURPOSE_BITS[n];
-  return bits;
+  return bitsOf(names.slice());
 }
 
 export type ConsentDecision =
   | { ok: true; purposes: number; consentVersion: number }
   | { ok: false; reason: 'unknown-camera' | 'no-consent' | 'consent-expired'; detail: string };
 
+/** The registry record as the shared consent rule reads it (placement included). */
+export function recordTerms(camera: CameraRecord): ConsentTerms {
+  const c = camera.consent;
+  return {
+    purposes: c ? c.purposes : 0, placement: camera.placement, interiorConfirmed: camera.interiorConfirmed === true,
+    expiresMs: c ? c.expiresMs : -1, grantedMs: c ? c.grantedMs : null, version: c ? c.version : 0,
+  };
+}
+
+function refusal(camera: CameraRecord, status: string, nowMs: number): ConsentDecision {
+  const c = camera.consent;
+  const v = c ? `consent v${c.version}` : 'consent';
+  if (status === 'off') return { ok: false, reason: 'no-consent', detail: 'the owner has not consented to any purpose' };
+  if (status === 'expired') return { ok: false, reason: 'consent-expired', detail: `${v} expired ${new Date(c!.expiresMs).toISOString()}` };
+  if (status === 'not-yet') return { ok: false, reason: 'no-consent', detail: `${v} starts at ${new Date(c!.grantedMs).toISOString()}` };
+  if (status === 'interior-unconfirmed') return { ok: false, reason: 'no-consent', detail: `camera ${camera.cameraId} is interior (or has no placement) and the owner has not confirmed it may contribute` };
+  return { ok: false, reason: 'no-consent', detail: `${v}: ${status} at ${nowMs}` };
+}
+
 /**
  * The purposes a contribution may be used for now: those the bundle asks for AND the owner's
- * consent grants, if that consent is in force at `nowMs`. Purposes the bundle asks for without
+ * consent grants, if that consent is in force at `nowMs` (the shared rule, src/protocol/consent.ts:
+ * placement, interior confirmation, grant and expiry). Purposes the bundle asks for without
  * consent are dropped (a board with stale config), never added.
  * @example purposesInForce(camera, 3, Date.now()) // { ok: true, purposes: 1, consentVersion: 4 }
  */
 export function purposesInForce(camera: CameraRecord | null, requested: number, nowMs: number): ConsentDecision {
   if (!camera) return { ok: false, reason: 'unknown-camera', detail: 'camera not in the registry' };
-  const c = camera.consent;
-  if (!c || c.purposes === 0) return { ok: false, reason: 'no-consent', detail: 'the owner has not consented to any purpose' };
-  if (nowMs < c.grantedMs) return { ok: false, reason: 'no-consent', detail: `consent v${c.version} starts at ${new Date(c.grantedMs).toISOString()}` };
-  if (nowMs >= c.expiresMs) return { ok: false, reason: 'consent-expired', detail: `consent v${c.version} expired ${new Date(c.expiresMs).toISOString()}` };
-  const purposes = requested & c.purposes;
+  const terms = recordTerms(camera);
+  const status = consentStatus(terms, nowMs);
+  if (status !== CONSENT_ON) return refusal(camera, status, nowMs);
+  const purposes = requested & terms.purposes;
   if (purposes === 0) {
-    return { ok: false, reason: 'no-consent', detail: `bundle asks for [${purposeNames(requested).join(', ')}], consent v${c.version} grants [${purposeNames(c.purposes).join(', ')}]` };
+    return { ok: false, reason: 'no-consent', detail: `bundle asks for [${purposeNames(requested).join(', ')}], consent v${terms.version} grants [${purposeNames(terms.purposes).join(', ')}]` };
   }
-  return { ok: true, purposes, consentVersion: c.version };
+  return { ok: true, purposes, consentVersion: terms.version as number };
 }
 
 /** A config-file camera as a registry record; `nowMs` is the default grant time. */
@@ -57,7 +70,10 @@ export function seedToRecord(seed: CameraSeed, nowMs: number): CameraRecord {
       expiresMs: c.expires ? Date.parse(c.expires) : grantedMs + CONSENT_VALID_MS,
     };
   }
-  return { cameraId: seed.id, ownerId: seed.owner, placement: seed.placement ?? 'exterior', consent };
+  const rec: CameraRecord = { cameraId: seed.id, ownerId: seed.owner, placement: seed.placement ?? 'interior', consent };
+  if (seed.interiorConfirmed) rec.interiorConfirmed = true;
+  if (seed.secret) rec.secret = seed.secret;
+  return rec;
 }
 
 /**

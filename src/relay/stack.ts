@@ -15,6 +15,7 @@ import { loadOrCreateBrokerUsers, type BrokerUsers } from '../adapters/broker-us
 import { openCameraCredentials } from '../adapters/sqlite-camera-credentials.js';
 import { startBroker, type EmbeddedBroker } from '../adapters/aedes-broker.js';
 import { S3RVER_CREDENTIALS, startS3, type EmbeddedS3 } from '../adapters/s3rver-endpoint.js';
+import { bytesToHex, demoCameraSecret } from '../protocol/index.js';
 import { loadConfig, type CameraSeed, type RelayConfigInput } from './config.js';
 import type { Logger } from '../log.js';
 import { startRelay } from './main.js';
@@ -23,11 +24,11 @@ import type { Relay } from './relay.js';
 export interface StackOptions {
   /** Default './data' (or $QUIETCAM_DATA_DIR). */
   dataDir?: string;
-  /** Broker port: default 1883, or any free port when 1883 is taken; 0 = any free port. */
+  /** Broker port: default 1883; 0 = any free port. A taken port fails (EADDRINUSE), never moves. */
   brokerPort?: number;
-  /** S3 port: default 4568, or any free port when taken; 0 = any free port. */
+  /** S3 port: default 4568; 0 = any free port. A taken port fails, never moves. */
   s3Port?: number;
-  /** Status page port: default config.status.port (8090), or any free port when taken. */
+  /** Status page port: default config.status.port (8090); null = none. A taken port fails. */
   statusPort?: number | null;
   /** Cameras to register, with their owners' consent (nothing is uploaded without it). */
   cameras?: CameraSeed[];
@@ -68,21 +69,15 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-async function withFallback<T>(port: number, start: (port: number) => Promise<T>): Promise<T> {
-  try {
-    return await start(port);
-  } catch (err) {
-    if (port === 0 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-    return start(0);
-  }
-}
-
 /**
- * A camera seed with consent to both purposes for a year, for demos and the simulator.
+ * A camera seed with consent to both purposes for a year, for demos and the simulator. Its seed
+ * MAC secret is the public demo secret (protocol/mac.ts demoCameraSecret, what publishers and the
+ * Node/desktop firmware hosts sign with by default); pairing it (`pair`) gives it a real one,
+ * which the relay prefers (camera_credentials).
  * @example await startStack({ cameras: [demoCamera('sim-1')] })
  */
 export function demoCamera(id: string, owner = 'demo'): CameraSeed {
-  return { id, owner, placement: 'exterior', consent: { purposes: ['motion', 'objectron'], version: 1 } };
+  return { id, owner, placement: 'exterior', secret: bytesToHex(demoCameraSecret(id), 0, 32), consent: { purposes: ['motion', 'objectron'], version: 1 } };
 }
 
 /**
@@ -106,8 +101,8 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
   let broker: EmbeddedBroker | undefined;
   let s3: EmbeddedS3 | undefined;
   try {
-    broker = await withFallback(o.brokerPort ?? 1883, (port) => startBroker({ port, auth, tls }));
-    s3 = await withFallback(o.s3Port ?? 4568, (port) => startS3({ port, directory: join(base.dataDir, 's3'), buckets: [base.s3.bucket] }));
+    broker = await startBroker({ port: o.brokerPort ?? 1883, auth, tls });
+    s3 = await startS3({ port: o.s3Port ?? 4568, directory: join(base.dataDir, 's3'), buckets: [base.s3.bucket] });
     const config = loadConfig({
       overrides: {
         ...o.config,
@@ -118,7 +113,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
         cameras: [...base.cameras, ...(o.cameras ?? [])],
       },
     });
-    const relay = await startRelay({ config, log: o.log, statusFallback: true });
+    const relay = await startRelay({ config, log: o.log });
     const s3Handle = s3;
     const brokerHandle = broker;
     return {

@@ -4,9 +4,11 @@
  * in-memory implementations (memory-store.ts, consent.ts) and run the same contract suites on both.
  */
 
-/** Contribution purposes as bits, the same values as the bundle's `purposes` (src/protocol). */
-export const PURPOSE_BITS = { motion: 1, objectron: 2 } as const;
-export type PurposeName = keyof typeof PURPOSE_BITS;
+import { PURPOSE_BY_NAME, type PurposeName } from '../protocol/consent.js';
+
+/** Contribution purposes as bits, the same values as the bundle's `purposes` (defined in src/protocol/consent.ts). */
+export const PURPOSE_BITS = PURPOSE_BY_NAME;
+export type { PurposeName };
 
 /** Where a camera looks. Interior cameras get no consent unless the owner gives one explicitly. */
 export type Placement = 'exterior' | 'interior';
@@ -29,8 +31,10 @@ export interface CameraRecord {
   /** Owner id, same alphabet as camera ids: an S3 key segment. */
   ownerId: string;
   placement: Placement;
-  /** Cameras paired in the owner pages: the owner confirmed an interior placement (absent for config-file cameras). */
+  /** The owner confirmed, after the warning, that this interior camera may contribute (absent = no). */
   interiorConfirmed?: boolean;
+  /** The camera's MAC secret, 64 hex (32 bytes): bundles and events must carry its MAC. Absent = nothing it sends is accepted. */
+  secret?: string;
   /** null = no consent at all. */
   consent: Consent | null;
 }

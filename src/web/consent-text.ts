@@ -2,6 +2,8 @@
  * The consent wording an owner agrees to. Changing the wording means a new TEXT_VERSION: every
  * consent record keeps the version its owner saw.
  */
+import { CONSENT_CHOICES, choiceBits, type ConsentChoice } from '../protocol/consent.js';
+
 export const CONSENT_TEXT_VERSION = '2026-05.1';
 
 export const CONSENT_TEXT = {
@@ -11,13 +13,11 @@ export const CONSENT_TEXT = {
   interior: 'This camera looks inside a home. Indoor images can show people, rooms and private moments. Only allow contributions if everyone who may be seen agrees. Exterior cameras are recommended.',
 };
 
-/** Choices on the page, as purpose bits. */
-export const CHOICES: { value: string; bits: number; label: string }[] = [
-  { value: 'off', bits: 0, label: 'Off' },
-  { value: 'motion', bits: 1, label: 'Motion only' },
-  { value: 'objectron', bits: 2, label: 'ObjecTron only' },
-  { value: 'both', bits: 3, label: 'Motion and ObjecTron' },
-];
+const LABELS: Record<ConsentChoice, string> = { off: 'Off', motion: 'Motion only', objectron: 'ObjecTron only', both: 'Motion and ObjecTron' };
+
+/** Choices on the page, as purpose bits (choices and bits: src/protocol/consent.ts). */
+export const CHOICES: { value: ConsentChoice; bits: number; label: string }[] =
+  CONSENT_CHOICES.map((value) => ({ value, bits: choiceBits(value), label: LABELS[value] }));
 
 export function choiceLabel(bits: number): string {
   return CHOICES.find((c) => c.bits === bits)?.label ?? 'Off';

@@ -4,6 +4,9 @@
  * (active, reminder due, expired). The relay checks the same record before accepting and again
  * before uploading (src/relay/consent.ts purposesInForce); the board checks its copy.
  */
+import { CONSENT_ON, PURPOSES_ALL, consentStatus, type ConsentTerms } from '../protocol/consent.js';
+import { asciiToBytes, encodeConfig, encodeConfigText } from '../protocol/consent-config.js';
+import { hexToBytes, macKey, SECRET_BYTES } from '../protocol/mac.js';
 import type { WebConfig } from './config.js';
 import { CONSENT_TEXT_VERSION } from './consent-text.js';
 import type { ConsentRecord, WebCamera, WebPorts } from './ports.js';
@@ -16,30 +19,36 @@ export type ConsentState =
 
 const DAY = 86400000;
 
-/** Where a camera's consent stands at `nowMs`. */
-export function consentState(cam: WebCamera, nowMs: number, remindMs: number): ConsentState {
+/** The camera as the shared consent rule reads it (src/protocol/consent.ts). */
+export function cameraTerms(cam: WebCamera): ConsentTerms {
   const c = cam.consent;
-  if (cam.placement === 'interior' && !cam.interiorConfirmed) return { kind: 'interior-unconfirmed' };
-  if (!c || c.purposes === 0) return { kind: 'off' };
-  if (nowMs >= c.expiresMs) return { kind: 'expired', sinceMs: c.expiresMs };
-  const left = c.expiresMs - nowMs;
+  return {
+    purposes: c ? c.purposes : 0, placement: cam.placement, interiorConfirmed: cam.interiorConfirmed,
+    expiresMs: c ? c.expiresMs : -1, grantedMs: c ? c.grantedMs : null, version: c ? c.version : 0,
+  };
+}
+
+/** Where a camera's consent stands at `nowMs`: the shared rule's answer, in the pages' words. */
+export function consentState(cam: WebCamera, nowMs: number, remindMs: number): ConsentState {
+  const status = consentStatus(cameraTerms(cam), nowMs);
+  if (status === 'interior-unconfirmed') return { kind: 'interior-unconfirmed' };
+  if (status === 'expired') return { kind: 'expired', sinceMs: cam.consent!.expiresMs };
+  if (status !== CONSENT_ON) return { kind: 'off' };
+  const left = cam.consent!.expiresMs - nowMs;
   return { kind: 'active', daysLeft: Math.ceil(left / DAY), remind: left <= remindMs };
 }
 
 /**
- * The retained config payload for the board (firmware/app/consent.ts reads it), e.g.
- * {"v":1,"purposes":"motion","placement":"exterior","interiorConfirmed":false,"expiresMs":...,"consentVersion":3}
+ * The retained config payload for the board (src/protocol/consent-config.ts), signed with the
+ * camera's secret; its counter is the consent version, which grows with every decision. E.g.
+ * {"v":2,"purposes":"motion","placement":"exterior","interiorConfirmed":false,"grantedMs":...,"expiresMs":...,"consentVersion":3,"mac":"..."}
+ * A camera with no secret on record gets the text unsigned: the board ignores it (the relay
+ * enforces the consent either way).
  */
 export function configPayload(cam: WebCamera): Uint8Array {
-  const c = cam.consent;
-  const bits = c ? c.purposes : 0;
-  const purposes = bits === 3 ? 'both' : bits === 2 ? 'objectron' : bits === 1 ? 'motion' : 'off';
-  const body: Record<string, unknown> = { v: 1, purposes, placement: cam.placement, interiorConfirmed: cam.interiorConfirmed };
-  if (c && bits) {
-    body.expiresMs = c.expiresMs;
-    body.consentVersion = c.version;
-  }
-  return new TextEncoder().encode(JSON.stringify(body));
+  const terms = cameraTerms(cam);
+  const secret = hexToBytes(cam.secret, SECRET_BYTES);
+  return asciiToBytes(secret ? encodeConfig(terms, cam.cameraId, macKey(secret)) : encodeConfigText(terms));
 }
 
 export interface PushResult {
@@ -70,7 +79,8 @@ export async function pushConfig(ports: WebPorts, cam: WebCamera, timeoutMs: num
  */
 export async function decide(ports: WebPorts, config: WebConfig, cam: WebCamera, purposes: number, action: string): Promise<{ camera: WebCamera; push: PushResult }> {
   const now = ports.clock();
-  const bits = cam.placement === 'interior' && !cam.interiorConfirmed ? 0 : purposes & 3;
+  // What is recorded is what the owner chose; whether it is in force (interior unconfirmed) is the rule's job.
+  const bits = purposes & PURPOSES_ALL;
   const prev = ports.cameras.consentHistory(cam.cameraId)[0];
   const rec: ConsentRecord = {
     cameraId: cam.cameraId,

@@ -96,6 +96,8 @@ export interface WebCamera {
   interiorConfirmed: boolean;
   /** SHA-256 of the pairing token (hex); the token itself is shown once. */
   pairingHash: string;
+  /** The camera's MAC secret (64 hex), made at pairing (common.md); signs its config. Absent: configs go out unsigned and the board ignores them. */
+  secret?: string;
   createdMs: number;
   /** The consent in force (latest record), null when never set. */
   consent: ConsentRecord | null;

@@ -98,9 +98,19 @@ test('--runtime refuses unknown engines', async () => {
   console.error = () => {};
   try {
     assert.is(await run(['scene:plain', '--runtime', 'espruino']), 2);
+    assert.is(await run(['scene:plain', '--runtime', 'node', '--secret', 'abc']), 2);
+    assert.is(await run(['scene:plain', '--secret', 'ab'.repeat(32)]), 2);
   } finally {
     console.error = orig;
   }
+});
+
+test('--secret: the app signs with the given secret (its bundles differ from the demo secret ones)', async () => {
+  const demo = await captured(['scene:plain', '--seconds', '25', '--runtime', 'node', '--quiet']);
+  const own = await captured(['scene:plain', '--seconds', '25', '--runtime', 'node', '--quiet', '--secret', 'ab'.repeat(32)]);
+  assert.is(own.code, 0);
+  const digest = (t: string) => /bundles sha256: ([0-9a-f]{64})/.exec(t)?.[1];
+  assert.ok(digest(own.text) && digest(own.text) !== digest(demo.text), 'a different MAC, so different bytes');
 });
 
 test.run();

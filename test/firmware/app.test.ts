@@ -9,6 +9,7 @@ import { loadBoard } from '../../boards/schema.ts';
 import { PURPOSE_MOTION } from '../../src/protocol/bundle.ts';
 import { CAMERA, CONSENT_BOTH, H, W, config, eventsOf, frames, motion, quiet, settle, twoEvents, warm } from './scenario.ts';
 
+const SECRET = '42'.repeat(32);
 const opts = { runtime: 'node' as const, width: W, height: H, settings: { camera: CAMERA } };
 
 test('motion events are published at start and end with a boxes summary', async () => {
@@ -60,7 +61,7 @@ test('no snapshot when consent is off, expired, interior-unconfirmed or absent; 
     [{ ...CONSENT_BOTH, purposes: 'off' }, 'off'],
     [{ ...CONSENT_BOTH, expires: '2024-12-31' }, 'expired'],
     [{ ...CONSENT_BOTH, placement: 'interior' }, 'interior-unconfirmed'],
-    [null, 'no-config'],
+    [null, 'no-consent'],
   ];
   for (const [c, why] of cases) {
     const r = await runFirmware(twoEvents(c), opts);
@@ -93,7 +94,7 @@ test('reboot in between: the last event end survives in settings and the next ev
 
 test('the app reports its state size, and refuses a board whose budget it does not fit', () => {
   const board = loadBoard('esp32-cam-ai-thinker');
-  const mk = (w: number, h: number, b = board, settings = new Map([['camera', CAMERA]])) =>
+  const mk = (w: number, h: number, b = board, settings = new Map([['camera', CAMERA], ['secret', SECRET]])) =>
     new FirmwareApp(new NodePorts({ width: w, height: h, externalBytes: b.memory.externalBytes, settings, outputs: [] }).ports, appOptionsFromBoard(b));
   const app = mk(80, 60);
   const st = app.stats();
@@ -102,12 +103,14 @@ test('the app reports its state size, and refuses a board whose budget it does n
   assert.throws(() => mk(160, 120), /160x120 needs \d+ bytes of engine heap, the board allows appHeapBytes 65536/);
   assert.throws(() => mk(80, 60, { ...board, maxViewBytes: 200000 }), /external memory, the board allows externalBytes/);
   assert.throws(() => mk(80, 60, board, new Map()), /settings "camera" must hold the camera id/);
+  assert.throws(() => mk(80, 60, board, new Map([['camera', CAMERA]])), /settings "secret" must hold the camera's MAC secret \(64 hex digits/);
+  assert.throws(() => mk(80, 60, board, new Map([['camera', CAMERA], ['secret', SECRET.slice(2)]])), /settings "secret"/);
   assert.throws(() => mk(80, 60, { ...board, mqtt: { ...board.mqtt, chunkSize: 100 } }), /chunkSize must be an integer in 256\.\.65536, got 100/);
 });
 
 test('frames of the wrong size are counted, not fatal', async () => {
   const outputs: never[] = [];
-  const ports = new NodePorts({ width: W, height: H, externalBytes: 1 << 20, settings: new Map([['camera', CAMERA]]), outputs });
+  const ports = new NodePorts({ width: W, height: H, externalBytes: 1 << 20, settings: new Map([['camera', CAMERA], ['secret', SECRET]]), outputs });
   const app = new FirmwareApp(ports.ports, appOptionsFromBoard(loadBoard('desktop')));
   assert.is(app.step(), -1, 'no frame yet');
   assert.is(app.stats().badFrames, 1);

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BoardError, boardNames, boardProblems, loadBoard, validateBoard, type BoardProfile } from '../../boards/schema.ts';
+import { BoardError, boardJsonSchema, boardNames, boardProblems, loadBoard, validateBoard, type BoardProfile } from '../../boards/schema.ts';
 
 const thinker = () => JSON.parse(JSON.stringify(loadBoard('esp32-cam-ai-thinker'))) as BoardProfile;
 
@@ -72,6 +72,38 @@ test('every problem is reported at once, and validateBoard throws a BoardError l
   }
   assert.equal(boardProblems(null), ['the profile must be a JSON object']);
   assert.throws(() => loadBoard('../etc/passwd'), /unknown board/);
+});
+
+test('missing parts, cross-field rules after field problems, and desktop pins are each reported once, clearly', () => {
+  const loose = (mutate: (b: any) => void) => problems(mutate);
+  assert.equal(loose((b) => delete b.camera), ['camera is missing (an object with sensor, mode, frameSize, fps)']);
+  assert.equal(loose((b) => delete b.memory), ['memory is missing: { engineHeapBytes, appHeapBytes, externalBytes }']);
+  assert.equal(loose((b) => (b.mqtt = 'x')), ['mqtt must be an object: { chunkSize, bufferSize, qos }']);
+  assert.equal(loose((b) => delete b.pins), ['pins is missing: an ESP32 board needs pwdn, reset, xclk, siod, sioc, d7, d6, d5, d4, d3, d2, d1, d0, vsync, href, pclk, flashLed']);
+  assert.equal(loose((b) => (b.camera.binning = 2)), ["camera.binning applies to mode 'grayscale'; JPEG frames are scaled by decodeScale"]);
+  assert.equal(loose((b) => delete b.camera.decodeScale), ["camera.decodeScale must be 1, 2, 4 or 8 (esp_jpg_decode's scales), got undefined"]);
+  assert.equal(loose((b) => (b.camera.fps = 2.5)), ['camera.fps must be an integer (frames/s), got 2.5']);
+  assert.equal(loose((b) => (b.psramBytes = 0)).sort(), [
+    'camera.frameSize VGA in JPEG mode needs PSRAM for two frame buffers (psramBytes is 0)',
+    'memory.externalBytes 196608 needs PSRAM (psramBytes is 0)',
+  ]);
+  // A GRAYSCALE mode problem does not hide the size mismatch it also causes.
+  assert.equal(loose((b) => { b.camera = { ...b.alternateCamera, frameSize: 'VGA' }; }).sort(), [
+    "camera.frameSize VGA: GRAYSCALE frames above QVGA do not fit the ESP32's DMA budget; use QQVGA or QVGA",
+    'working is 80x60 but the camera gives 320x240 (VGA / binning 2)',
+  ]);
+  const desk = JSON.parse(JSON.stringify(loadBoard('desktop')));
+  desk.pins = {};
+  assert.equal(boardProblems(desk), ["pins apply to target 'esp32' only"]);
+  assert.equal(boardProblems(thinker(), 'other.json'), ["name 'esp32-cam-ai-thinker' must match the file name (other.json)"]);
+});
+
+test('the schema carries ranges, defaults and descriptions (as JSON Schema for editors)', () => {
+  const s = boardJsonSchema() as { properties: Record<string, any> };
+  assert.equal(s.properties.mqtt.properties.qos, { type: 'integer', minimum: 0, maximum: 1, description: 'QoS of bundle chunks and events' });
+  assert.is(s.properties.psramBytes.default, 0);
+  assert.equal(s.properties.camera.properties.decodeScale.enum, [1, 2, 4, 8]);
+  assert.is(loadBoard('desktop').psramBytes, 0); // the default is filled in
 });
 
 test.run();

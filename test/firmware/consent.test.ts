@@ -5,7 +5,7 @@ import { PURPOSE_MOTION, PURPOSE_OBJECTRON } from '../../src/protocol/bundle.ts'
 
 const NOW = Date.UTC(2025, 5, 1, 12);
 const enc = (o: unknown) => new Uint8Array(Buffer.from(typeof o === 'string' ? o : JSON.stringify(o), 'utf8'));
-const base = { v: 1, purposes: 'both', placement: 'exterior', expires: '2026-06-01', consentVersion: 7 };
+const base = { v: 2, purposes: 'both', placement: 'exterior', expires: '2026-06-01', consentVersion: 7 };
 
 function consent(o: unknown): Consent {
   const c = new Consent();
@@ -16,7 +16,7 @@ function consent(o: unknown): Consent {
 test('no config received: off', () => {
   const c = new Consent();
   assert.is(c.purposesAt(NOW, true), 0);
-  assert.is(c.reason(NOW, true), 'no-config');
+  assert.is(c.reason(NOW, true), 'no-consent');
 });
 
 test('purposes off / motion / objectron / both', () => {
@@ -54,7 +54,7 @@ test('an unsynced wall clock cannot check expiry: off', () => {
 
 test('malformed, unknown version, oversized or deleted config turns everything off', () => {
   const on = consent(base);
-  for (const bad of ['{not json', '[1,2]', 'null', { ...base, v: 2 }, { ...base, purposes: 'all' }, { ...base, placement: 'garden' },
+  for (const bad of ['{not json', '[1,2]', 'null', { ...base, v: 1 }, { ...base, v: 3 }, { ...base, purposes: 'all' }, { ...base, placement: 'garden' },
     { ...base, expires: '2026-02-30' }, { ...base, expires: '1.6.2026' }, { ...base, consentVersion: -1 }, { ...base, expiresMs: 1.5, expires: undefined }]) {
     const c = consent(base);
     assert.is(c.update(enc(bad)), false, JSON.stringify(bad));

@@ -1,14 +1,17 @@
 /**
- * The ES5 gate on the firmware: the app's sources through test/helpers/es5-gate.ts (ES5 lib
- * types, typed-array members, banned names, hoisting), and the built, minified bundle itself
- * (dist/firmware/<board>.js) parsed by acorn as ECMAScript 5 and scanned for banned names.
- * Running it in Duktape is identity.test.ts.
+ * The ES5 gate on the firmware: the app's sources through firmware/es5-gate.ts (ES5 lib
+ * types, typed-array members, banned names, hoisting), the built, minified bundle itself
+ * (dist/firmware/<board>.js) parsed by acorn as ECMAScript 5 and scanned for banned names, and
+ * the build refusing an entry the gate refuses. Running it in Duktape is identity.test.ts.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'acorn';
 import { spawnSync } from 'node:child_process';
-import { checkEs5Bundle } from '../helpers/es5-gate.ts';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkEs5Bundle } from '../../firmware/es5-gate.ts';
 import { buildFirmware } from '../../firmware/build.ts';
 import { boardNames } from '../../boards/schema.ts';
 
@@ -47,6 +50,26 @@ test('npm run build:firmware prints the file and its size; a bad board is a clea
   const none = spawnSync(process.execPath, ['--import', 'tsx', 'firmware/build.ts'], { encoding: 'utf8' });
   assert.is(none.status, 2);
   assert.match(none.stderr, /--board is required/);
+});
+
+test('the build runs the gate: an entry tsc accepts but the gate refuses fails with its findings, and nothing is written', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'quietcam-gate-'));
+  try {
+    const outFile = join(dir, 'not-es5.js');
+    let message = '';
+    try {
+      buildFirmware({ board: 'desktop', entry: 'test/firmware/fixtures/not-es5.ts', outFile });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    assert.match(message, /^firmware build \(desktop\): the ES5 gate refused the bundle \(3 finding\(s\)\), nothing written:\n/);
+    assert.match(message, /typed-array: test\/firmware\/fixtures\/not-es5\.ts:10:3 \.fill \(the board engines have only length, byteLength, byteOffset, buffer, BYTES_PER_ELEMENT, set, subarray\)/);
+    assert.match(message, /hoisting: bundle \d+:\d+ \(test\/firmware\/fixtures\/not-es5\.js\) later\(\) is called before its definition/);
+    assert.match(message, /member: bundle \d+:\d+ \(test\/firmware\/fixtures\/not-es5\.js\) \.fill is ES2015\+ or missing on the board engines/);
+    assert.not.ok(existsSync(outFile), 'a refused build writes no file');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();

@@ -2,7 +2,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { boardHeader } from '../../firmware/esp32/idf.ts';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { boardHeader, provisioningRecord } from '../../firmware/esp32/idf.ts';
 import { loadBoard } from '../../boards/schema.ts';
 
 test('board_config.h is generated from the profile (the checked-in copy matches the AI-Thinker profile)', () => {
@@ -24,6 +28,38 @@ test('firmware:build without ESP-IDF stops with the exact install steps (status 
   const desk = spawnSync(process.execPath, ['--import', 'tsx', 'firmware/esp32/idf.ts', 'flash', '--board', 'desktop'], { encoding: 'utf8', env });
   assert.is(desk.status, 2);
   assert.match(desk.stderr, /target 'linux'/);
+});
+
+test('the provisioning record gets the camera MAC secret: derived from the pairing token, or given and checked', () => {
+  const token = 'Zm9vYmFyLXBhaXJpbmctdG9rZW4tMDAx';
+  const r = provisioningRecord(`ssid=home\npassword=pw\nbroker=mqtt://10.0.0.2\ncamera=porch\nmqttpass=${token}`);
+  assert.ok('text' in r);
+  const want = createHmac('sha256', Buffer.from(token)).update('quietcam-mac-v1/porch').digest('hex');
+  if ('text' in r) assert.ok(r.text.endsWith(`\nmqttpass=${token}\nsecret=${want}\n`), r.text);
+  const given = `camera=porch\nsecret=${'ab'.repeat(32)}\n`;
+  assert.equal(provisioningRecord(given), { text: given });
+  assert.equal(provisioningRecord('camera=porch\nsecret=abc\n'), { error: "secret= must be 64 hex digits (the camera's MAC secret)" });
+  assert.match(String((provisioningRecord('camera=porch\n') as { error: string }).error), /neither secret= nor mqttpass=/);
+  assert.match(String((provisioningRecord('camera=Porch!\nmqttpass=x\n') as { error: string }).error), /camera=<id>/);
+  // the JSON the owner page gives at pairing: the same record as lines, its secret checked
+  const json = JSON.stringify({ ssid: 'home', password: 'pw', broker: 'mqtt://10.0.0.2', username: 'porch', mqttpass: token, camera: 'porch', secret: want });
+  assert.equal(provisioningRecord(json), { text: `ssid=home\npassword=pw\nbroker=mqtt://10.0.0.2\nusername=porch\nmqttpass=${token}\ncamera=porch\nsecret=${want}\n` });
+  assert.match(String((provisioningRecord('{"camera":"porch","secret":"zz"}') as { error: string }).error), /64 hex/);
+  assert.match(String((provisioningRecord('{"camera":"porch","ssid":"a\\nsecret=00"}') as { error: string }).error), /one-line strings/);
+});
+
+test('firmware:flash refuses a provisioning record without a usable secret, before building anything', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'qc-prov-'));
+  try {
+    const file = join(dir, 'provisioning.txt');
+    writeFileSync(file, 'ssid=home\ncamera=porch\n');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'firmware/esp32/idf.ts', 'flash', '--board', 'esp32-cam-ai-thinker', '--port', '/dev/null', '--config', file], { encoding: 'utf8' });
+    assert.is(r.status, 2, r.stderr);
+    assert.match(r.stderr, /provisioning\.txt: neither secret= nor mqttpass=/);
+    assert.not.match(r.stdout, /dist\/firmware/, 'nothing was built');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();

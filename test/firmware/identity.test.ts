@@ -27,13 +27,16 @@ function assertSame(a: FirmwareRun, b: FirmwareRun, what: string, embeddedKernel
     assert.is(y.qos, x.qos, `${what}: publish ${i} qos`);
     assert.ok(Buffer.from(y.payload).equals(Buffer.from(x.payload)), `${what}: publish ${i} (${x.topic}) bytes differ`);
   }
-  // The one intended difference: the runtime gives the app native per-pixel kernels, Node does not
-  // (the bytes above prove them bit-exact with the TypeScript ones).
-  const kernelsOff = (logs: FirmwareRun['logs']) => logs.map((l) => ({ ...l, text: l.text.replace(/, (native|TypeScript) kernels$/, '') }));
+  // The one intended difference: the runtime gives the app native per-pixel kernels and SHA-256
+  // compression, Node does not (the bytes above, MACs included, prove them bit-exact with the TypeScript ones).
+  const kernelsOff = (logs: FirmwareRun['logs']) =>
+    logs.map((l) => ({ ...l, text: l.text.replace(/, (native|TypeScript) SHA-256, (native|TypeScript) kernels$/, '') }));
   assert.equal(kernelsOff(b.logs), kernelsOff(a.logs), `${what}: logs`);
-  assert.equal({ ...b.app, nativeKernels: 0 }, { ...a.app, nativeKernels: 0 }, `${what}: app stats`);
+  assert.equal({ ...b.app, nativeKernels: 0, nativeDigest: 0 }, { ...a.app, nativeKernels: 0, nativeDigest: 0 }, `${what}: app stats`);
   assert.is(a.app.nativeKernels, 0, `${what}: Node runs the TypeScript kernels`);
+  assert.is(a.app.nativeDigest, 0, `${what}: Node runs the TypeScript SHA-256`);
   assert.is(b.app.nativeKernels, b.runtime === 'embedded' && embeddedKernels ? 1 : 0, `${what}: kernels in ${b.runtime}`);
+  assert.is(b.app.nativeDigest, b.runtime === 'embedded' && embeddedKernels ? 1 : 0, `${what}: SHA-256 in ${b.runtime}`);
 }
 
 async function both(inputs: FirmwareInput[], o: Omit<FirmwareRunOptions, 'runtime'>): Promise<[FirmwareRun, FirmwareRun]> {

@@ -36,7 +36,7 @@ test('bad arguments and broken input records are status 2', () => {
   const noSize = spawnSync(bin, ['--bundle', bundle], { input: Buffer.alloc(0) });
   assert.is(noSize.status, 2);
   assert.match(noSize.stderr.toString(), /--width and --height are required/);
-  const args = ['--bundle', bundle, '--width', '80', '--height', '60', '--set', 'camera=porch'];
+  const args = ['--bundle', bundle, '--width', '80', '--height', '60', '--set', 'camera=porch', '--set', `secret=${'42'.repeat(32)}`];
   const truncated = spawnSync(bin, args, { input: Buffer.from([0x46, 10, 0, 0, 0, 1, 2]) });
   assert.is(truncated.status, 2);
   assert.match(truncated.stderr.toString(), /broken input record/);

@@ -18,7 +18,7 @@ export const quiet = (minutes: number): Segment => ({ frames: minutes, frameMs: 
 export const CONSENT_BOTH = { purposes: 'both', placement: 'exterior', expires: '2030-01-01', consentVersion: 5 };
 
 export function config(c: Record<string, unknown> | null): FirmwareInput[] {
-  return c ? [{ kind: 'message', topic: CONFIG_TOPIC, payload: consentPayload(c) }] : [];
+  return c ? [{ kind: 'message', topic: CONFIG_TOPIC, payload: consentPayload(c, CAMERA) }] : [];
 }
 
 /** Ticks default to the wall offset from WALL_2025 (one boot); pass 0 for the first frames after a reboot. */

@@ -5,7 +5,7 @@
  * src/protocol. If the format changes on purpose, bump BUNDLE_VERSION and re-pin (see
  * golden.test.ts); never re-pin to make a test pass.
  */
-import type { Bundle } from '../../src/protocol/index.js';
+import { encodeBundle, hexToBytes, macKey, type Bundle } from '../../src/protocol/index.js';
 
 /** The golden scene: 80x60 working grid, 8-pixel cells (10x8), 2 boxes, 48 stand-in JPEG bytes. */
 export function goldenBundle(): Bundle {
@@ -63,25 +63,35 @@ export function goldenBundle(): Bundle {
 /** Chunk size for the golden chunks: the minimum, so the golden bundle spans several chunks. */
 export const GOLDEN_CHUNK_SIZE = 256;
 
+/** The golden camera's MAC secret: bytes 00 01 02 ... 1f. */
+export const GOLDEN_SECRET_HEX = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
+
+/** The golden bundle, encoded and signed with GOLDEN_SECRET_HEX: the bytes pinned below. */
+export function goldenBytes(): Uint8Array {
+  return encodeBundle(goldenBundle(), undefined, macKey(hexToBytes(GOLDEN_SECRET_HEX) as Uint8Array));
+}
+
 /**
- * encodeBundle(goldenBundle()), pinned once for format version 1 and explained byte by byte
- * in golden.test.ts. 270 bytes: 50 header + 38 ids + 3 x 10 mask + 2 x 10 boxes + 80
- * background + 48 raw view + 4 CRC.
+ * goldenBytes(), pinned once for format version 2 and explained byte by byte in golden.test.ts.
+ * 286 bytes: 50 header + 38 ids + 3 x 10 mask + 2 x 10 boxes + 80 background + 48 raw view
+ * + 16 MAC + 4 CRC.
  */
 export const GOLDEN_BUNDLE_HEX =
-  '5143424e01000e0100008f0100007b9e063402000000030850003c000a0008000200a0007800300000000a0008000712' +
+  '5143424e02001e0100008f0100007b9e063402000000030850003c000a0008000200a0007800300000000a0008000712' +
   '0508706f7263682d31313731343536343830303132332d30303037302e312e306330666665653432ffff0f0000000000' +
   '0000000000000000600000000000000070c00127000006000300080005000900010006000100060001000014283c5064' +
   '788ca0b405192d4155697d91a5b90a1e32465a6e8296aabe0f23374b5f73879bafc314283c5064788ca0b4c8192d4155' +
   '697d91a5b9cd1e32465a6e8296aabed223374b5f73879bafc3d7ffd8ffe09fc4e90e33587da2c7ec11365b80a5caef14' +
-  '395e83a8cdf2173c6186abd0f51a3f6489aed3f81d42678cffd9b3c08c0b';
+  '395e83a8cdf2173c6186abd0f51a3f6489aed3f81d42678cffd92c7a989c1b45db726ce2973c8ec86d40f6454b31';
 /** Its length in bytes. */
-export const GOLDEN_BUNDLE_LENGTH = 270;
-/** Its CRC32 (over bytes 0..265, stored little-endian in bytes 266..269 as b3 c0 8c 0b). */
-export const GOLDEN_BUNDLE_CRC = 0x0b8cc0b3;
+export const GOLDEN_BUNDLE_LENGTH = 286;
+/** Its MAC: the first 16 bytes of HMAC-SHA256(secret, "quietcam-bundle/" + bytes 0..265), at bytes 266..281. */
+export const GOLDEN_BUNDLE_MAC_HEX = '2c7a989c1b45db726ce2973c8ec86d40';
+/** Its CRC32 (over bytes 0..281, stored little-endian in bytes 282..285 as f6 45 4b 31). */
+export const GOLDEN_BUNDLE_CRC = 0x314b45f6;
 /** Lengths and CRC32s (each over its chunk but its last 4 bytes) of its chunks at GOLDEN_CHUNK_SIZE. */
-export const GOLDEN_CHUNK_LENGTHS = [256, 120];
-export const GOLDEN_CHUNK_CRCS = [0x064b3fca, 0x8847c076];
+export const GOLDEN_CHUNK_LENGTHS = [256, 136];
+export const GOLDEN_CHUNK_CRCS = [0x878e105f, 0x4df4bcc5];
 
 /** Lower-case hex of bytes (ES5-safe, for comparing against the pins in the engine too). */
 export function toHex(bytes: Uint8Array): string {

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { bundleTopic, chunkBundle, encodeBundle } from '../../src/protocol/index.js';
+import { bundleTopic, chunkBundle, demoCameraSecret, encodeBundle, macKey } from '../../src/protocol/index.js';
 import { resolveConfig } from '../../src/relay/config.js';
 import { silentLogger } from '../../src/log.js';
 import { startRelay } from '../../src/relay/main.js';
@@ -20,7 +20,7 @@ test('a bundle half-received before a restart completes after it', async () => {
   const config = resolveConfig({ dataDir: join(tmp.dir, 'relay'), status: { port: null }, cameras: [camera('porch')] });
   const bucket = new MemoryBucket();
   const b = makeBundle({ cameraId: 'porch', bundleId: 'half-1', jpeg: await testJpeg() });
-  const chunks = chunkBundle(encodeBundle(b), { cameraId: 'porch', bundleId: 'half-1', chunkSize: 1024 });
+  const chunks = chunkBundle(encodeBundle(b, undefined, macKey(demoCameraSecret('porch'))), { cameraId: 'porch', bundleId: 'half-1', chunkSize: 1024 });
   const send = (r: Relay, c: Uint8Array) => r.handle({ topic: bundleTopic('porch'), payload: c, receivedMs: Date.now() });
 
   const started: Relay[] = [];

@@ -85,7 +85,7 @@ test('a bundle missing a chunk is reported incomplete after the timeout and forg
 });
 
 test('bad input is counted per camera and reason, never throws, never blocks a good camera', async () => {
-  const t = await testRelay([camera('porch'), camera('shy', 'carol', []), { id: 'hall', owner: 'carol', placement: 'interior' }]);
+  const t = await testRelay([camera('porch'), camera('shy', 'carol', []), { ...camera('hall', 'carol'), placement: 'interior' }]);
   const jpeg = await testJpeg();
   const good = t.chunks(makeBundle({ cameraId: 'porch', bundleId: 'g1', jpeg }));
   const send = (topic: string, p: Uint8Array) => t.send(topic, p);
@@ -98,7 +98,7 @@ test('bad input is counted per camera and reason, never throws, never blocks a g
   send(bundleTopic('porch'), flipped); // chunk CRC
   send(bundleTopic('yard'), good[1]); // chunk of porch on yard's topic
   for (const c of t.chunks(makeBundle({ cameraId: 'ghost', bundleId: 'x1', jpeg }))) send(bundleTopic('ghost'), c); // unknown camera
-  for (const c of t.chunks(makeBundle({ cameraId: 'hall', bundleId: 'x2', jpeg }))) send(bundleTopic('hall'), c); // interior, no consent
+  for (const c of t.chunks(makeBundle({ cameraId: 'hall', bundleId: 'x2', jpeg }))) send(bundleTopic('hall'), c); // interior, not confirmed
   for (const c of t.chunks(makeBundle({ cameraId: 'shy', bundleId: 'x3', jpeg }))) send(bundleTopic('shy'), c); // consent to nothing
   const corrupt = encodeBundle(makeBundle({ cameraId: 'porch', bundleId: 'x4', jpeg }));
   corrupt[100] ^= 0x55; // corrupted before chunking: the chunks are fine, the bundle CRC is not
@@ -207,7 +207,7 @@ test('a camera registered after its chunks were refused as unknown is accepted f
   const jpeg = await testJpeg();
   for (const c of t.chunks(makeBundle({ cameraId: 'late', bundleId: 'l1', jpeg }))) t.send(bundleTopic('late'), c);
   assert.equal(t.relay.status().rejectedByReason, { 'unknown-camera': 1 });
-  t.registry.put({ cameraId: 'late', ownerId: 'bob', placement: 'exterior', consent: { purposes: 3, version: 1, grantedMs: 0, expiresMs: Date.UTC(2030, 0) } });
+  t.registry.put({ cameraId: 'late', ownerId: 'bob', placement: 'exterior', secret: camera('late').secret, consent: { purposes: 3, version: 1, grantedMs: 0, expiresMs: Date.UTC(2030, 0) } });
   for (const c of t.chunks(makeBundle({ cameraId: 'late', bundleId: 'l2', jpeg }))) t.send(bundleTopic('late'), c);
   await t.relay.whenIdle();
   assert.is(t.relay.status().counts.uploaded, 1);

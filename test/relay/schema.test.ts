@@ -74,16 +74,21 @@ test('consent has one source: the pages write only their history, the relay regi
     const cameras = new SqliteCameras(db);
     const registry = new SqliteCameraRegistry(db);
     cameras.add({ cameraId: 'porch', ownerId: 'alice', name: 'Porch', placement: 'interior', interiorConfirmed: false, pairingHash: 'h', createdMs: 1 }, { brokerHash: 'b', macSecret: 's' });
-    assert.equal(registry.get('porch'), { cameraId: 'porch', ownerId: 'alice', placement: 'interior', interiorConfirmed: false, consent: null });
+    // the MAC secret made at pairing (camera_credentials) is what the relay verifies with
+    assert.equal(registry.get('porch'), { cameraId: 'porch', ownerId: 'alice', placement: 'interior', interiorConfirmed: false, secret: 's', consent: null });
     cameras.setPlacement('porch', 'interior', true);
     cameras.setConsent({ cameraId: 'porch', ownerId: 'alice', purposes: 1, version: 1, textVersion: 't', grantedMs: 5, expiresMs: 9, action: 'grant' });
-    assert.equal(registry.get('porch'), { cameraId: 'porch', ownerId: 'alice', placement: 'interior', interiorConfirmed: true, consent: { purposes: 1, version: 1, grantedMs: 5, expiresMs: 9 } });
+    assert.equal(registry.get('porch'), { cameraId: 'porch', ownerId: 'alice', placement: 'interior', interiorConfirmed: true, secret: 's', consent: { purposes: 1, version: 1, grantedMs: 5, expiresMs: 9 } });
     cameras.setConsent({ cameraId: 'porch', ownerId: 'alice', purposes: 0, version: 2, textVersion: 't', grantedMs: 6, expiresMs: 9, action: 'withdraw' });
     assert.is(registry.get('porch')!.consent!.purposes, 0);
     assert.is((db.prepare('SELECT count(*) AS n FROM cameras').get() as { n: number }).n, 0, 'the pages never write the relay table');
     // a config-file camera seeded by the relay never shadows a paired one
-    registry.put({ cameraId: 'porch', ownerId: 'mallory', placement: 'exterior', consent: { purposes: 3, version: 9, grantedMs: 0, expiresMs: 99 } });
+    registry.put({ cameraId: 'porch', ownerId: 'mallory', placement: 'exterior', secret: 'f'.repeat(64), consent: { purposes: 3, version: 9, grantedMs: 0, expiresMs: 99 } });
     assert.is(registry.get('porch')!.ownerId, 'alice');
+    assert.is(registry.get('porch')!.secret, 's', 'nor its MAC secret');
+    // a config-file camera: its seed's secret and interior confirmation
+    registry.put({ cameraId: 'shed', ownerId: 'bob', placement: 'interior', interiorConfirmed: true, secret: 'a'.repeat(64), consent: null });
+    assert.equal(registry.get('shed'), { cameraId: 'shed', ownerId: 'bob', placement: 'interior', interiorConfirmed: true, secret: 'a'.repeat(64), consent: null });
     db.close();
   } finally {
     cleanup();

@@ -11,24 +11,27 @@ import type { CameraRecord } from '../../src/relay/types.js';
 import { makeBundle, testJpeg } from './helpers/bundles.js';
 
 const DAY = 86400000;
-const cam = (purposes: number, grantedMs = 0, expiresMs = 365 * DAY): CameraRecord =>
+const T = Date.UTC(2026, 0, 1); // a synced clock: before 2020 the shared rule says 'clock-unsynced'
+const cam = (purposes: number, grantedMs = T, expiresMs = T + 365 * DAY): CameraRecord =>
   ({ cameraId: 'porch', ownerId: 'alice', placement: 'exterior', consent: { purposes, version: 7, grantedMs, expiresMs } });
 
 test('consent: only purposes both asked for and granted, while in force', () => {
-  assert.equal(purposesInForce(cam(3), 3, DAY), { ok: true, purposes: 3, consentVersion: 7 });
-  assert.equal(purposesInForce(cam(1), 3, DAY), { ok: true, purposes: 1, consentVersion: 7 });
-  assert.is((purposesInForce(cam(2), 1, DAY) as { reason: string }).reason, 'no-consent');
-  assert.is((purposesInForce(cam(3), 0, DAY) as { reason: string }).reason, 'no-consent');
-  assert.is((purposesInForce(cam(3), 3, 365 * DAY) as { reason: string }).reason, 'consent-expired');
-  assert.is((purposesInForce(cam(3, 2 * DAY), 3, DAY) as { reason: string }).reason, 'no-consent');
-  assert.is((purposesInForce({ ...cam(3), consent: null }, 3, DAY) as { reason: string }).reason, 'no-consent');
-  assert.is((purposesInForce(null, 3, DAY) as { reason: string }).reason, 'unknown-camera');
+  assert.equal(purposesInForce(cam(3), 3, T + DAY), { ok: true, purposes: 3, consentVersion: 7 });
+  assert.equal(purposesInForce(cam(1), 3, T + DAY), { ok: true, purposes: 1, consentVersion: 7 });
+  assert.is((purposesInForce(cam(2), 1, T + DAY) as { reason: string }).reason, 'no-consent');
+  assert.is((purposesInForce(cam(3), 0, T + DAY) as { reason: string }).reason, 'no-consent');
+  assert.is((purposesInForce(cam(3), 3, T + 365 * DAY) as { reason: string }).reason, 'consent-expired');
+  assert.is((purposesInForce(cam(3, T + 2 * DAY), 3, T + DAY) as { reason: string }).reason, 'no-consent');
+  assert.is((purposesInForce({ ...cam(3), consent: null }, 3, T + DAY) as { reason: string }).reason, 'no-consent');
+  assert.is((purposesInForce(null, 3, T + DAY) as { reason: string }).reason, 'unknown-camera');
+  assert.is((purposesInForce({ ...cam(3), placement: 'interior' }, 3, T + DAY) as { reason: string }).reason, 'no-consent', 'interior, unconfirmed');
+  assert.equal(purposesInForce({ ...cam(3), placement: 'interior', interiorConfirmed: true }, 3, T + DAY), { ok: true, purposes: 3, consentVersion: 7 });
 });
 
 test('consent seed: a year from the grant unless stated; no consent block, no consent', () => {
   const r = seedToRecord({ id: 'porch', owner: 'alice', consent: { purposes: ['objectron'], version: 2, granted: '2026-01-01T00:00:00Z' } }, 0);
   assert.equal(r.consent, { purposes: 2, version: 2, grantedMs: Date.UTC(2026, 0, 1), expiresMs: Date.UTC(2027, 0, 1) });
-  assert.is(r.placement, 'exterior');
+  assert.is(r.placement, 'interior', 'no placement = interior (the shared rule)');
   assert.is(seedToRecord({ id: 'hall', owner: 'alice', placement: 'interior' }, 0).consent, null);
 });
 

@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createFrameDiff } from '../../src/core/frame-diff.js';
 import { createOutput, EVENT_IDLE } from '../../src/core/types.js';
-import { checkEs5Bundle } from '../helpers/es5-gate.js';
+import { checkEs5Bundle } from '../../firmware/es5-gate.js';
 
 function setup(w = 10, h = 6, cell = 4) {
   const det = createFrameDiff(w, h, cell);

@@ -6,6 +6,7 @@
 import mqtt from 'mqtt';
 import sharp from 'sharp';
 import { runFirmware } from '../../firmware/node/run.js';
+import { bytesToHex, deriveCameraSecret } from '../../src/protocol/mac.js';
 import { syntheticFrames, type Segment } from '../../firmware/node/synthetic.js';
 import type { FirmwareInput } from '../../firmware/node/wire.js';
 import { configTopic } from '../../src/protocol/topics.js';
@@ -48,8 +49,10 @@ const SEGMENTS: Segment[] = [
 /**
  * Play the camera; resolves with the number of bundle chunks published.
  * @param endWallMs the last frame's wall time (the run covers ~12 minutes before it)
+ * (the camera's MAC secret is derived from the login's password, the pairing token, as provisioning does)
  */
 export async function playCamera(brokerUrl: string, cameraId: string, endWallMs: number, login: CameraLogin): Promise<{ chunks: number; snapshots: number }> {
+  const secret = bytesToHex(deriveCameraSecret(login.password, cameraId), 0, 32); // what provisioning gives the board
   const config = await retainedConfig(brokerUrl, cameraId, login);
   const span = SEGMENTS.reduce((a, s) => a + s.frames * s.frameMs, 0);
   const inputs: FirmwareInput[] = [{ kind: 'message', topic: configTopic(cameraId), payload: config }];
@@ -58,7 +61,7 @@ export async function playCamera(brokerUrl: string, cameraId: string, endWallMs:
     const view = await sharp(f.grey, { raw: { width: W, height: H, channels: 1 } }).resize(VIEW_W, VIEW_H).jpeg({ quality: 80 }).toBuffer();
     inputs.push({ ...f, view: new Uint8Array(view) });
   }
-  const run = await runFirmware(inputs, { runtime: 'node', width: W, height: H, viewWidth: VIEW_W, viewHeight: VIEW_H, settings: { camera: cameraId }, quietLogs: true });
+  const run = await runFirmware(inputs, { runtime: 'node', width: W, height: H, viewWidth: VIEW_W, viewHeight: VIEW_H, settings: { camera: cameraId, secret }, quietLogs: true });
   const chunks = run.publishes.filter((p) => p.topic.endsWith('/bundle'));
   const client = await mqtt.connectAsync(brokerUrl, { clientId: `qc-test-cam-${Math.random().toString(36).slice(2, 8)}`, ...login });
   for (const p of run.publishes) await client.publishAsync(p.topic, Buffer.from(p.payload), { qos: 1 });

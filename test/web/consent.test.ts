@@ -7,6 +7,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Consent } from '../../firmware/app/consent.js';
+import { openConfig } from '../../src/protocol/consent-config.js';
+import { hexToBytes, macKey } from '../../src/protocol/mac.js';
 import { SqliteCameraRegistry } from '../../src/adapters/sqlite-registry.js';
 import { purposesInForce } from '../../src/relay/consent.js';
 import { CONSENT_TEXT_VERSION } from '../../src/web/consent-text.js';
@@ -39,11 +41,18 @@ test('Motion only: recorded with wording version and date, enforced by the relay
   const [rec] = c.web.ports.cameras.consentHistory(cameraId);
   assert.equal({ ...rec }, { cameraId, ownerId: c.ann.id, purposes: 1, version: 1, textVersion: CONSENT_TEXT_VERSION, grantedMs: T0, expiresMs: T0 + 365 * DAY, action: 'set' });
   assert.equal(relayAllows(c, cameraId, 3), { ok: true, purposes: 1, consentVersion: 1 }, 'objectron is dropped, motion allowed');
-  const cfg = c.web.broker.config(cameraId)!;
-  assert.equal(cfg, { v: 1, purposes: 'motion', placement: 'exterior', interiorConfirmed: false, expiresMs: T0 + 365 * DAY, consentVersion: 1 });
+  const { mac, ...cfg } = c.web.broker.config(cameraId)! as Record<string, unknown>;
+  assert.equal(cfg, { v: 2, purposes: 'motion', placement: 'exterior', interiorConfirmed: false, grantedMs: T0, expiresMs: T0 + 365 * DAY, consentVersion: 1 });
+  assert.match(String(mac), /^[0-9a-f]{32}$/, 'signed');
+  // the board's check: signed with this camera's secret (made at pairing), and not for another camera
+  const key = macKey(hexToBytes(c.web.ports.cameras.get(cameraId)!.secret, 32)!);
+  const retained = c.web.broker.retained.get(cameraId)!;
+  assert.not.ok(openConfig(retained, 'other', key).ok);
+  const opened = openConfig(retained, cameraId, key);
+  assert.ok(opened.ok);
   // the firmware accepts it and allows motion now, not after expiry
   const fw = new Consent();
-  assert.ok(fw.update(c.web.broker.retained.get(cameraId)!), fw.problem);
+  if (opened.ok) fw.apply(opened.terms);
   assert.is(fw.purposesAt(T0 + DAY, true), 1);
   assert.is(fw.purposesAt(T0 + 365 * DAY, true), 0);
   const page = (await c.ann.client.get(`/cameras/${cameraId}`)).body;

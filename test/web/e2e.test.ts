@@ -112,7 +112,8 @@ test('sign up with TOTP, add a camera, enable Motion only', async (c) => {
 });
 
 test('a simulated camera gets the config and sends a snapshot; its five images are shown', async (c) => {
-  const played = await playCamera(c.stack.brokerUrl, c.cameraId, Date.now(), { username: c.cameraId, password: c.token });
+  // the simulated minutes come after the consent was given (granted now): the rule says "not yet" before it
+  const played = await playCamera(c.stack.brokerUrl, c.cameraId, Date.now() + 15 * 60000, { username: c.cameraId, password: c.token });
   assert.is(played.snapshots, 1, 'the camera took a snapshot (its config allowed motion)');
   await waitFor(() => c.stack.relay.contributions({ cameraId: c.cameraId }).length === 1, 15000, 'the contribution in the index');
   await c.ann.goto(`${c.web.url}/zone`);

@@ -5,7 +5,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { bundleTopic, chunkBundle, encodeBundle } from '../../src/protocol/index.js';
+import { bundleTopic, chunkBundle, encodeBundle, hexToBytes, macKey } from '../../src/protocol/index.js';
 import { SqliteCameraRegistry } from '../../src/adapters/sqlite-registry.js';
 import { SqliteRelayStore } from '../../src/adapters/sqlite-store.js';
 import { resolveConfig } from '../../src/relay/config.js';
@@ -41,7 +41,8 @@ test.after(async (c) => {
 /** A board's bundle, chunked and handed to the relay as MQTT messages; resolves when the relay is idle. */
 async function send(c: Ctx, bundleId: string, consentVersion: number): Promise<void> {
   const b = makeBundle({ cameraId: c.cam, bundleId, jpeg: c.jpeg, captureTimeMs: c.web.clock.now, purposes: 1, consentVersion });
-  for (const payload of chunkBundle(encodeBundle(b), { cameraId: c.cam, bundleId, chunkSize: 4096 })) {
+  const key = macKey(hexToBytes(c.web.ports.cameras.get(c.cam)!.secret, 32)!); // made at pairing, signs what the board sends
+  for (const payload of chunkBundle(encodeBundle(b, undefined, key), { cameraId: c.cam, bundleId, chunkSize: 4096 })) {
     c.relay.handle({ topic: bundleTopic(c.cam), payload, receivedMs: c.web.clock.now });
   }
   await c.relay.whenIdle();

@@ -30,6 +30,11 @@ test.before.each(async (c) => {
 });
 test.after.each(async (c) => { await c.web.close(); });
 
+async function giveConsent(c: Ctx, cameraId: string, choice: string): Promise<void> {
+  const r = await c.ann.client.post(`/cameras/${cameraId}/contributions`, choice === 'off' ? { choice } : { choice, agree: 'yes' });
+  assert.is(r.status, 303, `consent ${choice} for ${cameraId}`);
+}
+
 const listed = async (c: Ctx, q = '') => [...(await c.ann.client.get('/zone' + q)).body.matchAll(/class="contribution" data-id="[^/]+\/([^"]+)"/g)].map((m) => m[1]);
 const s3Count = async (c: Ctx) => (await c.web.objects.list(`contributions/${c.ann.id}/`)).length;
 
@@ -128,6 +133,7 @@ test("access log: a reviewer's view is logged (who, what, when, why) and shown t
   assert.match((await c.ann.client.get('/access-log')).body, /id="no-access"/);
   const rev = await signUp(c.web, 'rita');
   c.web.ports.accounts.setRole(rev.id, 'reviewer');
+  await giveConsent(c, c.porch, 'both');
   const url = `/review/${c.ann.id}/${c.porch}/p-1/1-view.jpg`;
   assert.is((await rev.client.get(url)).status, 400, 'a reason is required');
   const r = await rev.client.get(`${url}?why=${encodeURIComponent('label people for ObjecTron batch 7')}`);
@@ -148,9 +154,31 @@ test("access log: a reviewer's view is logged (who, what, when, why) and shown t
 test('the reviewer sees only what was given for object annotation', async (c) => {
   const rev = await signUp(c.web, 'rita');
   c.web.ports.accounts.setRole(rev.id, 'reviewer');
+  await giveConsent(c, c.porch, 'both');
   c.web.db.prepare('UPDATE contributions SET purposes = 1 WHERE bundle_id = ?').run('p-1');
   assert.is((await rev.client.get(`/review/${c.ann.id}/${c.porch}/p-1/1-view.jpg?why=label%20people`)).status, 404);
   assert.is(c.web.ports.accessLog.listForOwner(c.ann.id, 10).length, 0);
+});
+
+test('withdrawn, narrowed or expired ObjecTron consent stops reviewer views of stored contributions at once', async (c) => {
+  const rev = await signUp(c.web, 'rita');
+  c.web.ports.accounts.setRole(rev.id, 'reviewer');
+  const view = async (cam: string, bundle: string) => (await rev.client.get(`/review/${c.ann.id}/${cam}/${bundle}/1-view.jpg?why=label%20people`)).status;
+  assert.is(await view(c.porch, 'p-1'), 404, 'never consented: nothing');
+  await giveConsent(c, c.porch, 'both');
+  await giveConsent(c, c.yard, 'objectron');
+  assert.is(await view(c.porch, 'p-1'), 200);
+  assert.is(await view(c.yard, 'y-1'), 200);
+  await giveConsent(c, c.porch, 'motion');
+  assert.is(await view(c.porch, 'p-1'), 404, 'ObjecTron no longer chosen for this camera');
+  assert.is(await view(c.yard, 'y-1'), 200, 'the other camera is unaffected');
+  assert.is((await c.ann.client.post('/withdraw-all', {})).status, 303);
+  assert.is(await view(c.yard, 'y-1'), 404, 'withdraw all: at once');
+  await giveConsent(c, c.yard, 'objectron');
+  assert.is(await view(c.yard, 'y-1'), 200, 'given again');
+  c.web.db.prepare('UPDATE web_consents SET expires_ms = ? WHERE camera_id = ?').run(c.web.clock.now, c.yard); // it ends now
+  assert.is(await view(c.yard, 'y-1'), 404, 'expired');
+  assert.is(c.web.ports.accessLog.listForOwner(c.ann.id, 10).length, 4, 'only the views that were served are logged');
 });
 
 test('signed-out: export and zone redirect to sign-in', async (c) => {

@@ -10,6 +10,7 @@
 #include "jerryscript.h"
 #include "engine_jerry.h"
 #include "qc_kernels.h"
+#include "qc_sha256.h"
 #include "qc_ports.h"
 
 static jerry_value_t app; /* the global `quietcam` */
@@ -138,6 +139,21 @@ static jerry_value_t kernels_update_background(const jerry_call_info_t *ci, cons
   return jerry_undefined();
 }
 
+/* ports.digest.sha256Blocks(state, data, from, blocks): SHA-256 compression in C (qc_sha256.c),
+   checked like the Duktape binding (same qc_sha256_check messages). */
+static jerry_value_t digest_sha256_blocks(const jerry_call_info_t *ci, const jerry_value_t a[], const jerry_length_t n) {
+  (void)ci;
+  jerry_length_t ns = 0, nd = 0;
+  if (n < 4) return jerry_throw_sz(JERRY_ERROR_TYPE, "digest.sha256Blocks(state, data, from, blocks)");
+  uint8_t *state = bytes_of(a[0], &ns), *data = bytes_of(a[1], &nd);
+  if (!state || !data) return jerry_throw_sz(JERRY_ERROR_TYPE, "digest.sha256Blocks: arrays must be typed arrays");
+  double from = num_arg(a, n, 2), blocks = num_arg(a, n, 3);
+  const char *bad = qc_sha256_check(ns, nd, from, blocks);
+  if (bad) return jerry_throw_sz(JERRY_ERROR_RANGE, bad);
+  qc_sha256_blocks((int32_t *)state, data + (size_t)from, (size_t)blocks);
+  return jerry_undefined();
+}
+
 static void set_fn(jerry_value_t obj, const char *name, jerry_external_handler_t fn) {
   jerry_value_t f = jerry_function_external(fn);
   jerry_value_free(jerry_object_set_sz(obj, name, f));
@@ -188,6 +204,9 @@ static void define_ports(void) {
   set_fn(kernels, "difference", kernels_difference);
   set_fn(kernels, "updateBackground", kernels_update_background);
   set_obj(ports, "kernels", kernels);
+  jerry_value_t digest = jerry_object();
+  set_fn(digest, "sha256Blocks", digest_sha256_blocks);
+  set_obj(ports, "digest", digest);
   jerry_value_t global = jerry_current_realm();
   set_obj(global, "ports", ports);
   jerry_value_free(global);

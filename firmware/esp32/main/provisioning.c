@@ -50,13 +50,16 @@ int qc_provision(qc_config_t *c) {
     field(text, "username", c->username, sizeof c->username);
     field(text, "mqttpass", c->mqttpass, sizeof c->mqttpass);
     field(text, "camera", c->camera, sizeof c->camera);
-    /* The camera id is also the app's setting "camera" (firmware/app/app.ts reads it from NVS). */
+    field(text, "secret", c->secret, sizeof c->secret);
+    /* The camera id and MAC secret are also the app's settings "camera" and "secret"
+       (firmware/app/app.ts reads them from NVS through the settings port). */
     nvs_set_str(h, "ssid", c->ssid);
     nvs_set_str(h, "password", c->password);
     nvs_set_str(h, "broker", c->broker);
     nvs_set_str(h, "username", c->username);
     nvs_set_str(h, "mqttpass", c->mqttpass);
     nvs_set_str(h, "camera", c->camera);
+    nvs_set_str(h, "secret", c->secret);
     nvs_commit(h);
     esp_partition_erase_range(part, 0, part->size); /* secrets live in (encryptable) NVS only */
     ESP_LOGI(TAG, "provisioned camera %s on %s", c->camera, c->ssid);
@@ -67,7 +70,9 @@ int qc_provision(qc_config_t *c) {
     nvs_str(h, "username", c->username, sizeof c->username);
     nvs_str(h, "mqttpass", c->mqttpass, sizeof c->mqttpass);
     nvs_str(h, "camera", c->camera, sizeof c->camera);
+    nvs_str(h, "secret", c->secret, sizeof c->secret);
   }
   nvs_close(h);
-  return c->ssid[0] && c->broker[0] && c->camera[0] ? 0 : -1;
+  if (strlen(c->secret) != 64) ESP_LOGE(TAG, "no 64-hex MAC secret provisioned: the app will not start (flash again with secret=...)");
+  return c->ssid[0] && c->broker[0] && c->camera[0] && strlen(c->secret) == 64 ? 0 : -1;
 }

@@ -22,9 +22,11 @@ export class SqliteCameras implements CameraDirectory {
   private readonly addTx;
   private readonly consentTx;
   private readonly placementTx;
+  private readonly credentials: SqliteCameraCredentials;
 
   constructor(db: SqliteDatabase) {
     const credentials = new SqliteCameraCredentials(db);
+    this.credentials = credentials;
     this.q = {
       insert: db.prepare(`INSERT OR IGNORE INTO web_cameras (camera_id, owner_id, name, placement, interior_confirmed, pairing_hash, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)`),
       get: db.prepare('SELECT * FROM web_cameras WHERE camera_id = ?'),
@@ -93,6 +95,8 @@ export class SqliteCameras implements CameraDirectory {
       cameraId: r.camera_id, ownerId: r.owner_id, name: r.name, placement: r.placement === 'interior' ? 'interior' : 'exterior',
       interiorConfirmed: r.interior_confirmed === 1, pairingHash: r.pairing_hash, createdMs: r.created_ms,
       consent: latest ? toConsent(latest) : null,
+      // the MAC secret made at pairing (camera_credentials): the pages sign the camera's config with it
+      secret: this.credentials.get(r.camera_id)?.macSecret,
     };
   }
 }

@@ -2,14 +2,17 @@
  * The access log, shown to the owner: every view of one of their contributions by anyone else
  * (a reviewer), with who, what, when and why. Reviewers reach contributions only through
  * `/review/...`, which writes the entry before it sends a byte, and only for contributions the
- * owner gave for object annotation (ObjecTron).
+ * owner gave for object annotation (ObjecTron) while that consent is still in force: withdrawn,
+ * expired or an interior camera no longer confirmed stops reviewer views at once (the shared
+ * rule, src/protocol/consent.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { HttpError, requireAccount, sendPage, type WebContext } from '../context.js';
 import { html, page } from '../html.js';
 import { bundleId, cameraId, parse } from '../input.js';
-import { PURPOSE_BITS } from '../../relay/types.js';
+import { PURPOSE_OBJECTRON, consentAllows } from '../../protocol/consent.js';
+import { cameraTerms } from '../consent.js';
 import { objectName, sendObject } from './objects.js';
 
 export function registerAccessLog(app: FastifyInstance, ctx: WebContext): void {
@@ -33,7 +36,9 @@ ${entries.length ? html`<table id="access"><tr><th>When (UTC)</th><th>Who</th><t
     const p = parse(z.object({ owner: cameraId, camera: cameraId, bundle: bundleId, name: objectName }), req.params);
     const { why } = parse(z.object({ why: z.string().trim().min(5, 'say why (5+ characters)').max(200) }).strict(), req.query);
     const rec = ports.contributions.get(p.owner, p.camera, p.bundle);
-    if (!rec || !(rec.purposes & PURPOSE_BITS.objectron) || p.owner === a.id || !rec.objects.some((o) => o.name === p.name)) throw new HttpError(404, 'There is nothing here.');
+    if (!rec || !(rec.purposes & PURPOSE_OBJECTRON) || p.owner === a.id || !rec.objects.some((o) => o.name === p.name)) throw new HttpError(404, 'There is nothing here.');
+    const cam = ports.cameras.get(p.camera);
+    if (!cam || cam.ownerId !== p.owner || !consentAllows(cameraTerms(cam), PURPOSE_OBJECTRON, ports.clock())) throw new HttpError(404, 'There is nothing here.');
     ports.accessLog.record({ ownerId: p.owner, viewerId: a.id, viewer: a.username, viewerRole: a.role, cameraId: p.camera, bundleId: p.bundle, object: p.name, why, atMs: ports.clock() });
     return sendObject(ports, reply, rec, p.name);
   });

@@ -1,5 +1,5 @@
 /** An in-process relay on in-memory ports (no broker, no S3): the stages with real sharp. */
-import { chunkBundle, encodeBundle, type Bundle } from '../../../src/protocol/index.js';
+import { bytesToHex, chunkBundle, demoCameraSecret, encodeBundle, macKey, type Bundle } from '../../../src/protocol/index.js';
 import { resolveConfig, type CameraSeed, type RelayConfigInput } from '../../../src/relay/config.js';
 import { MemoryCameraRegistry } from '../../../src/relay/consent.js';
 import { silentLogger } from '../../../src/log.js';
@@ -55,11 +55,11 @@ export async function testRelay(cameras: CameraSeed[], config: RelayConfigInput 
   return {
     relay, bucket, store, registry, clock,
     send: (topic, payload) => relay.handle({ topic, payload, receivedMs: clock.now }),
-    chunks: (b, chunkSize = 1024) => chunkBundle(encodeBundle(b), { cameraId: b.cameraId, bundleId: b.bundleId, chunkSize }),
+    chunks: (b, chunkSize = 1024) => chunkBundle(encodeBundle(b, undefined, macKey(demoCameraSecret(b.cameraId))), { cameraId: b.cameraId, bundleId: b.bundleId, chunkSize }),
   };
 }
 
-/** Consent to both purposes from 2026-01-01 for a year. */
+/** Consent to both purposes from 2026-01-01 for a year; the demo MAC secret (publishers sign with it by default). */
 export function camera(id: string, owner = 'alice', purposes: ('motion' | 'objectron')[] = ['motion', 'objectron']): CameraSeed {
-  return { id, owner, placement: 'exterior', consent: { purposes, version: 3, granted: '2026-01-01T00:00:00Z' } };
+  return { id, owner, placement: 'exterior', secret: bytesToHex(demoCameraSecret(id), 0, 32), consent: { purposes, version: 3, granted: '2026-01-01T00:00:00Z' } };
 }
