@@ -121,6 +121,8 @@ export interface CameraDirectory {
   /** Record a consent decision and put it in force for the relay. */
   setConsent(rec: ConsentRecord): void;
   consentHistory(cameraId: string): ConsentRecord[];
+  /** A new login and MAC secret for the camera (the old token stops working at its next connect). */
+  replaceCredentials(cameraId: string, credentials: { pairingHash: string; brokerHash: string; macSecret: string }): void;
   /** True when `token` is the camera's pairing token (for a broker's authentication hook). */
   verifyPairing(cameraId: string, token: string): boolean;
 }

@@ -15,7 +15,7 @@ import type { Account, WebCamera } from '../ports.js';
 import { setFlash, takeFlash } from '../session.js';
 import { newCameraId } from '../tokens.js';
 import { newCameraCredentials, type NewCameraCredentials } from '../../adapters/broker-credentials.js';
-import { boardBrokerUrl, pairingBody } from './pairing.js';
+import { boardBrokerUrl, newLoginForm, pairingBody, registerNewLogin } from './pairing.js';
 
 const cameraName = z.string().trim().min(1, 'give it a name').max(60).regex(/^[^<>\u0000-\u001f]+$/, 'no control characters or < >');
 const placement = z.enum(['exterior', 'interior']);
@@ -43,6 +43,7 @@ export function stateText(s: ConsentState): Html {
 
 export function registerCameras(app: FastifyInstance, ctx: WebContext): void {
   const { ports, config } = ctx;
+  registerNewLogin(app, ctx, (a, id) => ownCamera(ctx, a, id));
 
   app.get('/cameras', async (req, reply) => {
     const a = requireAccount(req);
@@ -111,6 +112,7 @@ ${CHOICES.map((c) => html`<label><input type="radio" name="choice" value="${c.va
 <form method="post" action="/cameras/${cam.cameraId}/placement">${csrfField(csrf)}<label>Placement <select name="placement">
 <option value="exterior" ${cam.placement === 'exterior' ? html`selected` : ''}>exterior</option><option value="interior" ${cam.placement === 'interior' ? html`selected` : ''}>interior (turns contributions off)</option></select></label>
 <button type="submit">Change placement</button></form>
+${newLoginForm(cam, csrf)}
 <h2>Consent history</h2><table><tr><th>when (UTC)</th><th>what</th><th>contributions</th><th>version</th><th>wording</th><th>ends</th></tr>${history}</table>`;
     return sendPage(reply, page({ title: cam.name, body, user: a.username, csrf, flash: takeFlash(ctx, req) }));
   });
