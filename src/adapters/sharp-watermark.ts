@@ -23,3 +23,10 @@ export const sharpWatermark: Watermarker = {
     return new Uint8Array(await img.composite([{ input: Buffer.from(svg), top: 0, left: 0 }]).jpeg({ quality: 85 }).toBuffer());
   },
 };
+
+/** The Motion export's ground truth: any drawn pixel (> 0) becomes 255, single-channel PNG. */
+export const sharpMaskCodec = {
+  async binaryPng(png: Uint8Array): Promise<Uint8Array> {
+    return new Uint8Array(await sharp(png).greyscale().threshold(1).toColourspace('b-w').png().toBuffer());
+  },
+};
