@@ -38,18 +38,18 @@ export interface World {
   close(): Promise<void>;
 }
 
-export function world(o: { proposer?: ReviewPorts['proposer'] } = {}): World {
+export function world(o: { proposer?: ReviewPorts['proposer']; cookies?: 'secure' | 'insecure-localhost' } = {}): World {
   const bucket = new MemoryBucket();
   const clock = { now: T0 };
   const db = openWebDb(':memory:');
   const broker = new MemoryConfigPublisher();
   const ports: WebPorts = { ...sqlitePorts(db), objects: bucket.objects(), configPublisher: broker, clock: () => clock.now, operator: new HomeChannel(bucket, () => clock.now) };
-  const web = buildWebApp(ports, { cookies: 'secure', passwords: { scryptLogN: 10, minLength: 10 } }, silentLogger);
+  const web = buildWebApp(ports, { cookies: o.cookies ?? 'secure', passwords: { scryptLogN: 10, minLength: 10 } }, silentLogger);
   const objects = { put: (k: string, b: Uint8Array, ct: string) => void bucket.put(k, b, ct), list: (p: string) => bucket.list(p) } as unknown as TestWeb['objects'];
   const home: TestWeb = { ...web, ports, db, objects, broker, clock, close: () => web.app.close() };
   const rdb = openReviewDb(':memory:');
   const review: ReviewPorts = { store: new SqliteReviewStore(rdb), bucket, watermark: sharpWatermark, proposer: o.proposer ?? noProposals, clock: () => clock.now };
-  const reviewApp = buildReviewApp(review, { cookies: 'secure', scryptLogN: 10 });
+  const reviewApp = buildReviewApp(review, { cookies: o.cookies ?? 'secure', scryptLogN: 10 });
   return {
     bucket, clock, home, review, reviewApp,
     async close() {
