@@ -64,9 +64,7 @@ ${cams.length ? html`<table id="cameras"><tr><th>Camera</th><th>Placement</th><t
 <h2>Withdraw everything</h2>
 <form method="post" action="/withdraw-all">${csrfField(csrf)}<p>Turn contributions off for every camera, at once. Already uploaded contributions stay until you delete them in the Data Integrity Zone.</p>
 <button type="submit" class="danger">Withdraw all consent</button></form>
-<h2>Account</h2>
-<form method="post" action="/account/recovery-codes">${csrfField(csrf)}<p>${ports.accounts.recoveryCodesLeft(a.id)} recovery code(s) left.</p>
-<label>Current 6-digit code <input type="text" name="code" inputmode="numeric" autocomplete="one-time-code"></label><button type="submit">Make new recovery codes</button></form>`;
+<p>Password, two-step verification, recovery codes (${ports.accounts.recoveryCodesLeft(a.id)} left), time zone and deleting your account: <a href="/account">Account</a>.</p>`;
     return sendPage(reply, page({ title: 'Cameras', body, user: a.username, csrf, flash: takeFlash(ctx, req) }));
   });
 
