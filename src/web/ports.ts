@@ -161,6 +161,8 @@ export interface CameraActivity {
   /** Bundles in the relay's outbox waiting for S3, and how many of them failed at least once. */
   pending: number;
   retrying: number;
+  /** When the relay last heard from the camera: its newest bundle chunk, accepted bundle or contribution (null: never). */
+  lastSeenMs: number | null;
 }
 
 /** The relay's contribution index, seen per owner. Every method is scoped to one owner. */
