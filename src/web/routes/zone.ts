@@ -59,16 +59,16 @@ ${cams.map((c) => html`<option value="${c.cameraId}" ${q.camera === c.cameraId ?
 <button type="submit">Filter</button></form>
 <p id="count">${total} contribution(s)${total > size ? html` — page ${pageNo} of ${Math.ceil(total / size)}` : ''}.</p>
 ${rows.length ? html`<form method="post" action="/zone/delete" id="list">${csrfField(csrf)}
-<table><tr><th></th><th>Captured</th><th>Camera</th><th>Purposes</th><th>Images</th><th></th></tr>
-${rows.map((r) => html`<tr class="contribution" data-id="${r.cameraId}/${r.bundleId}"><td><input type="checkbox" name="sel" value="${r.cameraId}/${r.bundleId}" aria-label="select"></td>
+<table class="list"><thead><tr><th>Select</th><th>Captured</th><th>Camera</th><th>Purposes</th><th>Images</th><th>Delete</th></tr></thead><tbody>
+${rows.map((r) => html`<tr class="contribution" data-id="${r.cameraId}/${r.bundleId}"><td><input type="checkbox" name="sel" value="${r.cameraId}/${r.bundleId}" aria-label="select the contribution of ${formatTime(r.captureTimeMs, a.timeZone)}"></td>
 <td><a href="/zone/c/${r.cameraId}/${r.bundleId}">${formatTime(r.captureTimeMs, a.timeZone)}</a></td><td>${names.get(r.cameraId) ?? r.cameraId}</td><td>${choiceLabel(r.purposes)}</td>
 <td class="thumbs">${IMAGES.filter((i) => r.objects.some((o) => o.name === i.name)).map((i) => html`<a href="${imgUrl(r, i.name)}"><img src="${imgUrl(r, i.name)}" alt="${i.label}" title="${i.label}" loading="lazy"></a>`)}</td>
-<td><button type="submit" name="one" value="${r.cameraId}/${r.bundleId}" class="danger">Delete</button></td></tr>`)}
-</table><button type="submit" class="danger" id="delete-selected">Delete selected</button></form>` : html`<p id="empty">Nothing here.</p>`}
+<td><button type="submit" name="one" value="${r.cameraId}/${r.bundleId}" class="danger">Delete…</button></td></tr>`)}
+</tbody></table><button type="submit" class="danger" id="delete-selected">Delete selected…</button></form>` : html`<p id="empty">Nothing here.</p>`}
 ${pageNo > 1 ? html`<a href="/zone?${qs(pageNo - 1)}">newer</a> ` : ''}${pageNo * size < total ? html`<a href="/zone?${qs(pageNo + 1)}">older</a>` : ''}
 <h2>Delete more at once</h2>
 ${cams.length ? html`<form method="post" action="/zone/delete-camera">${csrfField(csrf)}<label>Everything of camera <select name="camera">${cams.map((c) => html`<option value="${c.cameraId}">${c.name}</option>`)}</select></label>
-<button type="submit" class="danger">Delete this camera's contributions</button></form>` : ''}
+<button type="submit" class="danger">Delete this camera's contributions…</button></form>` : ''}
 <form method="post" action="/zone/delete-all">${csrfField(csrf)}<button type="submit" class="danger" id="delete-all">Delete everything…</button></form>`;
     return sendPage(reply, page({ title: 'Data Integrity Zone', body, user: a.username, csrf, flash: takeFlash(ctx, req) }));
   });
