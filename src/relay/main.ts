@@ -34,8 +34,6 @@ export interface StartRelayOptions {
   log?: Logger;
   /** Subscribe to the broker in config.broker (default true); false: feed it with handle(). */
   mqtt?: boolean;
-  /** When the configured status port is taken, use any free port (default false). */
-  statusFallback?: boolean;
   /**
    * Smart alerts (issue 14): subscribe to the event frames and events too, score them with the
    * person detector (default: NanoDet, adapters/person-nanodet.ts, ~200 MB RSS), keep the history
@@ -125,7 +123,7 @@ export async function startRelay(o: StartRelayOptions): Promise<Relay> {
     shared: !!c.broker.shareGroup,
   };
   if (c.status.port !== null) {
-    const status = { host: c.status.host, port: c.status.port, fallback: o.statusFallback };
+    const status = { host: c.status.host, port: c.status.port };
     ports.serveStatus = (relay) => startStatusServer(relay, status);
   }
   if (o.mqtt !== false) {
