@@ -2,15 +2,17 @@
  * Stage 6, upload: outbox entries to the bucket, `concurrency` bundles at a time, each retried
  * with exponential backoff (retryBaseMs doubling up to retryMaxMs, with jitter) until the store
  * confirms every object; then s3-keys.ts names the record and the store moves it from the outbox to the index in one
- * transaction. Consent is checked again before every attempt: a bundle whose consent was
- * withdrawn or expired while it waited is discarded, never uploaded.
+ * transaction. Consent is checked again before every attempt and after the last object is
+ * confirmed: a bundle whose consent was withdrawn or expired meanwhile is discarded, and every
+ * object it may have put is deleted first, so S3 holds nothing the index (the owner's zone)
+ * does not show.
  */
 import { decodeBundle, type Bundle } from '../protocol/index.js';
 import type { RelayConfig } from './config.js';
 import { purposesInForce } from './consent.js';
 import { DeriveError, type DerivedObject, type Deriver } from './derive.js';
 import type { Metrics, WindowedLog } from './metrics.js';
-import { contributionRecord, keyPrefix, objectTags } from './s3-keys.js';
+import { contributionRecord, entryKeys, keyPrefix, objectTags } from './s3-keys.js';
 import type { CameraRegistry, Clock, ContributionRecord, ObjectStore, OutboxEntry, RelayStore } from './types.js';
 
 export interface UploaderDeps {
@@ -152,12 +154,7 @@ export class Uploader {
     const confirmed = new Set<string>();
     for (let attempt = entry.attempts; !this.stopping; attempt++) {
       const consent = purposesInForce(this.d.registry.get(entry.cameraId), entry.purposes, this.d.clock());
-      if (!consent.ok) {
-        store.discard(entry.id, `consent: ${consent.reason}`);
-        metrics.reject(entry.cameraId, `withdrawn-${consent.reason}`);
-        problems.problem(entry.cameraId, `withdrawn-${consent.reason}`, `bundle ${entry.bundleId} discarded before upload: ${consent.detail}`);
-        return;
-      }
+      if (!consent.ok) return this.withdrawn(entry, consent, 'before upload');
       store.renew?.(entry.id, this.d.clock());
       if (!objects || derivedFor !== consent.purposes) {
         try {
@@ -181,6 +178,11 @@ export class Uploader {
         await this.sleep(backoffMs(attempt + 1, this.d.config.retryBaseMs, this.d.config.retryMaxMs));
         continue;
       }
+      // Consent may have changed while the objects went out: withdrawn, they are deleted again;
+      // narrowed, they are put again with the new tags. Nothing awaits from here to complete().
+      const after = purposesInForce(this.d.registry.get(entry.cameraId), entry.purposes, this.d.clock());
+      if (!after.ok) return this.withdrawn(entry, after, 'during upload');
+      if (after.purposes !== consent.purposes) continue;
       const now = this.d.clock();
       const record = contributionRecord(entry, consent.purposes, objects, now);
       store.complete(entry.id, record);
@@ -192,6 +194,29 @@ export class Uploader {
         metrics.bytesUploaded += o.body.length;
       }
       this.d.onUploaded?.(record, latency);
+      return;
+    }
+  }
+
+  /**
+   * Consent gone: delete every key this bundle may have put (by this process or one killed
+   * mid-upload: the keys are deterministic), retrying until the store confirms, then record the
+   * discard. If the uploader stops first, the entry stays in the outbox and is purged next start.
+   */
+  private async withdrawn(entry: OutboxEntry, c: { reason: string; detail: string }, when: string): Promise<void> {
+    const { store, metrics, problems } = this.d;
+    for (let attempt = 1; !this.stopping; attempt++) {
+      try {
+        await this.d.objects.delete(entryKeys(entry));
+      } catch (err) {
+        metrics.uploadRetries++;
+        problems.problem(entry.cameraId, 'delete-failed', `bundle ${entry.bundleId}: consent withdrawn, deleting its objects failed: ${(err as Error).message} (retrying)`);
+        await this.sleep(backoffMs(attempt, this.d.config.retryBaseMs, this.d.config.retryMaxMs));
+        continue;
+      }
+      store.discard(entry.id, `consent: ${c.reason}; objects deleted`);
+      metrics.reject(entry.cameraId, `withdrawn-${c.reason}`);
+      problems.problem(entry.cameraId, `withdrawn-${c.reason}`, `bundle ${entry.bundleId} discarded ${when}, its objects deleted: ${c.detail}`);
       return;
     }
   }
