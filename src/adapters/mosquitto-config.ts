@@ -22,12 +22,13 @@ import { join, resolve } from 'node:path';
 import { SERVICE_USERS, isCameraUsername } from './broker-acl.js';
 import { mosquittoHash, type CameraCredentials } from './broker-credentials.js';
 import type { BrokerUsers } from './broker-users.js';
+import { MAX_PACKET_BYTES } from './mqtt-size-guard.js';
 
 export const MOSQUITTO_DEFAULTS = {
   host: '127.0.0.1',
   port: 1883, // 8883 is the usual port with TLS
-  /** Largest MQTT packet, bytes: a bundle chunk is a few KB; 384 KiB leaves room and stops floods of huge packets. */
-  maxPacketSize: 393216,
+  /** Largest MQTT packet, bytes (mqtt-size-guard.ts, 400 KiB, as the embedded broker and the relay): bundles are ≤ 384 KiB, a chunk a few KB. */
+  maxPacketSize: MAX_PACKET_BYTES,
 };
 
 export interface MosquittoConfigOptions {

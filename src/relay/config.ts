@@ -45,6 +45,8 @@ const broker = z.strictObject({
   caFile: z.string().min(1).optional().describe('PEM CA file to verify an mqtts:// broker\'s certificate with (unset: the system\'s CAs)'),
   keepaliveS: int(5, 3600, 30, 's', 'MQTT keepalive'),
   reconnectMs: int(100, 60000, 1000, 'ms', 'between reconnect attempts'),
+  maxPacketBytes: int(16 * 1024, 256 * 1024 * 1024, 400 * 1024, 'bytes',
+    'largest MQTT packet the relay takes from the broker (bundles are ≤ 384 KiB): a bigger one closes the connection after its header (MQTT 5: also announced to the broker as Maximum Packet Size)'),
   shareGroup: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional()
     .describe('several relays on one host: subscribe through the MQTT 5 shared subscription $share/<group>/... and share <dataDir>/relay.db'),
 });
