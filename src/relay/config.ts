@@ -100,6 +100,10 @@ const schema = z.strictObject({
   sqlite: z.strictObject({
     synchronous: z.enum(['full', 'normal']).default('full')
       .describe("outbox commits: 'full' fsyncs each accepted bundle before its MQTT ack (survives power loss); 'normal' only process crashes"),
+    storageRetryMs: int(100, 600000, 5000, 'ms',
+      'disk full or data folder read-only: the relay stops acknowledging and checks this often whether it can write again (src/relay/storage.ts)'),
+    reserveBytes: int(0, 1024 * 1024 * 1024, 1024 * 1024, 'bytes',
+      'kept free in <dataDir>/.quietcam-reserve and given back when the disk fills, so uploads can still be recorded; resumes at twice this free'),
   }).prefault({}),
   cameras: z.array(cameraSchema).default([]).describe('cameras known at start (seeded into the registry)'),
 });

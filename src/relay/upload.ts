@@ -12,6 +12,7 @@ import type { RelayConfig } from './config.js';
 import { purposesInForce } from './consent.js';
 import { DeriveError, type DerivedObject, type Deriver } from './derive.js';
 import type { Metrics, WindowedLog } from './metrics.js';
+import { isStorageError } from './storage.js';
 import { contributionRecord, entryKeys, keyPrefix, objectTags } from './s3-keys.js';
 import type { CameraRegistry, Clock, ContributionRecord, ObjectStore, OutboxEntry, RelayStore } from './types.js';
 
@@ -26,9 +27,12 @@ export interface UploaderDeps {
   config: RelayConfig['upload'];
   /** Called after each contribution is recorded, with its MQTT-in to confirmed latency. */
   onUploaded?: (record: ContributionRecord, latencyMs: number) => void;
-  /** A store failure (disk full, I/O error): the relay cannot keep its promises and stops. */
+  /** A store failure: the relay pauses (disk full, read-only: storage.ts) or stops (anything else). */
   onFatal: (err: Error) => void;
 }
+
+/** How long an entry whose upload ended on a storage error waits before it is tried again, at most. */
+const STORAGE_COOL_MS = 5000;
 
 /** Decoded bundles kept for upload (~30-100 KB each with their masks): more wait only in the outbox. */
 const DECODED_KEEP = 64;
@@ -46,6 +50,7 @@ export class Uploader {
   private readonly sleepers = new Set<() => void>();
   private idleWaiters: (() => void)[] = [];
   private readonly jobs = new Set<Promise<void>>();
+  private readonly cooling = new Set<NodeJS.Timeout>();
   /**
    * Bundles accepted by this process, already decoded by validate.ts, by outbox id: the upload
    * takes its bundle from here instead of decoding (and CRC-checking) the stored bytes again.
@@ -88,6 +93,7 @@ export class Uploader {
   async stop(): Promise<void> {
     this.stopping = true;
     for (const wake of this.sleepers) wake();
+    for (const t of this.cooling) clearTimeout(t);
     await Promise.allSettled([...this.jobs]);
   }
 
@@ -108,13 +114,13 @@ export class Uploader {
       }
       for (const e of entries) {
         this.inflight.add(e.id);
-        const job = this.run(e)
-          .catch((err) => this.d.onFatal(err as Error))
-          .finally(() => {
-            this.inflight.delete(e.id);
-            this.jobs.delete(job);
-            this.notify();
-          });
+        const job: Promise<void> = this.run(e).then(
+          () => this.release(e.id, job, false),
+          (err) => {
+            this.d.onFatal(err as Error);
+            this.release(e.id, job, isStorageError(err));
+          },
+        );
         this.jobs.add(job);
       }
     }
@@ -123,6 +129,25 @@ export class Uploader {
       this.idleWaiters = [];
       for (const resolve of w) resolve();
     }
+  }
+
+  /**
+   * An upload ended. One that ended on a storage error (disk full: its record could not be
+   * written) keeps its place for a while, so it is not uploaded again in a tight loop.
+   */
+  private release(id: number, job: Promise<void>, cool: boolean): void {
+    this.jobs.delete(job);
+    const free = () => {
+      this.inflight.delete(id);
+      this.notify();
+    };
+    if (!cool || this.stopping) return free();
+    const t = setTimeout(() => {
+      this.cooling.delete(t);
+      free();
+    }, Math.min(this.d.config.retryMaxMs, STORAGE_COOL_MS));
+    t.unref();
+    this.cooling.add(t);
   }
 
   private sleep(ms: number): Promise<void> {
