@@ -23,7 +23,7 @@
  * if any, and only computes checksums where S3 requires them (older S3 clones reject the newer
  * default checksum headers).
  */
-import { DeleteObjectsCommand, S3Client, PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, HeadObjectCommand, S3Client, PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
 import type { RelayConfig } from '../relay/config.js';
 import type { ObjectStore, PutRequest } from '../relay/types.js';
 
@@ -115,6 +115,15 @@ export function s3Store(c: RelayConfig['s3']): S3Store {
         const Objects = keys.slice(i, i + 1000).map((Key) => ({ Key }));
         const r = await client.send(new DeleteObjectsCommand({ Bucket: c.bucket, Delete: { Objects, Quiet: true } }));
         if (r.Errors?.length) throw new Error(`S3 refused to delete ${r.Errors.length} object(s): ${r.Errors[0].Code} ${r.Errors[0].Key}`);
+      }
+    },
+    async exists(key: string): Promise<boolean> {
+      try {
+        await client.send(new HeadObjectCommand({ Bucket: c.bucket, Key: key }));
+        return true;
+      } catch (err) {
+        if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
+        throw err;
       }
     },
     close() {

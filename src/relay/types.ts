@@ -177,6 +177,8 @@ export interface ObjectStore {
    * A bundle discarded after its upload began loses every object it may have put (upload.ts).
    */
   delete(keys: string[]): Promise<void>;
+  /** True when `key` exists (the review console's tombstones, src/operator/keys.ts flagKey). */
+  exists?(key: string): Promise<boolean>;
   close?(): void;
 }
 

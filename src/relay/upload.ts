@@ -14,6 +14,7 @@ import { DeriveError, type DerivedObject, type Deriver } from './derive.js';
 import type { Metrics, WindowedLog } from './metrics.js';
 import { isStorageError } from './storage.js';
 import { contributionRecord, entryKeys, keyPrefix, objectTags } from './s3-keys.js';
+import { flagKey } from '../operator/keys.js';
 import type { CameraRegistry, Clock, ContributionRecord, ObjectStore, OutboxEntry, RelayStore } from './types.js';
 
 export interface UploaderDeps {
@@ -195,6 +196,10 @@ export class Uploader {
         confirmed.clear();
       }
       try {
+        // A reviewer flagged this bundle and the console deleted it: a redelivery is not stored again.
+        if (await this.d.objects.exists?.(flagKey(entry.ownerId, entry.cameraId, entry.bundleId))) {
+          return this.discardAndDelete(entry, 'flagged by a reviewer', 'flagged', `bundle ${entry.bundleId} was flagged by a reviewer`);
+        }
         await this.putAll(entry, objects, consent.purposes, confirmed);
       } catch (err) {
         metrics.uploadRetries++;
@@ -223,25 +228,31 @@ export class Uploader {
     }
   }
 
+  /** Consent gone before or during the upload: discarded, its objects deleted (discardAndDelete). */
+  private withdrawn(entry: OutboxEntry, c: { reason: string; detail: string }, when: string): Promise<void> {
+    return this.discardAndDelete(entry, `consent: ${c.reason}`, `withdrawn-${c.reason}`, `bundle ${entry.bundleId} discarded ${when}: ${c.detail}`);
+  }
+
   /**
-   * Consent gone: delete every key this bundle may have put (by this process or one killed
-   * mid-upload: the keys are deterministic), retrying until the store confirms, then record the
-   * discard. If the uploader stops first, the entry stays in the outbox and is purged next start.
+   * Delete every key this bundle may have put (by this process or one killed mid-upload: the keys
+   * are deterministic), retrying until the store confirms, then record the discard ("<reason>;
+   * objects deleted"). If the uploader stops first, the entry stays in the outbox and this
+   * happens at the next start. All-or-nothing: S3 never keeps objects the index does not show.
    */
-  private async withdrawn(entry: OutboxEntry, c: { reason: string; detail: string }, when: string): Promise<void> {
+  private async discardAndDelete(entry: OutboxEntry, reason: string, metric: string, detail: string): Promise<void> {
     const { store, metrics, problems } = this.d;
     for (let attempt = 1; !this.stopping; attempt++) {
       try {
         await this.d.objects.delete(entryKeys(entry));
       } catch (err) {
         metrics.uploadRetries++;
-        problems.problem(entry.cameraId, 'delete-failed', `bundle ${entry.bundleId}: consent withdrawn, deleting its objects failed: ${(err as Error).message} (retrying)`);
+        problems.problem(entry.cameraId, 'delete-failed', `bundle ${entry.bundleId}: discarded (${reason}), deleting its objects failed: ${(err as Error).message} (retrying)`);
         await this.sleep(backoffMs(attempt, this.d.config.retryBaseMs, this.d.config.retryMaxMs));
         continue;
       }
-      store.discard(entry.id, `consent: ${c.reason}; objects deleted`);
-      metrics.reject(entry.cameraId, `withdrawn-${c.reason}`);
-      problems.problem(entry.cameraId, `withdrawn-${c.reason}`, `bundle ${entry.bundleId} discarded ${when}, its objects deleted: ${c.detail}`);
+      store.discard(entry.id, `${reason}; objects deleted`);
+      metrics.reject(entry.cameraId, metric);
+      problems.problem(entry.cameraId, metric, `${detail}; its objects deleted`);
       return;
     }
   }

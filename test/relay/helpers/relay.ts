@@ -29,6 +29,10 @@ export class MemoryBucket implements ObjectStore {
     if (this.down) throw Object.assign(new Error('connect ECONNREFUSED'), { name: 'Error' });
     for (const k of keys) this.objects.delete(k);
   }
+
+  async exists(key: string): Promise<boolean> {
+    return this.objects.has(key);
+  }
 }
 
 export interface TestRelay {
