@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from '../log.js';
 import type { Bundle } from '../protocol/index.js';
 import type { RelayConfig } from './config.js';
+import { Acknowledger } from './ack.js';
 import { seedRegistry } from './consent.js';
 import { Deriver } from './derive.js';
 import { Metrics, WindowedLog } from './metrics.js';
@@ -19,6 +20,8 @@ import { Uploader } from './upload.js';
 export interface IngestConnection {
   connected(): boolean;
   stop(): Promise<void>;
+  /** Publish one message (QoS 1, not retained): the end-to-end acks (ack.ts). Absent: no acks are sent. */
+  publish?(topic: string, payload: Uint8Array): void;
 }
 
 /** Everything the relay runs on. Only `config`, `store`, `registry`, `objects` and `codec` are required. */
@@ -53,6 +56,8 @@ export class Relay extends EventEmitter<RelayEvents> {
   /** Status page URL, when serving one. */
   statusUrl: string | null = null;
   readonly metrics = new Metrics();
+  /** End-to-end acks to the cameras (sent / unsent counts). */
+  readonly acks: Acknowledger;
   private state: 'running' | 'failed' = 'running';
   private failure: string | undefined;
   private readonly startedMs: number;
@@ -81,6 +86,7 @@ export class Relay extends EventEmitter<RelayEvents> {
     this.startedMs = clock();
     this.problems = new WindowedLog(p.log, p.config.log.windowMs);
     const { store, registry, objects } = p;
+    this.acks = new Acknowledger(registry, p.log);
     this.uploader = new Uploader({
       store, registry, objects, deriver, metrics: this.metrics, problems: this.problems, clock, config: p.config.upload,
       onFatal: (err: Error) => this.fail(err),
@@ -93,6 +99,7 @@ export class Relay extends EventEmitter<RelayEvents> {
         this.uploader.accepted(entry.id, bundle);
         this.uploader.notify();
       },
+      onStored: (cameraId, bundleId, crc) => this.acks.stored(cameraId, bundleId, crc),
     });
   }
 
@@ -118,7 +125,11 @@ export class Relay extends EventEmitter<RelayEvents> {
         relay.statusUrl = server.url;
         relay.closers.push(() => server.stop());
       }
-      if (p.connectIngest) relay.ingest = await p.connectIngest((msg) => relay.handle(msg));
+      if (p.connectIngest) {
+        const ingest = await p.connectIngest((msg) => relay.handle(msg));
+        relay.ingest = ingest;
+        if (ingest.publish) relay.acks.connect((topic, payload) => ingest.publish!(topic, payload));
+      }
     } catch (err) {
       await relay.stop();
       throw err;
