@@ -6,12 +6,14 @@
  * - `acked`: board-like publishers that keep each bundle until the relay's end-to-end ack, or plain
  *   QoS 1 publishers that forget a bundle once the broker PUBACKed its chunks.
  */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { MOSQUITTO_DURABILITY } from '../../src/adapters/mosquitto-config.ts';
 import { camera } from '../../test/relay/helpers/relay.ts';
 import { sleep, tempDir } from '../../test/relay/helpers/env.ts';
 import { startMosquitto } from '../../test/relay/helpers/mosquitto.ts';
 import { startTestRelay, startTestS3, testConfig } from '../../test/relay/helpers/world.ts';
-import { bundles, CAMERAS, logins, metaCount, publishers, result, settle, type FaultResult } from './world.ts';
+import { bundles, CAMERAS, listBucket, logins, metaCount, publishers, result, settle, type FaultResult } from './world.ts';
 
 export interface MosquittoKillOptions {
   bundles: number;
@@ -35,9 +37,12 @@ export async function mosquittoKill(o: MosquittoKillOptions): Promise<FaultResul
   let faultEnd = Date.now();
   try {
     const sent: Promise<void>[] = [];
+    const acked = new Set<string>(); // every chunk PUBACKed by the broker (plain), or acked by the relay (board-like)
+    const failed: Record<string, string> = {};
     const kills = [Math.floor(o.bundles / 3), Math.floor((2 * o.bundles) / 3)];
     for (let i = 0; i < list.length; i++) {
-      sent.push(pubs.publish(list[i]).catch(() => undefined));
+      const b = list[i];
+      sent.push(pubs.publish(b).then(() => void acked.add(b.bundleId), (err: Error) => void (failed[b.bundleId] = err.message)));
       await sleep(o.gapMs ?? 40);
       if (kills.includes(i)) {
         await broker.kill();
@@ -50,7 +55,20 @@ export async function mosquittoKill(o: MosquittoKillOptions): Promise<FaultResul
     const s = await settle(() => metaCount(config), o.bundles, 4000, o.maxWaitMs ?? 30000);
     await Promise.race([done, sleep(100)]);
     const name = `mosquitto kill -9 x2, ${o.durable ? 'autosave on changes' : 'default autosave'}, ${o.acked ? 'end-to-end ack' : 'QoS 1 only'}`;
-    return await result(name, config, list, faultEnd, s.lastChangeMs, o.acked ? `${pubs.resent()} bundles re-sent` : undefined);
+    const log = readFileSync(join(tmp.dir, 'mosquitto.log'), 'utf8');
+    const saves = log.split('Saving in-memory database').length - 1;
+    const db = join(tmp.dir, 'mosquitto.db');
+    const note = `${saves} store saves (last ${existsSync(db) ? Math.round(statSync(db).size / 1024) : 0} KB)${o.acked ? `, ${pubs.resent()} bundles re-sent` : ''}`;
+    const keys = await listBucket(config);
+    const lostAcked = list.filter((b) => acked.has(b.bundleId) && !keys.some((k) => k.endsWith(`/${b.bundleId}/meta.json`))).length;
+    const why = [...new Set(Object.values(failed))].join('; ');
+    const r = await result(name, config, list, faultEnd, s.lastChangeMs,
+      `${note}; ${lostAcked} of the missing were acknowledged${Object.keys(failed).length ? `, ${Object.keys(failed).length} publishes failed at the client (${why})` : ''}`);
+    if (process.env.FAULT_DEBUG) {
+      const gone = list.map((b, i) => (keys.some((k) => k.endsWith(`/${b.bundleId}/meta.json`)) ? -1 : i)).filter((i) => i >= 0);
+      console.error(`debug: kills after bundles ${kills}, missing bundles ${gone}, partial at the relay ${relay.status().counts.partial}`);
+    }
+    return r;
   } finally {
     await pubs.close();
     await relay.stop();
