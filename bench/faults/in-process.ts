@@ -82,7 +82,7 @@ export function duplicatedChunks(n: number): Promise<FaultResult> {
     } finally {
       for (const p of plain) await p.close();
     }
-    return { published: list, faultEndMs: Date.now(), note: `${list.length * 3} copies of each chunk` };
+    return { published: list, faultEndMs: Date.now(), note: 'each chunk 3 times (reversed, doubled, then the board re-sends the bundle)' };
   });
 }
 

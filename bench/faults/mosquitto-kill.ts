@@ -63,7 +63,7 @@ export async function mosquittoKill(o: MosquittoKillOptions): Promise<FaultResul
     const lostAcked = list.filter((b) => acked.has(b.bundleId) && !keys.some((k) => k.endsWith(`/${b.bundleId}/meta.json`))).length;
     const why = [...new Set(Object.values(failed))].join('; ');
     const r = await result(name, config, list, faultEnd, s.lastChangeMs,
-      `${note}; ${lostAcked} of the missing were acknowledged${Object.keys(failed).length ? `, ${Object.keys(failed).length} publishes failed at the client (${why})` : ''}`);
+      `${note}${lostAcked ? `; ${lostAcked} of the missing were acknowledged by the broker` : ''}${Object.keys(failed).length ? `, ${Object.keys(failed).length} publishes failed at the client (${why})` : ''}`);
     if (process.env.FAULT_DEBUG) {
       const gone = list.map((b, i) => (keys.some((k) => k.endsWith(`/${b.bundleId}/meta.json`)) ? -1 : i)).filter((i) => i >= 0);
       console.error(`debug: kills after bundles ${kills}, missing bundles ${gone}, partial at the relay ${relay.status().counts.partial}`);

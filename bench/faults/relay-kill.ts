@@ -1,5 +1,5 @@
 /**
- * Fault: the relay, a process of its own (test/relay/helpers/relay-process.ts), is SIGKILLed
+ * Fault: the relay, a process of its own (`quietcam relay --config FILE`, cli/relay.ts), is SIGKILLed
  * `kills` times while bundles arrive and uploads are in flight (S3 slowed by a proxy), and started
  * again on the same data dir each time. Board-like cameras wait for the end-to-end ack.
  */
@@ -16,17 +16,18 @@ import { camera } from '../../test/relay/helpers/relay.ts';
 import { startTestS3 } from '../../test/relay/helpers/world.ts';
 import { bundles, CAMERAS, logins, metaCount, publishers, result, settle, type FaultResult } from './world.ts';
 
-const RELAY = fileURLToPath(new URL('../../test/relay/helpers/relay-process.ts', import.meta.url));
+const RELAY = fileURLToPath(new URL('../../cli/relay.ts', import.meta.url));
 
 async function startRelayProcess(configFile: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', RELAY, configFile], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const child = spawn(process.execPath, ['--import', 'tsx', RELAY, '--config', configFile], {
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
   await waitFor(() => out.includes('relay ready') || child.exitCode !== null, 20000, 'the relay process');
-  if (child.exitCode !== null) throw new Error(`relay process exited ${child.exitCode}`);
+  if (child.exitCode !== null) throw new Error(`relay process exited ${child.exitCode}: ${out.slice(-300)}`);
   return child;
 }
 
