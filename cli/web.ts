@@ -13,6 +13,8 @@
  * --tls-proxy    behind a TLS-terminating proxy: `__Host-` Secure cookies, X-Forwarded-* trusted,
  *                any host allowed. Without it the pages serve plain HTTP on a loopback host only,
  *                with the documented fallback cookie name (README.md).
+ * QUIETCAM_BOARD_BROKER_URL  the broker address a paired camera's provisioning file gets
+ *                (e.g. mqtts://home.lan:8883; default mqtt://<the host the pages were opened with>:1883)
  * A taken port is an error naming it and its flag, checked before anything starts.
  * Exit code 0 after SIGINT/SIGTERM, 2 on bad arguments or config or a taken port, 1 on other failures.
  */
@@ -102,6 +104,8 @@ export async function run(args: string[]): Promise<number> {
       port: resolvePort('web', o.ports.port, process.env)!,
       cookies: o.tlsProxy ? 'secure' : 'insecure-localhost',
       trustProxy: o.tlsProxy,
+      // the broker address written into a new camera's provisioning file (default: this host, port 1883)
+      ...(process.env.QUIETCAM_BOARD_BROKER_URL ? { boardBrokerUrl: process.env.QUIETCAM_BOARD_BROKER_URL } : {}),
     };
     resolveWebConfig(web); // a bad host/cookie combination is refused before any port is touched
     ports = plan(o, { host: web.host!, port: web.port! }, relay, process.env);

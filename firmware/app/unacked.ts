@@ -13,7 +13,7 @@
  *   forged ack, or an old ack replayed for a new bundle that reused an id, frees nothing.
  * ES5-safe: plain arrays of numbers and strings, no allocation after the constructor but the ids.
  */
-import type { MemoryPort } from './ports.js';
+import type { MemoryPort } from './hardware.js';
 
 /** Longest wait between two sends of one bundle, as a multiple of ackTimeoutMs. */
 export const MAX_BACKOFF_SHIFT = 6;

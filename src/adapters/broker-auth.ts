@@ -28,9 +28,15 @@ export interface BrokerAuthOptions {
   services: BrokerUsers;
   /** Refusals, one line per first occurrence of a (reason, name). Default: silent. */
   log?: (line: string) => void;
+  /**
+   * Persistent sessions (clean: false) remembered with their identity, 1-1000000 (default 10000:
+   * a home has tens of cameras). Past it, a new persistent session is refused (CONNACK 3), so a
+   * leaked camera login cannot grow the broker's memory without bound; clean sessions still connect.
+   */
+  maxSessions?: number;
 }
 
-export type RefusalReason = 'anonymous' | 'bad-login' | 'client-id-taken' | 'publish-denied' | 'subscribe-denied';
+export type RefusalReason = 'anonymous' | 'bad-login' | 'client-id-taken' | 'too-many-sessions' | 'revoked' | 'publish-denied' | 'subscribe-denied';
 
 export interface BrokerAuth {
   /** Install the hooks on a broker (before it accepts connections). */
@@ -41,21 +47,24 @@ export interface BrokerAuth {
   refusals(): Record<RefusalReason, number>;
 }
 
-function refusal(code: 2 | 4 | 5, message: string): AuthenticateError {
+function refusal(code: 2 | 3 | 4 | 5, message: string): AuthenticateError {
   return Object.assign(new Error(message), { returnCode: code }) as AuthenticateError;
 }
 
-/** Check a username and password; null when they do not log anyone in. */
-function login(o: BrokerAuthOptions, username: string | undefined, password: Buffer | undefined): BrokerIdentity | null {
+/** Check a username and password; null when they do not log anyone in. A camera's `hash` is the pairing hash it logged in with. */
+function login(o: BrokerAuthOptions, username: string | undefined, password: Buffer | undefined): { id: BrokerIdentity; hash?: string } | null {
   const id = identityFor(username);
   const pw = password ? password.toString('utf8') : '';
   if (!id) {
     checkPairingToken(null, pw); // same work as for a known name
     return null;
   }
-  if (id.kind === 'camera') return checkPairingToken(o.cameras.get(id.cameraId)?.pairingHash ?? null, pw) ? id : null;
+  if (id.kind === 'camera') {
+    const hash = o.cameras.get(id.cameraId)?.pairingHash ?? null;
+    return checkPairingToken(hash, pw) ? { id, hash: hash! } : null;
+  }
   const want = id.kind === 'relay' ? o.services.relay.password : o.services.web.password;
-  return safeEqualText(want, pw) ? id : null;
+  return safeEqualText(want, pw) ? { id } : null;
 }
 
 /**
@@ -65,9 +74,12 @@ function login(o: BrokerAuthOptions, username: string | undefined, password: Buf
  */
 export function brokerAuth(o: BrokerAuthOptions): BrokerAuth {
   const identities = new WeakMap<Client, BrokerIdentity>();
+  /** The pairing hash each camera client logged in with: a new login for the camera (or none) ends its publishing at once. */
+  const loggedInWith = new WeakMap<Client, string>();
   /** client id -> who made the persistent session under it (this broker's life; sessions are in memory). */
   const sessions = new Map<string, BrokerIdentity>();
-  const counts: Record<RefusalReason, number> = { anonymous: 0, 'bad-login': 0, 'client-id-taken': 0, 'publish-denied': 0, 'subscribe-denied': 0 };
+  const counts: Record<RefusalReason, number> = { anonymous: 0, 'bad-login': 0, 'client-id-taken': 0, 'too-many-sessions': 0, revoked: 0, 'publish-denied': 0, 'subscribe-denied': 0 };
+  const maxSessions = o.maxSessions ?? 10000;
   const seen = new Set<string>();
   const refuse = (reason: RefusalReason, name: string, what: string) => {
     counts[reason]++;
@@ -84,11 +96,12 @@ export function brokerAuth(o: BrokerAuthOptions): BrokerAuth {
         refuse('anonymous', '-', `an anonymous client (client id '${client.id}')`);
         return done(refusal(5, 'not authorized'), false);
       }
-      const id = login(o, username, password);
-      if (!id) {
+      const ok = login(o, username, password);
+      if (!ok) {
         refuse('bad-login', String(username).slice(0, 64), `the login '${String(username).slice(0, 64)}'`);
         return done(refusal(4, 'bad user name or password'), false);
       }
+      const id = ok.id;
       // aedes keeps its live clients by id (not in its typings)
       const holder = (aedes as unknown as { clients: Record<string, Client | undefined> }).clients[client.id];
       const holderId = holder && holder !== client ? identities.get(holder) : undefined;
@@ -97,7 +110,12 @@ export function brokerAuth(o: BrokerAuthOptions): BrokerAuth {
         refuse('client-id-taken', identityName(id), `'${identityName(id)}' taking the client id '${client.id}'`);
         return done(refusal(2, 'identifier rejected'), false);
       }
+      if (!client.clean && !owner && sessions.size >= maxSessions) {
+        refuse('too-many-sessions', identityName(id), `a new persistent session by '${identityName(id)}' (${maxSessions} exist)`);
+        return done(refusal(3, 'server unavailable'), false);
+      }
       identities.set(client, id);
+      if (ok.hash) loggedInWith.set(client, ok.hash);
       if (!client.clean) sessions.set(client.id, id);
       else if (owner) sessions.delete(client.id); // a clean start ends the old session (same identity)
       done(null, true);
@@ -105,6 +123,10 @@ export function brokerAuth(o: BrokerAuthOptions): BrokerAuth {
 
     aedes.authorizePublish = (client, packet, done) => {
       const id = client ? identities.get(client) : undefined;
+      if (id?.kind === 'camera' && o.cameras.get(id.cameraId)?.pairingHash !== loggedInWith.get(client!)) {
+        refuse('revoked', id.cameraId, `a publish by '${id.cameraId}', whose login was replaced or removed since it connected`);
+        return done(new Error('login no longer valid'));
+      }
       if (id && mayPublish(id, packet.topic, !!packet.retain)) return done(null);
       const name = id ? identityName(id) : '-';
       refuse('publish-denied', name, `a publish by '${name}' on '${String(packet.topic).slice(0, 100)}'${packet.retain ? ' (retained)' : ''}`);

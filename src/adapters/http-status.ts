@@ -43,18 +43,16 @@ export function statusApp(source: StatusSource): FastifyInstance {
 }
 
 /**
- * Listen on host:port; when `fallback` is set and the port is taken, on any free port instead.
+ * Listen on host:port (0: any free port). A taken port fails with EADDRINUSE: it never moves.
  * @example const s = await startStatusServer(relay, { host: '127.0.0.1', port: 8090 }); console.log(s.url);
  */
-export async function startStatusServer(source: StatusSource, o: { host: string; port: number; fallback?: boolean }): Promise<StatusServer> {
-  let app = statusApp(source);
+export async function startStatusServer(source: StatusSource, o: { host: string; port: number }): Promise<StatusServer> {
+  const app = statusApp(source);
   try {
     await app.listen({ host: o.host, port: o.port });
   } catch (err) {
-    if (!o.fallback || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
     await app.close();
-    app = statusApp(source);
-    await app.listen({ host: o.host, port: 0 });
+    throw err;
   }
   const addr = app.server.address() as AddressInfo;
   return { url: `http://${o.host}:${addr.port}`, app, stop: () => app.close() };

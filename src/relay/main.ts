@@ -29,8 +29,6 @@ export interface StartRelayOptions {
   log?: Logger;
   /** Subscribe to the broker in config.broker (default true); false: feed it with handle(). */
   mqtt?: boolean;
-  /** When the configured status port is taken, use any free port (default false). */
-  statusFallback?: boolean;
 }
 
 /** `quietcam/+/bundle`, or its MQTT 5 shared form `$share/<group>/quietcam/+/bundle` for relays sharing the load. */
@@ -75,7 +73,7 @@ export async function startRelay(o: StartRelayOptions): Promise<Relay> {
     shared: !!c.broker.shareGroup,
   };
   if (c.status.port !== null) {
-    const status = { host: c.status.host, port: c.status.port, fallback: o.statusFallback };
+    const status = { host: c.status.host, port: c.status.port };
     ports.serveStatus = (relay) => startStatusServer(relay, status);
   }
   if (o.mqtt !== false) {

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { brokerAuth } from '../adapters/broker-auth.js';
+import { brokerAuth, type BrokerAuth } from '../adapters/broker-auth.js';
 import { newCameraCredentials } from '../adapters/broker-credentials.js';
 import { loadOrCreateBrokerUsers, type BrokerUsers } from '../adapters/broker-users.js';
 import { openCameraCredentials } from '../adapters/sqlite-camera-credentials.js';
@@ -65,6 +65,8 @@ export interface Stack {
   readonly paired: Record<string, CameraLogin>;
   /** The services' logins (relay, web). */
   readonly services: BrokerUsers;
+  /** What the broker refused so far, by reason (anonymous, bad-login, publish-denied, ...). */
+  brokerRefusals(): ReturnType<BrokerAuth['refusals']>;
   /** Stop the relay, then the broker and the endpoint. */
   stop(): Promise<void>;
 }
@@ -126,6 +128,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
       s3: s3Handle,
       paired,
       services,
+      brokerRefusals: () => auth.refusals(),
       async stop() {
         await relay.stop();
         await brokerHandle.stop();

@@ -11,7 +11,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { identityFor, mayPublish, mayReceive, maySubscribe, mayUseClientId, type BrokerIdentity } from '../../src/adapters/broker-acl.js';
 import { checkPairingToken, macSecretHex, mosquittoHash, newCameraCredentials, sha256Hex, verifyMosquittoHash } from '../../src/adapters/broker-credentials.js';
-import { loadOrCreateBrokerUsers, readBrokerUsers } from '../../src/adapters/broker-users.js';
+import { loadOrCreateBrokerUsers, readBrokerUsers, serviceLogin } from '../../src/adapters/broker-users.js';
 
 const porch: BrokerIdentity = { kind: 'camera', cameraId: 'porch' };
 const relay: BrokerIdentity = { kind: 'relay' };
@@ -145,6 +145,13 @@ test('broker-users.json: made once with mode 0600, read back the same, a loose m
     writeFileSync(file, JSON.stringify({ version: 1, users: { 'quietcam-relay': { password: 'p'.repeat(20) }, 'quietcam-web': { password: 'w'.repeat(20) } } }), { mode: 0o644 });
     assert.is(readBrokerUsers(dir)!.relay.password, 'p'.repeat(20));
     assert.is(statSync(file).mode & 0o777, 0o600);
+    // the login each service uses: configured, else the file's; a relay with client id quietcam-relay-<n> under that name
+    const users = readBrokerUsers(dir)!;
+    assert.equal(serviceLogin(dir, 'relay'), users.relay);
+    assert.equal(serviceLogin(dir, 'web'), users.web);
+    assert.equal(serviceLogin(dir, 'relay', { clientId: 'quietcam-relay-2' }), { username: 'quietcam-relay-2', password: users.relay.password });
+    assert.equal(serviceLogin(dir, 'relay', { clientId: 'my-relay' }), users.relay);
+    assert.equal(serviceLogin(dir, 'relay', { username: 'custom', password: 'pw' }), { username: 'custom', password: 'pw' });
     writeFileSync(file, '{"version":1,"users":{}}');
     assert.throws(() => loadOrCreateBrokerUsers(dir), /broker-users\.json/);
   } finally {

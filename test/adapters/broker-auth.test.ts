@@ -72,7 +72,22 @@ only('refusals are counted by reason', async (ctx) => {
   await subscribe(porch, 'quietcam/#');
   await tryConnect(w.url, { username: 'yard', password: w.tokens.yard, clientId: 'quietcam-relay' });
   const r = w.auth.refusals();
-  assert.equal(r, { anonymous: 1, 'bad-login': 1, 'client-id-taken': 1, 'publish-denied': 0, 'subscribe-denied': 1 });
+  assert.equal(r, { anonymous: 1, 'bad-login': 1, 'client-id-taken': 1, 'too-many-sessions': 0, revoked: 0, 'publish-denied': 0, 'subscribe-denied': 1 });
+});
+
+only('persistent sessions are capped: past the cap a new one is refused, clean ones and known ones still connect', async (ctx) => {
+  await ctx.world!.stop();
+  const porch = newCameraCredentials('porch');
+  const auth = brokerAuth({ cameras: new MemoryCameraCredentials([porch]), services, maxSessions: 2 });
+  const broker = await startBroker({ port: 0, auth });
+  ctx.world = { ...ctx.world!, url: broker.url, auth, stop: () => broker.stop() };
+  const login = { username: 'porch', password: porch.token };
+  for (const id of ['s1', 's2']) await closeAll([await connected(broker.url, { ...login, clientId: id, clean: false })]);
+  const third = await tryConnect(broker.url, { ...login, clientId: 's3', clean: false });
+  assert.ok('error' in third, 'a third persistent session was made');
+  ctx.clients.push(await connected(broker.url, { ...login, clientId: 's1', clean: false }));
+  ctx.clients.push(await connected(broker.url, { ...login, clientId: 'c1', clean: true }));
+  assert.is(auth.refusals()['too-many-sessions'], 1);
 });
 
 only('a live camera\'s client id cannot be taken by another camera; the same camera reconnecting takes it over', async (ctx) => {
@@ -105,6 +120,32 @@ only('a persistent session belongs to its identity: another cannot pick up its q
   const got = collect(back);
   for (let i = 0; i < 40 && got.length < 1; i++) await sleep(25);
   assert.equal(got, ['quietcam/porch/bundle queued']);
+});
+
+only('a camera given a new login (or removed) can publish no more on the connection it opened with the old one', async (ctx) => {
+  await ctx.world!.stop();
+  const porch = newCameraCredentials('porch');
+  const store = new MemoryCameraCredentials([porch]);
+  const auth = brokerAuth({ cameras: store, services });
+  const broker = await startBroker({ port: 0, auth });
+  ctx.world = { ...ctx.world!, url: broker.url, auth, stop: () => broker.stop() };
+  const relay = await connected(broker.url, { ...services.relay });
+  ctx.clients.push(relay);
+  await subscribe(relay, 'quietcam/+/bundle');
+  const got = collect(relay);
+  const old = await connected(broker.url, { username: 'porch', password: porch.token });
+  ctx.clients.push(old);
+  await old.publishAsync('quietcam/porch/bundle', 'before', { qos: 1 });
+  const renewed = newCameraCredentials('porch');
+  store.put(renewed); // the owner made a new login (stolen board)
+  old.publish('quietcam/porch/bundle', 'after', { qos: 1 });
+  assert.ok(await closesWithin(old, 2000), 'the old connection kept publishing');
+  const fresh = await connected(broker.url, { username: 'porch', password: renewed.token, clientId: 'porch-new' });
+  ctx.clients.push(fresh);
+  await fresh.publishAsync('quietcam/porch/bundle', 'new login', { qos: 1 });
+  for (let i = 0; i < 40 && got.length < 2; i++) await sleep(25);
+  assert.equal(got, ['quietcam/porch/bundle before', 'quietcam/porch/bundle new login']);
+  assert.is(auth.refusals().revoked, 1);
 });
 
 only.run();

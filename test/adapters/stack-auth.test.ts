@@ -83,6 +83,11 @@ test('attacks on the running stack: nothing forged is stored, nobody else listen
     await sleep(200);
     await rogue.close();
     assert.equal(stack.relay.contributions().map((r) => r.bundleId), ['genuine']);
+    const refused = stack.brokerRefusals();
+    assert.ok(refused['publish-denied'] >= 2, `publish-denied ${refused['publish-denied']}`);
+    assert.is(refused.anonymous, 2);
+    assert.is(refused['client-id-taken'], 1);
+    assert.is(refused['subscribe-denied'], 3);
   } finally {
     await closeAll(clients);
     await web.close();

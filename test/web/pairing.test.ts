@@ -10,6 +10,8 @@ import { brokerAuth } from '../../src/adapters/broker-auth.js';
 import { sha256Hex, verifyMosquittoHash } from '../../src/adapters/broker-credentials.js';
 import { SqliteCameraCredentials } from '../../src/adapters/sqlite-camera-credentials.js';
 import { startBroker } from '../../src/adapters/aedes-broker.js';
+import { openConfig } from '../../src/protocol/consent-config.js';
+import { hexToBytes, macKey, SECRET_BYTES } from '../../src/protocol/mac.js';
 import { closeAll, connected, tryConnect } from '../adapters/helpers/mqtt.js';
 import { signUp, testWeb } from './helpers.js';
 
@@ -21,7 +23,7 @@ async function pair(config = {}) {
   const r = await owner.client.post('/cameras', { name: 'Porch', placement: 'exterior' });
   assert.is(r.status, 201);
   const field = (id: string) => /^[^<]*$/.exec(new RegExp(`id="${id}">([^<]+)<`).exec(r.body)![1])![0];
-  return { web, r, cameraId: field('camera-id'), token: field('pairing-token'), secret: field('mac-secret'), username: field('mqtt-username'), broker: field('broker-url') };
+  return { web, owner, r, cameraId: field('camera-id'), token: field('pairing-token'), secret: field('mac-secret'), username: field('mqtt-username'), broker: field('broker-url') };
 }
 
 test('the page shows the login, the secret and the provisioning file once, not cached', async () => {
@@ -86,6 +88,38 @@ test('the embedded broker, reading the same database, lets the new camera in wit
     }
   } finally {
     await closeAll(clients);
+    await broker.stop();
+    await p.web.close();
+  }
+});
+
+test('a new login replaces the old one: the broker refuses the old token, takes the new; only the owner can ask, with CSRF', async () => {
+  const p = await pair();
+  const services = { relay: { username: 'quietcam-relay', password: 'r'.repeat(24) }, web: { username: 'quietcam-web', password: 'w'.repeat(24) } };
+  const broker = await startBroker({ port: 0, auth: brokerAuth({ cameras: new SqliteCameraCredentials(p.web.db), services }) });
+  try {
+    const owner = p.owner;
+    await owner.client.get(`/cameras/${p.cameraId}`);
+    const r = await owner.client.post(`/cameras/${p.cameraId}/new-login`);
+    assert.is(r.status, 200);
+    assert.is(r.headers['cache-control'], 'no-store');
+    const token = /id="pairing-token">([^<]+)</.exec(r.body)![1];
+    const secret = /id="mac-secret">([^<]+)</.exec(r.body)![1];
+    assert.is.not(token, p.token);
+    assert.is(secret, createHmac('sha256', Buffer.from(token, 'utf8')).update('quietcam-mac-v1/' + p.cameraId).digest('hex'));
+    assert.ok('error' in (await tryConnect(broker.url, { username: p.cameraId, password: p.token })), 'the old token still works');
+    await closeAll([await connected(broker.url, { username: p.cameraId, password: token })]);
+    assert.is((p.web.db.prepare('SELECT pairing_hash FROM web_cameras WHERE camera_id = ?').get(p.cameraId) as { pairing_hash: string }).pairing_hash, sha256Hex(token));
+    // the retained config is pushed again, signed with the new secret (a board provisioned anew takes it; the old secret does not open it)
+    const retained = p.web.broker.retained.get(p.cameraId)!;
+    assert.ok(openConfig(retained, p.cameraId, macKey(hexToBytes(secret, SECRET_BYTES)!)).ok, 'signed with the new secret');
+    assert.not.ok(openConfig(retained, p.cameraId, macKey(hexToBytes(p.secret, SECRET_BYTES)!)).ok, 'still opens with the old secret');
+    // another owner gets 404, a forged form (no CSRF token) 403, and nothing changes
+    const bob = await signUp(p.web, 'bob');
+    assert.is((await bob.client.post(`/cameras/${p.cameraId}/new-login`)).status, 404);
+    assert.is((await owner.client.request('POST', `/cameras/${p.cameraId}/new-login`, { form: {} })).status, 403);
+    await closeAll([await connected(broker.url, { username: p.cameraId, password: token })]);
+  } finally {
     await broker.stop();
     await p.web.close();
   }

@@ -22,6 +22,8 @@ export class SqliteCameras implements CameraDirectory {
   private readonly addTx;
   private readonly consentTx;
   private readonly placementTx;
+  private readonly credentialsTx;
+  private readonly removeTx;
   private readonly credentials: SqliteCameraCredentials;
 
   constructor(db: SqliteDatabase) {
@@ -49,6 +51,16 @@ export class SqliteCameras implements CameraDirectory {
       const cam = this.q.get.get(r.cameraId) as CameraRow | undefined;
       if (!cam || cam.owner_id !== r.ownerId) throw new Error('setConsent: not this owner\'s camera');
       this.q.addConsent.run(r.cameraId, r.ownerId, r.purposes, r.version, r.textVersion, r.grantedMs, r.expiresMs, r.action);
+    });
+    const setHash = db.prepare('UPDATE web_cameras SET pairing_hash = ? WHERE camera_id = ?');
+    this.credentialsTx = db.transaction((cameraId: string, cred: { pairingHash: string; brokerHash: string; macSecret: string }) => {
+      if (setHash.run(cred.pairingHash, cameraId).changes !== 1) throw new Error('replaceCredentials: no such camera');
+      credentials.put({ cameraId, ...cred });
+    });
+    const drop = db.prepare('DELETE FROM web_cameras WHERE camera_id = ?');
+    this.removeTx = db.transaction((cameraId: string) => {
+      drop.run(cameraId);
+      credentials.remove(cameraId);
     });
     this.placementTx = db.transaction((cameraId: string, placement: Placement, confirmed: boolean) => {
       this.q.placement.run(placement, confirmed ? 1 : 0, cameraId);
@@ -82,6 +94,14 @@ export class SqliteCameras implements CameraDirectory {
 
   consentHistory(cameraId: string): ConsentRecord[] {
     return (this.q.history.all(cameraId) as ConsentRow[]).map(toConsent);
+  }
+
+  replaceCredentials(cameraId: string, cred: { pairingHash: string; brokerHash: string; macSecret: string }): void {
+    this.credentialsTx(cameraId, cred);
+  }
+
+  remove(cameraId: string): void {
+    this.removeTx(cameraId);
   }
 
   verifyPairing(cameraId: string, token: string): boolean {
