@@ -101,10 +101,13 @@ async function runNode(inputs: Iterable<FirmwareInput> | AsyncIterable<FirmwareI
   for await (const r of inputs) {
     if (r.kind === 'frame') {
       ports.setFrame(r.wallMs, r.ticksMs, r.grey, r.view);
+      if (ports.takeConnected()) app.reconnected(); // qc_host_frame's order: connection, messages, step
       for (let m = ports.pop(); m; m = ports.pop()) app.receive(m.topic, m.payload);
       app.step();
     } else if (r.kind === 'message') {
       ports.push(r.topic, r.payload);
+    } else if (r.kind === 'connected') {
+      ports.markConnected();
     } else {
       ports.resetExternal();
       app = new FirmwareApp(ports.ports, options);

@@ -271,6 +271,23 @@ static int e_config_topic(void *ctx, char *out, size_t ocap, char *err, size_t c
   return rc;
 }
 
+static int e_ack_topic(void *ctx, char *out, size_t ocap, char *err, size_t cap) {
+  (void)ctx;
+  jerry_value_t r = call("ackTopic", NULL, 0);
+  int rc = failed(r, "quietcam.ackTopic", err, cap);
+  if (rc == 0) out[jerry_string_to_buffer(r, JERRY_ENCODING_UTF8, (jerry_char_t *)out, (jerry_size_t)ocap - 1)] = 0;
+  jerry_value_free(r);
+  return rc;
+}
+
+static int e_reconnected(void *ctx, char *err, size_t cap) {
+  (void)ctx;
+  jerry_value_t r = call("reconnected", NULL, 0);
+  int rc = failed(r, "quietcam.reconnected", err, cap);
+  jerry_value_free(r);
+  return rc;
+}
+
 static int e_receive(void *ctx, const char *topic, size_t tlen, const uint8_t *data, size_t len, char *err, size_t cap) {
   (void)ctx;
   jerry_value_t args[2];
@@ -344,6 +361,8 @@ int qc_jerry_start(const uint8_t *bundle, size_t len, qc_engine_t *engine, char 
   engine->ctx = NULL;
   engine->start = e_start;
   engine->config_topic = e_config_topic;
+  engine->ack_topic = e_ack_topic;
+  engine->reconnected = e_reconnected;
   engine->receive = e_receive;
   engine->step = e_step;
   return engine->start(NULL, err, cap);
