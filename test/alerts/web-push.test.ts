@@ -168,6 +168,7 @@ test('a subscription its push service calls gone (410) is forgotten; web push of
   subscribe(store, browser(`${c.url}/push/x`));
   store.setChannels(OWNER.id, { ...store.channels(OWNER.id), webPush: false });
   d.send(sampleAlert('porch', jpegFile(c.tmp.dir)));
+  await waitFor(() => store.latest(OWNER.id, 10).length === 2, 2000, 'the second alert recorded (channels are read then)');
   store.setChannels(OWNER.id, { ...store.channels(OWNER.id), webPush: true });
   store.disableAll(OWNER.id, OWNER, Date.now());
   d.send(sampleAlert('porch', jpegFile(c.tmp.dir)));
