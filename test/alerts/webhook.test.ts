@@ -144,7 +144,7 @@ test('5xx and 429 are retried with back-off, each attempt signed afresh, the sam
   c.rx.got = [];
   c.rx.script['/flaky'] = [400];
   d.send(sampleAlert('porch', jpegFile(c.tmp.dir)));
-  const seq2 = await waitFor(() => store.latest(OWNER.id, 1)[0].seq !== seq && store.latest(OWNER.id, 1)[0], 2000, 'the second alert');
+  const seq2 = await waitFor(() => (store.latest(OWNER.id, 1)[0].seq !== seq ? store.latest(OWNER.id, 1)[0] : null), 2000, 'the second alert');
   await waitFor(() => store.get(OWNER.id, seq2.seq)?.deliveries.webhook?.startsWith('failed'), 2000, 'a final failure');
   assert.is(store.get(OWNER.id, seq2.seq)!.deliveries.webhook, 'failed: HTTP 400');
   assert.is(c.rx.got.length, 1, 'a 400 is not retried');
