@@ -18,6 +18,8 @@ import { mqttConfigPublisher } from './mqtt-config.js';
 import { s3Objects } from './s3-objects.js';
 import { configPayload } from '../consent.js';
 import { serviceLogin } from '../../adapters/broker-users.js';
+import { SqliteAlerts } from '../../adapters/sqlite-alerts.js';
+import { loadOrCreateVapidKeys } from '../../adapters/vapid-keys.js';
 
 export interface OpenWebPortsOptions {
   relay: RelayConfig;
@@ -44,6 +46,7 @@ export function sqlitePorts(db: SqliteDatabase) {
     cameras: new SqliteCameras(db),
     contributions: new SqliteContributions(db),
     accessLog: new SqliteAccessLog(db),
+    alerts: new SqliteAlerts(db),
   };
 }
 
@@ -53,6 +56,8 @@ export function openWebPorts(o: OpenWebPortsOptions): OpenedWebPorts {
   const sql = sqlitePorts(db);
   const s3 = o.objects ? null : s3Objects(o.relay.s3);
   const ports: WebPorts = { ...sql, objects: o.objects ?? s3!, configPublisher: o.configPublisher ?? null!, clock: o.clock ?? Date.now };
+  // Web Push: the home's VAPID key pair, made once in the data dir (the relay signs pushes with the same file)
+  ports.vapidPublicKey = loadOrCreateVapidKeys(o.relay.dataDir).publicKey;
   let mqtt: ReturnType<typeof mqttConfigPublisher> | null = null;
   if (!o.configPublisher) {
     // on every (re)connect, re-publish every camera's retained config: changes made while the broker was away reach the boards
