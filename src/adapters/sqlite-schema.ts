@@ -115,18 +115,18 @@ ALTER TABLE cameras ADD COLUMN interior_confirmed INTEGER NOT NULL DEFAULT 0;
 `;
 
 /**
- * Smart alerts (issue 14, the channels' half): per-camera on/off, the enrolment log the owner reads,
- * the account's channels (MQTT, webhook URL + HMAC secret, Web Push) and push subscriptions, and
- * the sent alerts (the owner's live feed; pruned after 7 days with the event history).
+ * Smart alerts (issue 14, the channels' half): per-camera on/off (`alert_enrolment`, the table the
+ * relay's alert stage reads; IF NOT EXISTS: the event-history migration makes the same table), the
+ * enrolment log the owner reads, the account's channels (MQTT, webhook URL + HMAC secret, Web Push),
+ * push subscriptions, and the sent alerts (the owner's live feed; pruned after 7 days like the history).
  */
 const ALERT_SETTINGS = `
-CREATE TABLE alert_cameras (
-  camera_id TEXT PRIMARY KEY, owner_id TEXT NOT NULL, enabled INTEGER NOT NULL, changed_ms INTEGER NOT NULL);
-CREATE INDEX alert_cameras_owner ON alert_cameras (owner_id);
-CREATE TABLE alert_enrolments (
+CREATE TABLE IF NOT EXISTS alert_enrolment (
+  camera_id TEXT PRIMARY KEY, enabled INTEGER NOT NULL, changed_ms INTEGER NOT NULL, changed_by TEXT NOT NULL);
+CREATE TABLE alert_enrolment_log (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, owner_id TEXT NOT NULL, camera_id TEXT, action TEXT NOT NULL,
   by_id TEXT NOT NULL, by_name TEXT NOT NULL, at_ms INTEGER NOT NULL);
-CREATE INDEX alert_enrolments_owner ON alert_enrolments (owner_id, seq);
+CREATE INDEX alert_enrolment_log_owner ON alert_enrolment_log (owner_id, seq);
 CREATE TABLE alert_channels (
   owner_id TEXT PRIMARY KEY, mqtt INTEGER NOT NULL DEFAULT 0, webhook_url TEXT, webhook_secret TEXT,
   web_push INTEGER NOT NULL DEFAULT 0);

@@ -47,7 +47,7 @@ export interface AlertSettings {
   enabled(cameraId: string): boolean;
   /** The owner's cameras with alerts on. */
   enabledCameras(ownerId: string): string[];
-  /** Turn one camera on or off, and log it. The caller has checked ownership and, to enrol, a fresh TOTP code. */
+  /** Turn one camera on or off, and log it. The caller has checked ownership and, to enrol, a fresh TOTP code. `by.id` is the account id. */
   setEnabled(ownerId: string, cameraId: string, on: boolean, by: { id: string; username: string }, nowMs: number): void;
   /** Every camera of the owner off, logged once; returns how many were on. */
   disableAll(ownerId: string, by: { id: string; username: string }, nowMs: number): number;
@@ -91,6 +91,10 @@ export interface AlertLog {
   get(ownerId: string, seq: number): SentAlert | null;
   /** Forget alerts created before `beforeMs`; returns how many. */
   prune(beforeMs: number): number;
+  /** The owner deleted an event from the history: its alert goes from the feed too. */
+  forgetEvent(ownerId: string, cameraId: string, eventId: string): number;
+  /** The owner deleted the whole history. */
+  forgetAll(ownerId: string): number;
 }
 
 export type AlertStore = AlertSettings & AlertLog;

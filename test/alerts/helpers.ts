@@ -1,8 +1,8 @@
 /** Smart-alert test plumbing: the SQLite store on ':memory:', an enrolled camera, a sample alert, a JPEG on disk. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SqliteAlerts } from '../../src/adapters/sqlite-alerts.js';
-import { openDatabase } from '../../src/adapters/sqlite-schema.js';
+import { SqliteAlertSettings } from '../../src/adapters/sqlite-alert-settings.js';
+import { openDatabase, type SqliteDatabase } from '../../src/adapters/sqlite-schema.js';
 import type { Alert } from '../../src/alerts/alert.js';
 import type { AlertChannels } from '../../src/alerts/ports.js';
 import type { Logger } from '../../src/log.js';
@@ -10,12 +10,16 @@ import type { Logger } from '../../src/log.js';
 export const OWNER = { id: 'own-1', username: 'olive' };
 export const T0 = Date.UTC(2026, 4, 1, 12, 0, 0);
 
-export function alertStore(): SqliteAlerts {
-  return new SqliteAlerts(openDatabase(':memory:'));
+export type TestAlertStore = SqliteAlertSettings & { testDb: SqliteDatabase };
+
+export function alertStore(): TestAlertStore {
+  const db = openDatabase(':memory:');
+  return Object.assign(new SqliteAlertSettings(db), { testDb: db });
 }
 
-/** Enrol `cameraId` for OWNER (or `owner`) and set the owner's channels. */
-export function enrol(store: SqliteAlerts, cameraId: string, channels: Partial<AlertChannels>, owner = OWNER): void {
+/** A config-file camera of `owner` (the registry says whose a camera is), enrolled, and the owner's channels set. */
+export function enrol(store: TestAlertStore, cameraId: string, channels: Partial<AlertChannels>, owner = OWNER): void {
+  store.testDb.prepare("INSERT OR IGNORE INTO cameras (camera_id, owner_id, placement) VALUES (?, ?, 'exterior')").run(cameraId, owner.id);
   store.setEnabled(owner.id, cameraId, true, owner, T0);
   store.setChannels(owner.id, { mqtt: false, webhookUrl: null, webhookSecret: null, webPush: false, ...channels });
 }

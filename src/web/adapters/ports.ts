@@ -18,7 +18,7 @@ import { mqttConfigPublisher } from './mqtt-config.js';
 import { s3Objects } from './s3-objects.js';
 import { configPayload } from '../consent.js';
 import { serviceLogin } from '../../adapters/broker-users.js';
-import { SqliteAlerts } from '../../adapters/sqlite-alerts.js';
+import { SqliteAlertSettings } from '../../adapters/sqlite-alert-settings.js';
 import { loadOrCreateVapidKeys } from '../../adapters/vapid-keys.js';
 
 export interface OpenWebPortsOptions {
@@ -46,7 +46,7 @@ export function sqlitePorts(db: SqliteDatabase) {
     cameras: new SqliteCameras(db),
     contributions: new SqliteContributions(db),
     accessLog: new SqliteAccessLog(db),
-    alerts: new SqliteAlerts(db),
+    alerts: new SqliteAlertSettings(db),
   };
 }
 

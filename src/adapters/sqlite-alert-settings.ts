@@ -1,7 +1,8 @@
 /**
- * Smart-alert settings and the sent-alert log on the home database (tables of migration 5 in
- * sqlite-schema.ts). Every owner-facing read is scoped by owner id: another owner's camera or
- * alert reads as absent.
+ * Smart-alert settings and the sent-alert log on the home database (ALERT_SETTINGS in
+ * sqlite-schema.ts). Per-camera on/off is `alert_enrolment`, the table the relay's alert stage
+ * reads; a camera's owner is what `camera_registry` says (paired and config-file cameras alike).
+ * Every owner-facing read is scoped by owner id: another owner's camera or alert reads as absent.
  */
 import type { Alert } from '../alerts/alert.js';
 import type { AlertChannels, AlertStore, Enrolment, EnrolmentAction, PushSubscriptionRecord, SentAlert } from '../alerts/ports.js';
@@ -16,20 +17,22 @@ const toSent = (r: LogRow): SentAlert => ({
   boxes: JSON.parse(r.boxes), imagePath: r.image_path, deliveries: JSON.parse(r.deliveries), createdMs: r.created_ms,
 });
 
-/** @example const alerts = new SqliteAlerts(openDatabase(file)); alerts.enabled('porch') */
-export class SqliteAlerts implements AlertStore {
+/** @example const alerts = new SqliteAlertSettings(openDatabase(file)); alerts.enabled('porch') */
+export class SqliteAlertSettings implements AlertStore {
   private readonly q;
   private readonly tx;
 
   constructor(private readonly db: SqliteDatabase) {
     this.q = {
-      enabled: db.prepare('SELECT enabled FROM alert_cameras WHERE camera_id = ?'),
-      enabledFor: db.prepare('SELECT camera_id FROM alert_cameras WHERE owner_id = ? AND enabled = 1 ORDER BY camera_id'),
-      set: db.prepare(`INSERT INTO alert_cameras (camera_id, owner_id, enabled, changed_ms) VALUES (?, ?, ?, ?)
-        ON CONFLICT (camera_id) DO UPDATE SET owner_id = excluded.owner_id, enabled = excluded.enabled, changed_ms = excluded.changed_ms`),
-      offAll: db.prepare('UPDATE alert_cameras SET enabled = 0, changed_ms = ? WHERE owner_id = ? AND enabled = 1'),
-      log: db.prepare('INSERT INTO alert_enrolments (owner_id, camera_id, action, by_id, by_name, at_ms) VALUES (?, ?, ?, ?, ?, ?)'),
-      enrolments: db.prepare('SELECT * FROM alert_enrolments WHERE owner_id = ? ORDER BY seq DESC LIMIT ?'),
+      enabled: db.prepare('SELECT enabled FROM alert_enrolment WHERE camera_id = ?'),
+      enabledFor: db.prepare(`SELECT e.camera_id FROM alert_enrolment e WHERE e.enabled = 1
+        AND e.camera_id IN (SELECT camera_id FROM camera_registry WHERE owner_id = ?) ORDER BY e.camera_id`),
+      set: db.prepare(`INSERT INTO alert_enrolment (camera_id, enabled, changed_ms, changed_by) VALUES (?, ?, ?, ?)
+        ON CONFLICT (camera_id) DO UPDATE SET enabled = excluded.enabled, changed_ms = excluded.changed_ms, changed_by = excluded.changed_by`),
+      offAll: db.prepare(`UPDATE alert_enrolment SET enabled = 0, changed_ms = ?, changed_by = ? WHERE enabled = 1
+        AND camera_id IN (SELECT camera_id FROM camera_registry WHERE owner_id = ?)`),
+      log: db.prepare('INSERT INTO alert_enrolment_log (owner_id, camera_id, action, by_id, by_name, at_ms) VALUES (?, ?, ?, ?, ?, ?)'),
+      enrolments: db.prepare('SELECT * FROM alert_enrolment_log WHERE owner_id = ? ORDER BY seq DESC LIMIT ?'),
       channels: db.prepare('SELECT mqtt, webhook_url, webhook_secret, web_push FROM alert_channels WHERE owner_id = ?'),
       setChannels: db.prepare(`INSERT INTO alert_channels (owner_id, mqtt, webhook_url, webhook_secret, web_push) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (owner_id) DO UPDATE SET mqtt = excluded.mqtt, webhook_url = excluded.webhook_url, webhook_secret = excluded.webhook_secret, web_push = excluded.web_push`),
@@ -46,14 +49,16 @@ export class SqliteAlerts implements AlertStore {
       latest: db.prepare('SELECT * FROM alert_log WHERE owner_id = ? ORDER BY seq DESC LIMIT ?'),
       get: db.prepare('SELECT * FROM alert_log WHERE owner_id = ? AND seq = ?'),
       prune: db.prepare('DELETE FROM alert_log WHERE created_ms < ?'),
+      forgetEvent: db.prepare('DELETE FROM alert_log WHERE owner_id = ? AND camera_id = ? AND event_id = ?'),
+      forgetAll: db.prepare('DELETE FROM alert_log WHERE owner_id = ?'),
     };
     this.tx = {
       set: db.transaction((ownerId: string, cameraId: string, on: boolean, by: { id: string; username: string }, nowMs: number) => {
-        this.q.set.run(cameraId, ownerId, on ? 1 : 0, nowMs);
+        this.q.set.run(cameraId, on ? 1 : 0, nowMs, by.id);
         this.logAction(ownerId, cameraId, on ? 'enrol' : 'unenrol', by, nowMs);
       }),
       offAll: db.transaction((ownerId: string, by: { id: string; username: string }, nowMs: number) => {
-        const n = this.q.offAll.run(nowMs, ownerId).changes;
+        const n = this.q.offAll.run(nowMs, by.id, ownerId).changes;
         this.logAction(ownerId, null, 'unenrol-all', by, nowMs);
         return n;
       }),
@@ -141,5 +146,13 @@ export class SqliteAlerts implements AlertStore {
 
   prune(beforeMs: number): number {
     return this.q.prune.run(beforeMs).changes;
+  }
+
+  forgetEvent(ownerId: string, cameraId: string, eventId: string): number {
+    return this.q.forgetEvent.run(ownerId, cameraId, eventId).changes;
+  }
+
+  forgetAll(ownerId: string): number {
+    return this.q.forgetAll.run(ownerId).changes;
   }
 }
