@@ -4,7 +4,7 @@
  * subscription's private keys, written here with node:crypto per RFC 8291/8188 (ECDH P-256, HKDF,
  * AES-128-GCM), so the payload is shown to be readable with those keys and not with others.
  */
-import { createECDH, createDecipheriv, createPublicKey, createVerify, hkdfSync, randomBytes, type ECDH } from 'node:crypto';
+import { createPublicKey, createVerify } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { statSync } from 'node:fs';
@@ -15,39 +15,8 @@ import { loadOrCreateVapidKeys } from '../../src/adapters/vapid-keys.js';
 import { pushEndpointOk, webPushChannel } from '../../src/alerts/channels/web-push.js';
 import { AlertDispatcher } from '../../src/alerts/dispatcher.js';
 import { tempDir, waitFor } from '../relay/helpers/env.js';
+import { browser, decrypt, type Browser } from './push-crypto.js';
 import { alertStore, enrol, jpegFile, memoryLog, OWNER, percentile, sampleAlert } from './helpers.js';
-
-/** A browser's subscription: its ECDH key pair and auth secret (what PushManager.subscribe makes). */
-interface Browser { ecdh: ECDH; auth: Buffer; endpoint: string }
-
-function browser(endpoint: string): Browser {
-  const ecdh = createECDH('prime256v1');
-  ecdh.generateKeys();
-  return { ecdh, auth: randomBytes(16), endpoint };
-}
-
-/** RFC 8291 + RFC 8188 (aes128gcm), one record: what a browser does with a push message. */
-function decrypt(b: Browser, body: Buffer): string {
-  const salt = body.subarray(0, 16);
-  const rs = body.readUInt32BE(16);
-  const idlen = body[20];
-  const asPublic = body.subarray(21, 21 + idlen);
-  const records = body.subarray(21 + idlen);
-  assert.is(idlen, 65, 'keyid = the sender\'s ephemeral public key');
-  assert.ok(records.length <= rs, 'one record');
-  const ecdhSecret = b.ecdh.computeSecret(asPublic);
-  const keyInfo = Buffer.concat([Buffer.from('WebPush: info\0'), b.ecdh.getPublicKey(), asPublic]);
-  const ikm = Buffer.from(hkdfSync('sha256', ecdhSecret, b.auth, keyInfo, 32));
-  const cek = Buffer.from(hkdfSync('sha256', ikm, salt, Buffer.from('Content-Encoding: aes128gcm\0'), 16));
-  const nonce = Buffer.from(hkdfSync('sha256', ikm, salt, Buffer.from('Content-Encoding: nonce\0'), 12));
-  const d = createDecipheriv('aes-128-gcm', cek, nonce);
-  d.setAuthTag(records.subarray(records.length - 16));
-  const padded = Buffer.concat([d.update(records.subarray(0, records.length - 16)), d.final()]);
-  let end = padded.length - 1;
-  while (end >= 0 && padded[end] === 0) end--;
-  assert.is(padded[end], 2, 'the last record\'s delimiter');
-  return padded.subarray(0, end).toString('utf8');
-}
 
 /** Check `Authorization: vapid t=<JWT>, k=<key>`: the home's key, ES256 over header.payload, aud = the endpoint's origin. */
 function checkVapid(req: IncomingMessage, publicKey: string, origin: string): void {
