@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectPublisher, type BundlePublisher } from '../src/adapters/mqtt-publisher.ts';
 import { S3RVER_CREDENTIALS } from '../src/adapters/s3rver-endpoint.ts';
-import { bundleTopic, chunkBundle, encodeBundle } from '../src/protocol/index.ts';
+import { bundleTopic, chunkBundle, demoCameraSecret, encodeBundle, hexToBytes, macKey } from '../src/protocol/index.ts';
 import { demoCamera } from '../src/relay/stack.ts';
 import { makeBundle, testJpeg } from '../test/relay/helpers/bundles.ts';
 
@@ -122,7 +122,7 @@ interface Stack {
   relay: Peer;
   brokerUrl: string;
   /** Camera logins when the broker wants them (the one-process stack pairs its cameras). */
-  logins: Record<string, { username: string; password: string }>;
+  logins: Record<string, { username: string; password: string; secret: string }>;
   cleanup: () => Promise<void>;
 }
 
@@ -170,13 +170,13 @@ async function startStack(cameras: string[], layout: Layout): Promise<Stack> {
   }
 }
 
-/** Every camera's bundles for every round, chunked ahead. */
-async function prepare(cameras: string[], rounds: number, rawWidth: number): Promise<{ chunks: Uint8Array[][][]; jpegBytes: number }> {
+/** Every camera's bundles for every round, signed with its MAC secret and chunked ahead. */
+async function prepare(cameras: string[], rounds: number, rawWidth: number, secretOf: (cameraId: string) => Uint8Array): Promise<{ chunks: Uint8Array[][][]; jpegBytes: number }> {
   const rawHeight = Math.round((rawWidth * 3) / 4);
   const jpeg = await testJpeg(rawWidth, rawHeight);
   const chunks = Array.from({ length: rounds }, (_, r) => cameras.map((cameraId) => {
     const b = makeBundle({ cameraId, bundleId: `r${r}`, jpeg, rawWidth, rawHeight, captureTimeMs: Date.UTC(2026, 11, 7) });
-    return chunkBundle(encodeBundle(b), { cameraId, bundleId: b.bundleId });
+    return chunkBundle(encodeBundle(b, undefined, macKey(secretOf(cameraId))), { cameraId, bundleId: b.bundleId });
   }));
   return { chunks, jpegBytes: jpeg.length };
 }
@@ -242,11 +242,16 @@ export async function benchRelay(layout: Layout): Promise<RelayBench> {
   const rawWidth = Number(process.env.BENCH_RAW_WIDTH ?? 640);
   const cameras = Array.from({ length: n }, (_, i) => `cam-${i}`);
   const rounds = Math.max(1, Math.floor((seconds * 1000) / intervalMs));
-  const { chunks, jpegBytes } = await prepare(cameras, rounds, rawWidth);
   const stack = await startStack(cameras, layout);
   const pubs: BundlePublisher[] = [];
   try {
-    for (const c of cameras) pubs.push(await connectPublisher({ url: stack.brokerUrl, clientId: c, ...stack.logins[c] }));
+    // the config's cameras carry the demo secret; cameras the stack paired have a fresh one each
+    const secretOf = (c: string) => (stack.logins[c] ? hexToBytes(stack.logins[c].secret, 32)! : demoCameraSecret(c));
+    const { chunks, jpegBytes } = await prepare(cameras, rounds, rawWidth, secretOf);
+    for (const c of cameras) {
+      const login = stack.logins[c];
+      pubs.push(await connectPublisher({ url: stack.brokerUrl, clientId: c, ...(login ? { username: login.username, password: login.password } : {}) }));
+    }
     await sleep(3000); // settle: what a home server idles at
     const idle: Record<string, number> = {};
     for (const [r, p] of Object.entries(stack.peers)) idle[r] = rssMb(p.child.pid!);

@@ -16,7 +16,7 @@ export const commands: Record<string, Command> = {
   },
   sim: {
     summary: 'play a scene, video or image folder through the detector and write an HTML report',
-    usage: 'quietcam sim <scene:NAME[:SEED] | video file | CDnet folder> [--width 80] [--out DIR] [--seconds N] [--samples 16] [--quiet]',
+    usage: 'quietcam sim <scene:NAME[:SEED] | video file | CDnet folder> [--width 80] [--out DIR] [--seconds N] [--samples 16] [--quiet] [--camera ID --token TOKEN | --provisioning FILE]',
     load: () => import('./sim.ts'),
   },
   eval: {
@@ -33,6 +33,11 @@ export const commands: Record<string, Command> = {
     summary: 'the owner pages: accounts with 2-step verification, consent per camera, the Data Integrity Zone',
     usage: 'quietcam web [--config FILE] [--local] [--host H] [--port N] [--tls-proxy] [--broker-port N] [--s3-port N] [--status-port N|off] | quietcam web grant-reviewer USERNAME',
     load: () => import('./web.ts'),
+  },
+  review: {
+    summary: "the operator's review console: reviewers with TOTP annotate what owners gave for ObjecTron; every look logged to the owner",
+    usage: 'quietcam review [--config FILE] [--db FILE] [--host H] [--port N] [--tls-proxy] | add-reviewer NAME | revoke NAME | list | export-coco FILE | export-motion DIR',
+    load: () => import('./review.ts'),
   },
   'broker-config': {
     summary: 'write mosquitto\'s password file, ACL file and config from the paired cameras (only they, the relay and the web may connect)',

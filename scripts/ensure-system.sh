@@ -26,7 +26,13 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ -L node_modules ]; then
+  # A shared install (a git worktree pointing at another checkout's node_modules): `npm ci` would
+  # empty the target through the link, so leave it to the checkout that owns it.
+  if [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    echo "quietcam: node_modules is a link to a shared install; not running npm ci here (run it where it lives)" >&2
+  fi
+elif [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "quietcam: installing npm packages (npm ci)" >&2
   npm ci --no-audit --no-fund >&2 || exit 1
 fi

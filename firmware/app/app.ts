@@ -36,8 +36,8 @@ import { ConfigGuard } from './config-guard.js';
 import { Consent, CONSENT_ON } from './consent.js';
 import { EventTracker } from './event-tracker.js';
 import { configRejectedMessage, endMessage, EVENT_MESSAGE_BYTES, startMessage, writeSigned } from './event-message.js';
-import { LOG_ERROR, LOG_INFO, LOG_WARN } from './ports.js';
-import type { Ports } from './ports.js';
+import { LOG_ERROR, LOG_INFO, LOG_WARN } from './hardware.js';
+import type { Ports } from './hardware.js';
 import { GAP_OK, GAP_TOO_LONG, GAP_TOO_SHORT, SnapshotRule } from './snapshot-rule.js';
 import type { SnapshotRuleOptions } from './snapshot-rule.js';
 

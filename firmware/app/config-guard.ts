@@ -14,7 +14,7 @@
 import { openConfig } from '../../src/protocol/consent-config.js';
 import type { HmacSha256 } from '../../src/protocol/sha256.js';
 import type { Consent } from './consent.js';
-import type { SettingsPort } from './ports.js';
+import type { SettingsPort } from './hardware.js';
 
 /** Settings key of the highest config counter accepted. */
 export const CONFIG_COUNTER_KEY = 'cfgctr';

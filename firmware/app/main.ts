@@ -19,7 +19,7 @@ import { Consent } from './consent.js';
 import type { AppStats } from './app.js';
 import { appOptionsFromBoard } from './board-options.js';
 import type { BoardInput } from './board-options.js';
-import type { Ports } from './ports.js';
+import type { Ports } from './hardware.js';
 
 declare var ports: Ports;
 declare var QUIETCAM_BOARD: BoardInput;

@@ -19,7 +19,7 @@
  * writes per event.
  * ES5-safe.
  */
-import type { SettingsPort } from './ports.js';
+import type { SettingsPort } from './hardware.js';
 
 export const SNAPSHOT_RULE_DEFAULTS = {
   /** Gap must be more than this: 300000 ms = 5 minutes. */

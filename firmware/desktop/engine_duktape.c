@@ -4,7 +4,7 @@
  * for: the board profile's heap budget is the cap, and the peak above the engine's own base
  * (the heap right after duk_create_heap: Debian's build keeps its built-ins in RAM) is reported.
  *
- * The JS sees `ports` exactly as firmware/app/ports.ts declares it. Frames and the external
+ * The JS sees `ports` exactly as firmware/app/hardware.ts declares it. Frames and the external
  * buffers are Duktape external buffers (memory outside the capped heap), as JerryScript's
  * external ArrayBuffers are on the board.
  */

@@ -2,7 +2,7 @@
  * quietcam port layer: the C functions every platform implements, shared by the desktop
  * runtime (firmware/desktop, Duktape) and the board (firmware/esp32, JerryScript). Each engine
  * binding (engine_duktape.c, engine_jerry.c) exposes exactly these to JS as the `ports` object
- * of firmware/app/ports.ts; the JS never sees anything platform-specific.
+ * of firmware/app/hardware.ts; the JS never sees anything platform-specific.
  *
  * Rules: the caller owns every buffer; nothing here allocates after start-up except
  * qc_external_alloc, which the app calls only from its constructor.

@@ -1,9 +1,9 @@
 /**
- * The ports of firmware/app/ports.ts implemented in Node with the same semantics, byte for
+ * The ports of firmware/app/hardware.ts implemented in Node with the same semantics, byte for
  * byte, as the desktop runtime's C ports (firmware/desktop/port_desktop.c, engine_duktape.c,
  * firmware/native/qc_external.c, qc_inbox.c): same size limits, same errors, same inbox.
  */
-import type { Ports } from '../app/ports.ts';
+import type { Ports } from '../app/hardware.ts';
 import type { FirmwareOutput } from './wire.ts';
 
 /** qc_ports.h QC_SETTINGS_KEY_MAX / QC_SETTINGS_VALUE_MAX; qc_inbox.h limits. */

@@ -96,7 +96,7 @@ export function checkPairingToken(pairingHash: string | null, password: string):
 }
 
 /**
- * The provisioning record for `npm run firmware:flash -- --config FILE` (firmware/esp-idf/idf.ts):
+ * The provisioning record for `npm run firmware:flash -- --config FILE` (firmware/esp32/idf.ts):
  * JSON with the Wi-Fi left empty for the owner to fill in.
  */
 export function provisioningRecord(o: { broker: string; cameraId: string; token: string; macSecret: string }): Record<string, string> {

@@ -4,6 +4,7 @@
  * encryption headers (SSE is asserted on the outgoing requests in the tests) and tagging on
  * PutObject; keys are plain files; one process, no replication.
  */
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 // @ts-expect-error s3rver ships no type declarations
 import S3rver from 's3rver';
@@ -32,8 +33,21 @@ export async function startS3(o: { directory: string; buckets: string[]; host?: 
     silent: true,
     configureBuckets: o.buckets.map((name) => ({ name })),
   });
-  const addr = (await server.run()) as AddressInfo;
-  const http = server.httpServer as import('node:http').Server;
+  // s3rver's own run() listens without an 'error' handler, so a taken port crashed the process
+  // (an unhandled EADDRINUSE event): listen here and reject instead.
+  await server.configureBuckets();
+  const http = server.listen(o.port ?? 0, host, () => {}) as Server;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('listening', resolve);
+      http.once('error', reject);
+    });
+  } catch (err) {
+    http.close();
+    throw err;
+  }
+  server.httpServer = http;
+  const addr = http.address() as AddressInfo;
   return {
     endpoint: `http://${host}:${addr.port}`,
     port: addr.port,

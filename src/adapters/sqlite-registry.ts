@@ -6,7 +6,6 @@
  * the config file's cameras (table `cameras`) and never shadows a camera paired in the pages.
  */
 import type { CameraRecord, CameraRegistry } from '../relay/types.js';
-import { CAMERA_CREDENTIALS_SQL } from './sqlite-camera-credentials.js';
 import type { SqliteDatabase } from './sqlite-schema.js';
 
 interface CameraRow {
@@ -35,7 +34,6 @@ export class SqliteCameraRegistry implements CameraRegistry {
   private readonly q;
 
   constructor(db: SqliteDatabase) {
-    db.exec(CAMERA_CREDENTIALS_SQL); // the MAC secret of a paired camera lives there
     // The MAC secret: the pairing's (camera_credentials), else the config file's seed (cameras.secret).
     const select = `SELECT r.*, COALESCE(k.mac_secret, s.secret) AS secret, s.interior_confirmed AS seed_confirmed
       FROM camera_registry r LEFT JOIN camera_credentials k ON k.camera_id = r.camera_id

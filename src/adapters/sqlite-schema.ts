@@ -114,6 +114,11 @@ ALTER TABLE cameras ADD COLUMN secret TEXT;
 ALTER TABLE cameras ADD COLUMN interior_confirmed INTEGER NOT NULL DEFAULT 0;
 `;
 
+/** The owner's time zone (IANA name), chosen in the pages' account settings (issue 16). */
+const OWNER_TIME_ZONE = `
+ALTER TABLE web_accounts ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC';
+`;
+
 /**
  * Smart alerts (issue 14, the channels' half): per-camera on/off (`alert_enrolment`, the table the
  * relay's alert stage reads; IF NOT EXISTS: the event-history migration makes the same table), the
@@ -150,7 +155,8 @@ export const MIGRATIONS: readonly string[] = [
   ONE_SOURCE_OF_CONSENT, // 2
   CAMERA_CREDENTIALS_SQL, // 3 (IF NOT EXISTS: databases where an earlier build made the table at run time)
   SEED_TRUST, // 4
-  ALERT_SETTINGS, // 5
+  OWNER_TIME_ZONE, // 5
+  ALERT_SETTINGS, // 6
 ];
 
 /** Bring `db` up to the last migration; each one commits with its new user_version or not at all. */

@@ -20,6 +20,7 @@ import type { WebPorts } from './ports.js';
 import { registerAccessLog } from './routes/access-log.js';
 import { registerAlertFeed } from './routes/alert-feed.js';
 import { registerAlertSettings } from './routes/alerts.js';
+import { registerAccount } from './routes/account.js';
 import { registerCameras } from './routes/cameras.js';
 import { registerConsent } from './routes/consent.js';
 import { registerExport } from './routes/export.js';
@@ -80,6 +81,7 @@ export function buildWebApp(ports: WebPorts, configInput: WebConfigInput = {}, l
     registerStatus(scope, ctx);
     registerAlertSettings(scope, ctx);
     registerAlertFeed(scope, ctx);
+    registerAccount(scope, ctx);
   });
   return { app, ctx, routes };
 }

@@ -20,6 +20,8 @@ import { configPayload } from '../consent.js';
 import { serviceLogin } from '../../adapters/broker-users.js';
 import { SqliteAlertSettings } from '../../adapters/sqlite-alert-settings.js';
 import { loadOrCreateVapidKeys } from '../../adapters/vapid-keys.js';
+import { s3OperatorBucket } from '../../adapters/s3-operator.js';
+import { HomeChannel } from '../../operator/home.js';
 
 export interface OpenWebPortsOptions {
   relay: RelayConfig;
@@ -30,12 +32,16 @@ export interface OpenWebPortsOptions {
   clock?: Clock;
   objects?: ObjectAccess;
   configPublisher?: ConfigPublisher;
+  /** The channel to the review console; default: on the relay's bucket; null: none. */
+  operator?: HomeChannel | null;
 }
 
 export interface OpenedWebPorts {
   ports: WebPorts;
   db: SqliteDatabase;
   close(): Promise<void>;
+  /** Write every camera's consent record to S3 again (the console's copy); how many failed. */
+  syncOperatorConsent(): Promise<number>;
 }
 
 /** The SQLite-backed ports on `db` (no network). */
@@ -55,15 +61,18 @@ export function openWebPorts(o: OpenWebPortsOptions): OpenedWebPorts {
   const db = o.db ?? openWebDb(o.dbFile ?? join(o.relay.dataDir, 'relay.db'));
   const sql = sqlitePorts(db);
   const s3 = o.objects ? null : s3Objects(o.relay.s3);
-  const ports: WebPorts = { ...sql, objects: o.objects ?? s3!, configPublisher: o.configPublisher ?? null!, clock: o.clock ?? Date.now };
+  const clock = o.clock ?? Date.now;
+  const opBucket = o.operator === undefined ? s3OperatorBucket(o.relay.s3) : null;
+  const operator = o.operator === undefined ? new HomeChannel(opBucket!, clock) : (o.operator ?? undefined);
+  const ports: WebPorts = { ...sql, objects: o.objects ?? s3!, configPublisher: o.configPublisher ?? null!, clock, operator };
+  const cameraIds = () => (db.prepare('SELECT camera_id FROM web_cameras').all() as { camera_id: string }[]).map((r) => r.camera_id);
   // Web Push: the home's VAPID key pair, made once in the data dir (the relay signs pushes with the same file)
   ports.vapidPublicKey = loadOrCreateVapidKeys(o.relay.dataDir).publicKey;
   let mqtt: ReturnType<typeof mqttConfigPublisher> | null = null;
   if (!o.configPublisher) {
     // on every (re)connect, re-publish every camera's retained config: changes made while the broker was away reach the boards
     const republish = () => {
-      const ids = (db.prepare('SELECT camera_id FROM web_cameras').all() as { camera_id: string }[]).map((r) => r.camera_id);
-      for (const id of ids) {
+      for (const id of cameraIds()) {
         const cam = sql.cameras.get(id);
         if (cam) mqtt!.publish(id, configPayload(cam)).catch(() => {});
       }
@@ -76,9 +85,19 @@ export function openWebPorts(o: OpenWebPortsOptions): OpenedWebPorts {
   return {
     ports,
     db,
+    async syncOperatorConsent() {
+      let failed = 0;
+      if (!operator) return 0;
+      for (const id of cameraIds()) {
+        const cam = sql.cameras.get(id);
+        if (cam) await operator.writeConsent(cam).catch(() => failed++);
+      }
+      return failed;
+    },
     async close() {
       await mqtt?.close();
       s3?.close();
+      opBucket?.close();
       if (ownsDb && db.open) db.close();
     },
   };
