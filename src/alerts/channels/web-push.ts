@@ -10,11 +10,14 @@ import webpush from 'web-push';
 import type { VapidKeys } from '../../adapters/vapid-keys.js';
 import type { AlertChannel, Delivery } from '../message.js';
 import type { PushSubscriptionRecord } from '../ports.js';
+import { MAX_PUSH_SUBSCRIPTIONS, pushEndpointOk } from '../urls.js';
+
+export { pushEndpointOk };
 
 export const WEB_PUSH_DEFAULTS = {
   ttlS: 600, // a push older than 10 minutes is stale news: the push service may drop it
   timeoutMs: 10000, // per request
-  maxSubscriptions: 10, // per account (browsers and phones)
+  maxSubscriptions: MAX_PUSH_SUBSCRIPTIONS,
 };
 
 export interface WebPushOptions {
@@ -28,16 +31,6 @@ export interface WebPushOptions {
   fetch?: typeof fetch;
 }
 
-/** A push endpoint the browser gave: https, or http on loopback (tests and local push services). */
-export function pushEndpointOk(endpoint: string): boolean {
-  try {
-    const u = new URL(endpoint);
-    if (endpoint.length > 1000 || u.username || u.password) return false;
-    return u.protocol === 'https:' || (u.protocol === 'http:' && (u.hostname === '127.0.0.1' || u.hostname === 'localhost' || u.hostname === '[::1]'));
-  } catch {
-    return false;
-  }
-}
 
 /** @example webPushChannel({ vapid: loadOrCreateVapidKeys(dir), subject: 'mailto:me@example.org', forget }) */
 export function webPushChannel(o: WebPushOptions): AlertChannel {

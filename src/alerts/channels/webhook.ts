@@ -6,7 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AlertChannel, Delivery } from '../message.js';
+import { webhookUrlOk } from '../urls.js';
 import { signWebhook } from '../webhook-signature.js';
+
+export { webhookUrlOk };
 
 export const WEBHOOK_DEFAULTS = {
   attempts: 5, // first try + 4 retries: 1 + 2 + 4 + 8 s with the default base, ~15 s of trying
@@ -18,16 +21,6 @@ export const WEBHOOK_DEFAULTS = {
 
 export type WebhookOptions = Partial<typeof WEBHOOK_DEFAULTS> & { fetch?: typeof fetch; clock?: () => number };
 
-/** An http(s) URL of at most 2000 characters without credentials in it, or null. */
-export function webhookUrlOk(u: string): boolean {
-  if (u.length > 2000) return false;
-  try {
-    const url = new URL(u);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password && !!url.hostname;
-  } catch {
-    return false;
-  }
-}
 
 const retryable = (status: number) => status === 429 || status >= 500;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { pushEndpointOk, WEB_PUSH_DEFAULTS } from '../../alerts/channels/web-push.js';
+import { MAX_PUSH_SUBSCRIPTIONS, pushEndpointOk } from '../../alerts/urls.js';
 import type { SentAlert } from '../../alerts/ports.js';
 import { ALERTS_JS, ALERTS_SW_JS } from '../alerts-client.js';
 import { HttpError, requireAccount, sendPage, type WebContext } from '../context.js';
@@ -106,7 +106,7 @@ export function registerAlertFeed(app: FastifyInstance, ctx: WebContext): void {
   app.post('/alerts/push', async (req, reply) => {
     const a = requireAccount(req);
     const sub = parse(subscription, req.body);
-    ports.alerts.addPushSubscription(a.id, { endpoint: sub.endpoint, p256dh: sub.keys.p256dh, auth: sub.keys.auth, createdMs: ports.clock() }, WEB_PUSH_DEFAULTS.maxSubscriptions);
+    ports.alerts.addPushSubscription(a.id, { endpoint: sub.endpoint, p256dh: sub.keys.p256dh, auth: sub.keys.auth, createdMs: ports.clock() }, MAX_PUSH_SUBSCRIPTIONS);
     return reply.code(204).send();
   });
 

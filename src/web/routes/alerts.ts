@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { webhookUrlOk } from '../../alerts/channels/webhook.js';
+import { webhookUrlOk } from '../../alerts/urls.js';
 import { HttpError, requireAccount, seeOther, sendPage, type WebContext } from '../context.js';
 import { csrfField, html, page } from '../html.js';
 import { form, parse } from '../input.js';
