@@ -28,6 +28,8 @@ export interface DispatcherOptions {
   log: Logger;
   queueMax?: number;
   concurrency?: number;
+  /** After each channel's result: the channels the alert reached so far (e.g. for the event history's `alertTo`). Must not throw. */
+  onDelivered?: (alert: Alert, sentTo: string[]) => void;
 }
 
 export interface DispatchStats {
@@ -122,6 +124,7 @@ export class AlertDispatcher implements AlertSink {
     const sent = store.get(a.ownerId, seq)!;
     const channels = store.channels(a.ownerId);
     const message = alertMessage(sent, this.o.pagesUrl, this.o.cameraName?.(a.cameraId) ?? a.cameraId);
+    const sentTo: string[] = [];
     for (const ch of this.o.channels) {
       if (!ch.wanted(channels)) continue;
       store.setDelivery(seq, ch.name, 'queued');
@@ -130,6 +133,12 @@ export class AlertDispatcher implements AlertSink {
         .then((status) => {
           this.stats.sent[ch.name] = (this.stats.sent[ch.name] ?? 0) + 1;
           store.setDelivery(seq, ch.name, status);
+          sentTo.push(ch.name);
+          try {
+            this.o.onDelivered?.(a, [...sentTo]);
+          } catch (err) {
+            this.o.log.warn(`alerts: onDelivered: ${(err as Error).message}`);
+          }
         }, (err: Error) => {
           this.stats.failed[ch.name] = (this.stats.failed[ch.name] ?? 0) + 1;
           store.setDelivery(seq, ch.name, `failed: ${String(err?.message ?? err).slice(0, 200)}`);

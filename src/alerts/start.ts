@@ -5,7 +5,7 @@
  * alert stage (src/relay/alerts.ts) calls with each person alert.
  *
  * @example
- * const alerts = startAlertChannels({ dataDir: c.dataDir, db, broker: c.broker, log });
+ * const alerts = startAlertChannels({ dataDir: c.dataDir, db, broker: c.broker, log, onDelivered: (a, to) => history.update(Number(a.eventId), { alertTo: to.join(',') }) });
  * await startRelay({ config: c, alerts: { channels: [alerts.stageChannel] } });
  * ...; await alerts.close();
  */
@@ -40,6 +40,8 @@ export interface StartAlertChannelsOptions {
   mqtt?: boolean;
   log: Logger;
   clock?: () => number;
+  /** Where each alert went so far (channel names), e.g. into the event history's `alertTo`. */
+  onDelivered?: (alert: Alert, sentTo: string[]) => void;
 }
 
 /** The fields of the alert stage's PersonAlert (src/alerts/types.ts) the channels use; boxes in the frame's pixels. */
@@ -92,7 +94,7 @@ export function startAlertChannels(o: StartAlertChannelsOptions) {
   channels.push(webPushChannel({ vapid: loadOrCreateVapidKeys(o.dataDir), subject, forget: (owner, endpoint) => store.removePushSubscription(owner, endpoint) }));
   const cameraName = o.db.prepare('SELECT name FROM web_cameras WHERE camera_id = ?');
   const dispatcher = new AlertDispatcher({
-    store, channels, pagesUrl, log: o.log, clock: o.clock,
+    store, channels, pagesUrl, log: o.log, clock: o.clock, onDelivered: o.onDelivered,
     cameraName: (id) => (cameraName.get(id) as { name: string } | undefined)?.name ?? null,
   });
   const clock = o.clock ?? Date.now;

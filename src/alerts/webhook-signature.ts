@@ -1,5 +1,5 @@
 /**
- * The webhook signature (documented in src/alerts/README.md for the receiving side):
+ * The webhook signature (documented in src/alerts/channels/README.md for the receiving side):
  *   X-Quietcam-Timestamp: <unix seconds>
  *   X-Quietcam-Signature: v1=<hex HMAC-SHA256(key = the account's webhook secret as UTF-8, message = timestamp + "." + body)>
  * A receiver recomputes it over the raw body, compares in constant time, and refuses a timestamp

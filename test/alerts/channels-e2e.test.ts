@@ -62,7 +62,8 @@ test.after.each(async (c) => {
 
 test('one person alert per camera, 8 cameras at once: MQTT, a verified webhook and a decrypted push each', async (c) => {
   const clock = { now: Date.now() };
-  const alerts = startAlertChannels({ dataDir: c.tmp.dir, db: c.db, broker: { url: c.broker.url }, pagesUrl: 'https://cams.example.org', log: memoryLog(), clock: () => clock.now });
+  const reached = new Map<string, string[]>();
+  const alerts = startAlertChannels({ dataDir: c.tmp.dir, db: c.db, broker: { url: c.broker.url }, pagesUrl: 'https://cams.example.org', log: memoryLog(), clock: () => clock.now, onDelivered: (a, to) => reached.set(a.eventId, to) });
   c.closers.push(() => alerts.close());
   const phone = browser(`${c.url}/push/phone`);
   for (const cam of [...CAMS, 'cam-off']) c.db.prepare("INSERT INTO cameras (camera_id, owner_id, placement) VALUES (?, ?, 'exterior')").run(cam, OWNER.id);
@@ -103,6 +104,8 @@ test('one person alert per camera, 8 cameras at once: MQTT, a verified webhook a
   assert.is(alerts.dispatcher.counts().off, 2);
   await waitFor(() => alerts.store.latest(OWNER.id, 20).every((a) => a.deliveries.mqtt === 'sent' && a.deliveries.webhook === 'sent' && a.deliveries.webpush === 'sent'), 3000, 'deliveries recorded');
 
+  assert.equal([...(reached.get('100') ?? [])].sort(), ['mqtt', 'webhook', 'webpush'], 'where it went, for the event history');
+  assert.not.ok(reached.has('108'), 'cam-off: nowhere');
   // the feed keeps 7 days: a restart (start again) a week and an hour later forgets them
   clock.now += ALERT_RETENTION_MS + 3600000;
   const later = startAlertChannels({ dataDir: c.tmp.dir, db: c.db, broker: { url: c.broker.url }, mqtt: false, log: memoryLog(), clock: () => clock.now });

@@ -1,6 +1,6 @@
 /**
  * The account webhook against a real local HTTP server that verifies like a receiver should
- * (src/alerts/README.md): the HMAC over `timestamp.body`, a 5-minute window, each delivery id once.
+ * (src/alerts/channels/README.md): the HMAC over `timestamp.body`, a 5-minute window, each delivery id once.
  * Retries with back-off, a final failure, one slow receiver never holding up another owner's alert.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
