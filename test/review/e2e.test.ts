@@ -80,7 +80,7 @@ test('sign in with TOTP, annotate with mouse and keys next to a proposed box, fl
   assert.equal(rows, [`${c.porch} / p-1`, `${c.porch} / p-2`], 'not the Motion-only nor the withdrawn camera\'s');
 
   await page.click('#next');
-  await page.waitForFunction(() => (document.getElementById('view') as HTMLImageElement | null)?.naturalWidth === 320);
+  await page.waitForFunction(() => (globalThis as unknown as { document: { getElementById(id: string): { naturalWidth: number } | null } }).document.getElementById('view')?.naturalWidth === 320);
   await page.waitForSelector('.box.proposed');
   const img = (await page.$('#view'))!;
   const b = (await img.boundingBox())!;
@@ -99,7 +99,7 @@ test('sign in with TOTP, annotate with mouse and keys next to a proposed box, fl
   assert.equal(a.boxes, [{ label: 'person', x: 205, y: 40, w: 60, h: 120 }, { label: 'car', x: 50, y: 50, w: 100, h: 80 }]);
 
   await page.click('#next');
-  await page.waitForFunction(() => (document.getElementById('view') as HTMLImageElement | null)?.naturalWidth === 320);
+  await page.waitForFunction(() => (globalThis as unknown as { document: { getElementById(id: string): { naturalWidth: number } | null } }).document.getElementById('view')?.naturalWidth === 320);
   await page.selectOption('#flag-reason', 'child');
   await page.click('#flag');
   await page.waitForURL('**/?flagged=1');
