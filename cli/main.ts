@@ -16,7 +16,7 @@ export const commands: Record<string, Command> = {
   },
   sim: {
     summary: 'play a scene, video or image folder through the detector and write an HTML report',
-    usage: 'quietcam sim <scene:NAME[:SEED] | video file | CDnet folder> [--width 80] [--out DIR] [--seconds N] [--samples 16] [--quiet]',
+    usage: 'quietcam sim <scene:NAME[:SEED] | video file | CDnet folder> [--width 80] [--out DIR] [--seconds N] [--samples 16] [--quiet] [--camera ID --token TOKEN | --provisioning FILE]',
     load: () => import('./sim.ts'),
   },
   eval: {

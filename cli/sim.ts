@@ -12,6 +12,7 @@ import { FrameSampler, SAMPLER_DEFAULTS, defaultReportDir, writeReport } from '.
 import { RUN_DEFAULTS, runSource, type RunResult } from '../sim/runner.js';
 import { openSource } from '../sim/sources/open.js';
 import type { FrameSource } from '../sim/sources/types.js';
+import { cameraLogin, playAsCamera, type CameraLogin } from './sim-camera.js';
 
 export const SIM_DEFAULTS = {
   /** Played when no source is given: a scene with a bit of everything. */
@@ -34,11 +35,16 @@ Options:
                  events and bundles a board would publish, with a digest to compare runtimes
   --secret HEX   with --runtime: the camera's MAC secret (64 hex) the app signs with (default:
                  the simulated camera's demo secret, which the demo relay camera expects)
+  --camera ID --token TOKEN   play the source as your own paired camera (the id and pairing token
+                 the owner pages showed when you added it): logs in to the broker, reads the
+                 consent you chose, and publishes its events and snapshots to your account
+  --provisioning FILE  the same, from the provisioning file the pages offer (quietcam-<id>.json)
+  --broker URL   with --camera/--provisioning: the broker (default mqtt://127.0.0.1:1883, the local demo)
 Default source: ${SIM_DEFAULTS.source}`;
 
 class UsageError extends Error {}
 
-interface SimArgs { spec: string; width: number; out?: string; seconds?: number; samples: number; quiet: boolean; runtime?: 'node' | 'embedded'; secret?: string }
+interface SimArgs { spec: string; width: number; out?: string; seconds?: number; samples: number; quiet: boolean; runtime?: 'node' | 'embedded'; secret?: string; camera?: CameraLogin }
 
 function parse(args: string[]): SimArgs {
   let parsed;
@@ -55,6 +61,10 @@ function parse(args: string[]): SimArgs {
         quiet: { type: 'boolean', short: 'q' },
         runtime: { type: 'string' },
         secret: { type: 'string' },
+        camera: { type: 'string' },
+        token: { type: 'string' },
+        provisioning: { type: 'string' },
+        broker: { type: 'string' },
       },
     });
   } catch (err) {
@@ -79,7 +89,17 @@ function parse(args: string[]): SimArgs {
   }
   if (values.secret !== undefined && !/^[0-9a-f]{64}$/.test(values.secret)) throw new UsageError('--secret must be 64 lower-case hex digits');
   if (values.secret !== undefined && values.runtime === undefined) throw new UsageError('--secret needs --runtime (only the device app signs)');
+  let camera: CameraLogin | undefined;
+  if (values.camera !== undefined || values.token !== undefined || values.provisioning !== undefined) {
+    if (values.runtime !== undefined || values.secret !== undefined) throw new UsageError('--camera/--provisioning play the device app in Node with the paired secret: leave out --runtime and --secret');
+    try {
+      camera = cameraLogin({ camera: values.camera, token: values.token, provisioning: values.provisioning, broker: values.broker });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  } else if (values.broker !== undefined) throw new UsageError('--broker needs --camera and --token (or --provisioning)');
   return {
+    camera,
     runtime: values.runtime as SimArgs['runtime'],
     secret: values.secret,
     spec: positionals[0] ?? SIM_DEFAULTS.source,
@@ -114,6 +134,7 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
 
+  if (a.camera) return playAsCamera(source, a.camera, { seconds: a.seconds, width: a.width, quiet: a.quiet });
   if (a.runtime) return runDeviceApp(source, a);
 
   const sampler = new FrameSampler({ samples: a.samples });

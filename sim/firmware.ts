@@ -43,6 +43,8 @@ export interface FirmwareSimOptions {
   cameraId?: string;
   /** null: no config message (contributions off). */
   consent?: Record<string, unknown> | null;
+  /** The retained config exactly as the broker delivered it (a paired camera's, signed by the owner pages); replaces `consent`. */
+  configPayload?: Uint8Array;
   wallStartMs?: number;
   /** 'none' sends no raw view (faster; bundles then carry an empty view). */
   view?: 'jpeg' | 'none';
@@ -109,7 +111,8 @@ export async function runFirmwareOnSource(source: FrameSource, o: FirmwareSimOpt
   let frames = 0;
 
   async function* inputs(): AsyncGenerator<FirmwareInput> {
-    if (consent) yield { kind: 'message', topic: configTopic(cameraId), payload: consentPayload(consent, cameraId, o.settings?.secret) };
+    if (o.configPayload) yield { kind: 'message', topic: configTopic(cameraId), payload: o.configPayload };
+    else if (consent) yield { kind: 'message', topic: configTopic(cameraId), payload: consentPayload(consent, cameraId, o.settings?.secret) };
     let t0 = NaN;
     for await (const f of source.frames()) {
       if (frames >= maxFrames) break;

@@ -114,6 +114,11 @@ ALTER TABLE cameras ADD COLUMN secret TEXT;
 ALTER TABLE cameras ADD COLUMN interior_confirmed INTEGER NOT NULL DEFAULT 0;
 `;
 
+/** The owner's time zone (IANA name), chosen in the pages' account settings (issue 16). */
+const OWNER_TIME_ZONE = `
+ALTER TABLE web_accounts ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC';
+`;
+
 /** The schema before migrations existed (exported for the test that opens such a database). */
 export const WEB_AND_RELAY_TABLES_V1 = RELAY_TABLES_V1 + WEB_TABLES_V1;
 
@@ -123,6 +128,7 @@ export const MIGRATIONS: readonly string[] = [
   ONE_SOURCE_OF_CONSENT, // 2
   CAMERA_CREDENTIALS_SQL, // 3 (IF NOT EXISTS: databases where an earlier build made the table at run time)
   SEED_TRUST, // 4
+  OWNER_TIME_ZONE, // 5
 ];
 
 /** Bring `db` up to the last migration; each one commits with its new user_version or not at all. */

@@ -18,6 +18,7 @@ import { CSS } from './html.js';
 import { AttemptLimiter, SignInLimits } from './limiter.js';
 import type { WebPorts } from './ports.js';
 import { registerAccessLog } from './routes/access-log.js';
+import { registerAccount } from './routes/account.js';
 import { registerCameras } from './routes/cameras.js';
 import { registerConsent } from './routes/consent.js';
 import { registerExport } from './routes/export.js';
@@ -76,6 +77,7 @@ export function buildWebApp(ports: WebPorts, configInput: WebConfigInput = {}, l
     registerExport(scope, ctx);
     registerAccessLog(scope, ctx);
     registerStatus(scope, ctx);
+    registerAccount(scope, ctx);
   });
   return { app, ctx, routes };
 }

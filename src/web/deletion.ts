@@ -44,10 +44,14 @@ export async function deleteRecords(ports: WebPorts, ownerId: string, records: C
       const rec = records[next++];
       if (rec.ownerId !== ownerId) continue; // never: index rows are fetched per owner
       try {
-        rep.objects += await ports.objects.deleteAll(rec.keyPrefix);
+        // await first, then add: `rep.x += await f()` reads rep.x before the await, so workers
+        // running at once would overwrite each other's counts
+        const removed = await ports.objects.deleteAll(rec.keyPrefix);
         ports.contributions.remove(ownerId, rec.cameraId, rec.bundleId);
+        rep.objects += removed;
         rep.deleted++;
-        rep.remaining += (await ports.objects.list(rec.keyPrefix)).length;
+        const left = (await ports.objects.list(rec.keyPrefix)).length;
+        rep.remaining += left;
       } catch {
         rep.failed++;
       }

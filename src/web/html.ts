@@ -45,7 +45,7 @@ export const csrfField = (token: string | undefined) => html`<input type="hidden
 
 export function page(o: PageOptions): string {
   const nav = o.user
-    ? html`<nav><a href="/cameras">Cameras</a><a href="/zone">Data Integrity Zone</a><a href="/access-log">Access log</a><a href="/status">Status</a>
+    ? html`<nav><a href="/cameras">Cameras</a><a href="/zone">Data Integrity Zone</a><a href="/access-log">Access log</a><a href="/status">Status</a><a href="/account">Account</a>
 <form method="post" action="/logout" class="inline">${csrfField(o.csrf)}<button type="submit">Sign out ${o.user}</button></form></nav>`
     : html`<nav><a href="/login">Sign in</a><a href="/signup">Create an account</a></nav>`;
   return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -55,16 +55,54 @@ ${o.flash ? html`<p class="flash" role="status">${o.flash}</p>` : ''}<h1>${o.tit
 ${o.body}</main></body></html>`.s;
 }
 
-export const CSS = `body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#fafafa}
-header{display:flex;gap:1.5em;align-items:center;padding:.6em 1.5em;background:#20323f;color:#fff}
-header a,header button{color:#fff;margin-right:1em;background:none;border:0;font:inherit;cursor:pointer;text-decoration:underline}
-nav{display:flex;align-items:center}main{max-width:72em;margin:1.5em auto;padding:0 1.5em}
-form.inline{display:inline}fieldset{border:1px solid #ccc;margin:1em 0;padding:.8em}label{display:block;margin:.4em 0}
-input[type=text],input[type=password],input[type=date],select{padding:.35em;font:inherit;min-width:16em}
-button{padding:.35em .9em;font:inherit;cursor:pointer}button.danger{background:#a31b1b;color:#fff;border:0}
-.flash{background:#e6f4e6;border:1px solid #8bc48b;padding:.6em}.warn{background:#fff4d6;border:1px solid #e0b84b;padding:.6em}
-.bad{background:#fde4e4;border:1px solid #d77;padding:.6em}code,.secret{font-family:ui-monospace,monospace;background:#eee;padding:.1em .3em}
-table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ddd;padding:.4em;text-align:left;vertical-align:top}
-.thumbs img{width:96px;height:72px;object-fit:cover;border:1px solid #bbb;margin-right:3px;background:#000}
-.full img{max-width:100%;border:1px solid #bbb;background:#000}.full figure{display:inline-block;margin:0 1em 1em 0;max-width:45%}
-ol.codes{columns:2;font-family:ui-monospace,monospace}`;
+/**
+ * One stylesheet for every page: mobile first (a 390 px phone shows every page at its own width:
+ * long ids and keys wrap, wide tables scroll inside their box or turn into cards), a desktop gets
+ * a centred column. Colours keep a contrast of at least 4.5:1; focus is always visible.
+ */
+export const CSS = `*,*::before,*::after{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1b1b1b;background:#f6f7f8;overflow-wrap:anywhere}
+a{color:#0b57a4}a:hover{color:#083f77}
+:focus-visible{outline:3px solid #f0a500;outline-offset:2px}
+header{display:flex;flex-wrap:wrap;gap:.4em 1.2em;align-items:center;padding:.6em 1em;background:#20323f;color:#fff}
+header strong{font-size:1.15em;letter-spacing:.02em}
+nav{display:flex;flex-wrap:wrap;align-items:center;gap:.2em .9em}
+header a,header button{color:#fff;background:none;border:0;padding:.25em 0;font:inherit;cursor:pointer;text-decoration:underline;text-underline-offset:3px}
+main{max-width:72em;margin:1.2em auto;padding:0 1em}
+h1{font-size:1.6em;margin:.3em 0 .6em}h2{font-size:1.2em;margin:1.6em 0 .5em}
+section{margin-bottom:1em}
+form.inline{display:inline}
+fieldset{border:1px solid #c4c9ce;border-radius:6px;margin:1em 0;padding:.8em}
+label{display:block;margin:.4em 0}
+.field{margin:.7em 0}.field label{margin:0 0 .2em;font-weight:600}
+input[type=text],input[type=password],input[type=date],select{display:block;width:100%;max-width:24em;padding:.5em;font:inherit;border:1px solid #8a949e;border-radius:4px;background:#fff;color:#1b1b1b}
+input[type=checkbox],input[type=radio]{width:1.1em;height:1.1em;vertical-align:-.15em;margin-right:.3em}
+.has-error input,.has-error select{border:2px solid #b3261e}
+.field-error{color:#b3261e;margin:.25em 0 0;font-weight:600}
+button,.button{display:inline-block;padding:.5em 1em;font:inherit;cursor:pointer;border:1px solid #20323f;border-radius:4px;background:#20323f;color:#fff;text-decoration:none;margin:.2em 0}
+button:hover,.button:hover{background:#33495a;color:#fff}
+button.danger,.button.danger{background:#a31b1b;border-color:#a31b1b;color:#fff}button.danger:hover,.button.danger:hover{background:#7f1414}
+header button:hover{background:none}
+.flash{background:#e6f4e6;border:1px solid #5e9e5e;padding:.6em;border-radius:4px}.warn{background:#fff4d6;border:1px solid #c99a2e;padding:.6em;border-radius:4px}
+.bad{background:#fde4e4;border:1px solid #c55;padding:.6em;border-radius:4px}
+code,.secret{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;background:#e9ecef;padding:.1em .3em;border-radius:3px;word-break:break-all}
+pre{background:#e9ecef;padding:.8em;overflow-x:auto;white-space:pre-wrap;word-break:break-all;border-radius:4px}
+.table-wrap{overflow-x:auto;max-width:100%}
+table{border-collapse:collapse;width:100%;background:#fff}th,td{border-bottom:1px solid #dde1e5;padding:.5em;text-align:left;vertical-align:top}
+.thumbs{white-space:normal}.thumbs img{width:72px;height:54px;object-fit:cover;border:1px solid #bbb;margin:0 3px 3px 0;background:#000}
+.full{display:flex;flex-wrap:wrap;gap:1em}.full figure{margin:0;flex:1 1 14em;max-width:24em}.full img{width:100%;height:auto;border:1px solid #bbb;background:#000;image-rendering:pixelated}
+ol.codes{columns:2;font-family:ui-monospace,monospace}
+.totp-setup{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}.totp-setup>div{flex:1 1 16em;min-width:0}
+.qr{margin:0;width:200px;max-width:100%}.qr svg{display:block;width:100%;height:auto;background:#fff}.qr figcaption{font-size:.9em;color:#444}
+@media (max-width:700px){
+ table.cards thead{position:absolute;left:-9999px}
+ table.cards,table.cards tbody,table.cards tr,table.cards td{display:block;width:100%}
+ table.cards tr{border:1px solid #dde1e5;border-radius:6px;margin:0 0 .8em;padding:.3em .5em;background:#fff}
+ table.cards td{border:0;padding:.25em 0}table.cards td[data-label]::before{content:attr(data-label) ": ";font-weight:600}
+ main table:not(.cards):not(.list){display:block;overflow-x:auto;max-width:100%}
+ #list table thead{position:absolute;left:-9999px}
+ #list table,#list tbody,#list tr,#list td{display:block;width:100%}
+ #list tr{border:1px solid #dde1e5;border-radius:6px;margin:0 0 .8em;padding:.3em .5em}
+ #list td{border:0;padding:.2em 0}
+}`;

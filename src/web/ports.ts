@@ -29,11 +29,13 @@ export interface Account {
   /** False until the first TOTP code is confirmed: nothing works before two-step verification. */
   active: boolean;
   createdMs: number;
+  /** IANA time zone the pages show times in ('UTC' unless the owner chose another). */
+  timeZone: string;
 }
 
 export interface AccountStore {
   /** 'taken' when the username (or, rarely, the random id) exists. */
-  create(a: Omit<Account, 'active' | 'totpLastStep' | 'role'>): Account | 'taken';
+  create(a: Omit<Account, 'active' | 'totpLastStep' | 'role' | 'timeZone'> & { timeZone?: string }): Account | 'taken';
   byId(id: string): Account | null;
   byUsername(username: string): Account | null;
   activate(id: string): void;
@@ -44,6 +46,15 @@ export interface AccountStore {
   /** Use one code: true the first time, false ever after (or when unknown). */
   useRecoveryCode(id: string, hash: string, nowMs: number): boolean;
   recoveryCodesLeft(id: string): number;
+  setPassword(id: string, passwordHash: string): void;
+  /** A new TOTP key (a new phone), with the step its first code used. */
+  setTotp(id: string, secret: string, step: number): void;
+  setTimeZone(id: string, timeZone: string): void;
+  /**
+   * Forget the account: its row, recovery codes, sessions and access log. Cameras and
+   * contributions are removed before this (account.ts); consent decisions are kept as evidence.
+   */
+  deleteAccount(id: string): void;
 }
 
 /** How far a session has got: anonymous (CSRF only), sign-up waiting for TOTP, password ok, signed in. */
@@ -124,6 +135,11 @@ export interface CameraDirectory {
   consentHistory(cameraId: string): ConsentRecord[];
   /** A new login and MAC secret for the camera (the old token stops working at its next connect). */
   replaceCredentials(cameraId: string, credentials: { pairingHash: string; brokerHash: string; macSecret: string }): void;
+  /**
+   * Remove the camera and its broker login (camera_credentials) in one transaction: the broker
+   * refuses it from then on. Its consent decisions stay (evidence of what was agreed).
+   */
+  remove(cameraId: string): void;
   /** True when `token` is the camera's pairing token (for a broker's authentication hook). */
   verifyPairing(cameraId: string, token: string): boolean;
 }
@@ -146,6 +162,8 @@ export interface CameraActivity {
   /** Bundles in the relay's outbox waiting for S3, and how many of them failed at least once. */
   pending: number;
   retrying: number;
+  /** When the relay last heard from the camera: its newest bundle chunk, accepted bundle or contribution (null: never). */
+  lastSeenMs: number | null;
 }
 
 /** The relay's contribution index, seen per owner. Every method is scoped to one owner. */

@@ -94,7 +94,7 @@ test('bad input: a clear 4xx, never a 500 or a stack', async (c) => {
     ['POST', '/zone/delete', { one: `${c.cam}/../../x` }, [400]],
     ['POST', '/zone/delete', {}, [400]],
     ['POST', '/zone/delete', { sel: Array.from({ length: 1001 }, (_, i) => `${c.cam}/b-${i}`) }, [400, 413]],
-    ['POST', '/zone/delete-all', {}, [400]],
+    ['POST', '/zone/delete-all', { confirm: 'no' }, [400]],
     ['POST', '/login', { username: 'x'.repeat(1000), password: 'y' }, [400]],
   ];
   for (const [method, url, form, want] of cases) {

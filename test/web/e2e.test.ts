@@ -150,6 +150,9 @@ test('a second owner sees nothing of the first, even with her URLs', async (c) =
 test('delete it: gone from the page and from S3', async (c) => {
   await c.ann.goto(`${c.web.url}/zone`);
   await c.ann.click('tr.contribution button.danger');
+  await c.ann.waitForSelector('#confirm-delete'); // every delete asks first
+  assert.match((await c.ann.textContent('#confirm-count'))!, /^1$/);
+  await c.ann.click('#confirm-delete');
   await c.ann.waitForSelector('.flash');
   const flash = (await c.ann.textContent('.flash'))!;
   assert.match(flash, /Deleted 1 contribution\(s\): 6 object\(s\) removed from S3/);

@@ -80,10 +80,12 @@ test("bob cannot fetch ann's images with her ids, swapped ids or S3 keys", async
 
 test("bob cannot delete ann's contributions, one, selected or all", async (c) => {
   await c.bob.client.get('/zone');
-  const one = await c.bob.client.post('/zone/delete', { one: `${c.annCam}/b-ann-1` });
+  const ask = await c.bob.client.post('/zone/delete', { one: `${c.annCam}/b-ann-1` });
+  assert.match(ask.body, /id="confirm-count">0</, 'her contribution counts as none on his confirmation page');
+  const one = await c.bob.client.post('/zone/delete', { one: `${c.annCam}/b-ann-1`, confirm: 'yes' });
   assert.is(one.status, 303);
   assert.match((await c.bob.client.get('/zone')).body, /Deleted 0 contribution/);
-  await c.bob.client.post('/zone/delete', { sel: [`${c.annCam}/b-ann-1`, `${c.bobCam}/b-ann-1`] });
+  await c.bob.client.post('/zone/delete', { sel: [`${c.annCam}/b-ann-1`, `${c.bobCam}/b-ann-1`], confirm: 'yes' });
   await c.bob.client.post('/zone/delete-all', { confirm: 'yes' });
   await annIntact(c);
   assert.is(c.web.ports.contributions.count(c.bob.id), 0, 'his own went');

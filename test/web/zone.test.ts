@@ -62,7 +62,7 @@ test('filters by camera and by date', async (c) => {
 test('delete one: gone from S3 (every version) and the index, and the page says a re-list found nothing', async (c) => {
   await c.ann.client.get('/zone');
   const before = await s3Count(c);
-  const r = await c.ann.client.post('/zone/delete', { one: `${c.yard}/y-2` });
+  const r = await c.ann.client.post('/zone/delete', { one: `${c.yard}/y-2`, confirm: 'yes' });
   assert.is(r.status, 303);
   const page = (await c.ann.client.get('/zone')).body;
   assert.match(page, /Deleted 1 contribution\(s\): 7 object\(s\) removed from S3 \(every version\)/);
@@ -73,16 +73,46 @@ test('delete one: gone from S3 (every version) and the index, and the page says 
   assert.is((await c.ann.client.get(`/zone/img/${c.yard}/y-2/1-view.jpg`)).status, 404);
 });
 
+test('every delete asks first: the confirmation page says how many, and nothing is deleted until confirmed', async (c) => {
+  await c.ann.client.get('/zone');
+  const before = await s3Count(c);
+  const one = await c.ann.client.post('/zone/delete', { one: `${c.yard}/y-2` });
+  assert.is(one.status, 200);
+  assert.match(one.body, /Delete the contribution captured 2026-05-01 12:00:00 UTC\?/);
+  assert.match(one.body, /id="confirm-count">1</);
+  assert.match(one.body, /name="one" value="[^"]+\/y-2"/);
+  const sel = await c.ann.client.post('/zone/delete', { sel: [`${c.porch}/p-1`, `${c.yard}/y-1`] });
+  assert.match(sel.body, /id="confirm-count">2</);
+  const cam = await c.ann.client.post('/zone/delete-camera', { camera: c.porch });
+  assert.match(cam.body, /Delete everything camera "Porch" contributed\?/);
+  assert.match(cam.body, /id="confirm-count">2</);
+  const all = await c.ann.client.post('/zone/delete-all');
+  assert.match(all.body, /id="confirm-count">4</);
+  assert.is(await s3Count(c), before, 'nothing deleted');
+  assert.equal(await listed(c), ['y-2', 'y-1', 'p-2', 'p-1']);
+  // the confirmation form posts the same fields with confirm=yes
+  await c.ann.client.post('/zone/delete', { one: `${c.yard}/y-2` });
+  assert.is((await c.ann.client.post('/zone/delete', { one: `${c.yard}/y-2`, confirm: 'yes' })).status, 303);
+  assert.equal(await listed(c), ['y-1', 'p-2', 'p-1']);
+});
+
+test('times are shown in the owner\'s time zone', async (c) => {
+  c.web.ports.accounts.setTimeZone(c.ann.id, 'Europe/Paris');
+  const r = await c.ann.client.get('/zone');
+  assert.ok(r.body.includes('2026-05-01 14:00:00 GMT+2'), 'y-2 at 12:00 UTC is 14:00 in Paris');
+  assert.not.ok(r.body.includes('12:00:00 UTC'));
+});
+
 test('delete a selection', async (c) => {
   await c.ann.client.get('/zone');
-  await c.ann.client.post('/zone/delete', { sel: [`${c.porch}/p-1`, `${c.yard}/y-1`] });
+  await c.ann.client.post('/zone/delete', { sel: [`${c.porch}/p-1`, `${c.yard}/y-1`], confirm: 'yes' });
   assert.match((await c.ann.client.get('/zone')).body, /Deleted 2 contribution/);
   assert.equal(await listed(c), ['y-2', 'p-2']);
 });
 
 test("delete a camera's contributions", async (c) => {
   await c.ann.client.get('/zone');
-  await c.ann.client.post('/zone/delete-camera', { camera: c.porch });
+  await c.ann.client.post('/zone/delete-camera', { camera: c.porch, confirm: 'yes' });
   assert.equal(await listed(c), ['y-2', 'y-1']);
   assert.equal(await c.web.objects.list(`contributions/${c.ann.id}/${c.porch}/`), []);
 });
@@ -101,7 +131,7 @@ test('a storage failure keeps the contribution listed, and says so', async (c) =
   await c.ann.client.get('/zone');
   const orig = c.web.objects.deleteAll;
   c.web.objects.deleteAll = async () => { throw new Error('S3 down'); };
-  await c.ann.client.post('/zone/delete', { one: `${c.porch}/p-1` });
+  await c.ann.client.post('/zone/delete', { one: `${c.porch}/p-1`, confirm: 'yes' });
   c.web.objects.deleteAll = orig;
   assert.match((await c.ann.client.get('/zone')).body, /1 could not be deleted now/);
   assert.ok((await listed(c)).includes('p-1'));

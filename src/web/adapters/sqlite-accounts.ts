@@ -4,21 +4,26 @@ import type { SqliteDatabase } from './sqlite-db.js';
 
 interface AccountRow {
   id: string; username: string; password_hash: string; totp_secret: string; totp_last_step: number;
-  role: string; active: number; created_ms: number;
+  role: string; active: number; created_ms: number; time_zone?: string;
 }
 
 const toAccount = (r: AccountRow): Account => ({
   id: r.id, username: r.username, passwordHash: r.password_hash, totpSecret: r.totp_secret, totpLastStep: r.totp_last_step,
   role: r.role === 'reviewer' ? 'reviewer' : 'owner', active: r.active === 1, createdMs: r.created_ms,
+  timeZone: r.time_zone ?? 'UTC',
 });
 
 export class SqliteAccounts implements AccountStore {
   private readonly q;
   private readonly replaceCodes;
+  private readonly deleteTx;
 
   constructor(db: SqliteDatabase) {
     this.q = {
-      insert: db.prepare(`INSERT OR IGNORE INTO web_accounts (id, username, password_hash, totp_secret, created_ms) VALUES (?, ?, ?, ?, ?)`),
+      insert: db.prepare(`INSERT OR IGNORE INTO web_accounts (id, username, password_hash, totp_secret, created_ms, time_zone) VALUES (?, ?, ?, ?, ?, ?)`),
+      password: db.prepare('UPDATE web_accounts SET password_hash = ? WHERE id = ?'),
+      totp: db.prepare('UPDATE web_accounts SET totp_secret = ?, totp_last_step = ? WHERE id = ?'),
+      timeZone: db.prepare('UPDATE web_accounts SET time_zone = ? WHERE id = ?'),
       byId: db.prepare('SELECT * FROM web_accounts WHERE id = ?'),
       byName: db.prepare('SELECT * FROM web_accounts WHERE username = ?'),
       activate: db.prepare('UPDATE web_accounts SET active = 1 WHERE id = ?'),
@@ -29,14 +34,17 @@ export class SqliteAccounts implements AccountStore {
       useCode: db.prepare('UPDATE web_recovery_codes SET used_ms = ? WHERE account_id = ? AND code_hash = ? AND used_ms IS NULL'),
       left: db.prepare('SELECT count(*) AS n FROM web_recovery_codes WHERE account_id = ? AND used_ms IS NULL'),
     };
+    const forget = ['DELETE FROM web_sessions WHERE account_id = ?', 'DELETE FROM web_recovery_codes WHERE account_id = ?',
+      'DELETE FROM web_access_log WHERE owner_id = ?', 'DELETE FROM web_accounts WHERE id = ?'].map((q) => db.prepare(q));
+    this.deleteTx = db.transaction((id: string) => { for (const q of forget) q.run(id); });
     this.replaceCodes = db.transaction((id: string, hashes: string[], now: number) => {
       this.q.dropCodes.run(id);
       for (const h of hashes) this.q.addCode.run(id, h, now);
     });
   }
 
-  create(a: Omit<Account, 'active' | 'totpLastStep' | 'role'>): Account | 'taken' {
-    const info = this.q.insert.run(a.id, a.username, a.passwordHash, a.totpSecret, a.createdMs);
+  create(a: Omit<Account, 'active' | 'totpLastStep' | 'role' | 'timeZone'> & { timeZone?: string }): Account | 'taken' {
+    const info = this.q.insert.run(a.id, a.username, a.passwordHash, a.totpSecret, a.createdMs, a.timeZone ?? 'UTC');
     return info.changes === 1 ? this.byId(a.id)! : 'taken';
   }
 
@@ -72,6 +80,22 @@ export class SqliteAccounts implements AccountStore {
 
   recoveryCodesLeft(id: string): number {
     return (this.q.left.get(id) as { n: number }).n;
+  }
+
+  setPassword(id: string, passwordHash: string): void {
+    this.q.password.run(passwordHash, id);
+  }
+
+  setTotp(id: string, secret: string, step: number): void {
+    this.q.totp.run(secret, step, id);
+  }
+
+  setTimeZone(id: string, timeZone: string): void {
+    this.q.timeZone.run(timeZone, id);
+  }
+
+  deleteAccount(id: string): void {
+    this.deleteTx(id);
   }
 }
 

@@ -23,6 +23,7 @@ export class SqliteCameras implements CameraDirectory {
   private readonly consentTx;
   private readonly placementTx;
   private readonly credentialsTx;
+  private readonly removeTx;
   private readonly credentials: SqliteCameraCredentials;
 
   constructor(db: SqliteDatabase) {
@@ -55,6 +56,11 @@ export class SqliteCameras implements CameraDirectory {
     this.credentialsTx = db.transaction((cameraId: string, cred: { pairingHash: string; brokerHash: string; macSecret: string }) => {
       if (setHash.run(cred.pairingHash, cameraId).changes !== 1) throw new Error('replaceCredentials: no such camera');
       credentials.put({ cameraId, ...cred });
+    });
+    const drop = db.prepare('DELETE FROM web_cameras WHERE camera_id = ?');
+    this.removeTx = db.transaction((cameraId: string) => {
+      drop.run(cameraId);
+      credentials.remove(cameraId);
     });
     this.placementTx = db.transaction((cameraId: string, placement: Placement, confirmed: boolean) => {
       this.q.placement.run(placement, confirmed ? 1 : 0, cameraId);
@@ -92,6 +98,10 @@ export class SqliteCameras implements CameraDirectory {
 
   replaceCredentials(cameraId: string, cred: { pairingHash: string; brokerHash: string; macSecret: string }): void {
     this.credentialsTx(cameraId, cred);
+  }
+
+  remove(cameraId: string): void {
+    this.removeTx(cameraId);
   }
 
   verifyPairing(cameraId: string, token: string): boolean {

@@ -37,7 +37,9 @@ export class SqliteContributions implements ContributionIndex {
       // the relay's `discarded` table makes it treat a redelivered copy of a deleted bundle as a duplicate
       uploaded: db.prepare('SELECT camera_id, count(*) AS n, max(uploaded_ms) AS last FROM contributions WHERE owner_id = ? GROUP BY camera_id'),
       // the relay's outbox: bundles accepted and waiting for S3 (attempts > 0: an upload failed and is retried)
-      pending: db.prepare('SELECT camera_id, count(*) AS n, sum(attempts > 0) AS retrying FROM outbox WHERE owner_id = ? GROUP BY camera_id'),
+      pending: db.prepare('SELECT camera_id, count(*) AS n, sum(attempts > 0) AS retrying, max(accepted_ms) AS last FROM outbox WHERE owner_id = ? GROUP BY camera_id'),
+      // chunks of a bundle still being received (the journal has no owner column: the owner's cameras)
+      receiving: db.prepare('SELECT camera_id, max(received_ms) AS last FROM journal WHERE camera_id IN (SELECT camera_id FROM web_cameras WHERE owner_id = ?) GROUP BY camera_id'),
       tombstone: db.prepare(`INSERT OR REPLACE INTO discarded (camera_id, bundle_id, reason, discarded_ms) VALUES (?, ?, 'deleted by owner', ?)`),
     };
     this.removeTx = db.transaction((ownerId: string, cameraId: string, bundleId: string): boolean => {
@@ -53,11 +55,13 @@ export class SqliteContributions implements ContributionIndex {
     const out = new Map<string, CameraActivity>();
     const row = (cameraId: string) => {
       let a = out.get(cameraId);
-      if (!a) out.set(cameraId, (a = { cameraId, uploaded: 0, lastUploadedMs: null, pending: 0, retrying: 0 }));
+      if (!a) out.set(cameraId, (a = { cameraId, uploaded: 0, lastUploadedMs: null, pending: 0, retrying: 0, lastSeenMs: null }));
       return a;
     };
-    for (const r of this.q.uploaded.all(ownerId) as { camera_id: string; n: number; last: number }[]) Object.assign(row(r.camera_id), { uploaded: r.n, lastUploadedMs: r.last });
-    for (const r of this.q.pending.all(ownerId) as { camera_id: string; n: number; retrying: number }[]) Object.assign(row(r.camera_id), { pending: r.n, retrying: r.retrying });
+    const seen = (a: CameraActivity, ms: number | null) => { if (ms !== null && (a.lastSeenMs === null || ms > a.lastSeenMs)) a.lastSeenMs = ms; };
+    for (const r of this.q.uploaded.all(ownerId) as { camera_id: string; n: number; last: number }[]) seen(Object.assign(row(r.camera_id), { uploaded: r.n, lastUploadedMs: r.last }), r.last);
+    for (const r of this.q.pending.all(ownerId) as { camera_id: string; n: number; retrying: number; last: number }[]) seen(Object.assign(row(r.camera_id), { pending: r.n, retrying: r.retrying }), r.last);
+    for (const r of this.q.receiving.all(ownerId) as { camera_id: string; last: number }[]) seen(row(r.camera_id), r.last);
     return [...out.values()].sort((a, b) => a.cameraId.localeCompare(b.cameraId));
   }
 

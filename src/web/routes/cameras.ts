@@ -4,7 +4,9 @@
  * never in a URL: pairing.ts), renaming, placement.
  * Moving a camera inside turns its contributions off until the owner confirms, after a warning.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { formatTime } from '../time.js';
+import { registerRemoveCamera } from './camera-remove.js';
 import { z } from 'zod';
 import { HttpError, requireAccount, seeOther, sendPage, type WebContext } from '../context.js';
 import { choiceLabel, CHOICES, CONSENT_TEXT } from '../consent-text.js';
@@ -44,35 +46,48 @@ export function stateText(s: ConsentState): Html {
 export function registerCameras(app: FastifyInstance, ctx: WebContext): void {
   const { ports, config } = ctx;
   registerNewLogin(app, ctx, (a, id) => ownCamera(ctx, a, id));
+  registerRemoveCamera(app, ctx, (a, id) => ownCamera(ctx, a, id));
 
-  app.get('/cameras', async (req, reply) => {
-    const a = requireAccount(req);
+  /** The list, each camera's state at a glance, and the add form (with what was typed and the error next to the field after a failed add). */
+  const camerasPage = (req: FastifyRequest, a: Account, errors: Record<string, string> = {}, typed: { name?: string; placement?: string } = {}) => {
     const csrf = req.session!.csrf;
     const now = ports.clock();
     const cams = ports.cameras.listByOwner(a.id);
+    const activity = new Map(ports.contributions.activity(a.id).map((x) => [x.cameraId, x]));
     const states = cams.map((c) => consentState(c, now, config.consent.remindMs));
     const due = cams.filter((_, i) => states[i].kind === 'expired' || (states[i].kind === 'active' && (states[i] as { remind: boolean }).remind));
-    const rows = cams.map((c, i) => html`<tr><td><a href="/cameras/${c.cameraId}">${c.name}</a><br><code>${c.cameraId}</code></td><td>${c.placement}</td>
-<td>${choiceLabel(c.consent?.purposes ?? 0)}</td><td>${stateText(states[i])}</td></tr>`);
+    const when = (ms: number | null | undefined) => (ms ? formatTime(ms, a.timeZone) : 'never');
+    const rows = cams.map((c, i) => {
+      const act = activity.get(c.cameraId);
+      return html`<tr><td data-label="Camera"><a href="/cameras/${c.cameraId}">${c.name}</a><br><code>${c.cameraId}</code></td><td data-label="Placement">${c.placement}</td>
+<td data-label="Contributions">${choiceLabel(c.consent?.purposes ?? 0)}</td><td data-label="Consent">${stateText(states[i])}</td>
+<td data-label="Last seen" class="last-seen">${act?.lastSeenMs ? when(act.lastSeenMs) : 'not seen yet'}</td><td data-label="Last contribution">${when(act?.lastUploadedMs)}${act?.pending ? html`<br>${act.pending} waiting` : ''}</td></tr>`;
+    });
+    const nameErr = errors.name;
     const body = html`${due.length ? html`<p class="warn" id="reminder">Your consent for ${due.map((c) => c.name).join(', ')} ends soon or has ended. Open the camera and confirm it again, or leave it to end.</p>` : ''}
-${cams.length ? html`<table id="cameras"><tr><th>Camera</th><th>Placement</th><th>Contributions</th><th>Consent</th></tr>${rows}</table>` : html`<p>No cameras yet.</p>`}
+${cams.length ? html`<div class="table-wrap"><table id="cameras" class="cards"><thead><tr><th>Camera</th><th>Placement</th><th>Contributions</th><th>Consent</th><th>Last seen</th><th>Last contribution</th></tr></thead><tbody>${rows}</tbody></table></div>`
+    : html`<p id="no-cameras">No cameras yet. Add one below: the page then shows its login for the board, or for <code>npx quietcam sim scene:busy --camera ID --token TOKEN</code> (a simulated camera).</p>`}
 <h2>Add a camera</h2>
-<form method="post" action="/cameras">${csrfField(csrf)}
-<label>Name <input type="text" name="name" required maxlength="60"></label>
-<label>Placement <select name="placement"><option value="exterior">exterior (recommended)</option><option value="interior">interior</option></select></label>
+<form method="post" action="/cameras" id="add-camera">${csrfField(csrf)}
+<div class="field${nameErr ? ' has-error' : ''}"><label for="f-name">Name</label><input type="text" id="f-name" name="name" required maxlength="60" value="${typed.name ?? ''}" ${nameErr ? html`aria-invalid="true" aria-describedby="e-name"` : ''}>
+${nameErr ? html`<p class="field-error" id="e-name">${nameErr}</p>` : ''}</div>
+<div class="field"><label for="f-placement">Placement</label><select id="f-placement" name="placement"><option value="exterior">exterior (recommended)</option><option value="interior" ${typed.placement === 'interior' ? html`selected` : ''}>interior</option></select></div>
 <button type="submit">Add camera</button></form>
 <h2>Withdraw everything</h2>
 <form method="post" action="/withdraw-all">${csrfField(csrf)}<p>Turn contributions off for every camera, at once. Already uploaded contributions stay until you delete them in the Data Integrity Zone.</p>
 <button type="submit" class="danger">Withdraw all consent</button></form>
-<h2>Account</h2>
-<form method="post" action="/account/recovery-codes">${csrfField(csrf)}<p>${ports.accounts.recoveryCodesLeft(a.id)} recovery code(s) left.</p>
-<label>Current 6-digit code <input type="text" name="code" inputmode="numeric" autocomplete="one-time-code"></label><button type="submit">Make new recovery codes</button></form>`;
-    return sendPage(reply, page({ title: 'Cameras', body, user: a.username, csrf, flash: takeFlash(ctx, req) }));
-  });
+<p>Password, two-step verification, recovery codes (${ports.accounts.recoveryCodesLeft(a.id)} left), time zone and deleting your account: <a href="/account">Account</a>.</p>`;
+    return page({ title: 'Cameras', body, user: a.username, csrf, flash: takeFlash(ctx, req) });
+  };
+
+  app.get('/cameras', async (req, reply) => sendPage(reply, camerasPage(req, requireAccount(req))));
 
   app.post('/cameras', async (req, reply) => {
     const a = requireAccount(req);
-    const f = parse(form({ name: cameraName, placement }), req.body);
+    const raw = parse(form({ name: z.string().max(200), placement }), req.body);
+    const checked = cameraName.safeParse(raw.name);
+    if (!checked.success) return sendPage(reply, camerasPage(req, a, { name: `Name: ${checked.error.issues[0].message}.` }, raw), 400);
+    const f = { name: checked.data, placement: raw.placement };
     if (ports.cameras.listByOwner(a.id).length >= 100) throw new HttpError(409, 'At most 100 cameras per account.');
     let cam: WebCamera | 'taken' = 'taken';
     let cred: NewCameraCredentials | null = null;
@@ -94,7 +109,7 @@ ${cams.length ? html`<table id="cameras"><tr><th>Camera</th><th>Placement</th><t
     const st = consentState(cam, ports.clock(), config.consent.remindMs);
     const current = cam.consent?.purposes ?? 0;
     const interiorBlock = cam.placement === 'interior' && !cam.interiorConfirmed;
-    const history = ports.cameras.consentHistory(cam.cameraId).slice(0, 20).map((r) => html`<tr><td>${new Date(r.grantedMs).toISOString().replace('T', ' ').slice(0, 16)}</td>
+    const history = ports.cameras.consentHistory(cam.cameraId).slice(0, 20).map((r) => html`<tr><td>${formatTime(r.grantedMs, a.timeZone).slice(0, 16)}</td>
 <td>${r.action}</td><td>${choiceLabel(r.purposes)}</td><td>v${r.version}</td><td>${r.textVersion}</td><td>${r.purposes ? day(r.expiresMs) : '-'}</td></tr>`);
     const body = html`<p>Camera id <code>${cam.cameraId}</code>, ${cam.placement}. Consent: <span id="consent-state">${stateText(st)}</span></p>
 ${(st.kind === 'expired' || (st.kind === 'active' && st.remind)) ? html`<form method="post" action="/cameras/${cam.cameraId}/reconfirm">${csrfField(csrf)}
@@ -113,7 +128,8 @@ ${CHOICES.map((c) => html`<label><input type="radio" name="choice" value="${c.va
 <option value="exterior" ${cam.placement === 'exterior' ? html`selected` : ''}>exterior</option><option value="interior" ${cam.placement === 'interior' ? html`selected` : ''}>interior (turns contributions off)</option></select></label>
 <button type="submit">Change placement</button></form>
 ${newLoginForm(cam, csrf)}
-<h2>Consent history</h2><table><tr><th>when (UTC)</th><th>what</th><th>contributions</th><th>version</th><th>wording</th><th>ends</th></tr>${history}</table>`;
+<h2>Remove this camera</h2><p>Its login stops working at once; you choose whether its contributions are kept or deleted. <a class="button danger" href="/cameras/${cam.cameraId}/remove" id="remove-camera">Remove camera…</a></p>
+<h2>Consent history</h2><div class="table-wrap"><table><tr><th>when (${a.timeZone})</th><th>what</th><th>contributions</th><th>version</th><th>wording</th><th>ends</th></tr>${history}</table></div>`;
     return sendPage(reply, page({ title: cam.name, body, user: a.username, csrf, flash: takeFlash(ctx, req) }));
   });
 

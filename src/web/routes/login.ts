@@ -96,7 +96,7 @@ export function registerLogin(app: FastifyInstance, ctx: WebContext): void {
         fail(who);
         return sendPage(reply, codePage(req.session!.csrf, 'That recovery code is not valid (each code works once).'), 401);
       }
-      note = `You signed in with a recovery code; ${ports.accounts.recoveryCodesLeft(a.id)} left. Make new ones under Cameras > Account.`;
+      note = `You signed in with a recovery code; ${ports.accounts.recoveryCodesLeft(a.id)} left. Make new ones, or link a new phone, under Account.`;
     } else {
       const step = await checkTotp(a.totpSecret, f.code ?? '', now, a.totpLastStep, ctx.config.totp.toleranceS);
       if (step === null) {

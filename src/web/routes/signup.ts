@@ -12,7 +12,8 @@ import { clientKey } from '../limiter.js';
 import { hashPassword } from '../passwords.js';
 import { ensureSession, startSession, takeFlash } from '../session.js';
 import { newOwnerId, recoveryCode, normaliseRecoveryCode, sha256Hex } from '../tokens.js';
-import { checkTotp, generateSecret, totpUri } from '../totp.js';
+import { checkTotp, generateSecret } from '../totp.js';
+import { totpSetupBlock } from '../totp-setup.js';
 
 /** Generate, store (hashed) and return a fresh set of recovery codes. */
 export function issueRecoveryCodes(ctx: WebContext, accountId: string): string[] {
@@ -61,14 +62,12 @@ export function registerSignup(app: FastifyInstance, ctx: WebContext): void {
     return seeOther(reply, '/enrol');
   });
 
-  const enrolPage = (csrf: string, secret: string, user: string, error?: string) => {
-    const grouped = secret.replace(/(.{4})/g, '$1 ').trim();
-    const body = html`${error ? html`<p class="bad">${error}</p>` : ''}
-<p>Two-step verification is required. In your authenticator app (any TOTP app), add an account with this key:</p>
-<p class="secret" id="totp-secret">${grouped}</p>
-<p>or paste this setup link into the app: <code id="totp-uri">${totpUri(ctx.config.totp.issuer, user, secret)}</code></p>
+  const enrolPage = async (csrf: string, secret: string, user: string, error?: string) => {
+    const body = html`${error ? html`<p class="bad" role="alert">${error}</p>` : ''}
+<p>Two-step verification is required.</p>
+${await totpSetupBlock(ctx.config.totp.issuer, user, secret)}
 <form method="post" action="/enrol">${csrfField(csrf)}
-<label>Then enter the 6-digit code it shows <input type="text" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" required></label>
+<label for="code">Then enter the 6-digit code it shows</label><input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" required>
 <button type="submit">Confirm</button></form>`;
     return page({ title: 'Set up two-step verification', body, csrf });
   };
@@ -82,7 +81,7 @@ export function registerSignup(app: FastifyInstance, ctx: WebContext): void {
 
   app.get('/enrol', async (req, reply) => {
     const a = enrolling(req);
-    return sendPage(reply, enrolPage(req.session!.csrf, a.totpSecret, a.username));
+    return sendPage(reply, await enrolPage(req.session!.csrf, a.totpSecret, a.username));
   });
 
   app.post('/enrol', async (req, reply) => {
@@ -95,7 +94,7 @@ export function registerSignup(app: FastifyInstance, ctx: WebContext): void {
     const step = await checkTotp(a.totpSecret, code, now, a.totpLastStep, ctx.config.totp.toleranceS);
     if (step === null) {
       ctx.limiter.fail(key, now);
-      return sendPage(reply, enrolPage(req.session!.csrf, a.totpSecret, a.username, 'That code is not right. Check the time on your phone and try the next code.'), 400);
+      return sendPage(reply, await enrolPage(req.session!.csrf, a.totpSecret, a.username, 'That code is not right. Check the time on your phone and try the next code.'), 400);
     }
     ctx.ports.accounts.setTotpStep(a.id, step);
     ctx.ports.accounts.activate(a.id);

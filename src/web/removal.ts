@@ -1,0 +1,87 @@
+/**
+ * Removing a camera, and deleting an account, over the ports (no HTTP here).
+ *
+ * A camera: its contributions deleted or kept (the owner chooses), its retained config cleared at
+ * the broker (an empty retained message), then its row and broker login removed in one
+ * transaction, so the broker refuses it at its next CONNECT or PUBLISH. Bundles still in the
+ * relay's outbox are discarded there before upload: the relay finds no consent for a camera it no
+ * longer knows. Its consent decisions are kept (evidence of what was agreed, and when).
+ *
+ * An account: every camera removed with its contributions, anything else under the owner's S3
+ * prefix deleted (every version), the prefix listed again, and only if that finds nothing the
+ * account row, its sessions, recovery codes and access log. Consent decisions (camera id,
+ * purposes, dates, wording version: no name, no image) are kept as the evidence the law asks for
+ * (proof that what was uploaded had consent); nothing else about the owner is.
+ */
+import { KEY_ROOT } from '../relay/s3-keys.js';
+import type { WebConfig } from './config.js';
+import { deleteRecords, type DeleteReport } from './deletion.js';
+import type { Account, WebCamera, WebPorts } from './ports.js';
+
+export interface CameraRemoval {
+  /** null: contributions kept. */
+  contributions: DeleteReport | null;
+  /** The broker confirmed the cleared config (false: it keeps the last one until it is reachable). */
+  configCleared: boolean;
+}
+
+/** Clear the camera's retained config (an empty retained message), bounded by `timeoutMs`; never throws. */
+async function clearConfig(ports: WebPorts, cameraId: string, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      ports.configPublisher.publish(cameraId, new Uint8Array(0)),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), timeoutMs))),
+    ]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function removeCamera(ports: WebPorts, config: WebConfig, cam: WebCamera, deleteContributions: boolean): Promise<CameraRemoval> {
+  let contributions: DeleteReport | null = null;
+  if (deleteContributions) {
+    contributions = await deleteRecords(ports, cam.ownerId, ports.contributions.list(cam.ownerId, { cameraId: cam.cameraId }));
+    if (contributions.failed) return { contributions, configCleared: false }; // storage trouble: the camera stays, the owner tries again
+  }
+  // the login first: from here on the broker refuses the camera, so it cannot publish while the rest happens
+  ports.cameras.remove(cam.cameraId);
+  const configCleared = await clearConfig(ports, cam.cameraId, config.publishTimeoutMs);
+  return { contributions, configCleared };
+}
+
+export interface AccountDeletion {
+  cameras: number;
+  contributions: DeleteReport;
+  /** Objects deleted under the owner's prefix that no index row listed (e.g. an upload that raced the delete). */
+  strays: number;
+  /** What a re-list of the owner's whole S3 prefix found afterwards (0 = proven empty). */
+  remaining: number;
+  /** The account itself was removed (false: storage trouble, nothing about the account was forgotten yet). */
+  deleted: boolean;
+}
+
+export const ownerPrefix = (ownerId: string) => `${KEY_ROOT}/${ownerId}/`;
+
+export async function deleteAccount(ports: WebPorts, config: WebConfig, a: Account): Promise<AccountDeletion> {
+  const cams = ports.cameras.listByOwner(a.id);
+  // cameras first: their logins go, so no new bundle starts while the contributions are deleted
+  for (const cam of cams) ports.cameras.remove(cam.cameraId);
+  await Promise.all(cams.map((c) => clearConfig(ports, c.cameraId, config.publishTimeoutMs)));
+  const contributions = await deleteRecords(ports, a.id, ports.contributions.list(a.id));
+  const prefix = ownerPrefix(a.id);
+  let strays = 0;
+  let remaining = -1;
+  try {
+    strays = await ports.objects.deleteAll(prefix);
+    remaining = (await ports.objects.list(prefix)).length;
+  } catch {
+    remaining = -1;
+  }
+  const deleted = contributions.failed === 0 && remaining === 0;
+  if (deleted) ports.accounts.deleteAccount(a.id);
+  return { cameras: cams.length, contributions, strays, remaining, deleted };
+}

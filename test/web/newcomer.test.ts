@@ -1,0 +1,252 @@
+/**
+ * The newcomer's first minutes, in Debian's Chromium (playwright-core), against the real stack
+ * (embedded broker with camera logins, s3rver, relay on SQLite) and the owner pages on the same
+ * database: sign up (QR code), add a camera, choose Motion only, save the provisioning file, run
+ * `quietcam sim scene:busy --provisioning FILE` as a child process, and see that camera's own
+ * contribution in the Data Integrity Zone and its "last seen" on the cameras page. Then every
+ * page is checked on a 390 px phone (page width = viewport width) and with axe-core run in the
+ * page (no serious or critical violations), and the account is deleted, checked in S3 itself.
+ * Screenshots: a temporary folder, or docs/screenshots/ with QUIETCAM_SCREENSHOTS=docs.
+ */
+// test-timeout: 120 s
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { s3Client } from '../../src/adapters/s3-store.js';
+import { silentLogger } from '../../src/log.js';
+import { startStack, type Stack } from '../../src/relay/stack.js';
+import { startWebServer, type WebServer } from '../../src/web/server.js';
+import { totpCode } from '../../src/web/totp.js';
+import { tempDir, waitFor } from '../relay/helpers/env.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = join(import.meta.dirname, '../..');
+const SHOTS = process.env.QUIETCAM_SCREENSHOTS === 'docs' ? join(ROOT, 'docs/screenshots') : join(tmpdir(), `quietcam-newcomer-shots-${process.pid}`);
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const PASSWORD = 'correct horse battery';
+if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium`);
+
+interface Ctx {
+  tmp: ReturnType<typeof tempDir>; stack: Stack; web: WebServer; contexts: BrowserContext[];
+  page: Page; secret: string; ownerId: string; cameraId: string; bundleId: string; step: number;
+}
+const test = suite<Ctx>('web newcomer path (chromium)');
+
+async function browser(c: Ctx, name: string, width: number, height: number): Promise<Page> {
+  const profile = join(c.tmp.dir, `profile-${name}`);
+  mkdirSync(profile);
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, viewport: { width, height }, acceptDownloads: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  c.contexts.push(ctx);
+  return ctx.pages()[0] ?? ctx.newPage();
+}
+
+const shot = (p: Page, name: string) => p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+/** A TOTP code for a step not used yet (the pages accept one step either side of now, each once). */
+async function code(c: Ctx): Promise<string> {
+  c.step = Math.max(c.step + 1, Math.floor(Date.now() / 30000) - 1);
+  assert.ok(c.step <= Math.floor(Date.now() / 30000) + 1, 'ran out of TOTP steps: the test is too slow');
+  return totpCode(c.secret, c.step * 30000 + 1000);
+}
+
+function run(args: string[]): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(ROOT, 'bin/quietcam.js'), ...args], { cwd: c0.tmp.dir, timeout: 60000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr });
+    });
+  });
+}
+let c0: Ctx;
+
+async function s3Keys(c: Ctx, prefix: string): Promise<string[]> {
+  const client = s3Client(c.stack.relay.config.s3);
+  try {
+    const r = await client.send(new ListObjectsV2Command({ Bucket: c.stack.bucket, Prefix: prefix }));
+    return (r.Contents ?? []).map((o) => o.Key!);
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Page width equals the viewport width (no sideways scrolling), and no control sticks out of it. */
+async function checkPhoneLayout(p: Page, url: string): Promise<void> {
+  const r = await p.evaluate(() => {
+    const d = document.documentElement;
+    const w = window.innerWidth;
+    const out: string[] = [];
+    for (const el of Array.from(document.querySelectorAll('main *, header *'))) {
+      const b = el.getBoundingClientRect();
+      if (b.width === 0 || b.right <= w + 1) continue;
+      // inside a box that scrolls sideways on purpose (a wide table): not clipped
+      let q: Element | null = el.parentElement;
+      let scrolls = false;
+      for (; q && q !== document.body; q = q.parentElement) if (/(auto|scroll)/.test(getComputedStyle(q).overflowX)) scrolls = true;
+      if (!scrolls) out.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} right=${Math.round(b.right)}`);
+    }
+    return { scrollWidth: d.scrollWidth, width: w, out: out.slice(0, 5) };
+  });
+  assert.is(r.scrollWidth, r.width, `${url}: page width ${r.scrollWidth} on a ${r.width} px viewport`);
+  assert.equal(r.out, [], `${url}: elements past the right edge`);
+}
+
+/** axe-core run in the page (evaluated through the debugger protocol, which the CSP does not govern). */
+async function checkAccessibility(p: Page, url: string): Promise<void> {
+  await p.evaluate(AXE);
+  const violations = await p.evaluate(async () => {
+    const r = await (window as unknown as { axe: { run(o: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run({ resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  assert.equal(violations, [], `${url}: serious or critical accessibility violations`);
+}
+
+test.before(async (c) => {
+  c0 = c;
+  mkdirSync(SHOTS, { recursive: true });
+  c.tmp = tempDir('quietcam-web-newcomer-');
+  c.contexts = [];
+  c.step = 0;
+  c.stack = await startStack({ dataDir: c.tmp.dir, brokerPort: 0, s3Port: 0, statusPort: null, log: silentLogger });
+  c.web = await startWebServer({
+    relay: c.stack.relay.config, log: silentLogger,
+    web: { port: 0, cookies: 'insecure-localhost', passwords: { scryptLogN: 12, minLength: 10 } },
+  });
+});
+
+test.after(async (c) => {
+  for (const ctx of c.contexts) await ctx.close().catch(() => {});
+  await c.web?.close();
+  await c.stack?.stop();
+  c.tmp?.cleanup();
+});
+
+test('sign up with the QR code, add a camera, choose Motion only, save its provisioning file', async (c) => {
+  const p = (c.page = await browser(c, 'nia', 1100, 850));
+  await p.goto(`${c.web.url}/signup`);
+  await p.fill('input[name=username]', 'nia');
+  await p.fill('input[name=password]', PASSWORD);
+  await p.fill('input[name=password2]', PASSWORD);
+  await p.click('main button[type=submit]');
+  await p.waitForURL('**/enrol');
+  assert.ok(await p.isVisible('figure.qr svg'), 'QR code shown');
+  c.secret = (await p.textContent('#totp-secret'))!.replace(/\s/g, '');
+  await shot(p, '10-enrol-qr');
+  await p.fill('input[name=code]', await code(c));
+  await p.click('main button[type=submit]');
+  await p.click('text=I have saved them');
+  await p.waitForURL('**/cameras');
+  assert.ok(await p.isVisible('#no-cameras'));
+  await p.fill('input[name=name]', 'Driveway');
+  await p.click('text=Add camera');
+  c.cameraId = (await p.textContent('#camera-id'))!;
+  const download = p.waitForEvent('download');
+  await p.click('#provisioning-download');
+  await (await download).saveAs(join(c.tmp.dir, `quietcam-${c.cameraId}.json`));
+  await p.click('text=Choose what this camera may contribute');
+  await p.check('input[name=choice][value=motion]');
+  await p.check('input[name=agree]');
+  await p.click('text=Save');
+  await p.waitForSelector('.flash');
+  c.ownerId = c.stack.relay.registry.get(c.cameraId)!.ownerId;
+});
+
+test('`quietcam sim scene:busy --provisioning FILE` plays as her camera: its contribution is in her zone', async (c) => {
+  const r = await run(['sim', 'scene:busy', '--provisioning', `quietcam-${c.cameraId}.json`, '--broker', c.stack.brokerUrl, '--seconds', '20', '--quiet']);
+  assert.is(r.code, 0, r.out);
+  assert.match(r.out, new RegExp(`camera ${c.cameraId}: logged in to .*; contributions in its config: motion`));
+  assert.match(r.out, /1 snapshot bundle\(s\)/);
+  await waitFor(() => c.stack.relay.contributions({ cameraId: c.cameraId }).length === 1, 20000, 'her contribution in the index');
+  const rec = c.stack.relay.contributions({ cameraId: c.cameraId })[0];
+  assert.is(rec.ownerId, c.ownerId, 'stored under her account');
+  c.bundleId = rec.bundleId;
+  const p = c.page;
+  await p.goto(`${c.web.url}/zone`);
+  assert.match((await p.textContent('#count'))!, /^1 contribution/);
+  assert.is(await p.locator('tr.contribution .thumbs img').count(), 5);
+  await shot(p, '11-own-camera-contribution');
+  await p.goto(`${c.web.url}/cameras`);
+  assert.not.match((await p.textContent('#cameras .last-seen'))!, /not seen yet/);
+  await shot(p, '12-cameras-last-seen');
+});
+
+test('a wrong token is refused by the broker, and the command says so', async (c) => {
+  writeFileSync(join(c.tmp.dir, 'bad.json'), JSON.stringify({ camera: c.cameraId, mqttpass: 'A'.repeat(43), broker: c.stack.brokerUrl }));
+  const r = await run(['sim', 'scene:busy', '--provisioning', 'bad.json', '--seconds', '5', '--quiet']);
+  assert.is.not(r.code, 0);
+  assert.match(r.out, /refused camera .*'s login: check the token/);
+});
+
+test('every page on a 390 px phone: page width = viewport width; axe-core finds no serious violation on any page', async (c) => {
+  const p = c.page;
+  await p.setViewportSize({ width: 390, height: 844 });
+  const pages = ['/cameras', `/cameras/${c.cameraId}`, `/cameras/${c.cameraId}/remove`, '/zone', `/zone/c/${c.cameraId}/${c.bundleId}`,
+    '/access-log', '/status', '/account', '/account/totp', '/account/delete'];
+  for (const url of pages) {
+    const res = await p.goto(c.web.url + url);
+    assert.is(res!.status(), 200, url);
+    await checkPhoneLayout(p, url);
+    await checkAccessibility(p, url);
+  }
+  await shot(p, '13-phone-account-delete');
+  // the pages behind a form: the delete confirmation, and the pairing answer
+  await p.goto(`${c.web.url}/zone`);
+  await p.click('tr.contribution button.danger');
+  await p.waitForSelector('#confirm-delete');
+  await checkPhoneLayout(p, 'delete confirmation');
+  await checkAccessibility(p, 'delete confirmation');
+  await p.goto(`${c.web.url}/cameras`);
+  await p.fill('input[name=name]', 'Phone test');
+  await p.click('text=Add camera');
+  await p.waitForSelector('#pairing-token');
+  await checkPhoneLayout(p, 'camera added');
+  await checkAccessibility(p, 'camera added');
+  await shot(p, '14-phone-camera-added');
+  await p.goto(`${c.web.url}/cameras`);
+  await shot(p, '15-phone-cameras');
+  // signed-out pages, in a second browser
+  const anon = await browser(c, 'anon', 390, 844);
+  for (const url of ['/login', '/signup']) {
+    await anon.goto(c.web.url + url);
+    await checkPhoneLayout(anon, url);
+    await checkAccessibility(anon, url);
+  }
+  await anon.fill('input[name=username]', 'xavier');
+  await anon.fill('input[name=password]', PASSWORD);
+  await anon.fill('input[name=password2]', PASSWORD);
+  await anon.click('main button[type=submit]');
+  await anon.waitForURL('**/enrol');
+  await checkPhoneLayout(anon, '/enrol');
+  await checkAccessibility(anon, '/enrol');
+  await shot(anon, '16-phone-enrol');
+});
+
+test('delete my account: the page and S3 itself find nothing left under her prefix', async (c) => {
+  const p = c.page;
+  await p.setViewportSize({ width: 1100, height: 850 });
+  assert.is((await s3Keys(c, `contributions/${c.ownerId}/`)).length, 6);
+  await p.goto(`${c.web.url}/account`);
+  await p.click('#delete-account');
+  await p.fill('input[name=current]', PASSWORD);
+  await p.fill('input[name=code]', await code(c));
+  await p.check('input[name=confirm]');
+  await p.click('#confirm-delete-account');
+  await p.waitForSelector('#account-deleted');
+  assert.match((await p.textContent('#account-deleted'))!, /1 contribution\(s\), 6 object\(s\) removed from S3 \(every version\), 2 camera\(s\) removed/);
+  assert.match((await p.textContent('#relist'))!, /finds 0 object/);
+  await shot(p, '17-account-deleted');
+  assert.equal(await s3Keys(c, `contributions/${c.ownerId}/`), [], 'S3 lists nothing under her prefix');
+  assert.is(c.stack.relay.registry.get(c.cameraId), null, 'the relay no longer knows her camera');
+  const again = await run(['sim', 'scene:busy', '--provisioning', `quietcam-${c.cameraId}.json`, '--broker', c.stack.brokerUrl, '--seconds', '5', '--quiet']);
+  assert.match(again.out, /refused camera/, 'her camera\'s login is gone');
+  assert.is((await p.goto(`${c.web.url}/cameras`))!.url(), `${c.web.url}/login`);
+});
+
+test.run();
