@@ -121,6 +121,13 @@ test('withdrawing consent removes items and refuses their images at once', async
   assert.is((await c.rc.request('GET', `/img/${c.ann.id}/${c.porch}/p-1`)).statusCode, 404);
 });
 
+test('a camera removed from the home (contributions kept) gives no consent: its items leave the queue', async (c) => {
+  assert.is((await c.ann.client.post(`/cameras/${c.porch}/remove`, { contributions: 'keep', confirm: 'yes' })).status, 303);
+  assert.is(c.w.home.ports.contributions.count(c.ann.id, { cameraId: c.porch }), 2, 'kept at home');
+  assert.equal(await queueIds(c), []);
+  assert.is((await c.rc.request('GET', `/img/${c.ann.id}/${c.porch}/p-1`)).statusCode, 404);
+});
+
 test('expired consent refuses images', async (c) => {
   c.w.clock.now = T0 + 366 * DAY;
   const rc = new ReviewClient(c.w);
