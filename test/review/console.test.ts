@@ -5,6 +5,7 @@
  * log shows it; a flag deletes the contribution from S3 at once and the owner's zone says why;
  * a revoked reviewer's open session stops working.
  */
+import sharp from 'sharp';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PURPOSE_MOTION, PURPOSE_OBJECTRON } from '../../src/protocol/consent.js';
@@ -79,6 +80,12 @@ test('an image is logged in the owner prefix before it is served, watermarked, a
   assert.is(img.headers['content-type'], 'image/jpeg');
   const stored = (await c.w.bucket.get(`contributions/${c.ann.id}/${c.porch}/2026/04/30/p-1/1-view.jpg`))!;
   assert.is.not(Buffer.compare(img.rawPayload, Buffer.from(stored)), 0, 'the served bytes are not the stored ones (watermarked)');
+  // the watermark's dark band at the bottom: the stored view is a flat grey (~100), the band much darker
+  const served = await sharp(img.rawPayload).greyscale().raw().toBuffer({ resolveWithObject: true });
+  assert.equal([served.info.width, served.info.height], [320, 240]);
+  const mean = (y0: number, y1: number) => { let s = 0; for (let y = y0; y < y1; y++) for (let x = 0; x < 320; x++) s += served.data[y * 320 + x]; return s / ((y1 - y0) * 320); };
+  assert.ok(mean(236, 240) < 70, `band ${mean(236, 240)}`);
+  assert.ok(mean(0, 10) > 90, `top untouched ${mean(0, 10)}`);
   const keys = await c.w.bucket.list(`access/${c.ann.id}/`);
   assert.is(keys.length, 1);
   const entry = JSON.parse(new TextDecoder().decode((await c.w.bucket.get(keys[0]))!));
