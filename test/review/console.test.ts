@@ -185,6 +185,24 @@ test('flag: deleted from S3 (every version), tombstoned, gone for every reviewer
   assert.is(c.w.home.ports.contributions.get(c.ann.id, c.porch, 'p-1'), null);
 });
 
+test('flag without the CSRF token deletes nothing; another owner sees none of these looks', async (c) => {
+  await c.rc.request('GET', `/img/${c.ann.id}/${c.porch}/p-1`);
+  assert.is((await c.rc.request('POST', `/c/${c.ann.id}/${c.porch}/p-1/flag`, { _csrf: 'x', reason: 'other' })).statusCode, 403);
+  assert.is((await c.w.bucket.list(`contributions/${c.ann.id}/${c.porch}/`)).length, 12);
+  const bob = await signUp(c.w.home, 'bob');
+  const log = await bob.client.get('/access-log');
+  assert.not.match(log.body, /rita/);
+  assert.match(log.body, /id="no-access"/);
+});
+
+test('five wrong sign-ins from one address, then 429 even with the right code', async (c) => {
+  const rc = new ReviewClient(c.w);
+  await rc.request('GET', '/login');
+  for (let i = 0; i < 5; i++) assert.is((await rc.request('POST', '/login', { name: 'rita', password: 'wrong password', code: '123456' })).statusCode, 401);
+  c.w.clock.now += 30000;
+  assert.is((await rc.signIn('rita', c.rita.password, c.rita.totpSecret)).statusCode, 429);
+});
+
 test('a revoked reviewer\'s open session stops working at once', async (c) => {
   assert.is((await c.rc.request('GET', '/')).statusCode, 200);
   assert.ok(c.w.review.store.revoke('rita', c.w.clock.now));
