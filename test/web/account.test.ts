@@ -169,6 +169,27 @@ test('remove a camera, deleting its contributions: exact count; bob cannot remov
   assert.is(c.web.ports.cameras.get(c.yard.cameraId), null);
 });
 
+test('a failed sign-up keeps the username and says what to fix next to each field', async (c) => {
+  const cl = new Client(c.web);
+  await cl.get('/signup');
+  const short = await cl.post('/signup', { username: 'dora', password: 'short', password2: 'short', timeZone: 'Europe/Rome' });
+  assert.is(short.status, 400);
+  assert.match(short.body, /id="e-password">Use at least 10 characters/);
+  assert.match(short.body, /name="username" value="dora"/);
+  const taken = await cl.post('/signup', { username: 'Ann', password: 'long enough 1', password2: 'long enough 1' });
+  assert.is(taken.status, 409);
+  assert.match(taken.body, /id="e-username">That username is taken: choose another/);
+  assert.match(taken.body, /name="username" value="ann"/);
+  const bad = await cl.post('/signup', { username: 'a b', password: 'long enough 1', password2: 'long enough 2' });
+  assert.match(bad.body, /id="e-username">Username: use 3-40 of a-z 0-9/);
+  assert.match(bad.body, /value="a b"/);
+  assert.is((await cl.post('/signup', { username: 'dora', password: 'long enough 1', password2: 'long enough 1', timeZone: 'Europe/Rome' })).status, 303);
+  assert.is(c.web.ports.accounts.byUsername('dora')!.timeZone, 'Europe/Rome', 'the browser\'s zone, sent by /static/tz.js');
+  const script = await cl.get('/static/tz.js');
+  assert.match(script.body, /resolvedOptions\(\)\.timeZone/);
+  assert.match(String(script.headers['content-security-policy']), /script-src 'self'/);
+});
+
 test('a failed add keeps what was typed and says what to fix next to the field', async (c) => {
   await c.ann.client.get('/cameras');
   const r = await c.ann.client.post('/cameras', { name: 'Back <door>', placement: 'interior' });

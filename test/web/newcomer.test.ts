@@ -38,11 +38,11 @@ interface Ctx {
 }
 const test = suite<Ctx>('web newcomer path (chromium)');
 
-async function browser(c: Ctx, name: string, width: number, height: number): Promise<Page> {
+async function browser(c: Ctx, name: string, width: number, height: number, timezoneId = 'UTC'): Promise<Page> {
   const profile = join(c.tmp.dir, `profile-${name}`);
   mkdirSync(profile);
   const ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, viewport: { width, height }, acceptDownloads: true,
+    executablePath: CHROMIUM, headless: true, viewport: { width, height }, acceptDownloads: true, timezoneId,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   c.contexts.push(ctx);
@@ -77,23 +77,27 @@ async function s3Keys(c: Ctx, prefix: string): Promise<string[]> {
   }
 }
 
+/** In the page: its width, the viewport's, and elements past the right edge outside a box that scrolls sideways on purpose. */
+const LAYOUT_PROBE = `(() => {
+  const d = document.documentElement, w = window.innerWidth, out = [];
+  for (const el of Array.from(document.querySelectorAll('main *, header *'))) {
+    const b = el.getBoundingClientRect();
+    if (b.width === 0 || b.right <= w + 1) continue;
+    let scrolls = false;
+    for (let q = el.parentElement; q && q !== document.body; q = q.parentElement) if (/(auto|scroll)/.test(getComputedStyle(q).overflowX)) scrolls = true;
+    if (!scrolls) out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ' right=' + Math.round(b.right));
+  }
+  return { scrollWidth: d.scrollWidth, width: w, out: out.slice(0, 5) };
+})()`;
+
+/** In the page, after axe-core is loaded: the serious and critical violations, as text. */
+const AXE_RUN = `axe.run({ resultTypes: ['violations'] }).then((r) => r.violations
+  .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  .map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')))`;
+
 /** Page width equals the viewport width (no sideways scrolling), and no control sticks out of it. */
 async function checkPhoneLayout(p: Page, url: string): Promise<void> {
-  const r = await p.evaluate(() => {
-    const d = document.documentElement;
-    const w = window.innerWidth;
-    const out: string[] = [];
-    for (const el of Array.from(document.querySelectorAll('main *, header *'))) {
-      const b = el.getBoundingClientRect();
-      if (b.width === 0 || b.right <= w + 1) continue;
-      // inside a box that scrolls sideways on purpose (a wide table): not clipped
-      let q: Element | null = el.parentElement;
-      let scrolls = false;
-      for (; q && q !== document.body; q = q.parentElement) if (/(auto|scroll)/.test(getComputedStyle(q).overflowX)) scrolls = true;
-      if (!scrolls) out.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} right=${Math.round(b.right)}`);
-    }
-    return { scrollWidth: d.scrollWidth, width: w, out: out.slice(0, 5) };
-  });
+  const r = (await p.evaluate(LAYOUT_PROBE)) as { scrollWidth: number; width: number; out: string[] };
   assert.is(r.scrollWidth, r.width, `${url}: page width ${r.scrollWidth} on a ${r.width} px viewport`);
   assert.equal(r.out, [], `${url}: elements past the right edge`);
 }
@@ -101,10 +105,7 @@ async function checkPhoneLayout(p: Page, url: string): Promise<void> {
 /** axe-core run in the page (evaluated through the debugger protocol, which the CSP does not govern). */
 async function checkAccessibility(p: Page, url: string): Promise<void> {
   await p.evaluate(AXE);
-  const violations = await p.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run(o: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run({ resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-  });
+  const violations = (await p.evaluate(AXE_RUN)) as string[];
   assert.equal(violations, [], `${url}: serious or critical accessibility violations`);
 }
 
@@ -129,7 +130,7 @@ test.after(async (c) => {
 });
 
 test('sign up with the QR code, add a camera, choose Motion only, save its provisioning file', async (c) => {
-  const p = (c.page = await browser(c, 'nia', 1100, 850));
+  const p = (c.page = await browser(c, 'nia', 1100, 850, 'Europe/Berlin'));
   await p.goto(`${c.web.url}/signup`);
   await p.fill('input[name=username]', 'nia');
   await p.fill('input[name=password]', PASSWORD);
@@ -144,6 +145,9 @@ test('sign up with the QR code, add a camera, choose Motion only, save its provi
   await p.click('text=I have saved them');
   await p.waitForURL('**/cameras');
   assert.ok(await p.isVisible('#no-cameras'));
+  await p.goto(`${c.web.url}/account`);
+  assert.is(await p.inputValue('#f-timeZone'), 'Europe/Berlin', 'the time zone came from the browser at sign-up');
+  await p.goto(`${c.web.url}/cameras`);
   await p.fill('input[name=name]', 'Driveway');
   await p.click('text=Add camera');
   c.cameraId = (await p.textContent('#camera-id'))!;

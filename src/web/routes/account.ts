@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { HttpError, requireAccount, seeOther, sendPage, type WebContext } from '../context.js';
-import { csrfField, html, page, type Html } from '../html.js';
+import { csrfField, field, html, page } from '../html.js';
 import { form, parse } from '../input.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
 import type { Account } from '../ports.js';
@@ -20,14 +20,6 @@ import { issueRecoveryCodes, recoveryCodesPage } from './signup.js';
 import { isTimeZone, TIME_ZONES } from '../time.js';
 
 type Errors = Record<string, string>;
-
-/** A labelled input with its error next to it (aria-describedby), e.g. field('pw', 'Current password', 'password', errors). */
-export function field(name: string, label: string, type: string, errors: Errors, extra: Html = html``, value = ''): Html {
-  const err = errors[name];
-  return html`<div class="field${err ? ' has-error' : ''}"><label for="f-${name}">${label}</label>
-<input type="${type}" id="f-${name}" name="${name}" value="${value}" ${err ? html`aria-invalid="true" aria-describedby="e-${name}"` : ''} ${extra}>
-${err ? html`<p class="field-error" id="e-${name}">${err}</p>` : ''}</div>`;
-}
 
 export function registerAccount(app: FastifyInstance, ctx: WebContext): void {
   const { ports, config } = ctx;
