@@ -12,7 +12,7 @@
  */
 import { createServer } from 'node:net';
 
-export type PortName = 'broker' | 's3' | 'status' | 'web';
+export type PortName = 'broker' | 's3' | 'status' | 'web' | 'review';
 
 /** One entry per port: its flag, its variable, its default and what listens there. */
 export const PORT_SETTINGS: Record<PortName, { flag: string; env: string; default: number; what: string }> = {
@@ -20,6 +20,7 @@ export const PORT_SETTINGS: Record<PortName, { flag: string; env: string; defaul
   s3: { flag: 's3-port', env: 'QUIETCAM_S3_PORT', default: 4568, what: 'the local S3 endpoint (s3rver)' }, // s3rver's usual port
   status: { flag: 'status-port', env: 'QUIETCAM_STATUS_PORT', default: 8090, what: "the relay's status page" }, // relay config status.port
   web: { flag: 'port', env: 'QUIETCAM_WEB_PORT', default: 8080, what: 'the owner pages' },
+  review: { flag: 'port', env: 'QUIETCAM_REVIEW_PORT', default: 8070, what: "the operator's review console" },
 };
 
 /** A flag or variable that does not hold a port: exit 2 with the usage. */

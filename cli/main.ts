@@ -34,6 +34,11 @@ export const commands: Record<string, Command> = {
     usage: 'quietcam web [--config FILE] [--local] [--host H] [--port N] [--tls-proxy] [--broker-port N] [--s3-port N] [--status-port N|off] | quietcam web grant-reviewer USERNAME',
     load: () => import('./web.ts'),
   },
+  review: {
+    summary: "the operator's review console: reviewers with TOTP annotate what owners gave for ObjecTron; every look logged to the owner",
+    usage: 'quietcam review [--config FILE] [--db FILE] [--host H] [--port N] [--tls-proxy] | add-reviewer NAME | revoke NAME | list | export-coco FILE | export-motion DIR',
+    load: () => import('./review.ts'),
+  },
   'broker-config': {
     summary: 'write mosquitto\'s password file, ACL file and config from the paired cameras (only they, the relay and the web may connect)',
     usage: 'quietcam broker-config [--config FILE] [--out DIR] [--host H] [--port N] [--tls-cert FILE --tls-key FILE] [--relays N] [--pair CAMERA_ID [--broker URL]]',

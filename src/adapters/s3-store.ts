@@ -21,7 +21,7 @@
  * if any, and only computes checksums where S3 requires them (older S3 clones reject the newer
  * default checksum headers).
  */
-import { S3Client, PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, S3Client, PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
 import type { RelayConfig } from '../relay/config.js';
 import type { ObjectStore, PutRequest } from '../relay/types.js';
 
@@ -107,6 +107,15 @@ export function s3Store(c: RelayConfig['s3']): S3Store {
       };
       if (c.sse === 'aws:kms') input.SSEKMSKeyId = c.kmsKeyId;
       await client.send(new PutObjectCommand(input));
+    },
+    async exists(key: string): Promise<boolean> {
+      try {
+        await client.send(new HeadObjectCommand({ Bucket: c.bucket, Key: key }));
+        return true;
+      } catch (err) {
+        if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
+        throw err;
+      }
     },
     close() {
       client.destroy();

@@ -172,6 +172,8 @@ export interface PutRequest {
 export interface ObjectStore {
   /** Resolves once the store confirmed the object; rejects otherwise. */
   put(req: PutRequest): Promise<void>;
+  /** True when `key` exists (the review console's tombstones, src/operator/keys.ts flagKey). */
+  exists?(key: string): Promise<boolean>;
   close?(): void;
 }
 

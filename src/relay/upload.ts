@@ -11,6 +11,7 @@ import { purposesInForce } from './consent.js';
 import { DeriveError, type DerivedObject, type Deriver } from './derive.js';
 import type { Metrics, WindowedLog } from './metrics.js';
 import { contributionRecord, keyPrefix, objectTags } from './s3-keys.js';
+import { flagKey } from '../operator/keys.js';
 import type { CameraRegistry, Clock, ContributionRecord, ObjectStore, OutboxEntry, RelayStore } from './types.js';
 
 export interface UploaderDeps {
@@ -173,6 +174,12 @@ export class Uploader {
         confirmed.clear();
       }
       try {
+        // A reviewer flagged this bundle and the console deleted it: a redelivery is not stored again.
+        if (await this.d.objects.exists?.(flagKey(entry.ownerId, entry.cameraId, entry.bundleId))) {
+          store.discard(entry.id, 'flagged by a reviewer');
+          metrics.reject(entry.cameraId, 'flagged');
+          return;
+        }
         await this.putAll(entry, objects, consent.purposes, confirmed);
       } catch (err) {
         metrics.uploadRetries++;

@@ -77,7 +77,7 @@ export async function pushConfig(ports: WebPorts, cam: WebCamera, timeoutMs: num
  * Record a decision for one camera and push it. Interior cameras without confirmation are
  * forced off. Returns the camera as it now is.
  */
-export async function decide(ports: WebPorts, config: WebConfig, cam: WebCamera, purposes: number, action: string): Promise<{ camera: WebCamera; push: PushResult }> {
+export async function decide(ports: WebPorts, config: WebConfig, cam: WebCamera, purposes: number, action: string): Promise<{ camera: WebCamera; push: PushResult; operator: PushResult }> {
   const now = ports.clock();
   // What is recorded is what the owner chose; whether it is in force (interior unconfirmed) is the rule's job.
   const bits = purposes & PURPOSES_ALL;
@@ -94,5 +94,21 @@ export async function decide(ports: WebPorts, config: WebConfig, cam: WebCamera,
   };
   ports.cameras.setConsent(rec);
   const camera = ports.cameras.get(cam.cameraId)!;
-  return { camera, push: await pushConfig(ports, camera, config.publishTimeoutMs) };
+  const [push, operator] = await Promise.all([pushConfig(ports, camera, config.publishTimeoutMs), writeOperatorConsent(ports, camera)]);
+  return { camera, push, operator };
+}
+
+/**
+ * The camera's consent record for the review console, in S3 (src/operator/home.ts): the console
+ * knows consent only from it. Never throws; a failure is retried by the server's periodic sync
+ * (server.ts), and the console meanwhile keeps the last record it could read.
+ */
+export async function writeOperatorConsent(ports: WebPorts, cam: WebCamera): Promise<PushResult> {
+  if (!ports.operator) return { pushed: false, error: 'no operator channel' };
+  try {
+    await ports.operator.writeConsent(cam);
+    return { pushed: true };
+  } catch (err) {
+    return { pushed: false, error: (err as Error).message };
+  }
 }

@@ -7,6 +7,7 @@
  * Ids: owner ids and camera ids are protocol ids (1-32 of a-z 0-9 _ -), because both are S3 key
  * segments and MQTT topic levels. They are random, so a guessed id finds nothing.
  */
+import type { HomeChannel } from '../operator/home.js';
 import type { Clock, ContributionRecord, Placement } from '../relay/types.js';
 
 export type { Clock, ContributionRecord, Placement };
@@ -225,6 +226,8 @@ export interface WebPorts {
   objects: ObjectAccess;
   accessLog: AccessLog;
   configPublisher: ConfigPublisher;
+  /** The S3 channel to the operator's review console (consent records out; access entries, flags, counts in). Absent: no console. */
+  operator?: HomeChannel;
   /** ms since the epoch; injected so tests move time (consent expiry, TOTP). */
   clock: Clock;
 }

@@ -19,6 +19,8 @@ export interface WebServer extends WebApp {
 }
 
 const PRUNE_EVERY_MS = 600000; // 10 minutes: expired sessions are refused anyway; this only frees rows
+/** 5 minutes: how long a consent record the home failed to write to S3 (S3 down) can stay stale for the review console. */
+const OPERATOR_SYNC_MS = 300000;
 
 export async function startWebServer(o: { relay: RelayConfig; web?: WebConfigInput; log?: Logger }): Promise<WebServer> {
   const log = o.log ?? consoleLogger('web');
@@ -27,10 +29,15 @@ export async function startWebServer(o: { relay: RelayConfig; web?: WebConfigInp
   const web = buildWebApp(opened.ports, o.web, log);
   const timer = setInterval(() => opened.ports.sessions.prune(opened.ports.clock()), PRUNE_EVERY_MS);
   timer.unref();
+  const syncConsent = () => opened.syncOperatorConsent().then((failed) => failed && log.warn(`web: ${failed} consent record(s) not written to S3 for the review console; retrying in ${OPERATOR_SYNC_MS / 60000} min`), () => {});
+  const sync = setInterval(syncConsent, OPERATOR_SYNC_MS);
+  sync.unref();
+  void syncConsent();
   try {
     await web.app.listen({ host: web.ctx.config.host, port: web.ctx.config.port });
   } catch (err) {
     clearInterval(timer);
+    clearInterval(sync);
     await opened.close();
     throw err;
   }
@@ -43,6 +50,7 @@ export async function startWebServer(o: { relay: RelayConfig; web?: WebConfigInp
     ports: opened.ports,
     async close() {
       clearInterval(timer);
+      clearInterval(sync);
       await web.app.close();
       await opened.close();
     },

@@ -18,6 +18,8 @@ import { mqttConfigPublisher } from './mqtt-config.js';
 import { s3Objects } from './s3-objects.js';
 import { configPayload } from '../consent.js';
 import { serviceLogin } from '../../adapters/broker-users.js';
+import { s3OperatorBucket } from '../../adapters/s3-operator.js';
+import { HomeChannel } from '../../operator/home.js';
 
 export interface OpenWebPortsOptions {
   relay: RelayConfig;
@@ -28,12 +30,16 @@ export interface OpenWebPortsOptions {
   clock?: Clock;
   objects?: ObjectAccess;
   configPublisher?: ConfigPublisher;
+  /** The channel to the review console; default: on the relay's bucket; null: none. */
+  operator?: HomeChannel | null;
 }
 
 export interface OpenedWebPorts {
   ports: WebPorts;
   db: SqliteDatabase;
   close(): Promise<void>;
+  /** Write every camera's consent record to S3 again (the console's copy); how many failed. */
+  syncOperatorConsent(): Promise<number>;
 }
 
 /** The SQLite-backed ports on `db` (no network). */
@@ -52,13 +58,16 @@ export function openWebPorts(o: OpenWebPortsOptions): OpenedWebPorts {
   const db = o.db ?? openWebDb(o.dbFile ?? join(o.relay.dataDir, 'relay.db'));
   const sql = sqlitePorts(db);
   const s3 = o.objects ? null : s3Objects(o.relay.s3);
-  const ports: WebPorts = { ...sql, objects: o.objects ?? s3!, configPublisher: o.configPublisher ?? null!, clock: o.clock ?? Date.now };
+  const clock = o.clock ?? Date.now;
+  const opBucket = o.operator === undefined ? s3OperatorBucket(o.relay.s3) : null;
+  const operator = o.operator === undefined ? new HomeChannel(opBucket!, clock) : (o.operator ?? undefined);
+  const ports: WebPorts = { ...sql, objects: o.objects ?? s3!, configPublisher: o.configPublisher ?? null!, clock, operator };
+  const cameraIds = () => (db.prepare('SELECT camera_id FROM web_cameras').all() as { camera_id: string }[]).map((r) => r.camera_id);
   let mqtt: ReturnType<typeof mqttConfigPublisher> | null = null;
   if (!o.configPublisher) {
     // on every (re)connect, re-publish every camera's retained config: changes made while the broker was away reach the boards
     const republish = () => {
-      const ids = (db.prepare('SELECT camera_id FROM web_cameras').all() as { camera_id: string }[]).map((r) => r.camera_id);
-      for (const id of ids) {
+      for (const id of cameraIds()) {
         const cam = sql.cameras.get(id);
         if (cam) mqtt!.publish(id, configPayload(cam)).catch(() => {});
       }
@@ -71,9 +80,19 @@ export function openWebPorts(o: OpenWebPortsOptions): OpenedWebPorts {
   return {
     ports,
     db,
+    async syncOperatorConsent() {
+      let failed = 0;
+      if (!operator) return 0;
+      for (const id of cameraIds()) {
+        const cam = sql.cameras.get(id);
+        if (cam) await operator.writeConsent(cam).catch(() => failed++);
+      }
+      return failed;
+    },
     async close() {
       await mqtt?.close();
       s3?.close();
+      opBucket?.close();
       if (ownsDb && db.open) db.close();
     },
   };

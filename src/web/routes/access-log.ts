@@ -20,7 +20,9 @@ export function registerAccessLog(app: FastifyInstance, ctx: WebContext): void {
 
   app.get('/access-log', async (req, reply) => {
     const a = requireAccount(req);
-    const entries = ports.accessLog.listForOwner(a.id, 500);
+    // This home's own log (the pages' reviewer route) and the review console's entries in S3, newest first.
+    const remote = ports.operator ? await ports.operator.accessEntries(a.id, 500) : [];
+    const entries = [...ports.accessLog.listForOwner(a.id, 500), ...remote].sort((x, y) => y.atMs - x.atMs).slice(0, 500);
     const names = new Map(ports.cameras.listByOwner(a.id).map((c) => [c.cameraId, c.name]));
     const body = html`<p>Every time someone other than you looked at one of your contributions. Nobody else appears here because nobody else looked.</p>
 ${entries.length ? html`<table id="access"><tr><th>When (UTC)</th><th>Who</th><th>What</th><th>Why</th></tr>${entries.map((e) => html`<tr>

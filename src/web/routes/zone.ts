@@ -15,6 +15,7 @@ import { bundleId, cameraId, contributionRef, form, many, parse } from '../input
 import type { ContributionFilter, ContributionRecord } from '../ports.js';
 import { setFlash, takeFlash } from '../session.js';
 import { ownCamera } from './cameras.js';
+import { reviewSection } from './zone-review.js';
 
 /** The five images, in the order of DESIGN.md ("Where the ideas come from"). */
 export const IMAGES = [
@@ -40,6 +41,7 @@ export function registerZone(app: FastifyInstance, ctx: WebContext): void {
       to: z.union([z.literal(''), date]).optional(), page: z.coerce.number().int().min(1).max(100000).optional(),
     }).strict(), req.query);
     const cams = ports.cameras.listByOwner(a.id);
+    const review = await reviewSection(ports, a.id);
     const names = new Map(cams.map((c) => [c.cameraId, c.name]));
     const filter: ContributionFilter = {};
     if (q.camera) filter.cameraId = q.camera;
@@ -69,7 +71,8 @@ ${pageNo > 1 ? html`<a href="/zone?${qs(pageNo - 1)}">newer</a> ` : ''}${pageNo 
 <h2>Delete more at once</h2>
 ${cams.length ? html`<form method="post" action="/zone/delete-camera">${csrfField(csrf)}<label>Everything of camera <select name="camera">${cams.map((c) => html`<option value="${c.cameraId}">${c.name}</option>`)}</select></label>
 <button type="submit" class="danger">Delete this camera's contributions…</button></form>` : ''}
-<form method="post" action="/zone/delete-all">${csrfField(csrf)}<button type="submit" class="danger" id="delete-all">Delete everything…</button></form>`;
+<form method="post" action="/zone/delete-all">${csrfField(csrf)}<button type="submit" class="danger" id="delete-all">Delete everything…</button></form>
+${review}`;
     return sendPage(reply, page({ title: 'Data Integrity Zone', body, user: a.username, csrf, flash: takeFlash(ctx, req) }));
   });
 

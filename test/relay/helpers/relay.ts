@@ -20,6 +20,10 @@ export class MemoryBucket implements ObjectStore {
     if (this.down) throw Object.assign(new Error('connect ECONNREFUSED'), { name: 'Error' });
     this.objects.set(req.key, { ...req, body: Uint8Array.from(req.body) });
   }
+
+  async exists(key: string): Promise<boolean> {
+    return this.objects.has(key);
+  }
 }
 
 export interface TestRelay {
