@@ -236,6 +236,7 @@ test('delete my account: the page and S3 itself find nothing left under her pref
   const p = c.page;
   await p.setViewportSize({ width: 1100, height: 850 });
   assert.is((await s3Keys(c, `contributions/${c.ownerId}/`)).length, 6);
+  assert.ok((await s3Keys(c, `consent/${c.ownerId}/`)).length >= 1, 'the console\'s consent record of her camera is there before');
   await p.goto(`${c.web.url}/account`);
   await p.click('#delete-account');
   await p.fill('input[name=current]', PASSWORD);
@@ -243,10 +244,10 @@ test('delete my account: the page and S3 itself find nothing left under her pref
   await p.check('input[name=confirm]');
   await p.click('#confirm-delete-account');
   await p.waitForSelector('#account-deleted');
-  assert.match((await p.textContent('#account-deleted'))!, /1 contribution\(s\), 6 object\(s\) removed from S3 \(every version\), 2 camera\(s\) removed/);
+  assert.match((await p.textContent('#account-deleted'))!, /1 contribution\(s\), 6 object\(s\) removed from S3 \(every version\), \d+ other object\(s\) of yours .*, 2 camera\(s\) removed/);
   assert.match((await p.textContent('#relist'))!, /finds 0 object/);
   await shot(p, '17-account-deleted');
-  assert.equal(await s3Keys(c, `contributions/${c.ownerId}/`), [], 'S3 lists nothing under her prefix');
+  for (const root of ['contributions', 'consent', 'access', 'flags']) assert.equal(await s3Keys(c, `${root}/${c.ownerId}/`), [], `S3 lists nothing under ${root}/<her id>/`);
   assert.is(c.stack.relay.registry.get(c.cameraId), null, 'the relay no longer knows her camera');
   const again = await run(['sim', 'scene:busy', '--provisioning', `quietcam-${c.cameraId}.json`, '--broker', c.stack.brokerUrl, '--seconds', '5', '--quiet']);
   assert.match(again.out, /refused camera/, 'her camera\'s login is gone');
