@@ -79,7 +79,7 @@ async function child(): Promise<void> {
   for (const id of ids) history.setEnrolled(id, true, 'bench', Date.now());
   const scored = new Map<string, number>();
   const alerts: PersonAlert[] = [];
-  const bucket: ObjectStore = { async put() {} };
+  const bucket: ObjectStore = { async put() {}, async delete() {} };
   const workers = Number(process.env.ALERTS_WORKERS ?? 2);
   const detector = timed(workers > 0 ? await personDetectorPool(workers) : await nanodetPersonDetector(), scored);
   const relay = await startRelay({

@@ -9,7 +9,7 @@ import type { AppOptions } from './app.js';
 export interface BoardInput {
   name: string;
   memory: { appHeapBytes: number; externalBytes: number };
-  mqtt: { chunkSize: number; qos: number };
+  mqtt: { chunkSize: number; qos: number; unackedBundles?: number; ackTimeoutMs?: number };
   maxViewBytes: number;
   /** Event frames for person alerts (boards/schema.ts); absent: none. */
   eventFrames?: { atMs: number[]; maxBytes: number };
@@ -24,5 +24,7 @@ export function appOptionsFromBoard(b: BoardInput): AppOptions {
     chunkSize: b.mqtt.chunkSize,
     qos: b.mqtt.qos,
     eventFrames: b.eventFrames ? { atMs: b.eventFrames.atMs, maxBytes: b.eventFrames.maxBytes } : undefined,
+    unackedBundles: b.mqtt.unackedBundles,
+    ackTimeoutMs: b.mqtt.ackTimeoutMs,
   };
 }

@@ -7,6 +7,7 @@
  * | quietcam/<camera>/event   | board          | 1   | no       | a small motion event message     |
  * | quietcam/<camera>/config  | relay / owner  | 1   | yes      | consent and config for the board |
  * | quietcam/<camera>/frame   | board          | 1   | no       | an event frame (event-frame.ts), alerts only |
+ * | quietcam/<camera>/ack     | relay          | 1   | no       | "bundle stored" (ack.ts), MAC'd  |
  *
  * <camera> is a camera id (ids.ts: 1-32 of a-z 0-9 _ -), so it never contains the MQTT
  * separators or wildcards '/', '+', '#'. The relay subscribes with the `+` wildcards below.
@@ -25,7 +26,7 @@ export const CONFIG_SUBSCRIPTION = 'quietcam/+/config';
 /** Relay subscription for all cameras' event frames (person alerts; never uploaded). */
 export const FRAME_SUBSCRIPTION = 'quietcam/+/frame';
 
-export type TopicKind = 'bundle' | 'event' | 'config' | 'frame';
+export type TopicKind = 'bundle' | 'event' | 'config' | 'ack' | 'frame';
 
 function topicFor(cameraId: string, kind: TopicKind): string {
   if (!isValidCameraId(cameraId)) throw new RangeError('topic: invalid camera id (expected 1-32 of a-z 0-9 _ -)');
@@ -52,9 +53,14 @@ export function frameTopic(cameraId: string): string {
   return topicFor(cameraId, 'frame');
 }
 
+/** `quietcam/<camera>/ack`: the relay's signed "bundle stored" messages (ack.ts). Throws a RangeError on an invalid camera id. */
+export function ackTopic(cameraId: string): string {
+  return topicFor(cameraId, 'ack');
+}
+
 /**
  * Split a received topic. Returns null for anything that is not exactly
- * `quietcam/<valid camera id>/<bundle|event|config|frame>`.
+ * `quietcam/<valid camera id>/<bundle|event|config|ack|frame>`.
  * @example parseTopic('quietcam/porch/bundle') // { cameraId: 'porch', kind: 'bundle' }
  */
 export function parseTopic(topic: string): { cameraId: string; kind: TopicKind } | null {
@@ -62,6 +68,6 @@ export function parseTopic(topic: string): { cameraId: string; kind: TopicKind }
   const parts = topic.split('/');
   if (parts.length !== 3 || parts[0] !== TOPIC_ROOT || !isValidCameraId(parts[1])) return null;
   const kind = parts[2];
-  if (kind !== 'bundle' && kind !== 'event' && kind !== 'config' && kind !== 'frame') return null;
+  if (kind !== 'bundle' && kind !== 'event' && kind !== 'config' && kind !== 'ack' && kind !== 'frame') return null;
   return { cameraId: parts[1], kind: kind };
 }
