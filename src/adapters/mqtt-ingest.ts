@@ -46,6 +46,8 @@ export interface MqttIngestOptions {
 
 export interface MqttIngest {
   connected(): boolean;
+  /** Publish with QoS 1, not retained (the relay's end-to-end acks); queued by mqtt.js while disconnected. */
+  publish(topic: string, payload: Uint8Array): void;
   /** Disconnect (without acknowledging anything further). */
   stop(): Promise<void>;
 }
@@ -164,6 +166,11 @@ export function startMqttIngest(o: MqttIngestOptions): Promise<MqttIngest> {
           first = false;
           resolve({
             connected: () => up && client.connected,
+            publish: (topic, payload) => {
+              client.publish(topic, Buffer.from(payload.buffer, payload.byteOffset, payload.length), { qos: 1 }, (err) => {
+                if (err && !stopped) o.log.warn(`ingest: publish on ${topic} failed: ${err.message}`);
+              });
+            },
             stop: () => {
               stopped = true;
               return new Promise<void>((r) => client.end(true, {}, () => r()));

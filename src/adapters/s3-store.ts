@@ -44,6 +44,8 @@ export interface S3Store extends ObjectStore {
    * the SDK client). s3rver ignores SSE and tagging headers, so tests assert them here.
    */
   observe(fn: (req: SentPut) => void): void;
+  /** True when `key` exists (HeadObject): the review console's tombstones. */
+  exists(key: string): Promise<boolean>;
 }
 
 /** Middleware the relay has no use for (see the file comment). */

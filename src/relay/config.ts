@@ -67,7 +67,8 @@ const s3 = z.strictObject({
 const reassembly = z.strictObject({
   maxBundles: int(1, 4096, 64, 'bundles', 'partial bundles held at once: a few per camera for a home of ~20 cameras'),
   maxBytes: int(1024, 1073741824, 16777216, 'bytes', 'of partial bundles (16 MiB): > 40 bundles of the maximum size'),
-  timeoutMs: int(1000, 86400000, 60000, 'ms', 'a board sends a bundle in seconds; QoS 1 retries fit well within'),
+  timeoutMs: int(1000, 604800000, 86400000, 'ms', 'a partial bundle (its chunks journalled on disk) waits this long for the rest: a camera link may be down for hours mid-bundle (a day)'),
+  maxPerCamera: int(1, 64, 4, 'bundles', 'partial bundles one camera may hold (memory and journal): a fifth evicts its own least recently fed, so a camera offline for long costs at most this x 384 KiB'),
   expireEveryMs: int(100, 60000, 1000, 'ms', 'between timeout sweeps'),
 });
 

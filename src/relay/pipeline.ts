@@ -7,6 +7,7 @@
  * make it better); only a failing store throws or rejects, and then no PUBACK is sent.
  */
 import type { Bundle, IncompleteBundle } from '../protocol/index.js';
+import { readU32 } from '../protocol/bytes.js';
 import { bundleKey, ingest, RecentKeys } from './ingest.js';
 import type { Metrics, WindowedLog } from './metrics.js';
 import { ReassembleStage } from './reassemble.js';
@@ -26,6 +27,12 @@ export interface PipelineDeps {
   shared?: boolean;
   /** A new outbox entry is ready for upload; `bundle` is its decoded content (validate.ts). */
   onAccepted: (entry: OutboxEntry, bundle: Bundle) => void;
+  /**
+   * A bundle is in the outbox and durable (just stored and fsynced, or stored before and sent again):
+   * the relay acknowledges it end to end to its camera (ack.ts). Called once per store, and again
+   * for each re-sent copy's last chunk.
+   */
+  onStored?: (cameraId: string, bundleId: string, bundleCrc: number) => void;
 }
 
 export class Pipeline {
@@ -97,6 +104,7 @@ export class Pipeline {
         return;
       case 'duplicate':
         metrics.chunksDuplicate++;
+        if (r.last && r.bundleId !== undefined && r.bundleCrc !== undefined) this.d.onStored?.(r.cameraId, r.bundleId, r.bundleCrc);
         return;
     }
     const a = this.stage.push(msg.payload, this.d.clock(), msg.receivedMs);
@@ -141,14 +149,18 @@ export class Pipeline {
       return;
     }
     const entry = store.accept(v.entry);
+    const crc = readU32(bytes, bytes.length - 4); // the bundle's own CRC-32 (little-endian, its last 4 bytes)
+    const stored = () => this.d.onStored?.(cameraId, bundleId, crc);
     if (entry === 'duplicate') {
       metrics.bundlesDuplicate++;
+      stored();
       return;
     }
     metrics.bundlesAccepted++;
     const durable = store.durable();
     this.d.onAccepted(entry, v.bundle);
-    return durable;
+    // The end-to-end ack leaves only once the entry is fsynced (a failed fsync fails the relay: no ack).
+    return durable.then(stored);
   }
 
   private incomplete(list: IncompleteBundle[]): void {

@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from '../log.js';
 import type { Bundle } from '../protocol/index.js';
 import type { RelayConfig } from './config.js';
+import { Acknowledger } from './ack.js';
 import { seedRegistry } from './consent.js';
 import { Deriver } from './derive.js';
 import { Metrics, WindowedLog } from './metrics.js';
@@ -20,6 +21,8 @@ import { Uploader } from './upload.js';
 export interface IngestConnection {
   connected(): boolean;
   stop(): Promise<void>;
+  /** Publish one message (QoS 1, not retained): the end-to-end acks (ack.ts). Absent: no acks are sent. */
+  publish?(topic: string, payload: Uint8Array): void;
 }
 
 /** Everything the relay runs on. Only `config`, `store`, `registry`, `objects` and `codec` are required. */
@@ -59,6 +62,8 @@ export class Relay extends EventEmitter<RelayEvents> {
   /** Status page URL, when serving one. */
   statusUrl: string | null = null;
   readonly metrics = new Metrics();
+  /** End-to-end acks to the cameras (sent / unsent counts). */
+  readonly acks: Acknowledger;
   private state: 'running' | 'failed' = 'running';
   /** Disk full or read-only: not acknowledging, uploads go on, resumes by itself (storage.ts). */
   private readonly storage: StoragePause;
@@ -94,6 +99,7 @@ export class Relay extends EventEmitter<RelayEvents> {
     this.connectIngest = p.connectIngest;
     this.storage = new StoragePause({ retryMs: p.config.sqlite.storageRetryMs, log: p.log, probe: () => p.storageRoom?.probe(), release: () => p.storageRoom?.release(), resume: () => this.resume() });
     const { store, registry, objects } = p;
+    this.acks = new Acknowledger(registry, p.log);
     this.uploader = new Uploader({
       store, registry, objects, deriver, metrics: this.metrics, problems: this.problems, clock, config: p.config.upload,
       onFatal: (err: Error) => this.trouble(err),
@@ -106,6 +112,7 @@ export class Relay extends EventEmitter<RelayEvents> {
         this.uploader.accepted(entry.id, bundle);
         this.uploader.notify();
       },
+      onStored: (cameraId, bundleId, crc) => this.acks.stored(cameraId, bundleId, crc),
     });
   }
 
@@ -138,7 +145,7 @@ export class Relay extends EventEmitter<RelayEvents> {
         relay.statusUrl = server.url;
         relay.closers.push(() => server.stop());
       }
-      if (relay.connectIngest && !relay.storage.paused) relay.ingest = await relay.connectIngest((msg) => relay.handle(msg));
+      if (!relay.storage.paused) await relay.openIngest();
     } catch (err) {
       await relay.stop();
       throw err;
@@ -164,7 +171,15 @@ export class Relay extends EventEmitter<RelayEvents> {
       this.pipeline.reset(); // as a restart: unacknowledged chunks come again from the broker
     }
     this.uploader.notify();
-    if (this.connectIngest && !this.ingest) this.ingest = await this.connectIngest((msg) => this.handle(msg));
+    await this.openIngest();
+  }
+
+  /** Connect to the broker (unless connected): messages in, end-to-end acks out on the same client. */
+  private async openIngest(): Promise<void> {
+    if (!this.connectIngest || this.ingest) return;
+    const ingest = await this.connectIngest((msg) => this.handle(msg));
+    this.ingest = ingest;
+    if (ingest.publish) this.acks.connect((topic, payload) => ingest.publish!(topic, payload));
   }
 
   /** A store error: storage trouble pauses (storage.ts), anything else stops the relay. */
@@ -173,6 +188,7 @@ export class Relay extends EventEmitter<RelayEvents> {
     this.storage.trip(err);
     const ingest = this.ingest;
     this.ingest = null;
+    this.acks.connect(null);
     void ingest?.stop(); // unacknowledged messages stay with the broker
   }
 
