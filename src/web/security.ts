@@ -12,8 +12,11 @@ import { html, page } from './html.js';
 import { safeEqual } from './tokens.js';
 
 const CSP = [
-  "default-src 'none'", "img-src 'self'", "style-src 'self'", "script-src 'self'", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'",
+  "default-src 'none'", "img-src 'self'", "style-src 'self'", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'",
 ].join('; ');
+
+/** The sign-up form: the same policy plus one same-origin file (`/static/tz.js` fills the time zone). */
+export const CSP_WITH_TZ_SCRIPT = `${CSP}; script-src 'self'`;
 
 /**
  * The alert pages only (routes/alerts*.ts): the same policy plus this site's own scripts, for the
