@@ -14,7 +14,7 @@ import { consoleLogger } from '../log.js';
 import type { Logger } from '../log.js';
 import { resolveWebConfig, type WebConfigInput } from './config.js';
 import type { WebContext } from './context.js';
-import { CSS } from './html.js';
+import { CSS, TZ_JS } from './html.js';
 import { AttemptLimiter, SignInLimits } from './limiter.js';
 import type { WebPorts } from './ports.js';
 import { registerAccessLog } from './routes/access-log.js';
@@ -69,6 +69,7 @@ export function buildWebApp(ports: WebPorts, configInput: WebConfigInput = {}, l
   app.addHook('preHandler', async (req) => checkCsrf(req));
   app.addHook('onSend', async (_req, reply) => securityHeaders(ctx, reply));
   app.register(async (scope) => {
+    scope.get('/static/tz.js', async (_req, reply) => reply.header('cache-control', 'public, max-age=3600').type('text/javascript; charset=utf-8').send(TZ_JS));
     scope.get('/static/app.css', async (_req, reply) => reply.header('cache-control', 'public, max-age=3600').type('text/css; charset=utf-8').send(CSS));
     registerSignup(scope, ctx);
     registerLogin(scope, ctx);

@@ -12,7 +12,7 @@ import { html, page } from './html.js';
 import { safeEqual } from './tokens.js';
 
 const CSP = [
-  "default-src 'none'", "img-src 'self'", "style-src 'self'", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'",
+  "default-src 'none'", "img-src 'self'", "style-src 'self'", "script-src 'self'", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'",
 ].join('; ');
 
 /**

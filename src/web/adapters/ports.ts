@@ -92,6 +92,16 @@ export function openWebPorts(o: OpenWebPortsOptions): OpenedWebPorts {
         const cam = sql.cameras.get(id);
         if (cam) await operator.writeConsent(cam).catch(() => failed++);
       }
+      // cameras that left the home (removed, account deleted) while S3 could not be told
+      const owners = (db.prepare('SELECT id FROM web_accounts').all() as { id: string }[]).map((r) => r.id);
+      for (const owner of owners) {
+        try {
+          const known = new Set(sql.cameras.listByOwner(owner).map((c) => c.cameraId));
+          for (const cam of await operator.recordedCameras(owner)) if (!known.has(cam)) await operator.withdrawIfGranted(owner, cam);
+        } catch {
+          failed++;
+        }
+      }
       return failed;
     },
     async close() {
