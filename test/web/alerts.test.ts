@@ -118,9 +118,11 @@ test('push subscriptions: JSON with the CSRF header, https endpoints, P-256 keys
   assert.equal(c.web.ports.alerts.pushSubscriptions(c.olive.id).map((s) => s.endpoint), [sub.endpoint]);
   assert.equal(c.web.ports.alerts.pushSubscriptions(c.otto.id), []);
   const settings = await cl.get('/alerts/settings');
-  assert.match(String(settings.headers['content-security-policy']), /script-src 'self'/);
+  const csp = String(settings.headers['content-security-policy']);
+  assert.match(csp, /script-src 'self'; connect-src 'self'; worker-src 'self'/);
+  assert.is(csp.split('script-src').length, 2, 'one script-src');
   assert.not.match(settings.body, /<script>/, 'no inline script');
-  assert.not.match(String((await cl.get('/cameras')).headers['content-security-policy']), /script-src/);
+  assert.not.match(String((await cl.get('/cameras')).headers['content-security-policy']), /connect-src|worker-src/, 'the feed and the service worker only where needed');
   assert.is((await cl.get('/alerts-sw.js')).headers['content-type'], 'text/javascript; charset=utf-8');
 });
 
