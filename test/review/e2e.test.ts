@@ -103,11 +103,10 @@ test('sign in with TOTP, annotate with mouse and keys next to a proposed box, fl
   assert.equal(await page.$$eval('#box-list li', (l) => l.map((x) => x.textContent)), ['1: person 205,40 60x120', '2: car 50,50 100x80']);
   await shot(page, 'review-2-annotate');
   await page.click('#save');
-  await page.waitForURL('**/?done=1');
+  await page.waitForURL('**/p-2?saved=1'); // straight on to the next one
   const a = c.w.review.store.annotation(c.ann.id, c.porch, 'p-1')!;
   assert.equal(a.boxes, [{ label: 'person', x: 205, y: 40, w: 60, h: 120 }, { label: 'car', x: 50, y: 50, w: 100, h: 80 }]);
 
-  await page.click('#next');
   await page.waitForFunction(() => (globalThis as unknown as { document: { getElementById(id: string): { naturalWidth: number } | null } }).document.getElementById('view')?.naturalWidth === 320);
   await page.selectOption('#flag-reason', 'child');
   await page.click('#flag');
