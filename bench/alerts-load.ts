@@ -130,7 +130,7 @@ async function child(): Promise<void> {
   console.log(`\nload: ${CAMERAS} cameras' events at once, ${rounds} rounds, frames at ${SCHEDULE_MS.join('/')} ms, ${workers} detector workers (relay + aedes + cameras in one process; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores)`);
   console.log(`  frames scored ${frameLat.length} (the rest: events already alerted); frame -> score p50 ${q(frameLat, 0.5)} ms, p99 ${q(frameLat, 0.99)} ms, max ${Math.max(...frameLat)} ms`);
   console.log(`  alerts ${alerts.length - falseAlerts}/${personEvents} person events, ${falseAlerts} on the ${CAMERAS * rounds - personEvents} events without; frame -> alert p50 ${q(alertLat, 0.5)} ms, p99 ${q(alertLat, 0.99)} ms (goal < 1000)`);
-  console.log(`  CPU (process, all threads) ${(cpuMs / Math.max(1, frameLat.length)).toFixed(0)} ms per scored frame: on an otherwise idle 2-core machine the 8 first frames of a burst need ~${Math.round((4 * cpuMs) / Math.max(1, frameLat.length))} ms on 2 workers`);
+  console.log(`  CPU (process, all threads) ${(cpuMs / Math.max(1, frameLat.length)).toFixed(0)} ms per scored frame: on an otherwise idle 2-core machine the last of 8 first frames of a burst would be scored after ~${Math.round((Math.ceil(CAMERAS / Math.max(1, Math.min(2, workers))) * cpuMs) / Math.max(1, frameLat.length))} ms`);
   console.log(`  relay process RSS: ${MB(rss.before)} before the model, ${MB(rss.idle)} with it loaded (idle), peak ${MB(rss.peak)} under load`);
 }
 
