@@ -4,7 +4,7 @@
  * on one core (its threaded build needs browser workers), so on the 2-core home server two
  * workers halve the wait when 8 cameras' events arrive at once.
  *
- * Limits: each worker holds its own tfjs and model (~60-80 MB RSS each here); workers are started
+ * Limits: each worker holds its own tfjs and model (~120 MB RSS each here); workers are started
  * with tsx registered (the sources run as TypeScript), like bin/quietcam.js.
  */
 import { Worker } from 'node:worker_threads';
