@@ -51,14 +51,14 @@ export async function mosquittoKill(o: MosquittoKillOptions): Promise<FaultResul
         faultEnd = Date.now();
       }
     }
-    const done = Promise.all(sent);
+    // Board-like cameras are done when the relay acked every bundle (they re-send until then, backing off up to 40 s).
+    if (o.acked) await Promise.race([Promise.all(sent), sleep(o.maxWaitMs ?? 60000)]);
     const s = await settle(() => metaCount(config), o.bundles, 4000, o.maxWaitMs ?? 30000);
-    await Promise.race([done, sleep(100)]);
     const name = `mosquitto kill -9 x2, ${o.durable ? 'autosave on changes' : 'default autosave'}, ${o.acked ? 'end-to-end ack' : 'QoS 1 only'}`;
     const log = readFileSync(join(tmp.dir, 'mosquitto.log'), 'utf8');
     const saves = log.split('Saving in-memory database').length - 1;
     const db = join(tmp.dir, 'mosquitto.db');
-    const note = `${saves} store saves (last ${existsSync(db) ? Math.round(statSync(db).size / 1024) : 0} KB)${o.acked ? `, ${pubs.resent()} bundles re-sent` : ''}`;
+    const note = `${saves} store saves (last ${existsSync(db) ? Math.round(statSync(db).size / 1024) : 0} KB)${o.acked ? `, ${pubs.resent()} bundles re-sent, ${o.bundles - acked.size} never acked` : ''}`;
     const keys = await listBucket(config);
     const lostAcked = list.filter((b) => acked.has(b.bundleId) && !keys.some((k) => k.endsWith(`/${b.bundleId}/meta.json`))).length;
     const why = [...new Set(Object.values(failed))].join('; ');

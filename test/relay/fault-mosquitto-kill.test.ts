@@ -16,7 +16,7 @@ test('the generated mosquitto config saves its store after every change', () => 
 });
 
 test('mosquitto kill -9 twice mid-run, durable settings, board-like cameras: every bundle in S3 exactly once', async () => {
-  const r = await mosquittoKill({ bundles: 30, durable: true, acked: true, maxWaitMs: 25000 });
+  const r = await mosquittoKill({ bundles: 30, durable: true, acked: true, maxWaitMs: 20000 });
   assert.equal({ once: r.once, missing: r.missing, duplicated: r.duplicated, orphaned: r.orphaned }, { once: 30, missing: 0, duplicated: 0, orphaned: 0 }, JSON.stringify(r));
 });
 
