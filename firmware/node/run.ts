@@ -74,7 +74,7 @@ export class FirmwareRunError extends Error {
   }
 }
 
-function profileOf(b: FirmwareRunOptions['board']): BoardProfile {
+export function profileOf(b: FirmwareRunOptions['board']): BoardProfile {
   if (!b) return loadBoard('desktop');
   return typeof b === 'string' ? loadBoard(b) : b;
 }
@@ -147,10 +147,8 @@ function readdirNames(dir: string): string[] {
   }
 }
 
-async function runEmbedded(inputs: Iterable<FirmwareInput> | AsyncIterable<FirmwareInput>, o: FirmwareRunOptions, board: BoardProfile): Promise<FirmwareRun> {
-  const bin = ensureRuntime();
-  const bundle = o.bundleFile ?? firmwareBundle(board.name);
-  readFileSync(bundle); // fail early and clearly when missing
+/** The desktop runtime's command line for these options (also the Xtensa build's: firmware/xtensa/build.ts). */
+export function runtimeArgs(o: FirmwareRunOptions, board: BoardProfile, bundle: string): string[] {
   const args = [
     '--bundle', bundle, '--width', String(o.width), '--height', String(o.height),
     '--heap', String(o.heapCap ?? board.memory.engineHeapBytes), '--external', String(board.memory.externalBytes),
@@ -161,6 +159,14 @@ async function runEmbedded(inputs: Iterable<FirmwareInput> | AsyncIterable<Firmw
   if (o.quietLogs) args.push('--quiet-logs');
   if (o.profile) args.push('--profile');
   if (o.noKernels) args.push('--no-kernels');
+  return args;
+}
+
+async function runEmbedded(inputs: Iterable<FirmwareInput> | AsyncIterable<FirmwareInput>, o: FirmwareRunOptions, board: BoardProfile): Promise<FirmwareRun> {
+  const bin = ensureRuntime();
+  const bundle = o.bundleFile ?? firmwareBundle(board.name);
+  readFileSync(bundle); // fail early and clearly when missing
+  const args = runtimeArgs(o, board, bundle);
   const cmd = o.wrap && o.wrap.length ? o.wrap[0] : bin;
   const cmdArgs = o.wrap && o.wrap.length ? [...o.wrap.slice(1), bin, ...args] : args;
   const child = spawn(cmd, cmdArgs, { stdio: ['pipe', 'pipe', 'pipe'] });

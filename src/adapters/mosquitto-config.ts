@@ -22,12 +22,13 @@ import { join, resolve } from 'node:path';
 import { SERVICE_USERS, isCameraUsername } from './broker-acl.js';
 import { mosquittoHash, type CameraCredentials } from './broker-credentials.js';
 import type { BrokerUsers } from './broker-users.js';
+import { MAX_PACKET_BYTES } from './mqtt-size-guard.js';
 
 export const MOSQUITTO_DEFAULTS = {
   host: '127.0.0.1',
   port: 1883, // 8883 is the usual port with TLS
-  /** Largest MQTT packet, bytes: a bundle chunk is a few KB; 384 KiB leaves room and stops floods of huge packets. */
-  maxPacketSize: 393216,
+  /** Largest MQTT packet, bytes (mqtt-size-guard.ts, 400 KiB, as the embedded broker and the relay): bundles are ≤ 384 KiB, a chunk a few KB. */
+  maxPacketSize: MAX_PACKET_BYTES,
 };
 
 /**
@@ -64,6 +65,9 @@ export interface MosquittoConfigOptions {
   relays?: number;
 }
 
+/** The relay's smart-alert publisher logs in as this relay name (src/alerts/channels/mqtt-alerts.ts). */
+export const ALERTS_LOGIN = `${SERVICE_USERS.relay}-alerts`;
+
 function relayNames(n = 1): string[] {
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error('relays: 1-64');
   const names: string[] = [SERVICE_USERS.relay];
@@ -96,8 +100,20 @@ export function mosquittoAcl(cameraIds: string[], relays = 1): string {
   for (const name of relayNames(relays)) lines.push('', `user ${name}`, 'topic read quietcam/+/bundle', 'topic read quietcam/+/event', 'topic write quietcam/+/ack');
   lines.push(
     '',
+    `user ${ALERTS_LOGIN}`, // the relay's alert publisher (a login of its own: client id = username here)
+    'topic write quietcam/+/alert',
+    'topic write quietcam/+/alert-image',
+    'topic write homeassistant/binary_sensor/+/person/config',
+    'topic write homeassistant/image/+/person/config',
+    '',
     `user ${SERVICE_USERS.web}`,
     'topic write quietcam/+/config',
+    '',
+    `user ${SERVICE_USERS.ha}`,
+    'topic read quietcam/+/alert',
+    'topic read quietcam/+/alert-image',
+    'topic read homeassistant/#',
+    'topic write homeassistant/status',
   );
   for (const id of cameraIds) {
     lines.push('', `user ${id}`, `topic write quietcam/${id}/bundle`, `topic write quietcam/${id}/event`, `topic read quietcam/${id}/config`, `topic read quietcam/${id}/ack`);
@@ -113,8 +129,9 @@ export function mosquittoFiles(o: MosquittoConfigOptions): MosquittoFiles {
   const cameras = checkedCameras(o.cameras);
   const dir = resolve(o.dir);
   const passwd = [
-    ...relayNames(o.relays).map((name) => `${name}:${mosquittoHash(o.services.relay.password)}`),
+    ...[...relayNames(o.relays), ALERTS_LOGIN].map((name) => `${name}:${mosquittoHash(o.services.relay.password)}`),
     `${o.services.web.username}:${mosquittoHash(o.services.web.password)}`,
+    ...(o.services.ha ? [`${o.services.ha.username}:${mosquittoHash(o.services.ha.password)}`] : []),
     ...cameras.map((c) => `${c.cameraId}:${c.brokerHash}`),
   ].join('\n') + '\n';
   const conf = [

@@ -36,14 +36,29 @@ export interface PipelineDeps {
 }
 
 export class Pipeline {
-  private readonly stage: ReassembleStage | SharedReassembleStage;
+  private stage: ReassembleStage | SharedReassembleStage;
   private readonly rejected = new RecentKeys(4096);
   /** Cameras found in the registry (never removed from it): one registry read per camera, not per chunk. */
   private readonly known = new Set<string>();
 
   constructor(private readonly d: PipelineDeps) {
     if (d.shared && !(d.store.addChunkAndCollect && d.store.dropStaleChunks && d.store.journalled)) throw new Error('a shared relay needs a store that can be shared (SQLite)');
-    this.stage = d.shared ? new SharedReassembleStage(d.store as SharedStore, d.reassembly) : new ReassembleStage(d.store, d.reassembly);
+    this.stage = this.newStage();
+  }
+
+  private newStage(): ReassembleStage | SharedReassembleStage {
+    const d = this.d;
+    return d.shared ? new SharedReassembleStage(d.store as SharedStore, d.reassembly) : new ReassembleStage(d.store, d.reassembly);
+  }
+
+  /**
+   * After a storage pause: forget what the reassembler holds and replay the journal, as a restart
+   * would. A bundle whose outbox commit failed is otherwise remembered as completed, and its
+   * redelivered chunks (never acknowledged) would be taken for duplicates.
+   */
+  reset(): number {
+    this.stage = this.newStage();
+    return this.replay();
   }
 
   partialCount(): number {

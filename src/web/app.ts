@@ -14,10 +14,12 @@ import { consoleLogger } from '../log.js';
 import type { Logger } from '../log.js';
 import { resolveWebConfig, type WebConfigInput } from './config.js';
 import type { WebContext } from './context.js';
-import { CSS } from './html.js';
+import { CSS, TZ_JS } from './html.js';
 import { AttemptLimiter, SignInLimits } from './limiter.js';
 import type { WebPorts } from './ports.js';
 import { registerAccessLog } from './routes/access-log.js';
+import { registerAlertFeed } from './routes/alert-feed.js';
+import { registerAlertSettings } from './routes/alerts.js';
 import { registerAccount } from './routes/account.js';
 import { registerCameras } from './routes/cameras.js';
 import { registerConsent } from './routes/consent.js';
@@ -67,6 +69,7 @@ export function buildWebApp(ports: WebPorts, configInput: WebConfigInput = {}, l
   app.addHook('preHandler', async (req) => checkCsrf(req));
   app.addHook('onSend', async (_req, reply) => securityHeaders(ctx, reply));
   app.register(async (scope) => {
+    scope.get('/static/tz.js', async (_req, reply) => reply.header('cache-control', 'public, max-age=3600').type('text/javascript; charset=utf-8').send(TZ_JS));
     scope.get('/static/app.css', async (_req, reply) => reply.header('cache-control', 'public, max-age=3600').type('text/css; charset=utf-8').send(CSS));
     registerSignup(scope, ctx);
     registerLogin(scope, ctx);
@@ -77,6 +80,8 @@ export function buildWebApp(ports: WebPorts, configInput: WebConfigInput = {}, l
     registerExport(scope, ctx);
     registerAccessLog(scope, ctx);
     registerStatus(scope, ctx);
+    registerAlertSettings(scope, ctx);
+    registerAlertFeed(scope, ctx);
     registerAccount(scope, ctx);
   });
   return { app, ctx, routes };

@@ -40,12 +40,20 @@ export interface PageOptions {
   flash?: string | null;
 }
 
+/** A labelled input with its error next to it (aria-describedby), e.g. field('pw', 'Current password', 'password', errors). */
+export function field(name: string, label: string, type: string, errors: Record<string, string>, extra: Html = html``, value = ''): Html {
+  const err = errors[name];
+  return html`<div class="field${err ? ' has-error' : ''}"><label for="f-${name}">${label}</label>
+<input type="${type}" id="f-${name}" name="${name}" value="${value}" ${err ? html`aria-invalid="true" aria-describedby="e-${name}"` : ''} ${extra}>
+${err ? html`<p class="field-error" id="e-${name}">${err}</p>` : ''}</div>`;
+}
+
 /** The hidden CSRF field every form carries. */
 export const csrfField = (token: string | undefined) => html`<input type="hidden" name="_csrf" value="${token ?? ''}">`;
 
 export function page(o: PageOptions): string {
   const nav = o.user
-    ? html`<nav><a href="/cameras">Cameras</a><a href="/zone">Data Integrity Zone</a><a href="/access-log">Access log</a><a href="/status">Status</a><a href="/account">Account</a>
+    ? html`<nav><a href="/cameras">Cameras</a><a href="/zone">Data Integrity Zone</a><a href="/access-log">Access log</a><a href="/status">Status</a><a href="/alerts">Alerts</a><a href="/account">Account</a>
 <form method="post" action="/logout" class="inline">${csrfField(o.csrf)}<button type="submit">Sign out ${o.user}</button></form></nav>`
     : html`<nav><a href="/login">Sign in</a><a href="/signup">Create an account</a></nav>`;
   return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -106,3 +114,11 @@ ol.codes{columns:2;font-family:ui-monospace,monospace}
  #list tr{border:1px solid #dde1e5;border-radius:6px;margin:0 0 .8em;padding:.3em .5em}
  #list td{border:0;padding:.2em 0}
 }`;
+
+/**
+ * The one script: fills the sign-up form's hidden time-zone field from the browser, so times are
+ * shown in the owner's zone from the start (without it the account starts on UTC; Account changes it).
+ * Served same-origin (CSP `script-src 'self'`, no inline script).
+ */
+export const TZ_JS = `(function(){try{var z=Intl.DateTimeFormat().resolvedOptions().timeZone;if(!z)return;
+var f=document.querySelectorAll('input[data-from-browser]');for(var i=0;i<f.length;i++)f[i].value=z;}catch(e){}})();`;

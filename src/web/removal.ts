@@ -7,14 +7,21 @@
  * relay's outbox are discarded there before upload: the relay finds no consent for a camera it no
  * longer knows. Its consent decisions are kept (evidence of what was agreed, and when).
  *
- * An account: every camera removed with its contributions, anything else under the owner's S3
- * prefix deleted (every version), the prefix listed again, and only if that finds nothing the
- * account row, its sessions, recovery codes and access log. Consent decisions (camera id,
- * purposes, dates, wording version: no name, no image) are kept as the evidence the law asks for
- * (proof that what was uploaded had consent); nothing else about the owner is.
+ * Before either, consent is withdrawn (a 'withdraw' decision): the relay, the board and the review
+ * console (its S3 consent record says off) stop at once, also for contributions the owner keeps.
+ *
+ * An account: every camera removed with its contributions, then everything under the owner's S3
+ * prefixes (contributions, the console's consent records, access entries and flags: every
+ * version) deleted and listed again, and only if that finds nothing the account row, its
+ * sessions, recovery codes and access log. Consent decisions at home (camera id, purposes, dates,
+ * wording version: no name, no image) are kept as the evidence the law asks for (proof that what
+ * was uploaded had consent); nothing else about the owner is. Not deleted: the console's
+ * `stats/<owner>.json` (counts only), which is a key, not a folder, so a prefix delete cannot
+ * reach it without touching other owners' keys.
  */
-import { KEY_ROOT } from '../relay/s3-keys.js';
+import { ACCESS_ROOT, CONSENT_ROOT, CONTRIBUTIONS_ROOT, FLAGS_ROOT } from '../operator/keys.js';
 import type { WebConfig } from './config.js';
+import { decide } from './consent.js';
 import { deleteRecords, type DeleteReport } from './deletion.js';
 import type { Account, WebCamera, WebPorts } from './ports.js';
 
@@ -41,7 +48,13 @@ async function clearConfig(ports: WebPorts, cameraId: string, timeoutMs: number)
   }
 }
 
+/** Consent off (recorded, pushed to the board, the relay and the console's record), unless it is off already. */
+async function withdraw(ports: WebPorts, config: WebConfig, cam: WebCamera): Promise<void> {
+  if (cam.consent?.purposes) await decide(ports, config, cam, 0, 'withdraw');
+}
+
 export async function removeCamera(ports: WebPorts, config: WebConfig, cam: WebCamera, deleteContributions: boolean): Promise<CameraRemoval> {
+  await withdraw(ports, config, cam);
   let contributions: DeleteReport | null = null;
   if (deleteContributions) {
     contributions = await deleteRecords(ports, cam.ownerId, ports.contributions.list(cam.ownerId, { cameraId: cam.cameraId }));
@@ -49,6 +62,8 @@ export async function removeCamera(ports: WebPorts, config: WebConfig, cam: WebC
   }
   // the login first: from here on the broker refuses the camera, so it cannot publish while the rest happens
   ports.cameras.remove(cam.cameraId);
+  // the review console stops at once for kept contributions too: a camera that left the home gives no consent (retried by the pages' sync)
+  await ports.operator?.withdraw(cam.ownerId, cam.cameraId).catch(() => {});
   const configCleared = await clearConfig(ports, cam.cameraId, config.publishTimeoutMs);
   return { contributions, configCleared };
 }
@@ -56,28 +71,30 @@ export async function removeCamera(ports: WebPorts, config: WebConfig, cam: WebC
 export interface AccountDeletion {
   cameras: number;
   contributions: DeleteReport;
-  /** Objects deleted under the owner's prefix that no index row listed (e.g. an upload that raced the delete). */
+  /** Objects deleted under the owner's prefixes that no index row listed (an upload that raced the delete; consent records, access entries, flags). */
   strays: number;
-  /** What a re-list of the owner's whole S3 prefix found afterwards (0 = proven empty). */
+  /** What a re-list of every owner prefix found afterwards (0 = proven empty; -1 = the listing failed). */
   remaining: number;
   /** The account itself was removed (false: storage trouble, nothing about the account was forgotten yet). */
   deleted: boolean;
 }
 
-export const ownerPrefix = (ownerId: string) => `${KEY_ROOT}/${ownerId}/`;
+/** Every S3 folder that holds something of the owner (src/operator/keys.ts). */
+export const ownerPrefixes = (ownerId: string) => [CONTRIBUTIONS_ROOT, CONSENT_ROOT, ACCESS_ROOT, FLAGS_ROOT].map((root) => `${root}${ownerId}/`);
 
 export async function deleteAccount(ports: WebPorts, config: WebConfig, a: Account): Promise<AccountDeletion> {
   const cams = ports.cameras.listByOwner(a.id);
+  for (const cam of cams) await withdraw(ports, config, cam);
   // cameras first: their logins go, so no new bundle starts while the contributions are deleted
   for (const cam of cams) ports.cameras.remove(cam.cameraId);
+  await Promise.all(cams.map((c) => ports.operator?.withdraw(a.id, c.cameraId).catch(() => {})));
   await Promise.all(cams.map((c) => clearConfig(ports, c.cameraId, config.publishTimeoutMs)));
   const contributions = await deleteRecords(ports, a.id, ports.contributions.list(a.id));
-  const prefix = ownerPrefix(a.id);
   let strays = 0;
-  let remaining = -1;
+  let remaining = 0;
   try {
-    strays = await ports.objects.deleteAll(prefix);
-    remaining = (await ports.objects.list(prefix)).length;
+    for (const prefix of ownerPrefixes(a.id)) strays += await ports.objects.deleteAll(prefix);
+    for (const prefix of ownerPrefixes(a.id)) remaining += (await ports.objects.list(prefix)).length;
   } catch {
     remaining = -1;
   }

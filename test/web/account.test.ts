@@ -34,6 +34,7 @@ async function nextCode(c: Ctx, secret: string): Promise<string> {
   return totpCode(secret, c.web.clock.now);
 }
 
+const lastConsent = (c: Ctx, cameraId: string) => ({ ...(c.web.db.prepare('SELECT action, purposes FROM web_consents WHERE camera_id = ? ORDER BY seq DESC LIMIT 1').get(cameraId) as object) });
 const count = (c: Ctx, sql: string, ...args: string[]) => (c.web.db.prepare(sql).get(...args) as { n: number }).n;
 
 test('the enrolment page shows the key as a QR code drawn locally', async () => {
@@ -70,8 +71,8 @@ test('delete my account: everything in S3 (every version), cameras, logins, sess
   const other = await signIn(c.web, { ...c.ann, client: new Client(c.web) }); // a second browser of ann's
   const r = await c.ann.client.post('/account/delete', { current: c.ann.password, code: await nextCode(c, c.ann.secret), confirm: 'yes' });
   assert.is(r.status, 200, r.body.slice(0, 400));
-  assert.match(r.body, /2 contribution\(s\), 14 object\(s\) removed from S3 \(every version\), 2 camera\(s\) removed/);
-  assert.match(r.body, /id="relist">A re-list of S3 under your prefix finds <strong>0<\/strong> object/);
+  assert.match(r.body, /2 contribution\(s\), 13 object\(s\) removed from S3 \(every version\), 1 other object\(s\) of yours .*, 2 camera\(s\) removed/);
+  assert.match(r.body, /id="relist">A re-list of S3 under your prefixes \(contributions, consent, access, flags\) finds <strong>0<\/strong> object/);
   assert.equal(await c.web.objects.list(`contributions/${c.ann.id}/`), [], 'the bucket itself lists nothing of hers');
   assert.is(c.web.ports.accounts.byUsername('ann'), null);
   assert.is(count(c, 'SELECT count(*) AS n FROM web_sessions WHERE account_id = ?', c.ann.id), 0);
@@ -82,6 +83,7 @@ test('delete my account: everything in S3 (every version), cameras, logins, sess
     assert.is(c.web.broker.retained.get(cam.cameraId)?.length, 0, 'retained config cleared');
   }
   assert.ok(count(c, 'SELECT count(*) AS n FROM web_consents WHERE owner_id = ?', c.ann.id) >= 1, 'consent evidence kept');
+  assert.equal(lastConsent(c, c.porch.cameraId), { action: 'withdraw', purposes: 0 }, 'withdrawn first: relay, board and console stop at once');
   assert.is((await other.get('/cameras')).status, 303, 'her other browser is signed out');
   assert.is((await c.ann.client.get('/cameras')).status, 303);
   assert.is((await c.web.objects.list(`contributions/${c.bob.id}/`)).length, 6);
@@ -155,6 +157,7 @@ test('remove a camera, keeping its contributions: login revoked, config cleared,
   assert.is(count(c, 'SELECT count(*) AS n FROM camera_credentials WHERE camera_id = ?', c.porch.cameraId), 0);
   assert.not.ok(c.web.ports.cameras.verifyPairing(c.porch.cameraId, c.porch.token));
   assert.is(c.web.broker.retained.get(c.porch.cameraId)?.length, 0);
+  assert.equal(lastConsent(c, c.porch.cameraId), { action: 'withdraw', purposes: 0 }, 'its consent was withdrawn before it went');
   assert.is((await c.ann.client.get(`/cameras/${c.porch.cameraId}`)).status, 404);
   assert.match((await c.ann.client.get('/zone')).body, new RegExp(`data-id="${c.porch.cameraId}/p-1"`));
 });
@@ -167,6 +170,27 @@ test('remove a camera, deleting its contributions: exact count; bob cannot remov
   assert.match((await c.ann.client.get('/cameras')).body, /Deleted 1 contribution\(s\): 7 object\(s\) removed from S3/);
   assert.equal(await c.web.objects.list(`contributions/${c.ann.id}/${c.yard.cameraId}/`), []);
   assert.is(c.web.ports.cameras.get(c.yard.cameraId), null);
+});
+
+test('a failed sign-up keeps the username and says what to fix next to each field', async (c) => {
+  const cl = new Client(c.web);
+  await cl.get('/signup');
+  const short = await cl.post('/signup', { username: 'dora', password: 'short', password2: 'short', timeZone: 'Europe/Rome' });
+  assert.is(short.status, 400);
+  assert.match(short.body, /id="e-password">Use at least 10 characters/);
+  assert.match(short.body, /name="username" value="dora"/);
+  const taken = await cl.post('/signup', { username: 'Ann', password: 'long enough 1', password2: 'long enough 1' });
+  assert.is(taken.status, 409);
+  assert.match(taken.body, /id="e-username">That username is taken: choose another/);
+  assert.match(taken.body, /name="username" value="ann"/);
+  const bad = await cl.post('/signup', { username: 'a b', password: 'long enough 1', password2: 'long enough 2' });
+  assert.match(bad.body, /id="e-username">Username: use 3-40 of a-z 0-9/);
+  assert.match(bad.body, /value="a b"/);
+  assert.is((await cl.post('/signup', { username: 'dora', password: 'long enough 1', password2: 'long enough 1', timeZone: 'Europe/Rome' })).status, 303);
+  assert.is(c.web.ports.accounts.byUsername('dora')!.timeZone, 'Europe/Rome', 'the browser\'s zone, sent by /static/tz.js');
+  const script = await cl.get('/static/tz.js');
+  assert.match(script.body, /resolvedOptions\(\)\.timeZone/);
+  assert.match(String(script.headers['content-security-policy']), /script-src 'self'/);
 });
 
 test('a failed add keeps what was typed and says what to fix next to the field', async (c) => {

@@ -63,7 +63,10 @@ test('Motion only: recorded with wording version and date, enforced by the relay
 test('turning contributions on needs the agreement box; off does not', async (c) => {
   const { cameraId } = await addCamera(c.ann);
   await c.ann.client.get(`/cameras/${cameraId}`);
-  assert.is((await c.ann.client.post(`/cameras/${cameraId}/contributions`, { choice: 'both' })).status, 400);
+  const r = await c.ann.client.post(`/cameras/${cameraId}/contributions`, { choice: 'both' });
+  assert.is(r.status, 400);
+  assert.match(r.body, /id="e-agree">Tick this box to turn contributions on/, 'the camera page again, the message next to the box');
+  assert.match(r.body, /value="both" checked>/, 'the choice made is kept');
   assert.is(c.registry.get(cameraId)!.consent, null);
   assert.is((await c.ann.client.post(`/cameras/${cameraId}/contributions`, { choice: 'off' })).status, 303);
 });

@@ -38,11 +38,11 @@ interface Ctx {
 }
 const test = suite<Ctx>('web newcomer path (chromium)');
 
-async function browser(c: Ctx, name: string, width: number, height: number): Promise<Page> {
+async function browser(c: Ctx, name: string, width: number, height: number, timezoneId = 'UTC'): Promise<Page> {
   const profile = join(c.tmp.dir, `profile-${name}`);
   mkdirSync(profile);
   const ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, viewport: { width, height }, acceptDownloads: true,
+    executablePath: CHROMIUM, headless: true, viewport: { width, height }, acceptDownloads: true, timezoneId,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   c.contexts.push(ctx);
@@ -77,23 +77,27 @@ async function s3Keys(c: Ctx, prefix: string): Promise<string[]> {
   }
 }
 
+/** In the page: its width, the viewport's, and elements past the right edge outside a box that scrolls sideways on purpose. */
+const LAYOUT_PROBE = `(() => {
+  const d = document.documentElement, w = window.innerWidth, out = [];
+  for (const el of Array.from(document.querySelectorAll('main *, header *'))) {
+    const b = el.getBoundingClientRect();
+    if (b.width === 0 || b.right <= w + 1) continue;
+    let scrolls = false;
+    for (let q = el.parentElement; q && q !== document.body; q = q.parentElement) if (/(auto|scroll)/.test(getComputedStyle(q).overflowX)) scrolls = true;
+    if (!scrolls) out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ' right=' + Math.round(b.right));
+  }
+  return { scrollWidth: d.scrollWidth, width: w, out: out.slice(0, 5) };
+})()`;
+
+/** In the page, after axe-core is loaded: the serious and critical violations, as text. */
+const AXE_RUN = `axe.run({ resultTypes: ['violations'] }).then((r) => r.violations
+  .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  .map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')))`;
+
 /** Page width equals the viewport width (no sideways scrolling), and no control sticks out of it. */
 async function checkPhoneLayout(p: Page, url: string): Promise<void> {
-  const r = await p.evaluate(() => {
-    const d = document.documentElement;
-    const w = window.innerWidth;
-    const out: string[] = [];
-    for (const el of Array.from(document.querySelectorAll('main *, header *'))) {
-      const b = el.getBoundingClientRect();
-      if (b.width === 0 || b.right <= w + 1) continue;
-      // inside a box that scrolls sideways on purpose (a wide table): not clipped
-      let q: Element | null = el.parentElement;
-      let scrolls = false;
-      for (; q && q !== document.body; q = q.parentElement) if (/(auto|scroll)/.test(getComputedStyle(q).overflowX)) scrolls = true;
-      if (!scrolls) out.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} right=${Math.round(b.right)}`);
-    }
-    return { scrollWidth: d.scrollWidth, width: w, out: out.slice(0, 5) };
-  });
+  const r = (await p.evaluate(LAYOUT_PROBE)) as { scrollWidth: number; width: number; out: string[] };
   assert.is(r.scrollWidth, r.width, `${url}: page width ${r.scrollWidth} on a ${r.width} px viewport`);
   assert.equal(r.out, [], `${url}: elements past the right edge`);
 }
@@ -101,10 +105,7 @@ async function checkPhoneLayout(p: Page, url: string): Promise<void> {
 /** axe-core run in the page (evaluated through the debugger protocol, which the CSP does not govern). */
 async function checkAccessibility(p: Page, url: string): Promise<void> {
   await p.evaluate(AXE);
-  const violations = await p.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run(o: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run({ resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-  });
+  const violations = (await p.evaluate(AXE_RUN)) as string[];
   assert.equal(violations, [], `${url}: serious or critical accessibility violations`);
 }
 
@@ -129,7 +130,7 @@ test.after(async (c) => {
 });
 
 test('sign up with the QR code, add a camera, choose Motion only, save its provisioning file', async (c) => {
-  const p = (c.page = await browser(c, 'nia', 1100, 850));
+  const p = (c.page = await browser(c, 'nia', 1100, 850, 'Europe/Berlin'));
   await p.goto(`${c.web.url}/signup`);
   await p.fill('input[name=username]', 'nia');
   await p.fill('input[name=password]', PASSWORD);
@@ -144,6 +145,9 @@ test('sign up with the QR code, add a camera, choose Motion only, save its provi
   await p.click('text=I have saved them');
   await p.waitForURL('**/cameras');
   assert.ok(await p.isVisible('#no-cameras'));
+  await p.goto(`${c.web.url}/account`);
+  assert.is(await p.inputValue('#f-timeZone'), 'Europe/Berlin', 'the time zone came from the browser at sign-up');
+  await p.goto(`${c.web.url}/cameras`);
   await p.fill('input[name=name]', 'Driveway');
   await p.click('text=Add camera');
   c.cameraId = (await p.textContent('#camera-id'))!;
@@ -232,6 +236,7 @@ test('delete my account: the page and S3 itself find nothing left under her pref
   const p = c.page;
   await p.setViewportSize({ width: 1100, height: 850 });
   assert.is((await s3Keys(c, `contributions/${c.ownerId}/`)).length, 6);
+  assert.ok((await s3Keys(c, `consent/${c.ownerId}/`)).length >= 1, 'the console\'s consent record of her camera is there before');
   await p.goto(`${c.web.url}/account`);
   await p.click('#delete-account');
   await p.fill('input[name=current]', PASSWORD);
@@ -239,10 +244,10 @@ test('delete my account: the page and S3 itself find nothing left under her pref
   await p.check('input[name=confirm]');
   await p.click('#confirm-delete-account');
   await p.waitForSelector('#account-deleted');
-  assert.match((await p.textContent('#account-deleted'))!, /1 contribution\(s\), 6 object\(s\) removed from S3 \(every version\), 2 camera\(s\) removed/);
+  assert.match((await p.textContent('#account-deleted'))!, /1 contribution\(s\), 6 object\(s\) removed from S3 \(every version\), \d+ other object\(s\) of yours .*, 2 camera\(s\) removed/);
   assert.match((await p.textContent('#relist'))!, /finds 0 object/);
   await shot(p, '17-account-deleted');
-  assert.equal(await s3Keys(c, `contributions/${c.ownerId}/`), [], 'S3 lists nothing under her prefix');
+  for (const root of ['contributions', 'consent', 'access', 'flags']) assert.equal(await s3Keys(c, `${root}/${c.ownerId}/`), [], `S3 lists nothing under ${root}/<her id>/`);
   assert.is(c.stack.relay.registry.get(c.cameraId), null, 'the relay no longer knows her camera');
   const again = await run(['sim', 'scene:busy', '--provisioning', `quietcam-${c.cameraId}.json`, '--broker', c.stack.brokerUrl, '--seconds', '5', '--quiet']);
   assert.match(again.out, /refused camera/, 'her camera\'s login is gone');

@@ -8,11 +8,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { HttpError, requireAccount, seeOther, sendPage, type WebContext } from '../context.js';
-import { csrfField, html, page, type Html } from '../html.js';
+import { csrfField, field, html, page } from '../html.js';
 import { form, parse } from '../input.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
 import type { Account } from '../ports.js';
-import { deleteAccount } from '../removal.js';
+import { deleteAccount, ownerPrefixes } from '../removal.js';
 import { endSession, setFlash, startSession, takeFlash } from '../session.js';
 import { checkTotp, generateSecret } from '../totp.js';
 import { totpSetupBlock } from '../totp-setup.js';
@@ -20,14 +20,6 @@ import { issueRecoveryCodes, recoveryCodesPage } from './signup.js';
 import { isTimeZone, TIME_ZONES } from '../time.js';
 
 type Errors = Record<string, string>;
-
-/** A labelled input with its error next to it (aria-describedby), e.g. field('pw', 'Current password', 'password', errors). */
-export function field(name: string, label: string, type: string, errors: Errors, extra: Html = html``, value = ''): Html {
-  const err = errors[name];
-  return html`<div class="field${err ? ' has-error' : ''}"><label for="f-${name}">${label}</label>
-<input type="${type}" id="f-${name}" name="${name}" value="${value}" ${err ? html`aria-invalid="true" aria-describedby="e-${name}"` : ''} ${extra}>
-${err ? html`<p class="field-error" id="e-${name}">${err}</p>` : ''}</div>`;
-}
 
 export function registerAccount(app: FastifyInstance, ctx: WebContext): void {
   const { ports, config } = ctx;
@@ -135,7 +127,7 @@ ${field('current', 'Your password', 'password', errors, html`autocomplete="curre
     const cams = ports.cameras.listByOwner(a.id).length;
     const n = ports.contributions.count(a.id);
     const body = html`<p class="warn">This cannot be undone. It deletes:</p>
-<ul><li><strong id="del-contributions">${n}</strong> contribution(s) in S3, with every stored version</li>
+<ul><li><strong id="del-contributions">${n}</strong> contribution(s) in S3, with every stored version, and the review console's copies of your consent, its access entries and flags</li>
 <li><strong>${cams}</strong> camera(s) and their broker logins (the cameras can no longer connect)</li>
 <li>your account, its sign-ins, recovery codes and access log</li></ul>
 <p>Kept, as the law requires: the record of each consent you gave (camera id, what, when, which wording), without your name and without any image, so it can be shown that what was uploaded had your consent.</p>
@@ -166,8 +158,8 @@ ${field('code', '6-digit code from your authenticator app', 'text', errors, html
       return seeOther(reply, '/account/delete');
     }
     endSession(ctx, req, reply);
-    const body = html`<p class="flash" role="status" id="account-deleted">Your account is deleted: ${r.contributions.deleted} contribution(s), ${r.contributions.objects + r.strays} object(s) removed from S3 (every version), ${r.cameras} camera(s) removed.</p>
-<p id="relist">A re-list of S3 under your prefix finds <strong>${r.remaining}</strong> object(s).</p><p><a href="/signup">Create a new account</a></p>`;
+    const body = html`<p class="flash" role="status" id="account-deleted">Your account is deleted: ${r.contributions.deleted} contribution(s), ${r.contributions.objects} object(s) removed from S3 (every version), ${r.strays} other object(s) of yours (consent records for the review console, access entries, flags, leftovers), ${r.cameras} camera(s) removed.</p>
+<p id="relist">A re-list of S3 under your prefixes (${ownerPrefixes(a.id).map((p) => p.split('/')[0]).join(', ')}) finds <strong>${r.remaining}</strong> object(s).</p><p><a href="/signup">Create a new account</a></p>`;
     return sendPage(reply, page({ title: 'Account deleted', body }));
   });
 }

@@ -43,6 +43,42 @@ export function stateText(s: ConsentState): Html {
   }
 }
 
+/**
+ * A camera's page: consent (with the text and "I agree"), name, placement, a new login, remove,
+ * consent history. `typed`: after a failed consent form, the choice made and the error to show
+ * next to the "I agree" box.
+ */
+export function cameraPage(ctx: WebContext, req: FastifyRequest, a: Account, cam: WebCamera, typed: { choice?: string; agreeError?: string } = {}): string {
+  const csrf = req.session!.csrf;
+  const { ports, config } = ctx;
+  const st = consentState(cam, ports.clock(), config.consent.remindMs);
+  const current = cam.consent?.purposes ?? 0;
+  const interiorBlock = cam.placement === 'interior' && !cam.interiorConfirmed;
+  const history = ports.cameras.consentHistory(cam.cameraId).slice(0, 20).map((r) => html`<tr><td>${formatTime(r.grantedMs, a.timeZone).slice(0, 16)}</td>
+<td>${r.action}</td><td>${choiceLabel(r.purposes)}</td><td>v${r.version}</td><td>${r.textVersion}</td><td>${r.purposes ? day(r.expiresMs) : '-'}</td></tr>`);
+  const body = html`<p>Camera id <code>${cam.cameraId}</code>, ${cam.placement}. Consent: <span id="consent-state">${stateText(st)}</span></p>
+${(st.kind === 'expired' || (st.kind === 'active' && st.remind)) ? html`<form method="post" action="/cameras/${cam.cameraId}/reconfirm">${csrfField(csrf)}
+<p class="warn">You agreed to "${choiceLabel(current)}" on ${day(cam.consent!.grantedMs)}. Confirm it for another year?</p><button type="submit">Confirm again</button></form>` : ''}
+<h2>Contributions</h2>
+${interiorBlock ? html`<form method="post" action="/cameras/${cam.cameraId}/interior-confirm">${csrfField(csrf)}<p class="warn">${CONSENT_TEXT.interior}</p>
+<label><input type="checkbox" name="confirm" value="yes" required> I understand, and everyone who may be seen by this camera agrees.</label>
+<button type="submit">Allow contributions from this interior camera</button></form>` : html`<form method="post" action="/cameras/${cam.cameraId}/contributions">${csrfField(csrf)}
+<p>${CONSENT_TEXT.motion}</p><p>${CONSENT_TEXT.objectron}</p><p>${CONSENT_TEXT.common}</p>
+<fieldset><legend>What this camera may contribute</legend>${CHOICES.map((c) => html`<label><input type="radio" name="choice" value="${c.value}" ${(typed.choice ? c.value === typed.choice : c.bits === current) ? html`checked` : ''}> ${c.label}</label>`)}</fieldset>
+<div class="field${typed.agreeError ? ' has-error' : ''}"><label><input type="checkbox" name="agree" value="yes" ${typed.agreeError ? html`aria-invalid="true" aria-describedby="e-agree"` : ''}> I have read the text above and agree to it for this camera.</label>
+${typed.agreeError ? html`<p class="field-error" id="e-agree">${typed.agreeError}</p>` : ''}</div>
+<button type="submit">Save</button></form>`}
+<h2>Name and placement</h2>
+<form method="post" action="/cameras/${cam.cameraId}/name">${csrfField(csrf)}<label>Name <input type="text" name="name" value="${cam.name}" maxlength="60" required></label><button type="submit">Rename</button></form>
+<form method="post" action="/cameras/${cam.cameraId}/placement">${csrfField(csrf)}<label>Placement <select name="placement">
+<option value="exterior" ${cam.placement === 'exterior' ? html`selected` : ''}>exterior</option><option value="interior" ${cam.placement === 'interior' ? html`selected` : ''}>interior (turns contributions off)</option></select></label>
+<button type="submit">Change placement</button></form>
+${newLoginForm(cam, csrf)}
+<h2>Remove this camera</h2><p>Its login stops working at once; you choose whether its contributions are kept or deleted. <a class="button danger" href="/cameras/${cam.cameraId}/remove" id="remove-camera">Remove camera…</a></p>
+<h2>Consent history</h2><div class="table-wrap"><table><tr><th>when (${a.timeZone})</th><th>what</th><th>contributions</th><th>version</th><th>wording</th><th>ends</th></tr>${history}</table></div>`;
+  return page({ title: cam.name, body, user: a.username, csrf, flash: takeFlash(ctx, req) });
+}
+
 export function registerCameras(app: FastifyInstance, ctx: WebContext): void {
   const { ports, config } = ctx;
   registerNewLogin(app, ctx, (a, id) => ownCamera(ctx, a, id));
@@ -105,32 +141,7 @@ ${nameErr ? html`<p class="field-error" id="e-name">${nameErr}</p>` : ''}</div>
   app.get('/cameras/:id', async (req, reply) => {
     const a = requireAccount(req);
     const cam = ownCamera(ctx, a, (req.params as { id: string }).id);
-    const csrf = req.session!.csrf;
-    const st = consentState(cam, ports.clock(), config.consent.remindMs);
-    const current = cam.consent?.purposes ?? 0;
-    const interiorBlock = cam.placement === 'interior' && !cam.interiorConfirmed;
-    const history = ports.cameras.consentHistory(cam.cameraId).slice(0, 20).map((r) => html`<tr><td>${formatTime(r.grantedMs, a.timeZone).slice(0, 16)}</td>
-<td>${r.action}</td><td>${choiceLabel(r.purposes)}</td><td>v${r.version}</td><td>${r.textVersion}</td><td>${r.purposes ? day(r.expiresMs) : '-'}</td></tr>`);
-    const body = html`<p>Camera id <code>${cam.cameraId}</code>, ${cam.placement}. Consent: <span id="consent-state">${stateText(st)}</span></p>
-${(st.kind === 'expired' || (st.kind === 'active' && st.remind)) ? html`<form method="post" action="/cameras/${cam.cameraId}/reconfirm">${csrfField(csrf)}
-<p class="warn">You agreed to "${choiceLabel(current)}" on ${day(cam.consent!.grantedMs)}. Confirm it for another year?</p><button type="submit">Confirm again</button></form>` : ''}
-<h2>Contributions</h2>
-${interiorBlock ? html`<form method="post" action="/cameras/${cam.cameraId}/interior-confirm">${csrfField(csrf)}<p class="warn">${CONSENT_TEXT.interior}</p>
-<label><input type="checkbox" name="confirm" value="yes" required> I understand, and everyone who may be seen by this camera agrees.</label>
-<button type="submit">Allow contributions from this interior camera</button></form>` : html`<form method="post" action="/cameras/${cam.cameraId}/contributions">${csrfField(csrf)}
-<p>${CONSENT_TEXT.motion}</p><p>${CONSENT_TEXT.objectron}</p><p>${CONSENT_TEXT.common}</p>
-${CHOICES.map((c) => html`<label><input type="radio" name="choice" value="${c.value}" ${c.bits === current ? html`checked` : ''}> ${c.label}</label>`)}
-<label><input type="checkbox" name="agree" value="yes"> I have read the text above and agree to it for this camera.</label>
-<button type="submit">Save</button></form>`}
-<h2>Name and placement</h2>
-<form method="post" action="/cameras/${cam.cameraId}/name">${csrfField(csrf)}<label>Name <input type="text" name="name" value="${cam.name}" maxlength="60" required></label><button type="submit">Rename</button></form>
-<form method="post" action="/cameras/${cam.cameraId}/placement">${csrfField(csrf)}<label>Placement <select name="placement">
-<option value="exterior" ${cam.placement === 'exterior' ? html`selected` : ''}>exterior</option><option value="interior" ${cam.placement === 'interior' ? html`selected` : ''}>interior (turns contributions off)</option></select></label>
-<button type="submit">Change placement</button></form>
-${newLoginForm(cam, csrf)}
-<h2>Remove this camera</h2><p>Its login stops working at once; you choose whether its contributions are kept or deleted. <a class="button danger" href="/cameras/${cam.cameraId}/remove" id="remove-camera">Remove camera…</a></p>
-<h2>Consent history</h2><div class="table-wrap"><table><tr><th>when (${a.timeZone})</th><th>what</th><th>contributions</th><th>version</th><th>wording</th><th>ends</th></tr>${history}</table></div>`;
-    return sendPage(reply, page({ title: cam.name, body, user: a.username, csrf, flash: takeFlash(ctx, req) }));
+    return sendPage(reply, cameraPage(ctx, req, a, cam));
   });
 
   app.post('/cameras/:id/name', async (req, reply) => {

@@ -6,12 +6,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { HttpError, requireAccount, seeOther, type WebContext } from '../context.js';
+import { HttpError, requireAccount, seeOther, sendPage, type WebContext } from '../context.js';
 import { choiceLabel, CHOICES } from '../consent-text.js';
 import { decide } from '../consent.js';
 import { form, parse } from '../input.js';
 import { setFlash } from '../session.js';
-import { ownCamera } from './cameras.js';
+import { cameraPage, ownCamera } from './cameras.js';
 
 const pushNote = (pushed: boolean) => (pushed ? ' The camera has been told.' : ' The camera will be told when it reconnects; the relay enforces it already.');
 
@@ -25,7 +25,8 @@ export function registerConsent(app: FastifyInstance, ctx: WebContext): void {
     const f = parse(form({ choice: z.enum(['off', 'motion', 'objectron', 'both']), agree: z.literal('yes').optional() }), req.body);
     const bits = CHOICES.find((c) => c.value === f.choice)!.bits;
     if (bits && cam.placement === 'interior' && !cam.interiorConfirmed) throw new HttpError(409, 'This is an interior camera: confirm it first (see the warning on its page).');
-    if (bits && f.agree !== 'yes') throw new HttpError(400, 'Tick "I have read the text above and agree" to turn contributions on.');
+    // shown again with the choice kept and the message next to the box, not a dead end
+    if (bits && f.agree !== 'yes') return sendPage(reply, cameraPage(ctx, req, a, cam, { choice: f.choice, agreeError: 'Tick this box to turn contributions on (or choose Off).' }), 400);
     const r = await decide(ports, config, cam, bits, bits ? 'set' : 'withdraw');
     setFlash(ctx, req, `Contributions: ${choiceLabel(bits)}.${pushNote(r.push.pushed)}`);
     return seeOther(reply, `/cameras/${cam.cameraId}`);

@@ -6,13 +6,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { HttpError, seeOther, sendPage, type WebContext } from '../context.js';
-import { csrfField, html, page, type Html } from '../html.js';
+import { csrfField, field, html, page, type Html } from '../html.js';
 import { form, parse, username } from '../input.js';
 import { clientKey } from '../limiter.js';
 import { hashPassword } from '../passwords.js';
 import { ensureSession, startSession, takeFlash } from '../session.js';
 import { newOwnerId, recoveryCode, normaliseRecoveryCode, sha256Hex } from '../tokens.js';
 import { checkTotp, generateSecret } from '../totp.js';
+import { isTimeZone } from '../time.js';
 import { totpSetupBlock } from '../totp-setup.js';
 
 /** Generate, store (hashed) and return a fresh set of recovery codes. */
@@ -30,13 +31,16 @@ They will not be shown again.</p><ol class="codes">${codes.map((c) => html`<li>$
 }
 
 export function registerSignup(app: FastifyInstance, ctx: WebContext): void {
-  const signupForm = (csrf: string, error?: string, name = ''): Html => html`${error ? html`<p class="bad">${error}</p>` : ''}
+  /** The form, with what was typed (never the passwords) and each error next to its field. */
+  const signupForm = (csrf: string, errors: Record<string, string> = {}, name = ''): Html => html`
 <form method="post" action="/signup">${csrfField(csrf)}
-<label>Username <input type="text" name="username" value="${name}" autocomplete="username" required minlength="3" maxlength="40"></label>
-<label>Password (at least ${ctx.config.passwords.minLength} characters) <input type="password" name="password" autocomplete="new-password" required></label>
-<label>Password again <input type="password" name="password2" autocomplete="new-password" required></label>
+${field('username', 'Username (3-40 of a-z 0-9 . _ - @)', 'text', errors, html`autocomplete="username" required minlength="3" maxlength="40"`, name)}
+${field('password', `Password (at least ${ctx.config.passwords.minLength} characters)`, 'password', errors, html`autocomplete="new-password" required`)}
+${field('password2', 'Password again', 'password', errors, html`autocomplete="new-password" required`)}
+<input type="hidden" name="timeZone" value="UTC" data-from-browser>
 <p>Next, you will link an authenticator app (two-step verification is required).</p>
-<button type="submit">Create account</button></form>`;
+<button type="submit">Create account</button></form><script src="/static/tz.js" defer></script>`;
+  const signupPage = (csrf: string, errors: Record<string, string> = {}, name = '') => page({ title: 'Create an account', body: signupForm(csrf, errors, name), csrf });
 
   app.get('/signup', async (req, reply) => {
     const s = ensureSession(ctx, req, reply);
@@ -45,9 +49,15 @@ export function registerSignup(app: FastifyInstance, ctx: WebContext): void {
 
   app.post('/signup', async (req, reply) => {
     const min = ctx.config.passwords.minLength;
-    const f = parse(form({ username, password: z.string().min(min, `at least ${min} characters`).max(256), password2: z.string().max(256) }), req.body);
+    const raw = parse(form({ username: z.string().max(200), password: z.string().max(256), password2: z.string().max(256), timeZone: z.string().max(64).optional() }), req.body);
     const csrf = req.session!.csrf;
-    if (f.password !== f.password2) return sendPage(reply, page({ title: 'Create an account', body: signupForm(csrf, 'The two passwords differ.', f.username), csrf }), 400);
+    const errors: Record<string, string> = {};
+    const name = username.safeParse(raw.username);
+    if (!name.success) errors.username = `Username: ${name.error.issues[0].message}.`;
+    if (raw.password.length < min) errors.password = `Use at least ${min} characters.`;
+    else if (raw.password !== raw.password2) errors.password2 = 'The two passwords differ.';
+    if (!name.success || Object.keys(errors).length) return sendPage(reply, signupPage(csrf, errors, raw.username), 400);
+    const f = { username: name.data, password: raw.password, timeZone: raw.timeZone && isTimeZone(raw.timeZone) ? raw.timeZone : 'UTC' };
     // every attempt that reaches scrypt counts, made or taken: bounds the CPU and the username probing one client gets
     const key = `signup:${clientKey(req.ip)}`;
     const wait = ctx.signups.blockedFor(key, ctx.ports.clock());
@@ -55,9 +65,9 @@ export function registerSignup(app: FastifyInstance, ctx: WebContext): void {
     ctx.signups.fail(key, ctx.ports.clock());
     const created = ctx.ports.accounts.create({
       id: newOwnerId(), username: f.username, passwordHash: await hashPassword(f.password, ctx.config.passwords.scryptLogN),
-      totpSecret: generateSecret(), createdMs: ctx.ports.clock(),
+      totpSecret: generateSecret(), createdMs: ctx.ports.clock(), timeZone: f.timeZone,
     });
-    if (created === 'taken') return sendPage(reply, page({ title: 'Create an account', body: signupForm(csrf, 'That username is taken.'), csrf }), 409);
+    if (created === 'taken') return sendPage(reply, signupPage(csrf, { username: 'That username is taken: choose another.' }, f.username), 409);
     startSession(ctx, req, reply, 'enrol', created.id);
     return seeOther(reply, '/enrol');
   });
