@@ -9,6 +9,7 @@ import { HttpError, seeOther, sendPage, type WebContext } from '../context.js';
 import { csrfField, field, html, page, type Html } from '../html.js';
 import { form, parse, username } from '../input.js';
 import { clientKey } from '../limiter.js';
+import { CSP_WITH_TZ_SCRIPT } from '../security.js';
 import { hashPassword } from '../passwords.js';
 import { ensureSession, startSession, takeFlash } from '../session.js';
 import { newOwnerId, recoveryCode, normaliseRecoveryCode, sha256Hex } from '../tokens.js';
@@ -44,6 +45,7 @@ ${field('password2', 'Password again', 'password', errors, html`autocomplete="ne
 
   app.get('/signup', async (req, reply) => {
     const s = ensureSession(ctx, req, reply);
+    reply.header('content-security-policy', CSP_WITH_TZ_SCRIPT);
     return sendPage(reply, page({ title: 'Create an account', body: signupForm(s.csrf), csrf: s.csrf, flash: takeFlash(ctx, req) }));
   });
 
@@ -56,7 +58,7 @@ ${field('password2', 'Password again', 'password', errors, html`autocomplete="ne
     if (!name.success) errors.username = `Username: ${name.error.issues[0].message}.`;
     if (raw.password.length < min) errors.password = `Use at least ${min} characters.`;
     else if (raw.password !== raw.password2) errors.password2 = 'The two passwords differ.';
-    if (!name.success || Object.keys(errors).length) return sendPage(reply, signupPage(csrf, errors, raw.username), 400);
+    if (!name.success || Object.keys(errors).length) return sendPage(reply.header('content-security-policy', CSP_WITH_TZ_SCRIPT), signupPage(csrf, errors, raw.username), 400);
     const f = { username: name.data, password: raw.password, timeZone: raw.timeZone && isTimeZone(raw.timeZone) ? raw.timeZone : 'UTC' };
     // every attempt that reaches scrypt counts, made or taken: bounds the CPU and the username probing one client gets
     const key = `signup:${clientKey(req.ip)}`;
@@ -67,7 +69,7 @@ ${field('password2', 'Password again', 'password', errors, html`autocomplete="ne
       id: newOwnerId(), username: f.username, passwordHash: await hashPassword(f.password, ctx.config.passwords.scryptLogN),
       totpSecret: generateSecret(), createdMs: ctx.ports.clock(), timeZone: f.timeZone,
     });
-    if (created === 'taken') return sendPage(reply, signupPage(csrf, { username: 'That username is taken: choose another.' }, f.username), 409);
+    if (created === 'taken') return sendPage(reply.header('content-security-policy', CSP_WITH_TZ_SCRIPT), signupPage(csrf, { username: 'That username is taken: choose another.' }, f.username), 409);
     startSession(ctx, req, reply, 'enrol', created.id);
     return seeOther(reply, '/enrol');
   });
