@@ -20,6 +20,7 @@ import { BUNDLE_SUBSCRIPTION, EVENT_SUBSCRIPTION, FRAME_SUBSCRIPTION } from '../
 import type { AlertChannel, PersonDetector } from '../alerts/types.js';
 import type { AlertPolicy } from '../alerts/verdict.js';
 import { SqliteEventHistory } from '../adapters/sqlite-alerts.js';
+import { startAlertChannels } from '../alerts/start.js';
 import { AlertStage } from './alerts.js';
 import type { RelayConfig } from './config.js';
 import { isStorageError, storageProblem } from './storage.js';
@@ -76,9 +77,18 @@ async function alertStage(o: StartRelayOptions, registry: CameraRegistry, log: L
     const d = detector;
     closers.push(() => d.close());
   }
-  return new AlertStage({
-    detector, history: new SqliteEventHistory(db, join(c.dataDir, 'alerts')), registry, channels: o.alerts.channels ?? [], log, clock: o.clock, policy: o.alerts.policy,
-  });
+  const history = new SqliteEventHistory(db, join(c.dataDir, 'alerts'));
+  // The owner's channels (MQTT + Home Assistant, webhook, Web Push) as set in the pages, unless the caller brings its own.
+  let channels = o.alerts.channels;
+  if (!channels) {
+    const owners = startAlertChannels({
+      dataDir: c.dataDir, db, broker: c.broker, log, clock: o.clock, mqtt: o.mqtt !== false,
+      onDelivered: (a, to) => history.update(Number(a.eventId), { alertTo: to.join(',') }),
+    });
+    closers.push(() => owners.close());
+    channels = [owners.stageChannel];
+  }
+  return new AlertStage({ detector, history, registry, channels, log, clock: o.clock, policy: o.alerts.policy });
 }
 
 /**
