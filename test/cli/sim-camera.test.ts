@@ -67,4 +67,12 @@ test('an unreachable broker is a clear error (exit 1), not a hang', async () => 
   assert.match(r.err, /cannot reach the broker at mqtt:\/\/127\.0\.0\.1:1 .*quietcam web --local/);
 });
 
+test('`npm start` ends with the newcomer\'s next step: the exact commands', async () => {
+  const { NEXT_STEP } = await import('../../cli/start.js');
+  assert.match(NEXT_STEP, /npx quietcam web --local/);
+  assert.match(NEXT_STEP, /http:\/\/127\.0\.0\.1:8080/);
+  assert.match(NEXT_STEP, /npx quietcam sim scene:busy --provisioning quietcam-<camera id>\.json/);
+  assert.match(NEXT_STEP, /--camera <camera id> --token <pairing token>/);
+});
+
 test.run();
