@@ -11,8 +11,10 @@
  *   (--no-kernels: what an engine binding without kernels runs);
  * - where the detector's instructions go: each stage of the detector step run on its own through
  *   a native trampoline, so callgrind attributes them (with the native kernels, as shipped).
+ * - the same app step and bare loop on the lx106 core under QEMU (firmware/xtensa: exact instruction
+ *   counts from CCOUNT with -icount), with and without the native kernels, and the 32-bit heap.
  * Needs valgrind (Debian package) besides gcc and duktape-dev; without valgrind only the heap
- * figures are printed.
+ * figures are printed (and the lx106 ones when its packages are there).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +25,8 @@ import { runFirmware, firmwareBundle, type FirmwareRun } from '../firmware/node/
 import { WALL_2025 } from '../firmware/node/synthetic.ts';
 import type { FirmwareInput } from '../firmware/node/wire.ts';
 import { buildFirmware } from '../firmware/build.ts';
+import { xtensaMissing } from '../firmware/xtensa/build.ts';
+import { runFirmwareXtensa } from '../firmware/xtensa/run.ts';
 
 /**
  * The detector's stages, as called from src/core/detector.ts. The profiled bundle routes each
@@ -90,6 +94,31 @@ export interface FirmwareBenchRow {
   jsAppInstrPerFrame?: number;
   jsRatio?: number;
   stages?: { name: string; instrPerFrame: number; share: number }[];
+  /** The same runs on the lx106 core under QEMU (firmware/xtensa): exact instructions per frame, 32-bit heap. */
+  xtensa?: { appInstrPerFrame: number; bareInstrPerFrame: number; ratio: number; jsAppInstrPerFrame: number; jsRatio: number;
+    heapBase: number; codeBytes: number; heapAboveCode: number };
+}
+
+/** App step and bare loop on lx106 under QEMU, with and without the native kernels (null when the Debian packages are missing). */
+function xtensaRow(inputs: FirmwareInput[], frames: number, opts: { width: number; height: number; settings: Record<string, string>; quietLogs: boolean }, bare: string): FirmwareBenchRow['xtensa'] | null {
+  const missing = xtensaMissing();
+  if (missing) {
+    console.log(`    lx106 (QEMU): not measured, ${missing}`);
+    return null;
+  }
+  const run = (noKernels: boolean) => {
+    const r = runFirmwareXtensa(inputs, { ...opts, bareFile: bare, noKernels });
+    if (r.status !== 0 || !r.counts) throw new Error(`lx106 run failed (status ${r.status}): ${r.stderr.slice(-300)}`);
+    return { r, app: r.counts.stepInsn / frames, bare: r.counts.bareInsn / frames };
+  };
+  const native = run(false);
+  const js = run(true);
+  const heap = native.r.decoded.stats as Record<string, number>;
+  return {
+    appInstrPerFrame: Math.round(native.app), bareInstrPerFrame: Math.round(native.bare), ratio: native.app / native.bare,
+    jsAppInstrPerFrame: Math.round(js.app), jsRatio: js.app / js.bare,
+    heapBase: heap.heapBase, codeBytes: heap.codeBytes, heapAboveCode: heap.peakAboveBase - heap.codeBytes,
+  };
 }
 
 function hasValgrind(): boolean {
@@ -126,10 +155,11 @@ async function benchSize(width: number, height: number, valgrind: boolean, dir: 
     heapAboveCode: heap.peakAboveBase - heap.codeBytes,
     appStateBytes: plain.app.stateBytes,
   };
-  if (!valgrind) return row;
-
   const bare = join(dir, 'bare.js');
   writeFileSync(bare, BARE_SCRIPT);
+  row.xtensa = xtensaRow(inputs(frames), frames.length, opts, bare) ?? undefined;
+  if (!valgrind) return row;
+
   const counted = async (noKernels: boolean) => {
     const out = join(dir, `callgrind-${width}-${noKernels ? 'js' : 'native'}.out`);
     await runFirmware(inputs(frames), { ...opts, bareFile: bare, noKernels, wrap: ['valgrind', '--tool=callgrind', `--callgrind-out-file=${out}`, '-q'] });
@@ -177,6 +207,13 @@ export async function main(): Promise<FirmwareBenchRow[]> {
       if (r.ratio !== undefined) {
         console.log(`    instructions/frame: app step ${r.appInstrPerFrame} with native kernels, bare diff loop ${r.bareInstrPerFrame}: ratio ${r.ratio.toFixed(2)} (goal <= ${FIRMWARE_BENCH.goalRatio}); ${(r.appInstrPerFrame! / (w * h)).toFixed(0)} vs ${(r.bareInstrPerFrame! / (w * h)).toFixed(0)} per pixel`);
         console.log(`    TypeScript loops only (--no-kernels): app step ${r.jsAppInstrPerFrame}: ratio ${r.jsRatio!.toFixed(2)}`);
+      }
+      if (r.xtensa) {
+        const x = r.xtensa;
+        const fps = 240e6 / x.appInstrPerFrame;
+        console.log(`    lx106 in QEMU (exact, qc_host_frame = inbox + app step): app step ${x.appInstrPerFrame} with native kernels, bare diff loop ${x.bareInstrPerFrame}: ratio ${x.ratio.toFixed(2)}; `
+          + `TypeScript loops ${x.jsAppInstrPerFrame}: ratio ${x.jsRatio.toFixed(2)}; ~${fps.toFixed(0)} frames/s at 240 MHz if 1 instruction = 1 cycle`);
+        console.log(`    lx106 heap (32-bit Duktape): base ${x.heapBase} B, code ${x.codeBytes} B, app above code ${x.heapAboveCode} B`);
       }
       if (r.stages) console.log('    where the step goes (native kernels): ' + r.stages.map((s) => `${s.name} ${(100 * s.share).toFixed(0)}%`).join(', '));
     }

@@ -288,6 +288,7 @@ export async function main(): Promise<void> {
     if (i === 0) console.log(`  ${r.cameras} cameras, raw view ${r.rawView}, all cameras at once every ${process.env.BENCH_INTERVAL_MS ?? 2000} ms for ${process.env.BENCH_SECONDS ?? 30} s`);
     print(r);
   }
+  await (await import('./relay-wear.ts')).main();
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

@@ -154,7 +154,9 @@ export const BOARD_SCHEMA = object({
     chunkSize: int(256, 65536, 'bytes', 'bytes per published chunk, header included'),
     bufferSize: int(256, 65536, 'bytes', 'esp-mqtt buffer_size; publishes above it go out in fragments (its default is 1 KB)'),
     qos: int(0, 1, '(QoS 2 is not used)', 'QoS of bundle chunks and events'),
-  }, ': { chunkSize, bufferSize, qos }', (k) => `{path}.${k} is not a field (chunkSize, bufferSize, qos)`),
+    unackedBundles: int(1, 8, 'bundles', 'bundles kept (external memory, one encoded bundle each) until the relay acks them end to end; default 1').optional(),
+    ackTimeoutMs: int(1000, 86400000, 'ms', 'a bundle not acked within this is sent again (then 2x, 4x ... up to 64x); default 60000').optional(),
+  }, ': { chunkSize, bufferSize, qos, unackedBundles?, ackTimeoutMs? }', (k) => `{path}.${k} is not a field (chunkSize, bufferSize, qos, unackedBundles, ackTimeoutMs)`),
   // 262144: src/protocol/limits.ts MAX_RAW_VIEW_BYTES.
   maxViewBytes: int(0, 262144, 'bytes', 'largest raw view (JPEG) the app reserves room for'),
 }, '', (k) => `unknown field '${k}' (known: ${FIELDS.join(', ')})`)
@@ -216,7 +218,7 @@ function crossFieldRules(b: BoardProfile, ctx: Ctx): void {
   }
   if (clean(ctx, 'maxViewBytes', 'memory.externalBytes', 'mqtt.chunkSize', 'working')) {
     const need = externalNeed(b);
-    if (need > b.memory.externalBytes) problem(`memory.externalBytes ${b.memory.externalBytes} is too small: raw view + bundle + chunk buffers need ${need}`);
+    if (need > b.memory.externalBytes) problem(`memory.externalBytes ${b.memory.externalBytes} is too small: raw view + bundle (x mqtt.unackedBundles) + chunk buffers need ${need}`);
   }
 }
 
@@ -252,7 +254,7 @@ export function boardProblems(p: unknown, fileName?: string): string[] {
 export function externalNeed(b: Pick<BoardProfile, 'working' | 'maxViewBytes' | 'mqtt'>, cellSize = 4): number {
   const cells = Math.ceil(b.working.width / cellSize) * Math.ceil(b.working.height / cellSize);
   const bundle = 50 + 192 + 3 * Math.ceil(cells / 8) + 32 * 10 + b.working.width * b.working.height + b.maxViewBytes + 4;
-  return b.maxViewBytes + bundle + b.mqtt.chunkSize;
+  return b.maxViewBytes + (b.mqtt.unackedBundles ?? 1) * bundle + b.mqtt.chunkSize;
 }
 
 /** Validate and return the profile (with its defaults), or throw a BoardError listing every problem. */

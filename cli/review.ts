@@ -24,7 +24,7 @@ import { loadConfig } from '../src/relay/config.js';
 import { buildCoco } from '../src/review/coco.js';
 import { exportMotion } from '../src/review/motion-export.js';
 import { noProposals, type ReviewPorts } from '../src/review/ports.js';
-import { startReviewServer } from '../src/review/server.js';
+import { LOOPBACK, startReviewServer } from '../src/review/server.js';
 import { addReviewer } from '../src/review/reviewers.js';
 import { checkPortsFree, portFlags, resolvePort } from './listen-ports.js';
 import { writeFile } from 'node:fs/promises';
@@ -86,7 +86,14 @@ export async function run(args: string[]): Promise<number> {
         return 0;
       }
       const host = (values.host as string | undefined) ?? '127.0.0.1';
-      const port = resolvePort('review', values.port as string | undefined, process.env)!;
+      let port: number;
+      try {
+        port = resolvePort('review', values.port as string | undefined, process.env)!;
+        if (!values['tls-proxy'] && !LOOPBACK.test(host)) throw new Error(`plain HTTP is for a loopback host only (got ${host}): put a TLS proxy in front and add --tls-proxy`);
+      } catch (err) {
+        console.error(`quietcam review: ${(err as Error).message}\nUsage: ${USAGE}`);
+        return 2;
+      }
       const taken = await checkPortsFree([{ name: 'review', host, port }]);
       if (taken) {
         console.error(`quietcam review: ${taken}`);

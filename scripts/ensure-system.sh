@@ -13,6 +13,12 @@ command -v valgrind >/dev/null 2>&1 || need+=(valgrind)                 # instru
 command -v gcc >/dev/null 2>&1 || need+=(gcc)
 command -v djpeg >/dev/null 2>&1 || need+=(libjpeg-turbo-progs)         # djpeg/jpegtran: oracle for the relay's JPEG DC reader (tests)
 [ -x /usr/bin/chromium ] || need+=(chromium)                             # browser tests (test/web/e2e.test.ts)
+# The Xtensa check (test/firmware/xtensa.test.ts, firmware/xtensa/): lx106 cross compiler + C library,
+# QEMU's xtensa system emulator, and GCC's sources (the soft-float routines Debian's lx106 libgcc lacks).
+command -v xtensa-lx106-elf-gcc >/dev/null 2>&1 || need+=(gcc-xtensa-lx106)
+[ -f /usr/lib/xtensa-lx106-elf/picolibc.specs ] || need+=(picolibc-xtensa-lx106-elf)
+command -v qemu-system-xtensa >/dev/null 2>&1 || need+=(qemu-system-misc)
+[ -f /usr/src/gcc-12/gcc-12.2.0-dfsg.tar.xz ] || need+=(gcc-12-source)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then

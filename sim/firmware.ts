@@ -78,16 +78,19 @@ async function greyToJpeg(grey: Uint8Array, width: number, height: number, quali
 export function collectBundles(publishes: { topic: string; payload: Uint8Array }[]): SimBundle[] {
   const pending = new Map<string, (Uint8Array | undefined)[]>();
   const done: SimBundle[] = [];
+  const seen = new Set<string>();
   for (const p of publishes) {
     if (!p.topic.endsWith('/bundle')) continue;
     const r = decodeChunk(p.payload);
     if (!r.ok) throw new Error(`firmware published a bad chunk: ${r.error.code}: ${r.error.message}`);
     const c = r.chunk;
+    if (seen.has(c.bundleId)) continue; // sent again (no relay acked it): one copy counts
     const parts = pending.get(c.bundleId) ?? new Array(c.total).fill(undefined);
     parts[c.index] = c.payload;
     pending.set(c.bundleId, parts);
     if (parts.every((x) => x)) {
       pending.delete(c.bundleId);
+      seen.add(c.bundleId);
       const bytes = new Uint8Array(Buffer.concat(parts as Uint8Array[]));
       const d = decodeBundle(bytes);
       if (!d.ok) throw new Error(`firmware published a bad bundle ${c.bundleId}: ${d.error.code}: ${d.error.message}`);

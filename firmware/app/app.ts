@@ -13,8 +13,9 @@
  * - The camera id and its MAC secret come from the persistent settings (keys "camera" and
  *   "secret", 64 hex), written at provisioning. Bundles and event messages carry the secret's MAC;
  *   a config counts only with it (config-guard.ts).
- * - Publishing is fire-and-forget: QoS 1 retries are the MQTT port's job; a chunk that cannot be
- *   queued is counted, and the relay reports the incomplete bundle.
+ * - A bundle is kept (encoded, in external memory) until the relay's signed ack says it is stored,
+ *   and sent again after a timeout or a reconnection (unacked.ts); at most the board profile's
+ *   `mqtt.unackedBundles` wait at once. QoS 1 retries of single chunks are the MQTT port's job.
  * ES5-safe (see ../README.md and firmware/es5-gate.ts).
  *
  * @example
@@ -27,8 +28,10 @@ import type { DetectorConfig, DetectorOutput, MotionDetector } from '../../src/c
 import { encodeBundle, bundleSize } from '../../src/protocol/bundle.js';
 import type { Bundle, RawView } from '../../src/protocol/bundle.js';
 import { Chunker } from '../../src/protocol/chunk.js';
+import { readU32 } from '../../src/protocol/bytes.js';
 import { isValidCameraId } from '../../src/protocol/ids.js';
-import { bundleTopic, configTopic, eventTopic } from '../../src/protocol/topics.js';
+import { ackTopic, bundleTopic, configTopic, eventTopic } from '../../src/protocol/topics.js';
+import { openAck } from '../../src/protocol/ack.js';
 import { hexToBytes, macKey, macOf, SECRET_BYTES } from '../../src/protocol/mac.js';
 import { checkSha256Blocks, useNativeSha256Blocks } from '../../src/protocol/sha256.js';
 import type { HmacSha256 } from '../../src/protocol/sha256.js';
@@ -38,6 +41,7 @@ import { EventTracker } from './event-tracker.js';
 import { configRejectedMessage, endMessage, EVENT_MESSAGE_BYTES, startMessage, writeSigned } from './event-message.js';
 import { LOG_ERROR, LOG_INFO, LOG_WARN } from './hardware.js';
 import type { Ports } from './hardware.js';
+import { UnackedBundles } from './unacked.js';
 import { GAP_OK, GAP_TOO_LONG, GAP_TOO_SHORT, SnapshotRule } from './snapshot-rule.js';
 import type { SnapshotRuleOptions } from './snapshot-rule.js';
 
@@ -59,6 +63,10 @@ export interface AppOptions {
   /** Detector config overrides (width and height come from the camera). */
   detector?: Partial<DetectorConfig>;
   snapshotRule?: SnapshotRuleOptions;
+  /** Bundles kept until the relay acks them (1-8; default 1): each costs one encoded-bundle buffer of external memory. */
+  unackedBundles?: number;
+  /** ms (monotonic) before an unacknowledged bundle is sent again; doubles per send up to 64x (default 60000). */
+  ackTimeoutMs?: number;
 }
 
 export const APP_DEFAULTS = {
@@ -74,6 +82,8 @@ export const APP_DEFAULTS = {
   configReportMinMs: 10000,
   /** Random cases the native kernels must match at start-up (inputs up to 27x19 pixels each). */
   kernelCheckCases: 16,
+  unackedBundles: 1,
+  ackTimeoutMs: 60000,
 };
 
 /** Counters and sizes the app reports (`stats()`), all plain numbers. */
@@ -97,6 +107,14 @@ export interface AppStats {
   nativeKernels: number;
   /** 1 when SHA-256 (the MACs) runs the platform's native compression, 0 for the TypeScript one. */
   nativeDigest: number;
+  /** Acks from the relay that freed a bundle; acks refused (bad MAC, unreadable) or naming no waiting bundle. */
+  acked: number;
+  ackRejected: number;
+  ackUnknown: number;
+  /** Bundles sent again (timeout or reconnection); bundles given up unacknowledged to make room; waiting now. */
+  resent: number;
+  unackedDropped: number;
+  unacked: number;
 }
 
 function checkInt(name: string, v: unknown, min: number, max: number): number {
@@ -128,10 +146,11 @@ export class FirmwareApp {
   private readonly topicBundle: string;
   private readonly topicEvent: string;
   private readonly topicConfig: string;
+  private readonly topicAck: string;
+  private readonly unacked: UnackedBundles;
   private readonly message: Uint8Array;
   private readonly track: EventTracker;
   private readonly view: Uint8Array;
-  private readonly encoded: Uint8Array;
   private readonly chunk: Uint8Array;
   private readonly bundle: Bundle;
   private readonly noView: RawView;
@@ -175,6 +194,9 @@ export class FirmwareApp {
     this.topicBundle = bundleTopic(cameraId);
     this.topicEvent = eventTopic(cameraId);
     this.topicConfig = configTopic(cameraId);
+    this.topicAck = ackTopic(cameraId);
+    const unackedCount = checkInt('unackedBundles', o.unackedBundles === undefined ? APP_DEFAULTS.unackedBundles : o.unackedBundles, 1, 8);
+    const ackTimeoutMs = checkInt('ackTimeoutMs', o.ackTimeoutMs === undefined ? APP_DEFAULTS.ackTimeoutMs : o.ackTimeoutMs, 1000, 86400000);
 
     // Engine heap: detector state, its output, the frame, small buffers.
     // Native kernels are trusted only once they reproduce the reference on a few cases (a board
@@ -197,7 +219,7 @@ export class FirmwareApp {
       throw new RangeError('firmware app: ' + width + 'x' + height + ' needs ' + stateBytes + ' bytes of engine heap, the board allows appHeapBytes ' + o.appHeapBytes);
     }
 
-    // External memory: raw view, background + encoded bundle, one chunk.
+    // External memory: raw view, background + encoded bundles (one per unacknowledged slot), one chunk.
     const out = this.out;
     const bgBytes = width * height;
     this.noView = { width: 0, height: 0, jpeg: new Uint8Array(0) };
@@ -209,13 +231,13 @@ export class FirmwareApp {
     };
     // Worst case: longest bundle id, every box, the largest raw view.
     const maxEncoded = bundleSize(this.bundle) - 1 + 64 + 10 * maxBoxes + bgBytes + o.maxViewBytes;
-    const external = o.maxViewBytes + bgBytes + maxEncoded + this.chunkSize;
+    const external = o.maxViewBytes + bgBytes + unackedCount * maxEncoded + this.chunkSize;
     if (external > o.externalBytes) {
       throw new RangeError('firmware app: buffers need ' + external + ' bytes of external memory, the board allows externalBytes ' + o.externalBytes);
     }
     this.view = ports.memory.external(o.maxViewBytes > 0 ? o.maxViewBytes : 1);
     this.bundle.background.pixels = ports.memory.external(bgBytes);
-    this.encoded = ports.memory.external(maxEncoded);
+    this.unacked = new UnackedBundles(ports.memory, unackedCount, maxEncoded, ackTimeoutMs);
     this.chunk = ports.memory.external(this.chunkSize);
 
     this.rule = new SnapshotRule(ports.settings, o.snapshotRule);
@@ -225,6 +247,7 @@ export class FirmwareApp {
     this.s = {
       frames: 0, badFrames: 0, events: 0, snapshots: 0, skippedGap: 0, skippedConsent: 0, snapshotErrors: 0,
       publishFailures: 0, configUpdates: 0, configRejected: 0, stateBytes: stateBytes, externalBytes: external, nativeKernels: kernels ? 1 : 0, nativeDigest: digest && digestBad === null ? 1 : 0,
+      acked: 0, ackRejected: 0, ackUnknown: 0, resent: 0, unackedDropped: 0, unacked: 0,
     };
     this.eventStartTicks = 0;
     ports.log.log(LOG_INFO, 'quietcam ' + o.board + ': camera ' + cameraId + ', ' + width + 'x' + height + ', state ' + stateBytes +
@@ -247,9 +270,23 @@ export class FirmwareApp {
     return this.topicConfig;
   }
 
-  /** A message arrived on a subscribed topic. Only the config topic is read, and only the owner's configs count. */
+  /** The ack topic the port must subscribe to as well (the relay's signed "bundle stored"). */
+  ackTopic(): string {
+    return this.topicAck;
+  }
+
+  /**
+   * A message arrived on a subscribed topic: the config (only the owner's count) or an ack. The
+   * broker sends the retained config on every (re)subscription, so a config also means the
+   * connection is (back) up: waiting bundles are sent again at the next step.
+   */
   receive(topic: string, payload: Uint8Array): void {
+    if (topic === this.topicAck) {
+      this.receiveAck(payload);
+      return;
+    }
     if (topic !== this.topicConfig) return;
+    this.unacked.reconnected();
     const why = this.guard.receive(payload, this.consent);
     if (why === '') {
       this.s.configUpdates++;
@@ -263,6 +300,38 @@ export class FirmwareApp {
     }
     this.ports.log.log(LOG_WARN, 'config ignored (' + why + '), consent kept: version ' + this.consent.consentVersion);
     this.reportRejected(why);
+  }
+
+  /** The port (re)connected: send the waiting bundles again at the next step. */
+  reconnected(): void {
+    this.unacked.reconnected();
+  }
+
+  private receiveAck(payload: Uint8Array): void {
+    const a = openAck(this.key, this.cameraId, payload);
+    if (!a.ok) {
+      this.s.ackRejected++;
+      this.ports.log.log(LOG_WARN, 'ack ignored (' + a.error + ')');
+    } else if (this.unacked.acknowledge(a.bundleId, a.crc)) {
+      this.s.acked++;
+    } else {
+      this.s.ackUnknown++;
+    }
+  }
+
+  /** Send again the bundle whose ack is overdue (at most one per frame). */
+  private resendDue(): void {
+    const i = this.unacked.due(this.ports.clock.ticks());
+    if (i < 0) return;
+    this.unacked.resent(i, this.ports.clock.ticks());
+    this.s.resent++;
+    this.ports.log.log(LOG_INFO, 'bundle ' + this.unacked.idOf(i) + ' not acknowledged: sending it again');
+    this.sendChunks(this.unacked.idOf(i), this.unacked.bytesOf(i));
+  }
+
+  private sendChunks(bundleId: string, bytes: Uint8Array): void {
+    const chunker = new Chunker(bytes, { cameraId: this.cameraId, bundleId: bundleId, chunkSize: this.chunkSize });
+    for (let i = 0; i < chunker.count; i++) this.publish(this.topicBundle, chunker.write(i, this.chunk));
   }
 
   /** Say on the event topic that a config was ignored (at most once per configReportMinMs). */
@@ -293,6 +362,7 @@ export class FirmwareApp {
     if (state === EVENT_START || state === EVENT_ACTIVE) this.track.frame(out, state === EVENT_START);
     if (state === EVENT_START) this.onStart();
     else if (state === EVENT_END) this.onEnd();
+    this.resendDue();
     return state;
   }
 
@@ -303,6 +373,7 @@ export class FirmwareApp {
       frames: s.frames, badFrames: s.badFrames, events: s.events, snapshots: s.snapshots, skippedGap: s.skippedGap,
       skippedConsent: s.skippedConsent, snapshotErrors: s.snapshotErrors, publishFailures: s.publishFailures,
       configUpdates: s.configUpdates, configRejected: s.configRejected, stateBytes: s.stateBytes, externalBytes: s.externalBytes, nativeKernels: s.nativeKernels, nativeDigest: s.nativeDigest,
+      acked: s.acked, ackRejected: s.ackRejected, ackUnknown: s.ackUnknown, resent: s.resent, unackedDropped: this.unacked.dropped, unacked: this.unacked.waiting(),
     };
   }
 
@@ -370,9 +441,10 @@ export class FirmwareApp {
     b.purposes = this.consent.purposes;
     b.consentVersion = this.consent.consentVersion;
     try {
-      const bytes = encodeBundle(b, this.encoded, this.key);
-      const chunker = new Chunker(bytes, { cameraId: this.cameraId, bundleId: bundleId, chunkSize: this.chunkSize });
-      for (let i = 0; i < chunker.count; i++) this.publish(this.topicBundle, chunker.write(i, this.chunk));
+      const slot = this.unacked.take();
+      const bytes = encodeBundle(b, this.unacked.slots[slot], this.key);
+      this.sendChunks(bundleId, bytes);
+      this.unacked.hold(slot, bundleId, bytes.length, readU32(bytes, bytes.length - 4), this.ports.clock.ticks());
     } catch (e) {
       this.s.snapshotErrors++;
       this.ports.log.log(LOG_ERROR, 'snapshot ' + bundleId + ' failed: ' + (e as Error).message);

@@ -9,7 +9,7 @@ import type { AppOptions } from './app.js';
 export interface BoardInput {
   name: string;
   memory: { appHeapBytes: number; externalBytes: number };
-  mqtt: { chunkSize: number; qos: number };
+  mqtt: { chunkSize: number; qos: number; unackedBundles?: number; ackTimeoutMs?: number };
   maxViewBytes: number;
 }
 
@@ -21,5 +21,7 @@ export function appOptionsFromBoard(b: BoardInput): AppOptions {
     maxViewBytes: b.maxViewBytes,
     chunkSize: b.mqtt.chunkSize,
     qos: b.mqtt.qos,
+    unackedBundles: b.mqtt.unackedBundles,
+    ackTimeoutMs: b.mqtt.ackTimeoutMs,
   };
 }

@@ -4,6 +4,8 @@
  * the bundle, then calls, on the global `quietcam` this file becomes:
  *   quietcam.start()                 once, after boot (allocates everything)
  *   quietcam.configTopic()           the topic to subscribe to (retained consent)
+ *   quietcam.ackTopic()              the topic to subscribe to as well (the relay's signed acks)
+ *   quietcam.reconnected()           the MQTT connection came back (waiting bundles are sent again)
  *   quietcam.receive(topic, bytes)   for each message on a subscribed topic
  *   quietcam.step()                  once per camera frame
  *   quietcam.stats()                 counters and sizes, whenever asked
@@ -37,6 +39,14 @@ export function start(): void {
 
 export function configTopic(): string {
   return running().configTopic();
+}
+
+export function ackTopic(): string {
+  return running().ackTopic();
+}
+
+export function reconnected(): void {
+  running().reconnected();
 }
 
 export function receive(topic: string, payload: Uint8Array): void {

@@ -374,6 +374,21 @@ static int e_config_topic(void *p, char *out, size_t ocap, char *err, size_t cap
   return rc;
 }
 
+static int e_ack_topic(void *p, char *out, size_t ocap, char *err, size_t cap) {
+  qc_duk_t *d = (qc_duk_t *)p;
+  int rc = call_method(d->ctx, "quietcam", "ackTopic", 0, err, cap);
+  if (rc == 0) snprintf(out, ocap, "%s", duk_safe_to_string(d->ctx, -1));
+  duk_pop(d->ctx);
+  return rc;
+}
+
+static int e_reconnected(void *p, char *err, size_t cap) {
+  qc_duk_t *d = (qc_duk_t *)p;
+  int rc = call_method(d->ctx, "quietcam", "reconnected", 0, err, cap);
+  duk_pop(d->ctx);
+  return rc;
+}
+
 static int e_receive(void *p, const char *topic, size_t tlen, const uint8_t *data, size_t len, char *err, size_t cap) {
   qc_duk_t *d = (qc_duk_t *)p;
   duk_context *ctx = d->ctx;
@@ -419,6 +434,8 @@ void qc_duk_engine(qc_duk_t *d, qc_engine_t *e) {
   e->ctx = d;
   e->start = e_start;
   e->config_topic = e_config_topic;
+  e->ack_topic = e_ack_topic;
+  e->reconnected = e_reconnected;
   e->receive = e_receive;
   e->step = e_step;
 }

@@ -206,6 +206,8 @@ int main(int argc, char **argv) {
         const char *w = "inbox: message dropped (inbox full, topic > 96 or payload > 1024 bytes)";
         qc_log(QC_LOG_WARN, w, strlen(w));
       }
+    } else if (type == WIRE_IN_CONNECTED) {
+      qc_inbox_mark_connected();
     } else if (type == WIRE_IN_REBOOT) {
       end_boot();
       qc_duk_destroy(duk);

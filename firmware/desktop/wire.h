@@ -5,6 +5,7 @@
  *   'F' frame    wallMs:f64 ticksMs:f64 width:u16 height:u16 greyLen:u32 grey[greyLen] viewLen:u32 view[viewLen]
  *   'M' message  topicLen:u16 topic[topicLen] payload[rest]
  *   'R' reboot   (empty) the app restarts in a fresh heap; settings and the clock input persist
+ *   'C' connected (empty) the MQTT connection came back: quietcam.reconnected() before the next frame
  *   'Q' quit     (empty) same as end of input
  * Output (stdout):
  *   'P' publish  qos:u8 topicLen:u16 topic[topicLen] payload[rest]
@@ -22,6 +23,7 @@
 #define WIRE_IN_FRAME 'F'
 #define WIRE_IN_MESSAGE 'M'
 #define WIRE_IN_REBOOT 'R'
+#define WIRE_IN_CONNECTED 'C'
 #define WIRE_IN_QUIT 'Q'
 #define WIRE_OUT_PUBLISH 'P'
 #define WIRE_OUT_LOG 'L'

@@ -12,10 +12,12 @@ typedef struct qc_engine {
   /* Each returns 0 on success, or -1 with a message in err (NUL-terminated). */
   int (*start)(void *ctx, char *err, size_t cap);                                   /* quietcam.start() */
   int (*config_topic)(void *ctx, char *out, size_t cap, char *err, size_t ecap);    /* quietcam.configTopic() */
+  int (*ack_topic)(void *ctx, char *out, size_t cap, char *err, size_t ecap);       /* quietcam.ackTopic(): subscribe to it too */
+  int (*reconnected)(void *ctx, char *err, size_t cap);                             /* quietcam.reconnected() */
   int (*receive)(void *ctx, const char *topic, size_t topic_len, const uint8_t *data, size_t len, char *err, size_t cap);
   int (*step)(void *ctx, int *state, char *err, size_t cap);                        /* quietcam.step() */
 } qc_engine_t;
 
-/* One frame's worth of work: deliver waiting messages, then step the app once. */
+/* One frame's worth of work: tell the app of a (re)connection, deliver waiting messages, then step the app once. */
 int qc_host_frame(qc_engine_t *e, int *state, char *err, size_t cap);
 #endif

@@ -3,6 +3,7 @@
 
 static qc_message_t slots[QC_INBOX_SLOTS];
 static unsigned head, count, dropped;
+static int connected_mark;
 static void (*lock_fn)(void);
 static void (*unlock_fn)(void);
 
@@ -13,6 +14,7 @@ void qc_inbox_init(void (*l)(void), void (*u)(void)) {
   lock_fn = l;
   unlock_fn = u;
   head = count = dropped = 0;
+  connected_mark = 0;
 }
 
 int qc_inbox_push(const char *topic, size_t topic_len, const uint8_t *payload, size_t len) {
@@ -48,3 +50,17 @@ int qc_inbox_pop(qc_message_t *out) {
 }
 
 unsigned qc_inbox_dropped(void) { return dropped; }
+
+void qc_inbox_mark_connected(void) {
+  lock();
+  connected_mark = 1;
+  unlock();
+}
+
+int qc_inbox_take_connected(void) {
+  lock();
+  int was = connected_mark;
+  connected_mark = 0;
+  unlock();
+  return was;
+}

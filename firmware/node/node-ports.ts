@@ -35,6 +35,7 @@ export class NodePorts {
   private ticksMs = 0;
   private externalUsed = 0;
   private readonly inbox: { topic: string; payload: Uint8Array }[] = [];
+  private connectedMark = false;
 
   constructor(private readonly o: NodePortsOptions) {
     const self = this;
@@ -108,6 +109,18 @@ export class NodePorts {
     } else {
       this.ports.log.log(2, 'inbox: message dropped (inbox full, topic > 96 or payload > 1024 bytes)');
     }
+  }
+
+  /** qc_inbox_mark_connected. */
+  markConnected(): void {
+    this.connectedMark = true;
+  }
+
+  /** qc_inbox_take_connected: true once after each mark. */
+  takeConnected(): boolean {
+    const was = this.connectedMark;
+    this.connectedMark = false;
+    return was;
   }
 
   /** qc_inbox_pop. */

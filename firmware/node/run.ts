@@ -74,7 +74,7 @@ export class FirmwareRunError extends Error {
   }
 }
 
-function profileOf(b: FirmwareRunOptions['board']): BoardProfile {
+export function profileOf(b: FirmwareRunOptions['board']): BoardProfile {
   if (!b) return loadBoard('desktop');
   return typeof b === 'string' ? loadBoard(b) : b;
 }
@@ -101,10 +101,13 @@ async function runNode(inputs: Iterable<FirmwareInput> | AsyncIterable<FirmwareI
   for await (const r of inputs) {
     if (r.kind === 'frame') {
       ports.setFrame(r.wallMs, r.ticksMs, r.grey, r.view);
+      if (ports.takeConnected()) app.reconnected(); // qc_host_frame's order: connection, messages, step
       for (let m = ports.pop(); m; m = ports.pop()) app.receive(m.topic, m.payload);
       app.step();
     } else if (r.kind === 'message') {
       ports.push(r.topic, r.payload);
+    } else if (r.kind === 'connected') {
+      ports.markConnected();
     } else {
       ports.resetExternal();
       app = new FirmwareApp(ports.ports, options);
@@ -144,10 +147,8 @@ function readdirNames(dir: string): string[] {
   }
 }
 
-async function runEmbedded(inputs: Iterable<FirmwareInput> | AsyncIterable<FirmwareInput>, o: FirmwareRunOptions, board: BoardProfile): Promise<FirmwareRun> {
-  const bin = ensureRuntime();
-  const bundle = o.bundleFile ?? firmwareBundle(board.name);
-  readFileSync(bundle); // fail early and clearly when missing
+/** The desktop runtime's command line for these options (also the Xtensa build's: firmware/xtensa/build.ts). */
+export function runtimeArgs(o: FirmwareRunOptions, board: BoardProfile, bundle: string): string[] {
   const args = [
     '--bundle', bundle, '--width', String(o.width), '--height', String(o.height),
     '--heap', String(o.heapCap ?? board.memory.engineHeapBytes), '--external', String(board.memory.externalBytes),
@@ -158,6 +159,14 @@ async function runEmbedded(inputs: Iterable<FirmwareInput> | AsyncIterable<Firmw
   if (o.quietLogs) args.push('--quiet-logs');
   if (o.profile) args.push('--profile');
   if (o.noKernels) args.push('--no-kernels');
+  return args;
+}
+
+async function runEmbedded(inputs: Iterable<FirmwareInput> | AsyncIterable<FirmwareInput>, o: FirmwareRunOptions, board: BoardProfile): Promise<FirmwareRun> {
+  const bin = ensureRuntime();
+  const bundle = o.bundleFile ?? firmwareBundle(board.name);
+  readFileSync(bundle); // fail early and clearly when missing
+  const args = runtimeArgs(o, board, bundle);
   const cmd = o.wrap && o.wrap.length ? o.wrap[0] : bin;
   const cmdArgs = o.wrap && o.wrap.length ? [...o.wrap.slice(1), bin, ...args] : args;
   const child = spawn(cmd, cmdArgs, { stdio: ['pipe', 'pipe', 'pipe'] });

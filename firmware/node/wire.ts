@@ -3,10 +3,12 @@
  * layout): encode input records, decode output records from a byte stream.
  */
 
-/** What the firmware gets, in order: frames (with their capture clock), messages, reboots. */
+/** What the firmware gets, in order: frames (with their capture clock), messages, reconnections, reboots. */
 export type FirmwareInput =
   | { kind: 'frame'; wallMs: number; ticksMs: number; grey: Uint8Array; view?: Uint8Array }
   | { kind: 'message'; topic: string; payload: Uint8Array }
+  /** The MQTT connection came back (qc_inbox_mark_connected): quietcam.reconnected() before the next frame. */
+  | { kind: 'connected' }
   | { kind: 'reboot' };
 
 /** What the firmware did: publishes and log lines, in order. */
@@ -44,7 +46,7 @@ export function encodeInput(r: FirmwareInput, width: number, height: number): Bu
     buf.set(r.payload, 7 + topic.length);
     return buf;
   }
-  return record('R', 0).buf;
+  return record(r.kind === 'connected' ? 'C' : 'R', 0).buf;
 }
 
 export interface DecodedOutput {

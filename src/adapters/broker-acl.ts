@@ -9,6 +9,11 @@
  * | camera X        | X (its camera id) | `quietcam/X/bundle`, `quietcam/X/event`, not retained | `quietcam/X/config`, `quietcam/X/ack`          |
  * | relay service   | `quietcam-relay` (or `quietcam-relay-<n>`) | `quietcam/<id>/ack`, not retained                 | `quietcam/+/bundle`, `quietcam/+/event` (or one id), also as `$share/<group>/...` |
  * | web service     | `quietcam-web`    | `quietcam/<id>/config`, retained only             | nothing                                              |
+ * | Home Assistant  | `quietcam-ha`     | `homeassistant/status` (its birth and will)       | `quietcam/+/alert`, `quietcam/+/alert-image` (or one id), `homeassistant/...` |
+ * Smart alerts: the relay also publishes `quietcam/<id>/alert` and `quietcam/<id>/alert-image` (not
+ * retained) and, retained, its Home Assistant discovery configs
+ * `homeassistant/{binary_sensor,image}/quietcam_<id>/person/config`. Nobody else may publish those,
+ * and only the Home Assistant login may read them: not cameras, not the web, not anonymous.
  * Everything else is refused: `#`, `quietcam/#`, `$SYS/...`, another camera's topics, a camera's
  * config or ack, retained bundles. A camera id that starts with `quietcam-` can never be a camera
  * identity (those names are the services').
@@ -16,12 +21,13 @@
 import { isValidCameraId } from '../protocol/index.js';
 
 /** The services' usernames, and the client ids (and their `-...` forms) only they may use. */
-export const SERVICE_USERS = { relay: 'quietcam-relay', web: 'quietcam-web' } as const;
+export const SERVICE_USERS = { relay: 'quietcam-relay', web: 'quietcam-web', ha: 'quietcam-ha' } as const;
 
 export type BrokerIdentity =
   | { kind: 'camera'; cameraId: string }
   | { kind: 'relay' }
-  | { kind: 'web' };
+  | { kind: 'web' }
+  | { kind: 'ha' };
 
 /** The name an identity logs in with (and is shown in logs). */
 export function identityName(id: BrokerIdentity): string {
@@ -46,6 +52,7 @@ export function identityFor(username: string | undefined): BrokerIdentity | null
   if (typeof username !== 'string') return null;
   if (isRelayUsername(username)) return { kind: 'relay' };
   if (username === SERVICE_USERS.web) return { kind: 'web' };
+  if (username === SERVICE_USERS.ha) return { kind: 'ha' };
   return isCameraUsername(username) ? { kind: 'camera', cameraId: username } : null;
 }
 
@@ -56,16 +63,31 @@ function cameraTopic(topic: string): { cameraId: string; kind: string } | null {
   return { cameraId: parts[1], kind: parts[2] };
 }
 
+/** The alert topics' last level (src/alerts/channels/mqtt-alerts.ts). */
+const ALERT_KINDS = ['alert', 'alert-image'];
+
+/** `homeassistant/{binary_sensor,image}/quietcam_<id>/person/config`: the relay's discovery configs. */
+export function isDiscoveryTopic(topic: string): boolean {
+  const p = topic.split('/');
+  return p.length === 5 && p[0] === 'homeassistant' && (p[1] === 'binary_sensor' || p[1] === 'image') &&
+    p[2].indexOf('quietcam_') === 0 && isValidCameraId(p[2].slice('quietcam_'.length)) && p[3] === 'person' && p[4] === 'config';
+}
+
+/** Home Assistant's own topics (discovery, its status): `homeassistant/...`, no `$`. */
+const isHaTopic = (topic: string) => topic.indexOf('homeassistant/') === 0 && topic.indexOf('$') < 0;
+
 /**
  * May `id` publish on `topic` (retained or not)?
  * @example mayPublish({ kind: 'camera', cameraId: 'porch' }, 'quietcam/porch/bundle', false) // true
  */
 export function mayPublish(id: BrokerIdentity, topic: string, retain: boolean): boolean {
+  if (id.kind === 'relay' && isDiscoveryTopic(topic)) return retain;
+  if (id.kind === 'ha') return topic === 'homeassistant/status';
   const t = cameraTopic(topic);
   if (!t) return false;
   switch (id.kind) {
     case 'camera': return !retain && t.cameraId === id.cameraId && (t.kind === 'bundle' || t.kind === 'event');
-    case 'relay': return !retain && t.kind === 'ack';
+    case 'relay': return !retain && (t.kind === 'ack' || ALERT_KINDS.indexOf(t.kind) >= 0);
     case 'web': return retain && t.kind === 'config';
   }
 }
@@ -99,6 +121,11 @@ export function maySubscribe(id: BrokerIdentity, filter: string): boolean {
     }
     case 'web':
       return false;
+    case 'ha': {
+      if (isHaTopic(filter)) return true;
+      const parts = filter.split('/');
+      return parts.length === 3 && parts[0] === 'quietcam' && (parts[1] === '+' || isValidCameraId(parts[1])) && ALERT_KINDS.indexOf(parts[2]) >= 0;
+    }
   }
 }
 
@@ -107,12 +134,14 @@ export function maySubscribe(id: BrokerIdentity, filter: string): boolean {
  * checked again at delivery, so a subscription that slipped through still gets nothing else.
  */
 export function mayReceive(id: BrokerIdentity, topic: string): boolean {
+  if (id.kind === 'ha' && isHaTopic(topic)) return true;
   const t = cameraTopic(topic);
   if (!t) return false;
   switch (id.kind) {
     case 'camera': return t.cameraId === id.cameraId && (t.kind === 'config' || t.kind === 'ack');
     case 'relay': return t.kind === 'bundle' || t.kind === 'event';
     case 'web': return false;
+    case 'ha': return ALERT_KINDS.indexOf(t.kind) >= 0;
   }
 }
 
@@ -122,7 +151,7 @@ export function mayReceive(id: BrokerIdentity, topic: string): boolean {
  * session or knock it off. Live takeovers between other ids are checked by the broker hook.
  */
 export function mayUseClientId(id: BrokerIdentity, clientId: string): boolean {
-  for (const kind of ['relay', 'web'] as const) {
+  for (const kind of ['relay', 'web', 'ha'] as const) {
     const name = SERVICE_USERS[kind];
     if ((clientId === name || clientId.indexOf(name + '-') === 0) && id.kind !== kind) return false;
   }

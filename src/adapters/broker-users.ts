@@ -1,17 +1,18 @@
 /**
  * The services' broker logins: `<dataDir>/broker-users.json`, mode 0600, made at first start with
  * random passwords (24 bytes, base64url) and read from then on. The relay logs in as
- * `quietcam-relay`, the owner pages as `quietcam-web`; the embedded broker checks them, and
+ * `quietcam-relay`, the owner pages as `quietcam-web`, Home Assistant (smart alerts) as
+ * `quietcam-ha` (added to an older file that lacks it); the embedded broker checks them, and
  * `quietcam broker-config` writes them (hashed) into mosquitto's password file.
  *
  * File format:
  * ```json
- * { "version": 1, "users": { "quietcam-relay": { "password": "…" }, "quietcam-web": { "password": "…" } } }
+ * { "version": 1, "users": { "quietcam-relay": { "password": "…" }, "quietcam-web": { "password": "…" }, "quietcam-ha": { "password": "…" } } }
  * ```
  * A file readable by group or others is narrowed to 0600 when read (it holds passwords).
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { isRelayUsername, SERVICE_USERS } from './broker-acl.js';
@@ -26,20 +27,27 @@ export interface ServiceLogin {
 export interface BrokerUsers {
   relay: ServiceLogin;
   web: ServiceLogin;
+  /** Home Assistant's login: reads smart alerts and discovery only (broker-acl.ts). Always in a file this module wrote; absent: refused. */
+  ha?: ServiceLogin;
 }
 
 const login = z.object({ password: z.string().min(16).max(256) }).strict();
 const schema = z.object({
   version: z.literal(1),
-  users: z.object({ [SERVICE_USERS.relay]: login, [SERVICE_USERS.web]: login }).strict(),
+  users: z.object({ [SERVICE_USERS.relay]: login, [SERVICE_USERS.web]: login, [SERVICE_USERS.ha]: login.optional() }).strict(),
 }).strict();
 
 const newPassword = () => randomBytes(24).toString('base64url');
 
-function toUsers(f: z.infer<typeof schema>): BrokerUsers {
+type UsersFile = z.infer<typeof schema>;
+
+function toUsers(f: UsersFile): BrokerUsers | null {
+  const ha = f.users[SERVICE_USERS.ha];
+  if (!ha) return null;
   return {
     relay: { username: SERVICE_USERS.relay, password: f.users[SERVICE_USERS.relay].password },
     web: { username: SERVICE_USERS.web, password: f.users[SERVICE_USERS.web].password },
+    ha: { username: SERVICE_USERS.ha, password: ha.password },
   };
 }
 
@@ -50,6 +58,20 @@ export function brokerUsersPath(dataDir: string): string {
 
 /** Read the file; null when there is none. Throws on a malformed file (never silently replaced). */
 export function readBrokerUsers(dataDir: string): BrokerUsers | null {
+  const f = readUsersFile(dataDir);
+  if (!f) return null;
+  const users = toUsers(f);
+  if (users) return users;
+  // a file from before Home Assistant's login: add one (a new file, renamed over the old one, mode 0600)
+  const file = brokerUsersPath(dataDir);
+  const tmp = `${file}.${process.pid}.tmp`;
+  const body = { ...f, users: { ...f.users, [SERVICE_USERS.ha]: { password: newPassword() } } };
+  writeFileSync(tmp, JSON.stringify(body, null, 2) + '\n', { mode: 0o600 });
+  renameSync(tmp, file);
+  return toUsers(readUsersFile(dataDir)!)!;
+}
+
+function readUsersFile(dataDir: string): UsersFile | null {
   const file = brokerUsersPath(dataDir);
   let text: string;
   try {
@@ -67,7 +89,7 @@ export function readBrokerUsers(dataDir: string): BrokerUsers | null {
   }
   const r = schema.safeParse(parsed);
   if (!r.success) throw new Error(`${file}: ${z.prettifyError(r.error)}`);
-  return toUsers(r.data);
+  return r.data;
 }
 
 /**
@@ -79,7 +101,7 @@ export function loadOrCreateBrokerUsers(dataDir: string): BrokerUsers {
   if (existing) return existing;
   const file = brokerUsersPath(dataDir);
   mkdirSync(dirname(file), { recursive: true });
-  const body = { version: 1, users: { [SERVICE_USERS.relay]: { password: newPassword() }, [SERVICE_USERS.web]: { password: newPassword() } } };
+  const body = { version: 1, users: { [SERVICE_USERS.relay]: { password: newPassword() }, [SERVICE_USERS.web]: { password: newPassword() }, [SERVICE_USERS.ha]: { password: newPassword() } } };
   try {
     // 'wx': two processes starting at once cannot both write; the loser reads the winner's file
     writeFileSync(file, JSON.stringify(body, null, 2) + '\n', { mode: 0o600, flag: 'wx' });

@@ -22,13 +22,28 @@ import { join, resolve } from 'node:path';
 import { SERVICE_USERS, isCameraUsername } from './broker-acl.js';
 import { mosquittoHash, type CameraCredentials } from './broker-credentials.js';
 import type { BrokerUsers } from './broker-users.js';
+import { MAX_PACKET_BYTES } from './mqtt-size-guard.js';
 
 export const MOSQUITTO_DEFAULTS = {
   host: '127.0.0.1',
   port: 1883, // 8883 is the usual port with TLS
-  /** Largest MQTT packet, bytes: a bundle chunk is a few KB; 384 KiB leaves room and stops floods of huge packets. */
-  maxPacketSize: 393216,
+  /** Largest MQTT packet, bytes (mqtt-size-guard.ts, 400 KiB, as the embedded broker and the relay): bundles are ≤ 384 KiB, a chunk a few KB. */
+  maxPacketSize: MAX_PACKET_BYTES,
 };
+
+/**
+ * Persistence that does not lose what mosquitto acknowledged when it crashes: mosquitto keeps its
+ * store in memory and writes it whole (mosquitto.db) only at `autosave_interval` (default every
+ * 1800 s) or on a clean shutdown, so a kill -9 or a power cut loses every QoS 1 message it had
+ * PUBACKed to a board and not yet handed on. `autosave_on_changes true` + `autosave_interval 1`
+ * saves after every change to the store (each queued message, each subscription). Cost: one whole
+ * store write per message, small while the relay keeps up (the store holds what is queued).
+ * Measured with SIGKILLs: test/relay/fault-mosquitto-kill.test.ts, `npm run bench -- faults`.
+ * The remaining window (a crash after the PUBACK and before that save) is closed end to end: the
+ * board keeps each bundle until the relay's ack (src/protocol/ack.ts) and sends it again.
+ * `persistence_location` is left to the system config (Debian: /var/lib/mosquitto/).
+ */
+export const MOSQUITTO_DURABILITY = ['persistence true', 'autosave_on_changes true', 'autosave_interval 1'];
 
 export interface MosquittoConfigOptions {
   cameras: Pick<CameraCredentials, 'cameraId' | 'brokerHash'>[];
@@ -48,6 +63,9 @@ export interface MosquittoConfigOptions {
    */
   relays?: number;
 }
+
+/** The relay's smart-alert publisher logs in as this relay name (src/alerts/channels/mqtt-alerts.ts). */
+export const ALERTS_LOGIN = `${SERVICE_USERS.relay}-alerts`;
 
 function relayNames(n = 1): string[] {
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error('relays: 1-64');
@@ -81,8 +99,20 @@ export function mosquittoAcl(cameraIds: string[], relays = 1): string {
   for (const name of relayNames(relays)) lines.push('', `user ${name}`, 'topic read quietcam/+/bundle', 'topic read quietcam/+/event', 'topic write quietcam/+/ack');
   lines.push(
     '',
+    `user ${ALERTS_LOGIN}`, // the relay's alert publisher (a login of its own: client id = username here)
+    'topic write quietcam/+/alert',
+    'topic write quietcam/+/alert-image',
+    'topic write homeassistant/binary_sensor/+/person/config',
+    'topic write homeassistant/image/+/person/config',
+    '',
     `user ${SERVICE_USERS.web}`,
     'topic write quietcam/+/config',
+    '',
+    `user ${SERVICE_USERS.ha}`,
+    'topic read quietcam/+/alert',
+    'topic read quietcam/+/alert-image',
+    'topic read homeassistant/#',
+    'topic write homeassistant/status',
   );
   for (const id of cameraIds) {
     lines.push('', `user ${id}`, `topic write quietcam/${id}/bundle`, `topic write quietcam/${id}/event`, `topic read quietcam/${id}/config`, `topic read quietcam/${id}/ack`);
@@ -98,8 +128,9 @@ export function mosquittoFiles(o: MosquittoConfigOptions): MosquittoFiles {
   const cameras = checkedCameras(o.cameras);
   const dir = resolve(o.dir);
   const passwd = [
-    ...relayNames(o.relays).map((name) => `${name}:${mosquittoHash(o.services.relay.password)}`),
+    ...[...relayNames(o.relays), ALERTS_LOGIN].map((name) => `${name}:${mosquittoHash(o.services.relay.password)}`),
     `${o.services.web.username}:${mosquittoHash(o.services.web.password)}`,
+    ...(o.services.ha ? [`${o.services.ha.username}:${mosquittoHash(o.services.ha.password)}`] : []),
     ...cameras.map((c) => `${c.cameraId}:${c.brokerHash}`),
   ].join('\n') + '\n';
   const conf = [
@@ -110,6 +141,10 @@ export function mosquittoFiles(o: MosquittoConfigOptions): MosquittoFiles {
     `password_file ${join(dir, MOSQUITTO_FILE_NAMES.passwd)}`,
     `acl_file ${join(dir, MOSQUITTO_FILE_NAMES.acl)}`,
     `max_packet_size ${MOSQUITTO_DEFAULTS.maxPacketSize}`,
+    '# durability: save the store after every change (a crash loses nothing it acknowledged but the last instant;',
+    '# the boards resend what the relay has not acked end to end). The relay\'s session must queue without limit.',
+    ...MOSQUITTO_DURABILITY,
+    'max_queued_messages 0',
     '# listener options follow their `listener` line (before it, they would open a default listener on 1883)',
     `listener ${o.port ?? MOSQUITTO_DEFAULTS.port} ${o.host ?? MOSQUITTO_DEFAULTS.host}`,
     '# each login\'s client id is its username: nobody can take over another login\'s client id or session',

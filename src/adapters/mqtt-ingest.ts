@@ -19,7 +19,9 @@
  * (mosquitto: max_queued_messages, default 1000 — raise it, see README.md).
  */
 import { readFileSync } from 'node:fs';
+import type { Duplex } from 'node:stream';
 import mqtt, { type MqttClient } from 'mqtt';
+import { guardPacketSize, MAX_PACKET_BYTES } from './mqtt-size-guard.js';
 import type { IngestMessage, Logger } from '../relay/types.js';
 
 export interface MqttIngestOptions {
@@ -33,6 +35,8 @@ export interface MqttIngestOptions {
   reconnectMs: number;
   /** e.g. BUNDLE_SUBSCRIPTION = 'quietcam/+/bundle', or '$share/<group>/quietcam/+/bundle' (MQTT 5) */
   subscription: string;
+  /** Largest packet taken from the broker (mqtt-size-guard.ts); default MAX_PACKET_BYTES. */
+  maxPacketBytes?: number;
   /** 4 (MQTT 3.1.1, default) or 5 (needed for shared subscriptions on some brokers). */
   protocolVersion?: 4 | 5;
   log: Logger;
@@ -42,6 +46,8 @@ export interface MqttIngestOptions {
 
 export interface MqttIngest {
   connected(): boolean;
+  /** Publish with QoS 1, not retained (the relay's end-to-end acks); queued by mqtt.js while disconnected. */
+  publish(topic: string, payload: Uint8Array): void;
   /** Disconnect (without acknowledging anything further). */
   stop(): Promise<void>;
 }
@@ -96,18 +102,42 @@ function acknowledgeAfterCommit(client: MqttClient, o: MqttIngestOptions): void 
 }
 
 /**
+ * Check the size of every packet the broker sends on each connection mqtt.js opens (it builds a
+ * stream per (re)connect): one over `max` closes that connection after its fixed header, before
+ * mqtt.js buffers its body. Unacknowledged, it would come back on reconnect: the broker must cap
+ * what it accepts (the embedded one does; mosquitto: max_packet_size; MQTT 5 brokers also honour
+ * the Maximum Packet Size the relay announces).
+ */
+function guardEveryStream(client: MqttClient, max: number, log: Logger): void {
+  // streamBuilder is private in mqtt.js' types; it is the one place each connection's stream is made
+  const builder = client as unknown as { streamBuilder: (c: MqttClient) => Duplex };
+  const build = builder.streamBuilder;
+  builder.streamBuilder = (c) => {
+    const stream = build(c);
+    guardPacketSize(stream, max, (bytes) => {
+      log.error(`ingest: the broker sent a ${bytes}-byte packet, over the ${max}-byte limit; connection closed (cap the broker's packet size: max_packet_size in mosquitto)`);
+      stream.destroy();
+    });
+    return stream;
+  };
+}
+
+/**
  * Connect and subscribe; resolves after the first successful subscription, and keeps
  * reconnecting (every reconnectMs) for as long as it runs.
  * @example const ingest = await startMqttIngest({ ...config.broker, subscription: BUNDLE_SUBSCRIPTION, log, onMessage: (m) => pipeline.handle(m) });
  */
 export function startMqttIngest(o: MqttIngestOptions): Promise<MqttIngest> {
+  const maxPacket = o.maxPacketBytes ?? MAX_PACKET_BYTES;
   const client: MqttClient = mqtt.connect(o.url, {
     clientId: o.clientId,
     clean: false,
     protocolVersion: o.protocolVersion ?? 4,
     // MQTT 5 ends a session when the connection closes unless told otherwise: keep it (and its
-    // queued QoS 1 messages) for a day, as MQTT 3.1.1's clean: false does
-    ...(o.protocolVersion === 5 ? { properties: { sessionExpiryInterval: 86400 } } : {}),
+    // queued QoS 1 messages) for a day, as MQTT 3.1.1's clean: false does; and the broker must
+    // not send a packet over maximumPacketSize (it drops the message instead)
+    ...(o.protocolVersion === 5 ? { properties: { sessionExpiryInterval: 86400, maximumPacketSize: maxPacket } } : {}),
+    manualConnect: true,
     keepalive: o.keepaliveS,
     reconnectPeriod: o.reconnectMs,
     connectTimeout: 10000,
@@ -119,6 +149,8 @@ export function startMqttIngest(o: MqttIngestOptions): Promise<MqttIngest> {
   let up = false;
   let stopped = false;
   acknowledgeAfterCommit(client, o);
+  guardEveryStream(client, maxPacket, o.log);
+  client.connect();
 
   return new Promise((resolve, reject) => {
     let first = true;
@@ -134,6 +166,11 @@ export function startMqttIngest(o: MqttIngestOptions): Promise<MqttIngest> {
           first = false;
           resolve({
             connected: () => up && client.connected,
+            publish: (topic, payload) => {
+              client.publish(topic, Buffer.from(payload.buffer, payload.byteOffset, payload.length), { qos: 1 }, (err) => {
+                if (err && !stopped) o.log.warn(`ingest: publish on ${topic} failed: ${err.message}`);
+              });
+            },
             stop: () => {
               stopped = true;
               return new Promise<void>((r) => client.end(true, {}, () => r()));

@@ -1,6 +1,8 @@
 /**
  * S3 adapter (@aws-sdk/client-s3 v3, the only way the relay talks to S3): every PutObject carries
  * server-side encryption (AES256, or aws:kms with the configured key id) and the object's tags.
+ * A bundle discarded after its upload began has its keys deleted (DeleteObjects: the relay needs
+ * s3:DeleteObject on contributions/* too).
  * The SDK retries once at once (maxAttempts 2: a keep-alive socket the server closed just as it
  * was reused); beyond that the uploader retries with its own backoff and counts every retry.
  *
@@ -21,7 +23,7 @@
  * if any, and only computes checksums where S3 requires them (older S3 clones reject the newer
  * default checksum headers).
  */
-import { HeadObjectCommand, S3Client, PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, HeadObjectCommand, S3Client, PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
 import type { RelayConfig } from '../relay/config.js';
 import type { ObjectStore, PutRequest } from '../relay/types.js';
 
@@ -42,6 +44,8 @@ export interface S3Store extends ObjectStore {
    * the SDK client). s3rver ignores SSE and tagging headers, so tests assert them here.
    */
   observe(fn: (req: SentPut) => void): void;
+  /** True when `key` exists (HeadObject): the review console's tombstones. */
+  exists(key: string): Promise<boolean>;
 }
 
 /** Middleware the relay has no use for (see the file comment). */
@@ -107,6 +111,13 @@ export function s3Store(c: RelayConfig['s3']): S3Store {
       };
       if (c.sse === 'aws:kms') input.SSEKMSKeyId = c.kmsKeyId;
       await client.send(new PutObjectCommand(input));
+    },
+    async delete(keys: string[]): Promise<void> {
+      for (let i = 0; i < keys.length; i += 1000) {
+        const Objects = keys.slice(i, i + 1000).map((Key) => ({ Key }));
+        const r = await client.send(new DeleteObjectsCommand({ Bucket: c.bucket, Delete: { Objects, Quiet: true } }));
+        if (r.Errors?.length) throw new Error(`S3 refused to delete ${r.Errors.length} object(s): ${r.Errors[0].Code} ${r.Errors[0].Key}`);
+      }
     },
     async exists(key: string): Promise<boolean> {
       try {

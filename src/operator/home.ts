@@ -8,10 +8,10 @@
  * await home.writeConsent(camera);             // after every consent decision
  * const looks = await home.accessEntries(ownerId, 500);
  */
-import { accessPrefix, consentKey, flagsPrefix, statsKey } from './keys.js';
+import { accessPrefix, CONSENT_ROOT, consentKey, flagsPrefix, statsKey } from './keys.js';
 import type { OperatorBucket } from './bucket.js';
 import {
-  accessEntrySchema, flagRecordSchema, parseRecord, recordBytes, statsSchema,
+  accessEntrySchema, consentRecordSchema, flagRecordSchema, parseRecord, recordBytes, statsSchema,
   type FlagRecord, type OperatorAccessEntry, type OperatorConsent, type OwnerStats,
 } from './records.js';
 
@@ -55,6 +55,28 @@ export class HomeChannel {
   /** Replace the camera's consent record. Rejects when S3 did not take it (the caller says so to the owner). */
   writeConsent(cam: HomeCamera): Promise<void> {
     return this.bucket.put(consentKey(cam.ownerId, cam.cameraId), recordBytes(consentRecord(cam, this.clock())), 'application/json');
+  }
+
+  /**
+   * A camera that left the home (removed, or its account deleted) gives no consent any more: its
+   * record says so (purposes 0, no expiry), whatever it said before.
+   */
+  withdraw(ownerId: string, cameraId: string): Promise<void> {
+    return this.writeConsent({ ownerId, cameraId, placement: 'interior', interiorConfirmed: false, consent: null });
+  }
+
+  /** Withdraw the camera's record unless it already gives nothing; true when it wrote. */
+  async withdrawIfGranted(ownerId: string, cameraId: string): Promise<boolean> {
+    const rec = parseRecord(consentRecordSchema, await this.bucket.get(consentKey(ownerId, cameraId)));
+    if (rec && rec.purposes === 0) return false;
+    await this.withdraw(ownerId, cameraId);
+    return true;
+  }
+
+  /** Camera ids that have a consent record under the owner's prefix (to find cameras that left). */
+  async recordedCameras(ownerId: string): Promise<string[]> {
+    const prefix = `${CONSENT_ROOT}${ownerId}/`;
+    return (await this.bucket.list(prefix)).filter((k) => k.endsWith('.json')).map((k) => k.slice(prefix.length, -'.json'.length));
   }
 
   /** The newest `limit` looks by reviewers, newest first. */

@@ -41,5 +41,6 @@ export {
 } from './reassembler.js';
 export {
   BUNDLE_SUBSCRIPTION, CONFIG_SUBSCRIPTION, EVENT_SUBSCRIPTION, TOPIC_ROOT,
-  bundleTopic, configTopic, eventTopic, parseTopic, type TopicKind,
+  ackTopic, bundleTopic, configTopic, eventTopic, parseTopic, type TopicKind,
 } from './topics.js';
+export { ACK_FORMAT_VERSION, MAX_ACK_BYTES, ackMacDomain, encodeAck, openAck, type OpenAckResult } from './ack.js';

@@ -6,6 +6,7 @@
  * | quietcam/<camera>/bundle  | board          | 1   | no       | one chunk (chunk.ts) per publish |
  * | quietcam/<camera>/event   | board          | 1   | no       | a small motion event message     |
  * | quietcam/<camera>/config  | relay / owner  | 1   | yes      | consent and config for the board |
+ * | quietcam/<camera>/ack     | relay          | 1   | no       | "bundle stored" (ack.ts), MAC'd  |
  *
  * <camera> is a camera id (ids.ts: 1-32 of a-z 0-9 _ -), so it never contains the MQTT
  * separators or wildcards '/', '+', '#'. The relay subscribes with the `+` wildcards below.
@@ -22,7 +23,7 @@ export const EVENT_SUBSCRIPTION = 'quietcam/+/event';
 /** Subscription for all cameras' retained config (the relay's own view of what it published). */
 export const CONFIG_SUBSCRIPTION = 'quietcam/+/config';
 
-export type TopicKind = 'bundle' | 'event' | 'config';
+export type TopicKind = 'bundle' | 'event' | 'config' | 'ack';
 
 function topicFor(cameraId: string, kind: TopicKind): string {
   if (!isValidCameraId(cameraId)) throw new RangeError('topic: invalid camera id (expected 1-32 of a-z 0-9 _ -)');
@@ -44,9 +45,14 @@ export function configTopic(cameraId: string): string {
   return topicFor(cameraId, 'config');
 }
 
+/** `quietcam/<camera>/ack`: the relay's signed "bundle stored" messages (ack.ts). Throws a RangeError on an invalid camera id. */
+export function ackTopic(cameraId: string): string {
+  return topicFor(cameraId, 'ack');
+}
+
 /**
  * Split a received topic. Returns null for anything that is not exactly
- * `quietcam/<valid camera id>/<bundle|event|config>`.
+ * `quietcam/<valid camera id>/<bundle|event|config|ack>`.
  * @example parseTopic('quietcam/porch/bundle') // { cameraId: 'porch', kind: 'bundle' }
  */
 export function parseTopic(topic: string): { cameraId: string; kind: TopicKind } | null {
@@ -54,6 +60,6 @@ export function parseTopic(topic: string): { cameraId: string; kind: TopicKind }
   const parts = topic.split('/');
   if (parts.length !== 3 || parts[0] !== TOPIC_ROOT || !isValidCameraId(parts[1])) return null;
   const kind = parts[2];
-  if (kind !== 'bundle' && kind !== 'event' && kind !== 'config') return null;
+  if (kind !== 'bundle' && kind !== 'event' && kind !== 'config' && kind !== 'ack') return null;
   return { cameraId: parts[1], kind: kind };
 }

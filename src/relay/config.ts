@@ -45,6 +45,8 @@ const broker = z.strictObject({
   caFile: z.string().min(1).optional().describe('PEM CA file to verify an mqtts:// broker\'s certificate with (unset: the system\'s CAs)'),
   keepaliveS: int(5, 3600, 30, 's', 'MQTT keepalive'),
   reconnectMs: int(100, 60000, 1000, 'ms', 'between reconnect attempts'),
+  maxPacketBytes: int(16 * 1024, 256 * 1024 * 1024, 400 * 1024, 'bytes',
+    'largest MQTT packet the relay takes from the broker (bundles are ≤ 384 KiB): a bigger one closes the connection after its header (MQTT 5: also announced to the broker as Maximum Packet Size)'),
   shareGroup: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional()
     .describe('several relays on one host: subscribe through the MQTT 5 shared subscription $share/<group>/... and share <dataDir>/relay.db'),
 });
@@ -65,7 +67,8 @@ const s3 = z.strictObject({
 const reassembly = z.strictObject({
   maxBundles: int(1, 4096, 64, 'bundles', 'partial bundles held at once: a few per camera for a home of ~20 cameras'),
   maxBytes: int(1024, 1073741824, 16777216, 'bytes', 'of partial bundles (16 MiB): > 40 bundles of the maximum size'),
-  timeoutMs: int(1000, 86400000, 60000, 'ms', 'a board sends a bundle in seconds; QoS 1 retries fit well within'),
+  timeoutMs: int(1000, 604800000, 86400000, 'ms', 'a partial bundle (its chunks journalled on disk) waits this long for the rest: a camera link may be down for hours mid-bundle (a day)'),
+  maxPerCamera: int(1, 64, 4, 'bundles', 'partial bundles one camera may hold (memory and journal): a fifth evicts its own least recently fed, so a camera offline for long costs at most this x 384 KiB'),
   expireEveryMs: int(100, 60000, 1000, 'ms', 'between timeout sweeps'),
 });
 
@@ -98,6 +101,10 @@ const schema = z.strictObject({
   sqlite: z.strictObject({
     synchronous: z.enum(['full', 'normal']).default('full')
       .describe("outbox commits: 'full' fsyncs each accepted bundle before its MQTT ack (survives power loss); 'normal' only process crashes"),
+    storageRetryMs: int(100, 600000, 5000, 'ms',
+      'disk full or data folder read-only: the relay stops acknowledging and checks this often whether it can write again (src/relay/storage.ts)'),
+    reserveBytes: int(0, 1024 * 1024 * 1024, 1024 * 1024, 'bytes',
+      'kept free in <dataDir>/.quietcam-reserve and given back when the disk fills, so uploads can still be recorded; resumes at twice this free'),
   }).prefault({}),
   cameras: z.array(cameraSchema).default([]).describe('cameras known at start (seeded into the registry)'),
 });

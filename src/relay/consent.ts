@@ -77,14 +77,32 @@ export function seedToRecord(seed: CameraSeed, nowMs: number): CameraRecord {
 }
 
 /**
- * Put the config's cameras into a registry. A stored consent with a higher version than the seed's
- * (changed by the owner since) is kept: the file seeds, it does not roll consent back.
+ * The consent a restart may keep for a config-file camera: the registry's (what the owner last
+ * chose: the pages, or an earlier file) against the file's. Versions only increase, so a higher
+ * version wins; at the same version the narrower of the two is kept (purposes AND-ed, the later
+ * grant, the earlier expiry): a file can narrow consent at the same version, never widen it.
+ * A camera with no stored consent takes the file's; a file with none withdraws it.
+ */
+export function mergeSeedConsent(stored: CameraRecord['consent'], seed: CameraRecord['consent']): CameraRecord['consent'] {
+  if (!stored) return seed;
+  if (!seed) return { ...stored, purposes: 0 }; // the file withdrew it: keep the version, so a lower one cannot come back
+  if (stored.version > seed.version) return stored;
+  if (seed.version > stored.version) return seed;
+  return {
+    purposes: stored.purposes & seed.purposes, version: stored.version,
+    grantedMs: Math.max(stored.grantedMs, seed.grantedMs), expiresMs: Math.min(stored.expiresMs, seed.expiresMs),
+  };
+}
+
+/**
+ * Put the config's cameras into a registry, never widening the consent stored for them
+ * (mergeSeedConsent): the file seeds, it does not roll a withdrawal back.
  */
 export function seedRegistry(registry: CameraRegistry, seeds: readonly CameraSeed[], nowMs: number): void {
   for (const seed of seeds) {
     const rec = seedToRecord(seed, nowMs);
     const old = registry.get(rec.cameraId);
-    if (old?.consent && rec.consent && old.consent.version > rec.consent.version) rec.consent = old.consent;
+    if (old) rec.consent = mergeSeedConsent(old.consent, rec.consent);
     registry.put(rec);
   }
 }

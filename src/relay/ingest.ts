@@ -17,7 +17,8 @@ export type IngestResult =
   /** A chunk of a bundle already rejected: dropped without counting the bundle again. */
   | { kind: 'dropped'; cameraId: string }
   /** A chunk of a bundle already in the outbox or the index. */
-  | { kind: 'duplicate'; cameraId: string };
+  /** A chunk of a bundle already in the outbox: `last` when it is the bundle's last chunk (the relay acks again then). */
+  | { kind: 'duplicate'; cameraId: string; bundleId?: string; bundleCrc?: number; last?: boolean };
 
 /** Bounded set of recently seen keys, oldest forgotten first. */
 export class RecentKeys {
@@ -74,6 +75,6 @@ export function ingest(msg: IngestMessage, ctx: IngestContext): IngestResult {
   if (!ctx.isKnownCamera(c.cameraId)) {
     return { kind: 'rejected', cameraId: c.cameraId, reason: 'unknown-camera', detail: `bundle ${c.bundleId}: camera not in the registry`, key };
   }
-  if (!ctx.isPartial(key) && ctx.store.has(c.cameraId, c.bundleId)) return { kind: 'duplicate', cameraId: c.cameraId };
+  if (!ctx.isPartial(key) && ctx.store.has(c.cameraId, c.bundleId)) return { kind: 'duplicate', cameraId: c.cameraId, bundleId: c.bundleId, bundleCrc: c.bundleCrc, last: c.index === c.total - 1 };
   return { kind: 'chunk', key, chunk: c };
 }

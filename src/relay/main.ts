@@ -6,16 +6,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { dataFolderRoom } from '../adapters/fs-probe.js';
 import { startStatusServer } from '../adapters/http-status.js';
 import { startMqttIngest } from '../adapters/mqtt-ingest.js';
 import { s3Store } from '../adapters/s3-store.js';
 import { sharpCodec } from '../adapters/sharp-codec.js';
 import { SqliteCameraRegistry } from '../adapters/sqlite-registry.js';
-import { openDatabase } from '../adapters/sqlite-schema.js';
+import { openDatabase, type SqliteDatabase } from '../adapters/sqlite-schema.js';
 import { SqliteRelayStore } from '../adapters/sqlite-store.js';
 import { consoleLogger, type Logger } from '../log.js';
 import { BUNDLE_SUBSCRIPTION } from '../protocol/index.js';
 import type { RelayConfig } from './config.js';
+import { isStorageError, storageProblem } from './storage.js';
 import { Relay, type RelayPorts } from './relay.js';
 import type { CameraRegistry, Clock, ImageCodec, ObjectStore, RelayStore } from './types.js';
 
@@ -36,11 +38,30 @@ export function bundleSubscription(c: RelayConfig): string {
   return c.broker.shareGroup ? `$share/${c.broker.shareGroup}/${BUNDLE_SUBSCRIPTION}` : BUNDLE_SUBSCRIPTION;
 }
 
+/**
+ * Open the home database; while the data folder cannot be written (read-only: SQLite cannot make
+ * its WAL files; a new database on a full disk), wait and retry instead of dying into a restart
+ * loop. Nothing is acknowledged meanwhile (not connected): the broker keeps the bundles.
+ */
+async function openWhenWritable(file: string, c: RelayConfig, log: Logger): Promise<SqliteDatabase> {
+  for (let n = 0; ; n++) {
+    try {
+      const db = openDatabase(file);
+      if (n > 0) log.info('relay: the data folder takes writes again; starting');
+      return db;
+    } catch (err) {
+      if (!isStorageError(err)) throw err;
+      if (n === 0) log.error(`relay waiting: ${storageProblem(err)}, cannot open its database; retrying every ${c.sqlite.storageRetryMs} ms (nothing is acknowledged meanwhile: the broker keeps the bundles)`);
+      await new Promise((r) => setTimeout(r, c.sqlite.storageRetryMs));
+    }
+  }
+}
+
 /** The SQLite store and registry on `<dataDir>/relay.db`, unless both are given. */
-function sqlitePorts(o: StartRelayOptions, closers: (() => void)[]): { store: RelayStore; registry: CameraRegistry } {
+async function sqlitePorts(o: StartRelayOptions, log: Logger, closers: (() => void)[]): Promise<{ store: RelayStore; registry: CameraRegistry }> {
   if (o.store && o.registry) return { store: o.store, registry: o.registry };
   const c = o.config;
-  const db = openDatabase(join(c.dataDir, 'relay.db'));
+  const db = await openWhenWritable(join(c.dataDir, 'relay.db'), c, log);
   closers.push(() => {
     if (db.open) db.close();
   });
@@ -60,7 +81,10 @@ export async function startRelay(o: StartRelayOptions): Promise<Relay> {
   const c = o.config;
   const log = o.log ?? consoleLogger();
   const closers: (() => Promise<void> | void)[] = [];
-  const { store, registry } = sqlitePorts(o, closers);
+  const { store, registry } = await sqlitePorts(o, log, closers);
+  // room for the outbox's upload records once the disk is full (src/relay/storage.ts), in the
+  // data folder of the database opened here (none when the caller gives the store and registry)
+  const room = o.store && o.registry ? undefined : dataFolderRoom(c.dataDir, c.sqlite.reserveBytes);
   let objects = o.objects;
   if (!objects) {
     const s3 = s3Store(c.s3);
@@ -69,6 +93,7 @@ export async function startRelay(o: StartRelayOptions): Promise<Relay> {
   }
   const ports: RelayPorts = {
     config: c, store, registry, objects, log, clock: o.clock, closers,
+    storageRoom: room,
     codec: o.codec ?? sharpCodec({ jpegQuality: c.images.backgroundJpegQuality }),
     shared: !!c.broker.shareGroup,
   };

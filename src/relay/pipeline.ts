@@ -7,6 +7,7 @@
  * make it better); only a failing store throws or rejects, and then no PUBACK is sent.
  */
 import type { Bundle, IncompleteBundle } from '../protocol/index.js';
+import { readU32 } from '../protocol/bytes.js';
 import { bundleKey, ingest, RecentKeys } from './ingest.js';
 import type { Metrics, WindowedLog } from './metrics.js';
 import { ReassembleStage } from './reassemble.js';
@@ -26,17 +27,38 @@ export interface PipelineDeps {
   shared?: boolean;
   /** A new outbox entry is ready for upload; `bundle` is its decoded content (validate.ts). */
   onAccepted: (entry: OutboxEntry, bundle: Bundle) => void;
+  /**
+   * A bundle is in the outbox and durable (just stored and fsynced, or stored before and sent again):
+   * the relay acknowledges it end to end to its camera (ack.ts). Called once per store, and again
+   * for each re-sent copy's last chunk.
+   */
+  onStored?: (cameraId: string, bundleId: string, bundleCrc: number) => void;
 }
 
 export class Pipeline {
-  private readonly stage: ReassembleStage | SharedReassembleStage;
+  private stage: ReassembleStage | SharedReassembleStage;
   private readonly rejected = new RecentKeys(4096);
   /** Cameras found in the registry (never removed from it): one registry read per camera, not per chunk. */
   private readonly known = new Set<string>();
 
   constructor(private readonly d: PipelineDeps) {
     if (d.shared && !(d.store.addChunkAndCollect && d.store.dropStaleChunks && d.store.journalled)) throw new Error('a shared relay needs a store that can be shared (SQLite)');
-    this.stage = d.shared ? new SharedReassembleStage(d.store as SharedStore, d.reassembly) : new ReassembleStage(d.store, d.reassembly);
+    this.stage = this.newStage();
+  }
+
+  private newStage(): ReassembleStage | SharedReassembleStage {
+    const d = this.d;
+    return d.shared ? new SharedReassembleStage(d.store as SharedStore, d.reassembly) : new ReassembleStage(d.store, d.reassembly);
+  }
+
+  /**
+   * After a storage pause: forget what the reassembler holds and replay the journal, as a restart
+   * would. A bundle whose outbox commit failed is otherwise remembered as completed, and its
+   * redelivered chunks (never acknowledged) would be taken for duplicates.
+   */
+  reset(): number {
+    this.stage = this.newStage();
+    return this.replay();
   }
 
   partialCount(): number {
@@ -82,6 +104,7 @@ export class Pipeline {
         return;
       case 'duplicate':
         metrics.chunksDuplicate++;
+        if (r.last && r.bundleId !== undefined && r.bundleCrc !== undefined) this.d.onStored?.(r.cameraId, r.bundleId, r.bundleCrc);
         return;
     }
     const a = this.stage.push(msg.payload, this.d.clock(), msg.receivedMs);
@@ -126,14 +149,18 @@ export class Pipeline {
       return;
     }
     const entry = store.accept(v.entry);
+    const crc = readU32(bytes, bytes.length - 4); // the bundle's own CRC-32 (little-endian, its last 4 bytes)
+    const stored = () => this.d.onStored?.(cameraId, bundleId, crc);
     if (entry === 'duplicate') {
       metrics.bundlesDuplicate++;
+      stored();
       return;
     }
     metrics.bundlesAccepted++;
     const durable = store.durable();
     this.d.onAccepted(entry, v.bundle);
-    return durable;
+    // The end-to-end ack leaves only once the entry is fsynced (a failed fsync fails the relay: no ack).
+    return durable.then(stored);
   }
 
   private incomplete(list: IncompleteBundle[]): void {

@@ -7,11 +7,13 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from '../log.js';
 import type { Bundle } from '../protocol/index.js';
 import type { RelayConfig } from './config.js';
+import { Acknowledger } from './ack.js';
 import { seedRegistry } from './consent.js';
 import { Deriver } from './derive.js';
 import { Metrics, WindowedLog } from './metrics.js';
 import { Pipeline } from './pipeline.js';
 import type { RelayStatus } from './status.js';
+import { isStorageError, StoragePause } from './storage.js';
 import type { CameraRegistry, Clock, ContributionRecord, ImageCodec, IngestMessage, ObjectStore, OutboxEntry, RelayStore } from './types.js';
 import { Uploader } from './upload.js';
 
@@ -19,6 +21,8 @@ import { Uploader } from './upload.js';
 export interface IngestConnection {
   connected(): boolean;
   stop(): Promise<void>;
+  /** Publish one message (QoS 1, not retained): the end-to-end acks (ack.ts). Absent: no acks are sent. */
+  publish?(topic: string, payload: Uint8Array): void;
 }
 
 /** Everything the relay runs on. Only `config`, `store`, `registry`, `objects` and `codec` are required. */
@@ -32,6 +36,11 @@ export interface RelayPorts {
   log: Logger;
   /** Connects to the bundles' source, calling `onMessage` per message; absent: feed the relay with handle(). */
   connectIngest?: (onMessage: (msg: IngestMessage) => Promise<void> | undefined) => Promise<IngestConnection>;
+  /**
+   * The data folder's room (adapters/fs-probe.ts): `probe` throws until it takes writes again,
+   * `release` frees the reserve when the disk fills. Absent: a paused relay retries on every tick.
+   */
+  storageRoom?: { probe(): Promise<void> | void; release(): void };
   /** Serves the status page; absent: none. */
   serveStatus?: (relay: Relay) => Promise<{ url: string; stop(): Promise<void> | void }>;
   /** Run after the relay stopped, last first (what main opened: the database, the S3 client). */
@@ -53,7 +62,14 @@ export class Relay extends EventEmitter<RelayEvents> {
   /** Status page URL, when serving one. */
   statusUrl: string | null = null;
   readonly metrics = new Metrics();
+  /** End-to-end acks to the cameras (sent / unsent counts). */
+  readonly acks: Acknowledger;
   private state: 'running' | 'failed' = 'running';
+  /** Disk full or read-only: not acknowledging, uploads go on, resumes by itself (storage.ts). */
+  private readonly storage: StoragePause;
+  private connectIngest: RelayPorts['connectIngest'];
+  /** Seeding the registry and replaying the journal at start failed on storage: redo them on resume. */
+  private startWorkPending = false;
   private failure: string | undefined;
   private readonly startedMs: number;
   private readonly problems: WindowedLog;
@@ -80,10 +96,13 @@ export class Relay extends EventEmitter<RelayEvents> {
     this.log = p.log;
     this.startedMs = clock();
     this.problems = new WindowedLog(p.log, p.config.log.windowMs);
+    this.connectIngest = p.connectIngest;
+    this.storage = new StoragePause({ retryMs: p.config.sqlite.storageRetryMs, log: p.log, probe: () => p.storageRoom?.probe(), release: () => p.storageRoom?.release(), resume: () => this.resume() });
     const { store, registry, objects } = p;
+    this.acks = new Acknowledger(registry, p.log);
     this.uploader = new Uploader({
       store, registry, objects, deriver, metrics: this.metrics, problems: this.problems, clock, config: p.config.upload,
-      onFatal: (err: Error) => this.fail(err),
+      onFatal: (err: Error) => this.trouble(err),
       onUploaded: (record, latency) => this.emit('uploaded', record, latency),
     });
     this.pipeline = new Pipeline({
@@ -93,6 +112,7 @@ export class Relay extends EventEmitter<RelayEvents> {
         this.uploader.accepted(entry.id, bundle);
         this.uploader.notify();
       },
+      onStored: (cameraId, bundleId, crc) => this.acks.stored(cameraId, bundleId, crc),
     });
   }
 
@@ -103,12 +123,19 @@ export class Relay extends EventEmitter<RelayEvents> {
   static async start(p: RelayPorts): Promise<Relay> {
     const c = p.config;
     const clock = p.clock ?? Date.now;
-    seedRegistry(p.registry, c.cameras, clock());
     const relay = new Relay(p, new Deriver(p.codec, c.images), clock);
     relay.closers.push(...(p.closers ?? []));
-    const replayed = relay.pipeline.replay();
-    const pending = p.store.pendingCount();
-    if (replayed || pending) p.log.info(`resumed: ${replayed} journalled chunks replayed, ${pending} bundles in the outbox`);
+    try {
+      await p.storageRoom?.probe(); // no room for the reserve: start paused, not into the last free bytes
+      relay.startWork();
+    } catch (err) {
+      if (!isStorageError(err)) {
+        await relay.stop();
+        throw err;
+      }
+      relay.startWorkPending = true;
+      relay.storage.trip(err); // no crash loop: serve the status page, upload the outbox, wait for the disk
+    }
     relay.uploader.notify();
     relay.timers.push(setInterval(() => relay.tick(), c.reassembly.expireEveryMs));
     for (const t of relay.timers) t.unref();
@@ -118,7 +145,7 @@ export class Relay extends EventEmitter<RelayEvents> {
         relay.statusUrl = server.url;
         relay.closers.push(() => server.stop());
       }
-      if (p.connectIngest) relay.ingest = await p.connectIngest((msg) => relay.handle(msg));
+      if (!relay.storage.paused) await relay.openIngest();
     } catch (err) {
       await relay.stop();
       throw err;
@@ -126,12 +153,51 @@ export class Relay extends EventEmitter<RelayEvents> {
     return relay;
   }
 
+  /** Seed the registry from the config (never widening consent), replay the chunk journal. */
+  private startWork(): void {
+    seedRegistry(this.registry, this.config.cameras, this.clock());
+    const replayed = this.pipeline.replay();
+    const pending = this.store.pendingCount();
+    if (replayed || pending) this.log.info(`resumed: ${replayed} journalled chunks replayed, ${pending} bundles in the outbox`);
+  }
+
+  /** After a storage pause: finish the start's work if it failed, then take messages again. */
+  private async resume(): Promise<void> {
+    if (this.stopped || this.state === 'failed') return;
+    if (this.startWorkPending) {
+      this.startWork();
+      this.startWorkPending = false;
+    } else {
+      this.pipeline.reset(); // as a restart: unacknowledged chunks come again from the broker
+    }
+    this.uploader.notify();
+    await this.openIngest();
+  }
+
+  /** Connect to the broker (unless connected): messages in, end-to-end acks out on the same client. */
+  private async openIngest(): Promise<void> {
+    if (!this.connectIngest || this.ingest) return;
+    const ingest = await this.connectIngest((msg) => this.handle(msg));
+    this.ingest = ingest;
+    if (ingest.publish) this.acks.connect((topic, payload) => ingest.publish!(topic, payload));
+  }
+
+  /** A store error: storage trouble pauses (storage.ts), anything else stops the relay. */
+  private trouble(err: Error): void {
+    if (!isStorageError(err)) return this.fail(err);
+    this.storage.trip(err);
+    const ingest = this.ingest;
+    this.ingest = null;
+    this.acks.connect(null);
+    void ingest?.stop(); // unacknowledged messages stay with the broker
+  }
+
   /** Periodic: give up timed-out partial bundles, look for uploads to (re)start. */
   private tick(): void {
     try {
       this.pipeline.expire();
     } catch (err) {
-      this.fail(err as Error);
+      this.trouble(err as Error);
     }
     this.uploader.notify();
   }
@@ -144,15 +210,16 @@ export class Relay extends EventEmitter<RelayEvents> {
    */
   handle(msg: IngestMessage): Promise<void> | undefined {
     if (this.state === 'failed') throw new Error(`relay failed: ${this.failure}`);
+    if (this.storage.paused) throw new Error(`relay paused: ${this.storage.reason}`);
     let durable: Promise<void> | undefined;
     try {
       durable = this.pipeline.handle(msg);
     } catch (err) {
-      this.fail(err as Error);
+      this.trouble(err as Error);
       throw err;
     }
     return durable?.catch((err: Error) => {
-      this.fail(err);
+      this.trouble(err);
       throw err;
     });
   }
@@ -180,8 +247,9 @@ export class Relay extends EventEmitter<RelayEvents> {
     return {
       startedAt: new Date(this.startedMs).toISOString(),
       uptimeS: Math.round((this.clock() - this.startedMs) / 1000),
-      state: this.state,
-      failure: this.failure,
+      state: this.state === 'running' && this.storage.paused ? 'paused' : this.state,
+      failure: this.failure ?? this.storage.reason ?? undefined,
+      storage: { problem: this.storage.kind, pauses: this.storage.pauses },
       broker: { url: this.config.broker.url, connected: this.ingest?.connected() ?? false },
       bucket: { endpoint: s3.endpoint ?? `AWS S3 (${s3.region})`, region: s3.region, bucket: s3.bucket, sse: s3.sse },
       counts: {
@@ -213,6 +281,7 @@ export class Relay extends EventEmitter<RelayEvents> {
     if (this.stopped) return;
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
+    this.storage.stop();
     if (this.ingest) await this.ingest.stop();
     await this.uploader.stop();
     this.problems.stop();

@@ -4,7 +4,7 @@
  * repeated upload overwrites the same objects and never duplicates them.
  */
 import { purposeNames } from './consent.js';
-import type { DerivedObject } from './derive.js';
+import { OBJECT_NAMES, type DerivedObject } from './derive.js';
 import type { ContributionRecord, OutboxEntry } from './types.js';
 
 /** Root of every contribution key. */
@@ -20,6 +20,12 @@ const pad = (n: number) => String(n).padStart(2, '0');
 export function keyPrefix(ownerId: string, cameraId: string, captureTimeMs: number, bundleId: string): string {
   const d = new Date(captureTimeMs);
   return `${KEY_ROOT}/${ownerId}/${cameraId}/${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}/${bundleId}/`;
+}
+
+/** Every key an upload of this outbox entry may have put (derive.ts OBJECT_NAMES): what a discard deletes. */
+export function entryKeys(entry: Pick<OutboxEntry, 'ownerId' | 'cameraId' | 'captureTimeMs' | 'bundleId'>): string[] {
+  const prefix = keyPrefix(entry.ownerId, entry.cameraId, entry.captureTimeMs, entry.bundleId);
+  return OBJECT_NAMES.map((n) => prefix + n);
 }
 
 /** Object tags: `purpose` = motion, objectron or motion+objectron ('|' is not allowed in S3 tag values). */

@@ -11,9 +11,14 @@
 export interface RelayStatus {
   startedAt: string;
   uptimeS: number;
-  /** 'running', or 'failed' after a store failure (the relay stopped acknowledging). */
-  state: 'running' | 'failed';
+  /**
+   * 'running'; 'paused' while the data folder is full or read-only (not acknowledging, uploading,
+   * resumes by itself: storage.ts); 'failed' after any other store failure (stopped acknowledging).
+   */
+  state: 'running' | 'paused' | 'failed';
   failure?: string;
+  /** The data folder's trouble while paused (a kind, never error text), and how often it paused. */
+  storage: { problem: 'full' | 'read-only' | 'io-error' | null; pauses: number };
   broker: { url: string; connected: boolean };
   bucket: { endpoint: string; region: string; bucket: string; sse: string };
   counts: {
@@ -48,7 +53,8 @@ export interface RelayStatus {
 export interface PublicStatus {
   startedAt: string;
   uptimeS: number;
-  state: 'running' | 'failed';
+  state: 'running' | 'paused' | 'failed';
+  storage: RelayStatus['storage'];
   broker: { url: string; connected: boolean };
   bucket: { endpoint: string; region: string; sse: string };
   counts: RelayStatus['counts'];
@@ -81,6 +87,7 @@ export function publicStatus(s: RelayStatus): PublicStatus {
     startedAt: s.startedAt,
     uptimeS: s.uptimeS,
     state: s.state,
+    storage: { problem: s.storage.problem, pauses: s.storage.pauses },
     broker: { url: withoutCredentials(s.broker.url), connected: s.broker.connected },
     bucket: { endpoint: withoutCredentials(s.bucket.endpoint), region: s.bucket.region, sse: s.bucket.sse },
     counts: numbersOnly(s.counts),
@@ -110,13 +117,21 @@ function countRows(counts: Record<string, unknown>): [string, unknown][] {
     v !== null && typeof v === 'object' ? Object.entries(v).map(([a, n]) => `${a}: ${n}`).join(', ') : v]);
 }
 
+const STORAGE_TEXT = { full: 'the data folder\'s disk is full', 'read-only': 'the data folder cannot be written', 'io-error': 'the data folder\'s disk fails' };
+
+function stateHtml(p: PublicStatus): string {
+  if (p.state === 'running') return 'running';
+  if (p.state === 'failed') return '<span class="bad">FAILED: see the relay\'s log</span>';
+  return `<span class="bad">PAUSED: ${STORAGE_TEXT[p.storage.problem ?? 'io-error']}. New bundles are not acknowledged (the broker keeps them); uploads continue; the relay resumes by itself once it can write</span>`;
+}
+
 /** The status page: health and counts only (see the header comment for what it leaves out and why). */
 export function statusHtml(p: PublicStatus): string {
   const ms = (v: number | null) => (v === null ? '-' : `${Math.round(v)} ms`);
   return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="5"><title>quietcam relay</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse;margin-bottom:1em}th,td{border:1px solid #ccc;padding:3px 8px;text-align:left}th{background:#f4f4f4}.bad{color:#b00}</style></head><body>
 <h1>quietcam relay</h1>
-<p>${p.state === 'running' ? 'running' : '<span class="bad">FAILED: see the relay\'s log</span>'} since ${esc(p.startedAt)} &middot; broker ${esc(p.broker.url)} ${p.broker.connected ? 'connected' : '<span class="bad">disconnected</span>'} &middot;
+<p>${stateHtml(p)} since ${esc(p.startedAt)} &middot; broker ${esc(p.broker.url)} ${p.broker.connected ? 'connected' : '<span class="bad">disconnected</span>'} &middot;
 S3 at ${esc(p.bucket.endpoint)} (${esc(p.bucket.region)}, SSE ${esc(p.bucket.sse)}) &middot; <a href="/status">JSON</a></p>
 ${table('Counts', [...countRows(p.counts as unknown as Record<string, unknown>),
     ['latency p50 / p99 (first chunk to S3 confirmed)', `${ms(p.latencyMs.p50)} / ${ms(p.latencyMs.p99)}`],

@@ -172,6 +172,11 @@ export interface PutRequest {
 export interface ObjectStore {
   /** Resolves once the store confirmed the object; rejects otherwise. */
   put(req: PutRequest): Promise<void>;
+  /**
+   * Delete these keys (absent ones are fine); resolves once the store confirmed every one is gone.
+   * A bundle discarded after its upload began loses every object it may have put (upload.ts).
+   */
+  delete(keys: string[]): Promise<void>;
   /** True when `key` exists (the review console's tombstones, src/operator/keys.ts flagKey). */
   exists?(key: string): Promise<boolean>;
   close?(): void;

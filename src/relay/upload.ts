@@ -2,15 +2,18 @@
  * Stage 6, upload: outbox entries to the bucket, `concurrency` bundles at a time, each retried
  * with exponential backoff (retryBaseMs doubling up to retryMaxMs, with jitter) until the store
  * confirms every object; then s3-keys.ts names the record and the store moves it from the outbox to the index in one
- * transaction. Consent is checked again before every attempt: a bundle whose consent was
- * withdrawn or expired while it waited is discarded, never uploaded.
+ * transaction. Consent is checked again before every attempt and after the last object is
+ * confirmed: a bundle whose consent was withdrawn or expired meanwhile is discarded, and every
+ * object it may have put is deleted first, so S3 holds nothing the index (the owner's zone)
+ * does not show.
  */
 import { decodeBundle, type Bundle } from '../protocol/index.js';
 import type { RelayConfig } from './config.js';
 import { purposesInForce } from './consent.js';
 import { DeriveError, type DerivedObject, type Deriver } from './derive.js';
 import type { Metrics, WindowedLog } from './metrics.js';
-import { contributionRecord, keyPrefix, objectTags } from './s3-keys.js';
+import { isStorageError } from './storage.js';
+import { contributionRecord, entryKeys, keyPrefix, objectTags } from './s3-keys.js';
 import { flagKey } from '../operator/keys.js';
 import type { CameraRegistry, Clock, ContributionRecord, ObjectStore, OutboxEntry, RelayStore } from './types.js';
 
@@ -25,9 +28,12 @@ export interface UploaderDeps {
   config: RelayConfig['upload'];
   /** Called after each contribution is recorded, with its MQTT-in to confirmed latency. */
   onUploaded?: (record: ContributionRecord, latencyMs: number) => void;
-  /** A store failure (disk full, I/O error): the relay cannot keep its promises and stops. */
+  /** A store failure: the relay pauses (disk full, read-only: storage.ts) or stops (anything else). */
   onFatal: (err: Error) => void;
 }
+
+/** How long an entry whose upload ended on a storage error waits before it is tried again, at most. */
+const STORAGE_COOL_MS = 5000;
 
 /** Decoded bundles kept for upload (~30-100 KB each with their masks): more wait only in the outbox. */
 const DECODED_KEEP = 64;
@@ -45,6 +51,7 @@ export class Uploader {
   private readonly sleepers = new Set<() => void>();
   private idleWaiters: (() => void)[] = [];
   private readonly jobs = new Set<Promise<void>>();
+  private readonly cooling = new Set<NodeJS.Timeout>();
   /**
    * Bundles accepted by this process, already decoded by validate.ts, by outbox id: the upload
    * takes its bundle from here instead of decoding (and CRC-checking) the stored bytes again.
@@ -87,6 +94,7 @@ export class Uploader {
   async stop(): Promise<void> {
     this.stopping = true;
     for (const wake of this.sleepers) wake();
+    for (const t of this.cooling) clearTimeout(t);
     await Promise.allSettled([...this.jobs]);
   }
 
@@ -107,13 +115,13 @@ export class Uploader {
       }
       for (const e of entries) {
         this.inflight.add(e.id);
-        const job = this.run(e)
-          .catch((err) => this.d.onFatal(err as Error))
-          .finally(() => {
-            this.inflight.delete(e.id);
-            this.jobs.delete(job);
-            this.notify();
-          });
+        const job: Promise<void> = this.run(e).then(
+          () => this.release(e.id, job, false),
+          (err) => {
+            this.d.onFatal(err as Error);
+            this.release(e.id, job, isStorageError(err));
+          },
+        );
         this.jobs.add(job);
       }
     }
@@ -122,6 +130,25 @@ export class Uploader {
       this.idleWaiters = [];
       for (const resolve of w) resolve();
     }
+  }
+
+  /**
+   * An upload ended. One that ended on a storage error (disk full: its record could not be
+   * written) keeps its place for a while, so it is not uploaded again in a tight loop.
+   */
+  private release(id: number, job: Promise<void>, cool: boolean): void {
+    this.jobs.delete(job);
+    const free = () => {
+      this.inflight.delete(id);
+      this.notify();
+    };
+    if (!cool || this.stopping) return free();
+    const t = setTimeout(() => {
+      this.cooling.delete(t);
+      free();
+    }, Math.min(this.d.config.retryMaxMs, STORAGE_COOL_MS));
+    t.unref();
+    this.cooling.add(t);
   }
 
   private sleep(ms: number): Promise<void> {
@@ -153,12 +180,7 @@ export class Uploader {
     const confirmed = new Set<string>();
     for (let attempt = entry.attempts; !this.stopping; attempt++) {
       const consent = purposesInForce(this.d.registry.get(entry.cameraId), entry.purposes, this.d.clock());
-      if (!consent.ok) {
-        store.discard(entry.id, `consent: ${consent.reason}`);
-        metrics.reject(entry.cameraId, `withdrawn-${consent.reason}`);
-        problems.problem(entry.cameraId, `withdrawn-${consent.reason}`, `bundle ${entry.bundleId} discarded before upload: ${consent.detail}`);
-        return;
-      }
+      if (!consent.ok) return this.withdrawn(entry, consent, 'before upload');
       store.renew?.(entry.id, this.d.clock());
       if (!objects || derivedFor !== consent.purposes) {
         try {
@@ -176,9 +198,7 @@ export class Uploader {
       try {
         // A reviewer flagged this bundle and the console deleted it: a redelivery is not stored again.
         if (await this.d.objects.exists?.(flagKey(entry.ownerId, entry.cameraId, entry.bundleId))) {
-          store.discard(entry.id, 'flagged by a reviewer');
-          metrics.reject(entry.cameraId, 'flagged');
-          return;
+          return this.discardAndDelete(entry, 'flagged by a reviewer', 'flagged', `bundle ${entry.bundleId} was flagged by a reviewer`);
         }
         await this.putAll(entry, objects, consent.purposes, confirmed);
       } catch (err) {
@@ -188,6 +208,11 @@ export class Uploader {
         await this.sleep(backoffMs(attempt + 1, this.d.config.retryBaseMs, this.d.config.retryMaxMs));
         continue;
       }
+      // Consent may have changed while the objects went out: withdrawn, they are deleted again;
+      // narrowed, they are put again with the new tags. Nothing awaits from here to complete().
+      const after = purposesInForce(this.d.registry.get(entry.cameraId), entry.purposes, this.d.clock());
+      if (!after.ok) return this.withdrawn(entry, after, 'during upload');
+      if (after.purposes !== consent.purposes) continue;
       const now = this.d.clock();
       const record = contributionRecord(entry, consent.purposes, objects, now);
       store.complete(entry.id, record);
@@ -199,6 +224,35 @@ export class Uploader {
         metrics.bytesUploaded += o.body.length;
       }
       this.d.onUploaded?.(record, latency);
+      return;
+    }
+  }
+
+  /** Consent gone before or during the upload: discarded, its objects deleted (discardAndDelete). */
+  private withdrawn(entry: OutboxEntry, c: { reason: string; detail: string }, when: string): Promise<void> {
+    return this.discardAndDelete(entry, `consent: ${c.reason}`, `withdrawn-${c.reason}`, `bundle ${entry.bundleId} discarded ${when}: ${c.detail}`);
+  }
+
+  /**
+   * Delete every key this bundle may have put (by this process or one killed mid-upload: the keys
+   * are deterministic), retrying until the store confirms, then record the discard ("<reason>;
+   * objects deleted"). If the uploader stops first, the entry stays in the outbox and this
+   * happens at the next start. All-or-nothing: S3 never keeps objects the index does not show.
+   */
+  private async discardAndDelete(entry: OutboxEntry, reason: string, metric: string, detail: string): Promise<void> {
+    const { store, metrics, problems } = this.d;
+    for (let attempt = 1; !this.stopping; attempt++) {
+      try {
+        await this.d.objects.delete(entryKeys(entry));
+      } catch (err) {
+        metrics.uploadRetries++;
+        problems.problem(entry.cameraId, 'delete-failed', `bundle ${entry.bundleId}: discarded (${reason}), deleting its objects failed: ${(err as Error).message} (retrying)`);
+        await this.sleep(backoffMs(attempt, this.d.config.retryBaseMs, this.d.config.retryMaxMs));
+        continue;
+      }
+      store.discard(entry.id, `${reason}; objects deleted`);
+      metrics.reject(entry.cameraId, metric);
+      problems.problem(entry.cameraId, metric, `${detail}; its objects deleted`);
       return;
     }
   }

@@ -63,7 +63,7 @@ label{display:block;margin:.4em 0}input[type=text],input[type=password]{padding:
 button{padding:.35em .9em;font:inherit;cursor:pointer}button.danger{background:#a31b1b;color:#fff;border:0}
 .flash{background:#e6f4e6;border:1px solid #8bc48b;padding:.6em}.bad{background:#fde4e4;border:1px solid #d77;padding:.6em}
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ddd;padding:.4em;text-align:left}
-#stage{position:relative;display:inline-block;user-select:none;cursor:crosshair;line-height:0}#stage img{max-width:min(100%,960px);height:auto}
+#stage{position:relative;width:min(100%,960px);user-select:none;cursor:crosshair;line-height:0}#stage img{display:block;width:100%;height:auto}
 .box{position:absolute;border:2px solid #ffd400;box-sizing:border-box}.box.proposed{border-style:dashed}.box.sel{border-color:#00e0ff}
 .box span{position:absolute;top:-1.4em;left:-2px;background:#ffd400;color:#000;font:12px/1.2 system-ui;padding:0 .3em;white-space:nowrap}
 .box.sel span{background:#00e0ff}#box-list li.sel{font-weight:bold}kbd{border:1px solid #aaa;border-radius:3px;padding:0 .25em;background:#fff}

@@ -14,7 +14,7 @@ export interface ReviewServer {
   close(): Promise<void>;
 }
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+export const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
 export async function startReviewServer(o: { ports: ReviewPorts; host: string; port: number; config?: Partial<ReviewConfig> }): Promise<ReviewServer> {
   if (o.config?.cookies !== 'secure' && !LOOPBACK.test(o.host)) throw new Error(`plain HTTP is allowed on a loopback host only (got ${o.host}): put the console behind a TLS proxy (--tls-proxy)`);

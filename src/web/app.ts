@@ -18,6 +18,8 @@ import { CSS, TZ_JS } from './html.js';
 import { AttemptLimiter, SignInLimits } from './limiter.js';
 import type { WebPorts } from './ports.js';
 import { registerAccessLog } from './routes/access-log.js';
+import { registerAlertFeed } from './routes/alert-feed.js';
+import { registerAlertSettings } from './routes/alerts.js';
 import { registerAccount } from './routes/account.js';
 import { registerCameras } from './routes/cameras.js';
 import { registerConsent } from './routes/consent.js';
@@ -78,6 +80,8 @@ export function buildWebApp(ports: WebPorts, configInput: WebConfigInput = {}, l
     registerExport(scope, ctx);
     registerAccessLog(scope, ctx);
     registerStatus(scope, ctx);
+    registerAlertSettings(scope, ctx);
+    registerAlertFeed(scope, ctx);
     registerAccount(scope, ctx);
   });
   return { app, ctx, routes };

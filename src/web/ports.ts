@@ -7,10 +7,12 @@
  * Ids: owner ids and camera ids are protocol ids (1-32 of a-z 0-9 _ -), because both are S3 key
  * segments and MQTT topic levels. They are random, so a guessed id finds nothing.
  */
+import type { AlertStore } from '../alerts/ports.js';
 import type { HomeChannel } from '../operator/home.js';
 import type { Clock, ContributionRecord, Placement } from '../relay/types.js';
 
 export type { Clock, ContributionRecord, Placement };
+export type { AlertChannels, AlertStore, Enrolment, PushSubscriptionRecord, SentAlert } from '../alerts/ports.js';
 
 export type Role = 'owner' | 'reviewer';
 
@@ -226,6 +228,10 @@ export interface WebPorts {
   objects: ObjectAccess;
   accessLog: AccessLog;
   configPublisher: ConfigPublisher;
+  /** Smart alerts: per-camera on/off, the enrolment log, the account's channels, sent alerts (src/alerts/ports.ts). */
+  alerts: AlertStore;
+  /** The home's VAPID public key (base64url) for Web Push subscriptions; null: Web Push not set up. */
+  vapidPublicKey?: string | null;
   /** The S3 channel to the operator's review console (consent records out; access entries, flags, counts in). Absent: no console. */
   operator?: HomeChannel;
   /** ms since the epoch; injected so tests move time (consent expiry, TOTP). */

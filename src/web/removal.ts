@@ -62,6 +62,8 @@ export async function removeCamera(ports: WebPorts, config: WebConfig, cam: WebC
   }
   // the login first: from here on the broker refuses the camera, so it cannot publish while the rest happens
   ports.cameras.remove(cam.cameraId);
+  // the review console stops at once for kept contributions too: a camera that left the home gives no consent (retried by the pages' sync)
+  await ports.operator?.withdraw(cam.ownerId, cam.cameraId).catch(() => {});
   const configCleared = await clearConfig(ports, cam.cameraId, config.publishTimeoutMs);
   return { contributions, configCleared };
 }
@@ -85,6 +87,7 @@ export async function deleteAccount(ports: WebPorts, config: WebConfig, a: Accou
   for (const cam of cams) await withdraw(ports, config, cam);
   // cameras first: their logins go, so no new bundle starts while the contributions are deleted
   for (const cam of cams) ports.cameras.remove(cam.cameraId);
+  await Promise.all(cams.map((c) => ports.operator?.withdraw(a.id, c.cameraId).catch(() => {})));
   await Promise.all(cams.map((c) => clearConfig(ports, c.cameraId, config.publishTimeoutMs)));
   const contributions = await deleteRecords(ports, a.id, ports.contributions.list(a.id));
   let strays = 0;

@@ -15,8 +15,14 @@ const CSP = [
   "default-src 'none'", "img-src 'self'", "style-src 'self'", "script-src 'self'", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'",
 ].join('; ');
 
+/**
+ * The alert pages only (routes/alerts*.ts): the same policy plus this site's own scripts, for the
+ * Web Push button, its service worker and the live feed (no inline script, nothing from elsewhere).
+ */
+export const CSP_WITH_OWN_SCRIPTS = CSP.replace("default-src 'none'", "default-src 'none'; script-src 'self'; connect-src 'self'; worker-src 'self'");
+
 export function securityHeaders(ctx: WebContext, reply: FastifyReply): void {
-  reply.header('content-security-policy', CSP);
+  if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', CSP);
   reply.header('x-content-type-options', 'nosniff');
   reply.header('x-frame-options', 'DENY');
   reply.header('referrer-policy', 'no-referrer');

@@ -59,7 +59,7 @@ files('passwd and acl are 0600, one line per login; mosquitto opened the one lis
   assert.is(statSync(join(dir, 'passwd')).mode & 0o777, 0o600);
   assert.is(statSync(join(dir, 'acl')).mode & 0o777, 0o600);
   const passwd = readFileSync(join(dir, 'passwd'), 'utf8');
-  assert.equal(passwd.trim().split('\n').map((l) => l.split(':')[0]), ['quietcam-relay', 'quietcam-web', 'porch', 'yard']);
+  assert.equal(passwd.trim().split('\n').map((l) => l.split(':')[0]), ['quietcam-relay', 'quietcam-relay-alerts', 'quietcam-web', 'quietcam-ha', 'porch', 'yard']);
   // listener options before the `listener` line would open a default listener on 1883 for all interfaces
   const log = readFileSync(join(world!.dir, 'mosquitto.log'), 'utf8');
   assert.is(log.match(/Opening ipv[46] listen socket/g)?.length, 1, log);

@@ -42,7 +42,7 @@ test('invalid profiles get clear errors naming field, value and what is allowed'
     [(b) => (b.engine = 'duktape'), /engine 'duktape' on target 'esp32': the board engine is JerryScript 3\.0/],
     [(b) => (b.engine = 'espruino'), /engine must be one of 'jerryscript', 'duktape', got "espruino"/],
     [(b) => (b.memory.appHeapBytes = b.memory.engineHeapBytes), /appHeapBytes \(262144\) must be less than memory\.engineHeapBytes/],
-    [(b) => (b.memory.externalBytes = 4096), /memory\.externalBytes 4096 is too small: raw view \+ bundle \+ chunk buffers need \d+/],
+    [(b) => (b.memory.externalBytes = 4096), /memory\.externalBytes 4096 is too small: raw view \+ bundle \(x mqtt\.unackedBundles\) \+ chunk buffers need \d+/],
     [(b) => (b.mqtt.chunkSize = 100), /mqtt\.chunkSize = 100 is outside 256\.\.65536 bytes/],
     [(b) => (b.mqtt.qos = 2), /mqtt\.qos = 2 is outside 0\.\.1/],
     [(b) => (b.maxViewBytes = 'big'), /maxViewBytes must be an integer \(bytes\), got "big"/],
@@ -78,14 +78,14 @@ test('missing parts, cross-field rules after field problems, and desktop pins ar
   const loose = (mutate: (b: any) => void) => problems(mutate);
   assert.equal(loose((b) => delete b.camera), ['camera is missing (an object with sensor, mode, frameSize, fps)']);
   assert.equal(loose((b) => delete b.memory), ['memory is missing: { engineHeapBytes, appHeapBytes, externalBytes }']);
-  assert.equal(loose((b) => (b.mqtt = 'x')), ['mqtt must be an object: { chunkSize, bufferSize, qos }']);
+  assert.equal(loose((b) => (b.mqtt = 'x')), ['mqtt must be an object: { chunkSize, bufferSize, qos, unackedBundles?, ackTimeoutMs? }']);
   assert.equal(loose((b) => delete b.pins), ['pins is missing: an ESP32 board needs pwdn, reset, xclk, siod, sioc, d7, d6, d5, d4, d3, d2, d1, d0, vsync, href, pclk, flashLed']);
   assert.equal(loose((b) => (b.camera.binning = 2)), ["camera.binning applies to mode 'grayscale'; JPEG frames are scaled by decodeScale"]);
   assert.equal(loose((b) => delete b.camera.decodeScale), ["camera.decodeScale must be 1, 2, 4 or 8 (esp_jpg_decode's scales), got undefined"]);
   assert.equal(loose((b) => (b.camera.fps = 2.5)), ['camera.fps must be an integer (frames/s), got 2.5']);
   assert.equal(loose((b) => (b.psramBytes = 0)).sort(), [
     'camera.frameSize VGA in JPEG mode needs PSRAM for two frame buffers (psramBytes is 0)',
-    'memory.externalBytes 196608 needs PSRAM (psramBytes is 0)',
+    'memory.externalBytes 262144 needs PSRAM (psramBytes is 0)',
   ]);
   // A GRAYSCALE mode problem does not hide the size mismatch it also causes.
   assert.equal(loose((b) => { b.camera = { ...b.alternateCamera, frameSize: 'VGA' }; }).sort(), [

@@ -13,7 +13,7 @@ const SECRETS = ['owner-ann-7f3', 'cam-porch-9c1', 'bundle-b42', 'contributions/
 
 function leakyStatus(state: RelayStatus['state'] = 'failed'): RelayStatus {
   return {
-    startedAt: '2026-12-07T00:00:00.000Z', uptimeS: 12, state,
+    startedAt: '2026-12-07T00:00:00.000Z', uptimeS: 12, state, storage: { problem: state === 'paused' ? 'full' : null, pauses: state === 'paused' ? 1 : 0 },
     failure: 'ENOSPC writing contributions/owner-ann-7f3/cam-porch-9c1/2026/12/07/bundle-b42/1-view.jpg',
     broker: { url: 'mqtts://quietcam-relay:hunter2@10.0.0.5:8883', connected: true },
     bucket: { endpoint: 'http://AKIA:s3secret@10.0.0.6:4568', region: 'eu-west-1', bucket: 'my-private-bucket', sse: 'AES256' },

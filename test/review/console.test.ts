@@ -5,6 +5,7 @@
  * log shows it; a flag deletes the contribution from S3 at once and the owner's zone says why;
  * a revoked reviewer's open session stops working.
  */
+import sharp from 'sharp';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PURPOSE_MOTION, PURPOSE_OBJECTRON } from '../../src/protocol/consent.js';
@@ -79,6 +80,12 @@ test('an image is logged in the owner prefix before it is served, watermarked, a
   assert.is(img.headers['content-type'], 'image/jpeg');
   const stored = (await c.w.bucket.get(`contributions/${c.ann.id}/${c.porch}/2026/04/30/p-1/1-view.jpg`))!;
   assert.is.not(Buffer.compare(img.rawPayload, Buffer.from(stored)), 0, 'the served bytes are not the stored ones (watermarked)');
+  // the watermark's dark band at the bottom: the stored view is a flat grey (~100), the band much darker
+  const served = await sharp(img.rawPayload).greyscale().raw().toBuffer({ resolveWithObject: true });
+  assert.equal([served.info.width, served.info.height], [320, 240]);
+  const mean = (y0: number, y1: number) => { let s = 0; for (let y = y0; y < y1; y++) for (let x = 0; x < 320; x++) s += served.data[y * 320 + x]; return s / ((y1 - y0) * 320); };
+  assert.ok(mean(236, 240) < 70, `band ${mean(236, 240)}`);
+  assert.ok(mean(0, 10) > 90, `top untouched ${mean(0, 10)}`);
   const keys = await c.w.bucket.list(`access/${c.ann.id}/`);
   assert.is(keys.length, 1);
   const entry = JSON.parse(new TextDecoder().decode((await c.w.bucket.get(keys[0]))!));
@@ -117,6 +124,13 @@ test('access entries are new keys: two looks, two entries; the console cannot ov
 test('withdrawing consent removes items and refuses their images at once', async (c) => {
   assert.is((await c.rc.request('GET', `/img/${c.ann.id}/${c.porch}/p-1`)).statusCode, 200);
   await consent(c, c.porch, 'motion');
+  assert.equal(await queueIds(c), []);
+  assert.is((await c.rc.request('GET', `/img/${c.ann.id}/${c.porch}/p-1`)).statusCode, 404);
+});
+
+test('a camera removed from the home (contributions kept) gives no consent: its items leave the queue', async (c) => {
+  assert.is((await c.ann.client.post(`/cameras/${c.porch}/remove`, { contributions: 'keep', confirm: 'yes' })).status, 303);
+  assert.is(c.w.home.ports.contributions.count(c.ann.id, { cameraId: c.porch }), 2, 'kept at home');
   assert.equal(await queueIds(c), []);
   assert.is((await c.rc.request('GET', `/img/${c.ann.id}/${c.porch}/p-1`)).statusCode, 404);
 });
@@ -169,6 +183,24 @@ test('flag: deleted from S3 (every version), tombstoned, gone for every reviewer
   assert.match(zone.body, /<td>p-1<\/td>.*<td class="reason">indoors<\/td>/s);
   assert.not.match(zone.body, /data-id="[^"]*\/p-1"/, 'no longer listed as stored');
   assert.is(c.w.home.ports.contributions.get(c.ann.id, c.porch, 'p-1'), null);
+});
+
+test('flag without the CSRF token deletes nothing; another owner sees none of these looks', async (c) => {
+  await c.rc.request('GET', `/img/${c.ann.id}/${c.porch}/p-1`);
+  assert.is((await c.rc.request('POST', `/c/${c.ann.id}/${c.porch}/p-1/flag`, { _csrf: 'x', reason: 'other' })).statusCode, 403);
+  assert.is((await c.w.bucket.list(`contributions/${c.ann.id}/${c.porch}/`)).length, 12);
+  const bob = await signUp(c.w.home, 'bob');
+  const log = await bob.client.get('/access-log');
+  assert.not.match(log.body, /rita/);
+  assert.match(log.body, /id="no-access"/);
+});
+
+test('five wrong sign-ins from one address, then 429 even with the right code', async (c) => {
+  const rc = new ReviewClient(c.w);
+  await rc.request('GET', '/login');
+  for (let i = 0; i < 5; i++) assert.is((await rc.request('POST', '/login', { name: 'rita', password: 'wrong password', code: '123456' })).statusCode, 401);
+  c.w.clock.now += 30000;
+  assert.is((await rc.signIn('rita', c.rita.password, c.rita.totpSecret)).statusCode, 429);
 });
 
 test('a revoked reviewer\'s open session stops working at once', async (c) => {

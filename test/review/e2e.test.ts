@@ -34,10 +34,15 @@ async function browser(c: Ctx, name: string): Promise<Page> {
   return ctx.pages()[0] ?? ctx.newPage();
 }
 
+/** Screenshots: a temporary folder, or docs/screenshots/ with QUIETCAM_SCREENSHOTS=docs. */
+const SHOTS = process.env.QUIETCAM_SCREENSHOTS === 'docs' ? join(import.meta.dirname, '../../docs/screenshots') : join(tmpdir(), `quietcam-review-shots-${process.pid}`);
+const shot = (p: Page, name: string) => p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
 const urlOf = (addr: string) => addr.replace('0.0.0.0', '127.0.0.1');
 
 test.before(async (c) => {
   c.tmp = mkdtempSync(join(tmpdir(), 'quietcam-review-e2e-'));
+  mkdirSync(SHOTS, { recursive: true });
   c.contexts = [];
   // The clock is real here: TOTP codes come from the browser's own time.
   c.w = world({ cookies: 'insecure-localhost', proposer: { propose: async () => [{ label: 'person', x: 200, y: 40, w: 60, h: 120 }] } });
@@ -78,28 +83,32 @@ test('sign in with TOTP, annotate with mouse and keys next to a proposed box, fl
   await page.waitForSelector('#queue');
   const rows = await page.$$eval('#queue tr.item a', (as) => as.map((a) => a.textContent));
   assert.equal(rows, [`${c.porch} / p-1`, `${c.porch} / p-2`], 'not the Motion-only nor the withdrawn camera\'s');
+  await shot(page, 'review-1-queue');
 
   await page.click('#next');
-  await page.waitForFunction(() => (document.getElementById('view') as HTMLImageElement | null)?.naturalWidth === 320);
+  await page.waitForFunction(() => (globalThis as unknown as { document: { getElementById(id: string): { naturalWidth: number } | null } }).document.getElementById('view')?.naturalWidth === 320);
   await page.waitForSelector('.box.proposed');
   const img = (await page.$('#view'))!;
   const b = (await img.boundingBox())!;
-  await page.mouse.move(b.x + 50, b.y + 50);
+  const k = b.width / 320; // the view is shown scaled up; boxes are kept in image pixels
+  assert.ok(k > 1.5, `shown at ${b.width} px`);
+  await page.mouse.move(b.x + 50 * k, b.y + 50 * k);
   await page.mouse.down();
-  await page.mouse.move(b.x + 120, b.y + 100, { steps: 4 });
-  await page.mouse.move(b.x + 150, b.y + 130, { steps: 4 });
+  await page.mouse.move(b.x + 120 * k, b.y + 100 * k, { steps: 4 });
+  await page.mouse.move(b.x + 150 * k, b.y + 130 * k, { steps: 4 });
   await page.mouse.up();
   await page.keyboard.press('2'); // car
   await page.keyboard.press('Tab'); // the proposed person box
   await page.keyboard.press('ArrowRight'); // moved 5 px: accepted
   assert.equal(await page.$$eval('#box-list li', (l) => l.map((x) => x.textContent)), ['1: person 205,40 60x120', '2: car 50,50 100x80']);
+  await shot(page, 'review-2-annotate');
   await page.click('#save');
   await page.waitForURL('**/?done=1');
   const a = c.w.review.store.annotation(c.ann.id, c.porch, 'p-1')!;
   assert.equal(a.boxes, [{ label: 'person', x: 205, y: 40, w: 60, h: 120 }, { label: 'car', x: 50, y: 50, w: 100, h: 80 }]);
 
   await page.click('#next');
-  await page.waitForFunction(() => (document.getElementById('view') as HTMLImageElement | null)?.naturalWidth === 320);
+  await page.waitForFunction(() => (globalThis as unknown as { document: { getElementById(id: string): { naturalWidth: number } | null } }).document.getElementById('view')?.naturalWidth === 320);
   await page.selectOption('#flag-reason', 'child');
   await page.click('#flag');
   await page.waitForURL('**/?flagged=1');
@@ -118,6 +127,7 @@ test('sign in with TOTP, annotate with mouse and keys next to a proposed box, fl
   assert.ok(looks.some((l) => /rita \(reviewer\) \| Porch \/ p-2 \/ 1-view\.jpg \| annotation/.test(l)), looks.join('\n'));
   await owner.goto(`${c.homeUrl}/zone`);
   assert.match((await owner.textContent('#flagged'))!, /p-2.*child/s);
+  await shot(owner, 'review-3-owner-zone-flagged');
   assert.match((await owner.textContent('#so-far'))!, /1 annotated by reviewers \(2 objects marked\) · 1 flagged and deleted/);
 });
 

@@ -14,6 +14,7 @@ import { sharpMaskCodec } from '../../src/adapters/sharp-watermark.js';
 import { PURPOSE_MOTION, PURPOSE_OBJECTRON } from '../../src/protocol/consent.js';
 import { buildCoco } from '../../src/review/coco.js';
 import { exportMotion } from '../../src/review/motion-export.js';
+import { personProposals } from '../../src/review/person-proposals.js';
 import { openCdnet } from '../../sim/sources/cdnet.js';
 import { addCamera, signUp, type Owner } from '../web/helpers.js';
 import { H, reviewer, ReviewClient, seed, T0, W, world, type World } from './helpers.js';
@@ -63,6 +64,12 @@ test('proposed boxes are on the annotation page, dashed, for the reviewer to acc
   assert.match(page.body, /Boxes proposed by the detector/);
   const boxes = JSON.parse(/data-boxes="([^"]*)"/.exec(page.body)![1].replace(/&#34;/g, '"'));
   assert.equal(boxes, [{ label: 'person', x: 10, y: 20, w: 30, h: 60, proposed: true }]);
+});
+
+test('a person detector\'s boxes become proposed person boxes, clipped to the image', async () => {
+  const p = personProposals({ detect: async () => ({ boxes: [{ x: -4.4, y: 10.6, w: 50, h: 100, score: 0.9 }, { x: 300, y: 200, w: 80, h: 80, score: 0.5 }, { x: 319.5, y: 0, w: 5, h: 5, score: 0.4 }] }) });
+  const item = { ownerId: 'o', cameraId: 'c', bundleId: 'b', prefix: '', captureTimeMs: 0, purposes: 2, width: W, height: H };
+  assert.equal(await p.propose(new Uint8Array(0), item), [{ label: 'person', x: 0, y: 11, w: 46, h: 100 }, { label: 'person', x: 300, y: 200, w: 20, h: 40 }]);
 });
 
 test('COCO: valid format, pixel boxes, ids unique and linked, only consent in force at export time', async (c) => {

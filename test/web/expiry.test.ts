@@ -22,7 +22,12 @@ const test = suite<Ctx>('web consent expiry at the relay');
 test.before(async (c) => {
   c.web = testWeb();
   // the relay's objects land in the pages' bucket, so the zone can show them
-  const objects: ObjectStore = { put: async (r) => c.web.objects.put(r.key, r.body, r.contentType) };
+  const objects: ObjectStore = {
+    put: async (r) => c.web.objects.put(r.key, r.body, r.contentType),
+    delete: async (keys) => {
+      for (const prefix of new Set(keys.map((k) => k.slice(0, k.lastIndexOf('/') + 1)))) await c.web.objects.deleteAll(prefix);
+    },
+  };
   const db = c.web.db;
   c.relay = await startRelay({
     config: resolveConfig({ dataDir: '/nonexistent', status: { port: null } }),

@@ -2,8 +2,9 @@
  * JerryScript 3.0 (es.next profile) binding of firmware/native/qc_ports.h: the same `ports` object
  * as firmware/desktop/engine_duktape.c gives Duktape on the desktop, so the same bundle runs on
  * both. Frames and the external buffers are external ArrayBuffers (PSRAM, outside the JS heap).
- * API names per JerryScript v3.0.0 (docs/02.API-REFERENCE.md). NOT compiled here: no xtensa
- * toolchain on the machine this was written on.
+ * Written against JerryScript v3.0.0 (jerryscript.h of that tag). Not built with ESP-IDF here; compiled
+ * (gcc 12, x86-64, -Wall -Wextra) against the v3.0.0 headers and linked with its jerry-core, with
+ * ESP_PLATFORM undefined (the start-up checks of the heap's placement are board-only).
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +13,11 @@
 #include "qc_kernels.h"
 #include "qc_sha256.h"
 #include "qc_ports.h"
+#ifdef ESP_PLATFORM
+#include "esp_memory_utils.h"
+/* JerryScript's static heap (jcontext.c of v3.0.0; placed by components/jerryscript/jerry_esp_config.h). */
+extern uint8_t jerry_global_heap[];
+#endif
 
 static jerry_value_t app; /* the global `quietcam` */
 
@@ -25,17 +31,33 @@ static uint8_t *bytes_of(jerry_value_t v, jerry_length_t *len) {
   return p ? p + offset : NULL;
 }
 
+/* The bytes behind a Uint8Array argument, or a thrown error. JerryScript 3.0 allocates a large
+   ArrayBuffer's data lazily: with a heap too small jerry_arraybuffer_data() gives NULL, and a frame
+   read that quietly returned 0 would make the app count "bad frames" forever. So it throws. */
+static jerry_value_t frame_bytes(const jerry_value_t a[], jerry_length_t n, const char *what, uint8_t **p, jerry_length_t *len) {
+  *p = NULL;
+  *len = 0;
+  if (n < 1 || !jerry_value_is_typedarray(a[0])) return jerry_throw_sz(JERRY_ERROR_TYPE, what);
+  *p = bytes_of(a[0], len);
+  if (!*p && *len > 0) return jerry_throw_sz(JERRY_ERROR_RANGE, "camera: the frame buffer has no data (JerryScript heap too small for its ArrayBuffer)");
+  return jerry_undefined();
+}
+
 static jerry_value_t camera_read(const jerry_call_info_t *ci, const jerry_value_t a[], const jerry_length_t n) {
   (void)ci;
-  jerry_length_t len = 0;
-  uint8_t *p = n > 0 ? bytes_of(a[0], &len) : NULL;
+  uint8_t *p;
+  jerry_length_t len;
+  jerry_value_t bad = frame_bytes(a, n, "camera.read(Uint8Array)", &p, &len);
+  if (jerry_value_is_exception(bad)) return bad;
   return jerry_number(p ? (double)qc_camera_read(p, len) : 0);
 }
 
 static jerry_value_t camera_read_view(const jerry_call_info_t *ci, const jerry_value_t a[], const jerry_length_t n) {
   (void)ci;
-  jerry_length_t len = 0;
-  uint8_t *p = n > 0 ? bytes_of(a[0], &len) : NULL;
+  uint8_t *p;
+  jerry_length_t len;
+  jerry_value_t bad = frame_bytes(a, n, "camera.readView(Uint8Array)", &p, &len);
+  if (jerry_value_is_exception(bad)) return bad;
   return jerry_number(p ? (double)qc_camera_read_view(p, len) : 0);
 }
 
@@ -249,6 +271,23 @@ static int e_config_topic(void *ctx, char *out, size_t ocap, char *err, size_t c
   return rc;
 }
 
+static int e_ack_topic(void *ctx, char *out, size_t ocap, char *err, size_t cap) {
+  (void)ctx;
+  jerry_value_t r = call("ackTopic", NULL, 0);
+  int rc = failed(r, "quietcam.ackTopic", err, cap);
+  if (rc == 0) out[jerry_string_to_buffer(r, JERRY_ENCODING_UTF8, (jerry_char_t *)out, (jerry_size_t)ocap - 1)] = 0;
+  jerry_value_free(r);
+  return rc;
+}
+
+static int e_reconnected(void *ctx, char *err, size_t cap) {
+  (void)ctx;
+  jerry_value_t r = call("reconnected", NULL, 0);
+  int rc = failed(r, "quietcam.reconnected", err, cap);
+  jerry_value_free(r);
+  return rc;
+}
+
 static int e_receive(void *ctx, const char *topic, size_t tlen, const uint8_t *data, size_t len, char *err, size_t cap) {
   (void)ctx;
   jerry_value_t args[2];
@@ -256,7 +295,13 @@ static int e_receive(void *ctx, const char *topic, size_t tlen, const uint8_t *d
   args[1] = jerry_typedarray(JERRY_TYPEDARRAY_UINT8, (jerry_length_t)len); /* messages are rare: config only */
   jerry_length_t l = 0;
   uint8_t *p = bytes_of(args[1], &l);
-  if (p && len) memcpy(p, data, len);
+  if (len && !p) { /* same lazy-allocation failure as frame_bytes: say so rather than pass zeros */
+    jerry_value_free(args[0]);
+    jerry_value_free(args[1]);
+    snprintf(err, cap, "quietcam.receive: no heap for a %u-byte message", (unsigned)len);
+    return -1;
+  }
+  if (len) memcpy(p, data, len);
   jerry_value_t r = call("receive", args, 2);
   int rc = failed(r, "quietcam.receive", err, cap);
   jerry_value_free(r);
@@ -274,22 +319,37 @@ static int e_step(void *ctx, int *state, char *err, size_t cap) {
   return rc;
 }
 
+/* The bundle runs from source (jerry_parse), not from a snapshot. Measured with v3.0.0: a regular
+   snapshot executed in place from flash crashes (jerry_exec_snapshot writes into the buffer, with or
+   without JERRY_SNAPSHOT_EXEC_COPY_DATA); a static snapshot of this bundle cannot be made
+   ("Unsupported static snapshot literal"); a RAM copy of a snapshot lowers the smallest heap that runs
+   80x60 from 88 KB to 76 KB only, while the heap is 256 KB of PSRAM and a snapshot would add a host
+   jerry-snapshot build whose version must match the board's. The bundle must still be 4-byte aligned
+   (main/bundle.S.in) and the heap must be in PSRAM: both are checked before anything runs. */
 int qc_jerry_start(const uint8_t *bundle, size_t len, qc_engine_t *engine, char *err, size_t cap) {
+  if (((uintptr_t)bundle & 3) != 0) {
+    snprintf(err, cap, "bundle at %p is not 4-byte aligned", (const void *)bundle);
+    return -1;
+  }
+  if (len >= 4 && memcmp(bundle, "JRRY", 4) == 0) {
+    snprintf(err, cap, "bundle is a JerryScript snapshot: this build runs ES5 source only");
+    return -1;
+  }
+#ifdef ESP_PLATFORM
+  if (!esp_ptr_external_ram(jerry_global_heap)) {
+    snprintf(err, cap, "JerryScript heap at %p is not in PSRAM (CONFIG_SPIRAM_ALLOW_BSS_SEG_EXTERNAL_MEMORY?)", (void *)jerry_global_heap);
+    return -1;
+  }
+#endif
   jerry_init(JERRY_INIT_EMPTY);
   define_ports();
-  jerry_value_t r;
-  /* A snapshot (made by jerry-snapshot from the same bundle) runs from flash without parsing. */
-  if (len >= 4 && memcmp(bundle, "JRRY", 4) == 0) {
-    r = jerry_exec_snapshot((const uint32_t *)bundle, len, 0, JERRY_SNAPSHOT_EXEC_ALLOW_STATIC, NULL);
-  } else {
-    jerry_value_t parsed = jerry_parse(bundle, len, NULL);
-    if (failed(parsed, "parse", err, cap)) {
-      jerry_value_free(parsed);
-      return -1;
-    }
-    r = jerry_run(parsed);
+  jerry_value_t parsed = jerry_parse(bundle, len, NULL);
+  if (failed(parsed, "parse", err, cap)) {
     jerry_value_free(parsed);
+    return -1;
   }
+  jerry_value_t r = jerry_run(parsed);
+  jerry_value_free(parsed);
   if (failed(r, "run", err, cap)) {
     jerry_value_free(r);
     return -1;
@@ -301,6 +361,8 @@ int qc_jerry_start(const uint8_t *bundle, size_t len, qc_engine_t *engine, char 
   engine->ctx = NULL;
   engine->start = e_start;
   engine->config_topic = e_config_topic;
+  engine->ack_topic = e_ack_topic;
+  engine->reconnected = e_reconnected;
   engine->receive = e_receive;
   engine->step = e_step;
   return engine->start(NULL, err, cap);

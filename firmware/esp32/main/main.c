@@ -19,21 +19,22 @@
 #include "qc_ports.h"
 
 static const char *TAG = "quietcam";
-/* The embedded bundle (EMBED_FILES); main/CMakeLists.txt names the linker symbols. */
-extern const uint8_t QC_BUNDLE_START[];
-extern const uint8_t QC_BUNDLE_END[];
+/* The embedded bundle, 4-byte aligned in flash (main/bundle.S.in). */
+extern const uint8_t qc_bundle_start[];
+extern const uint8_t qc_bundle_end[];
 
 static void app_task(void *arg) {
   (void)arg;
   static char err[512];
   qc_engine_t engine;
-  if (qc_jerry_start(QC_BUNDLE_START, (size_t)(QC_BUNDLE_END - QC_BUNDLE_START), &engine, err, sizeof err) != 0) {
+  if (qc_jerry_start(qc_bundle_start, (size_t)(qc_bundle_end - qc_bundle_start), &engine, err, sizeof err) != 0) {
     ESP_LOGE(TAG, "app failed to start: %s", err);
     vTaskDelay(pdMS_TO_TICKS(10000));
     esp_restart();
   }
   char topic[96];
   if (engine.config_topic(engine.ctx, topic, sizeof topic, err, sizeof err) == 0) qc_esp_mqtt_subscribe(topic);
+  if (engine.ack_topic(engine.ctx, topic, sizeof topic, err, sizeof err) == 0) qc_esp_mqtt_subscribe(topic);
   const TickType_t period = pdMS_TO_TICKS(1000 / QC_FPS);
   TickType_t last = xTaskGetTickCount();
   for (;;) {

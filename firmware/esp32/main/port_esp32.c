@@ -151,22 +151,35 @@ void qc_esp_inbox_init(void) {
   qc_inbox_init(inbox_lock_fn, inbox_unlock_fn);
 }
 
-static char subscribed[96];
+/* The topics the app reads: its retained config and the relay's acks (quietcam.ackTopic()). */
+static char subscribed[2][96];
+static int connected_once;
 
 static void on_mqtt(void *arg, esp_event_base_t base, int32_t id, void *data) {
   (void)arg;
   (void)base;
   esp_mqtt_event_handle_t ev = (esp_mqtt_event_handle_t)data;
-  if (id == MQTT_EVENT_CONNECTED && subscribed[0]) esp_mqtt_client_subscribe(mqtt, subscribed, 1);
-  /* Whole messages only: config payloads are < 1 KB, below the 4.6 KB buffer. */
+  if (id == MQTT_EVENT_CONNECTED) {
+    for (int i = 0; i < 2; i++) {
+      if (subscribed[i][0]) esp_mqtt_client_subscribe(mqtt, subscribed[i], 1);
+    }
+    /* Every connection after the first: the app sends its unacknowledged bundles again. */
+    if (connected_once) qc_inbox_mark_connected();
+    connected_once = 1;
+  }
+  /* Whole messages only: config payloads are < 1 KB and acks < 200 B, below the 4.6 KB buffer. */
   if (id == MQTT_EVENT_DATA && ev->current_data_offset == 0 && ev->data_len == ev->total_data_len) {
     qc_inbox_push(ev->topic, (size_t)ev->topic_len, (const uint8_t *)ev->data, (size_t)ev->data_len);
   }
 }
 
 void qc_esp_mqtt_subscribe(const char *topic) {
-  snprintf(subscribed, sizeof subscribed, "%s", topic);
-  if (mqtt) esp_mqtt_client_subscribe(mqtt, subscribed, 1);
+  for (int i = 0; i < 2; i++) {
+    if (subscribed[i][0] && strcmp(subscribed[i], topic) != 0) continue;
+    snprintf(subscribed[i], sizeof subscribed[i], "%s", topic);
+    if (mqtt) esp_mqtt_client_subscribe(mqtt, subscribed[i], 1);
+    return;
+  }
 }
 
 /* ---- settings (NVS) ---- */

@@ -18,6 +18,8 @@ import { mqttConfigPublisher } from './mqtt-config.js';
 import { s3Objects } from './s3-objects.js';
 import { configPayload } from '../consent.js';
 import { serviceLogin } from '../../adapters/broker-users.js';
+import { SqliteAlertSettings } from '../../adapters/sqlite-alert-settings.js';
+import { loadOrCreateVapidKeys } from '../../adapters/vapid-keys.js';
 import { s3OperatorBucket } from '../../adapters/s3-operator.js';
 import { HomeChannel } from '../../operator/home.js';
 
@@ -50,6 +52,7 @@ export function sqlitePorts(db: SqliteDatabase) {
     cameras: new SqliteCameras(db),
     contributions: new SqliteContributions(db),
     accessLog: new SqliteAccessLog(db),
+    alerts: new SqliteAlertSettings(db),
   };
 }
 
@@ -63,6 +66,8 @@ export function openWebPorts(o: OpenWebPortsOptions): OpenedWebPorts {
   const operator = o.operator === undefined ? new HomeChannel(opBucket!, clock) : (o.operator ?? undefined);
   const ports: WebPorts = { ...sql, objects: o.objects ?? s3!, configPublisher: o.configPublisher ?? null!, clock, operator };
   const cameraIds = () => (db.prepare('SELECT camera_id FROM web_cameras').all() as { camera_id: string }[]).map((r) => r.camera_id);
+  // Web Push: the home's VAPID key pair, made once in the data dir (the relay signs pushes with the same file)
+  ports.vapidPublicKey = loadOrCreateVapidKeys(o.relay.dataDir).publicKey;
   let mqtt: ReturnType<typeof mqttConfigPublisher> | null = null;
   if (!o.configPublisher) {
     // on every (re)connect, re-publish every camera's retained config: changes made while the broker was away reach the boards
@@ -86,6 +91,16 @@ export function openWebPorts(o: OpenWebPortsOptions): OpenedWebPorts {
       for (const id of cameraIds()) {
         const cam = sql.cameras.get(id);
         if (cam) await operator.writeConsent(cam).catch(() => failed++);
+      }
+      // cameras that left the home (removed, account deleted) while S3 could not be told
+      const owners = (db.prepare('SELECT id FROM web_accounts').all() as { id: string }[]).map((r) => r.id);
+      for (const owner of owners) {
+        try {
+          const known = new Set(sql.cameras.listByOwner(owner).map((c) => c.cameraId));
+          for (const cam of await operator.recordedCameras(owner)) if (!known.has(cam)) await operator.withdrawIfGranted(owner, cam);
+        } catch {
+          failed++;
+        }
       }
       return failed;
     },

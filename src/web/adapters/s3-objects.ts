@@ -4,13 +4,14 @@
  *
  * Deleting: ListObjectVersions + DeleteObjects with every VersionId and delete marker under the
  * prefix, so nothing is left in a versioned bucket. Endpoints without versioning (s3rver answers
- * NotImplemented / MethodNotAllowed) fall back to ListObjectsV2 + DeleteObjects. Limits: keys are
+ * NotImplemented / MethodNotAllowed) fall back to listing the keys (src/adapters/s3-list.ts: past 1,000 keys on s3rver too) + DeleteObjects. Limits: keys are
  * deleted 1000 per request; a prefix is one contribution (6 objects) in practice.
  */
 import {
-  DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand, NoSuchKey, type S3Client,
+  DeleteObjectsCommand, GetObjectCommand, ListObjectVersionsCommand, NoSuchKey, type S3Client,
 } from '@aws-sdk/client-s3';
 import type { RelayConfig } from '../../relay/config.js';
+import { listAllKeys } from '../../adapters/s3-list.js';
 import { s3Client } from '../../adapters/s3-store.js';
 import type { ObjectAccess, StoredBody } from '../ports.js';
 
@@ -45,16 +46,8 @@ export function s3Objects(c: RelayConfig['s3'], client: S3Client = s3Client(c)):
     return ids;
   }
 
-  async function list(prefix: string): Promise<string[]> {
-    const keys: string[] = [];
-    let ContinuationToken: string | undefined;
-    do {
-      const r = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken }));
-      for (const o of r.Contents ?? []) if (o.Key) keys.push(o.Key);
-      ContinuationToken = r.IsTruncated ? r.NextContinuationToken : undefined;
-    } while (ContinuationToken);
-    return keys;
-  }
+  // past 1,000 keys too, on s3rver as on S3 (src/adapters/s3-list.ts)
+  const list = (prefix: string): Promise<string[]> => listAllKeys(client, bucket, prefix);
 
   async function remove(ids: Id[]): Promise<void> {
     for (let i = 0; i < ids.length; i += 1000) {

@@ -19,9 +19,10 @@ export async function reviewSection(ports: WebPorts, ownerId: string): Promise<H
   // The console deleted these from S3; the home's index must not list them as stored any more.
   for (const f of flags) ports.contributions.remove(ownerId, f.cameraId, f.bundleId);
   const given = ports.contributions.count(ownerId);
+  const names = new Map(ports.cameras.listByOwner(ownerId).map((c) => [c.cameraId, c.name]));
   return html`<h2>Your contributions so far</h2>
 <p id="so-far">${given} stored · ${stats?.annotated ?? 0} annotated by reviewers (${stats?.boxes ?? 0} objects marked) · ${flags.length} flagged and deleted</p>
 ${flags.length ? html`<h3>Flagged and deleted by a reviewer</h3><p>A reviewer found these should not have been sent. They were deleted from S3 at once, with every copy and annotation, will not be stored again, and are never exported.</p>
 <table id="flagged"><tr><th>Camera</th><th>Contribution</th><th>Captured</th><th>Deleted</th><th>Why</th></tr>${flags.map((f) => html`<tr class="flag">
-<td>${f.cameraId}</td><td>${f.bundleId}</td><td>${f.captureTimeMs === null ? '' : day(f.captureTimeMs)}</td><td>${day(f.atMs)}</td><td class="reason">${f.reason}</td></tr>`)}</table>` : ''}`;
+<td>${names.get(f.cameraId) ?? f.cameraId}</td><td>${f.bundleId}</td><td>${f.captureTimeMs === null ? '' : day(f.captureTimeMs)}</td><td>${day(f.atMs)}</td><td class="reason">${f.reason}</td></tr>`)}</table>` : ''}`;
 }

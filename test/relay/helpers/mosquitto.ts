@@ -22,6 +22,8 @@ export interface Mosquitto {
   pid(): number;
   /** SIGTERM by PID (mosquitto saves its persistence file), wait for the exit. */
   stop(): Promise<void>;
+  /** SIGKILL by PID (a crash: nothing is saved), wait for the exit. */
+  kill(): Promise<void>;
   /** Start again on the same port with the same config and persistence. */
   start(): Promise<void>;
 }
@@ -42,8 +44,9 @@ function portOpen(port: number): Promise<boolean> {
  *   (default: anonymous allowed on 127.0.0.1); e.g. the auth config `quietcam broker-config` writes.
  * @param o.tls the listener speaks TLS (url is mqtts://)
  * @param o.port the port the listener lines open (default: a free one)
+ * @param o.extra more lines (e.g. MOSQUITTO_DURABILITY's autosave settings)
  */
-export async function startMosquitto(dir: string, o: { listener?: (port: number) => string[]; tls?: boolean; port?: number } = {}): Promise<Mosquitto> {
+export async function startMosquitto(dir: string, o: { listener?: (port: number) => string[]; tls?: boolean; port?: number; extra?: string[] } = {}): Promise<Mosquitto> {
   const bin = mosquittoBinary();
   const port = o.port ?? (await freePort());
   const conf = join(dir, 'mosquitto.conf');
@@ -57,6 +60,7 @@ export async function startMosquitto(dir: string, o: { listener?: (port: number)
     'max_queued_messages 0',
     'max_inflight_messages 20',
     `log_dest file ${join(dir, 'mosquitto.log')}`,
+    ...(o.extra ?? []),
     '',
   ].join('\n'));
   let child: ChildProcess | null = null;
@@ -66,18 +70,20 @@ export async function startMosquitto(dir: string, o: { listener?: (port: number)
     await waitFor(async () => c.exitCode !== null || (await portOpen(port)), 10000, `mosquitto on port ${port}`, 20);
     if (c.exitCode !== null) throw new Error(`mosquitto exited with ${c.exitCode} (see ${join(dir, 'mosquitto.log')})`);
   };
+  const signal = async (sig: NodeJS.Signals) => {
+    const c = child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    const exited = new Promise((r) => c.once('exit', r));
+    process.kill(c.pid!, sig);
+    await exited;
+  };
   await start();
   return {
     port,
     url: `${o.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
     pid: () => child?.pid ?? -1,
     start,
-    async stop() {
-      const c = child;
-      if (!c || c.exitCode !== null || c.signalCode !== null) return;
-      const exited = new Promise((r) => c.once('exit', r));
-      process.kill(c.pid!, 'SIGTERM');
-      await exited;
-    },
+    stop: () => signal('SIGTERM'),
+    kill: () => signal('SIGKILL'),
   };
 }

@@ -18,7 +18,16 @@ export class MemoryBucket implements ObjectStore {
   async put(req: PutRequest): Promise<void> {
     this.puts++;
     if (this.down) throw Object.assign(new Error('connect ECONNREFUSED'), { name: 'Error' });
+    await this.gate;
     this.objects.set(req.key, { ...req, body: Uint8Array.from(req.body) });
+  }
+
+  /** While set, puts wait for it (a slow object store); resolve it to let them through. */
+  gate: Promise<void> | null = null;
+
+  async delete(keys: string[]): Promise<void> {
+    if (this.down) throw Object.assign(new Error('connect ECONNREFUSED'), { name: 'Error' });
+    for (const k of keys) this.objects.delete(k);
   }
 
   async exists(key: string): Promise<boolean> {

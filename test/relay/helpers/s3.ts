@@ -3,7 +3,8 @@
  * every PutObject request as the SDK signed and sent it (s3rver ignores SSE headers, so SSE and tags are
  * asserted on the request).
  */
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { listAllKeys } from '../../../src/adapters/s3-list.js';
 import type { S3Store } from '../../../src/adapters/s3-store.js';
 
 export interface CapturedPut {
@@ -20,15 +21,9 @@ export function capturePuts(store: S3Store): CapturedPut[] {
   return seen;
 }
 
+/** Every key under the prefix, sorted (past 1,000 keys too: src/adapters/s3-list.ts). */
 export async function listKeys(client: S3Client, bucket: string, prefix = ''): Promise<string[]> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const r = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-    for (const o of r.Contents ?? []) keys.push(o.Key!);
-    token = r.IsTruncated ? r.NextContinuationToken : undefined;
-  } while (token);
-  return keys.sort();
+  return (await listAllKeys(client, bucket, prefix)).sort();
 }
 
 export async function getBytes(client: S3Client, bucket: string, key: string): Promise<Uint8Array> {

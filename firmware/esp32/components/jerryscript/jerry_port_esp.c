@@ -1,8 +1,12 @@
 /*
- * JerryScript 3.0 port functions for ESP-IDF (jerryscript-port.h of v3.0.0): fatal errors restart
- * the board, logs go to ESP_LOG, time from gettimeofday (SNTP). No file system, no line input.
- * NOT compiled here (no xtensa toolchain on the machine this was written on).
+ * JerryScript v3.0.0 port functions for ESP-IDF (every function jerry-core of that tag calls, as
+ * declared in its jerryscript-port.h; the tag's own jerry-port library is not built): fatal errors
+ * restart the board, logs go to ESP_LOG, time from gettimeofday (SNTP). No file system, no line
+ * input, no external context (the heap is the static one, in PSRAM: jerry_esp_config.h).
+ * Not built with ESP-IDF here; compiled and linked with v3.0.0's jerry-core for x86-64 (with stub
+ * esp_log/esp_system/FreeRTOS headers) to check that nothing is missing.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -22,8 +26,6 @@ void jerry_port_fatal(jerry_fatal_code_t code) {
 }
 
 void jerry_port_log(const char *message_p) { ESP_LOGW(TAG, "%s", message_p); }
-
-void jerry_port_print_byte(jerry_char_t byte) { putchar(byte); }
 
 void jerry_port_print_buffer(const jerry_char_t *buffer_p, jerry_size_t buffer_size) {
   fwrite(buffer_p, 1, buffer_size, stdout);

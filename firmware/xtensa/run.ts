@@ -1,0 +1,27 @@
+/**
+ * Runs the firmware app on inputs in the lx106 build under QEMU (firmware/xtensa/build.ts), with the
+ * same command line and input records as the desktop runtime (firmware/node/run.ts), so the two
+ * outputs can be compared byte for byte and the instructions per frame read off CCOUNT.
+ */
+import { readFileSync } from 'node:fs';
+import { firmwareBundle, profileOf, runtimeArgs, withSecret, type FirmwareRunOptions } from '../node/run.ts';
+import { encodeInput, OutputDecoder, type DecodedOutput, type FirmwareInput } from '../node/wire.ts';
+import { ensureXtensaRuntime, runXtensa, type XtensaRun } from './build.ts';
+
+export interface XtensaFirmwareRun extends XtensaRun {
+  args: string[];
+  input: Buffer;
+  decoded: DecodedOutput;
+}
+
+export function runFirmwareXtensa(inputs: FirmwareInput[], o: Omit<FirmwareRunOptions, 'runtime' | 'wrap'>): XtensaFirmwareRun {
+  const board = profileOf(o.board);
+  const bundle = o.bundleFile ?? firmwareBundle(board.name);
+  readFileSync(bundle);
+  const args = runtimeArgs({ ...o, runtime: 'embedded', settings: withSecret(o.settings) }, board, bundle);
+  const input = Buffer.concat(inputs.map((r) => encodeInput(r, o.width, o.height)));
+  const r = runXtensa(ensureXtensaRuntime(), args, input);
+  const decoder = new OutputDecoder();
+  decoder.push(r.stdout);
+  return { ...r, args, input, decoded: decoder.result };
+}
