@@ -12,7 +12,7 @@ import { html, page } from './html.js';
 import { safeEqual } from './tokens.js';
 
 const CSP = [
-  "default-src 'none'", "img-src 'self'", "style-src 'self'", "script-src 'self'", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'",
+  "default-src 'none'", "img-src 'self'", "style-src 'self'", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'",
 ].join('; ');
 
 /**
@@ -20,6 +20,9 @@ const CSP = [
  * Web Push button, its service worker and the live feed (no inline script, nothing from elsewhere).
  */
 export const CSP_WITH_OWN_SCRIPTS = CSP.replace("default-src 'none'", "default-src 'none'; script-src 'self'; connect-src 'self'; worker-src 'self'");
+
+/** The sign-up page only: the same policy plus this site's own scripts, for /static/tz.js (the browser's time zone). */
+export const CSP_SIGNUP = CSP.replace("default-src 'none'", "default-src 'none'; script-src 'self'");
 
 export function securityHeaders(ctx: WebContext, reply: FastifyReply): void {
   if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', CSP);

@@ -190,7 +190,8 @@ test('a failed sign-up keeps the username and says what to fix next to each fiel
   assert.is(c.web.ports.accounts.byUsername('dora')!.timeZone, 'Europe/Rome', 'the browser\'s zone, sent by /static/tz.js');
   const script = await cl.get('/static/tz.js');
   assert.match(script.body, /resolvedOptions\(\)\.timeZone/);
-  assert.match(String(script.headers['content-security-policy']), /script-src 'self'/);
+  assert.match(String((await new Client(c.web).get('/signup')).headers['content-security-policy']), /script-src 'self'/, 'the sign-up page may load it');
+  assert.not.match(String((await c.ann.client.get('/account')).headers['content-security-policy']), /script-src/, 'other pages allow no script');
 });
 
 test('a failed add keeps what was typed and says what to fix next to the field', async (c) => {

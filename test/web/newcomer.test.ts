@@ -192,7 +192,7 @@ test('every page on a 390 px phone: page width = viewport width; axe-core finds 
   const p = c.page;
   await p.setViewportSize({ width: 390, height: 844 });
   const pages = ['/cameras', `/cameras/${c.cameraId}`, `/cameras/${c.cameraId}/remove`, '/zone', `/zone/c/${c.cameraId}/${c.bundleId}`,
-    '/access-log', '/status', '/account', '/account/totp', '/account/delete'];
+    '/access-log', '/status', '/alerts', '/alerts/settings', '/account', '/account/totp', '/account/delete'];
   for (const url of pages) {
     const res = await p.goto(c.web.url + url);
     assert.is(res!.status(), 200, url);
