@@ -8,7 +8,7 @@
  * page (no serious or critical violations), and the account is deleted, checked in S3 itself.
  * Screenshots: a temporary folder, or docs/screenshots/ with QUIETCAM_SCREENSHOTS=docs.
  */
-// test-timeout: 120 s
+// test-timeout: 180 s (33 s alone on 2 cores; 81 s while three other browser suites ran)
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
