@@ -67,6 +67,9 @@ test('delete my account: wrong code or no tick deletes nothing and says what to 
 test('delete my account: everything in S3 (every version), cameras, logins, sessions; consent evidence kept; bob untouched', async (c) => {
   const page = await c.ann.client.get('/account/delete');
   assert.match(page.body, /id="del-contributions">2</);
+  c.web.ports.alerts.setEnabled(c.ann.id, c.porch.cameraId, true, { id: c.ann.id, username: 'ann' }, T0);
+  c.web.ports.alerts.setChannels(c.ann.id, { mqtt: true, webhookUrl: 'https://hooks.example/x', webhookSecret: 'k'.repeat(43), webPush: false });
+  assert.match((await c.ann.client.get('/cameras')).body, /data-label="Alerts"><a href="\/alerts\/settings">on</);
   c.web.clock.now += 30000;
   const other = await signIn(c.web, { ...c.ann, client: new Client(c.web) }); // a second browser of ann's
   const r = await c.ann.client.post('/account/delete', { current: c.ann.password, code: await nextCode(c, c.ann.secret), confirm: 'yes' });
@@ -83,6 +86,8 @@ test('delete my account: everything in S3 (every version), cameras, logins, sess
     assert.is(c.web.broker.retained.get(cam.cameraId)?.length, 0, 'retained config cleared');
   }
   assert.ok(count(c, 'SELECT count(*) AS n FROM web_consents WHERE owner_id = ?', c.ann.id) >= 1, 'consent evidence kept');
+  for (const t of ['alert_enrolment_log', 'alert_channels', 'alert_push_subscriptions', 'alert_log']) assert.is(count(c, `SELECT count(*) AS n FROM ${t} WHERE owner_id = ?`, c.ann.id), 0, t);
+  assert.is(count(c, 'SELECT count(*) AS n FROM alert_enrolment WHERE camera_id = ?', c.porch.cameraId), 0, 'alerts off with the camera');
   assert.equal(lastConsent(c, c.porch.cameraId), { action: 'withdraw', purposes: 0 }, 'withdrawn first: relay, board and console stop at once');
   assert.is((await other.get('/cameras')).status, 303, 'her other browser is signed out');
   assert.is((await c.ann.client.get('/cameras')).status, 303);
