@@ -7,7 +7,8 @@
  * QUIETCAM_S3_PORT (4568) with --local; --status-port / QUIETCAM_STATUS_PORT (config status.port).
  * A taken port is an error naming it and its flag, checked before anything starts.
  * Prints one line `relay ready ...` once subscribed. Exit code 0 after a signal, 1 when the
- * relay failed (its store), 2 on bad arguments or config or a taken port.
+ * relay failed (its store; a full or read-only disk pauses it instead: src/relay/storage.ts),
+ * 2 on bad arguments or config or a taken port.
  * Runs on its own too: `node --import tsx cli/relay.ts --config relay.json`.
  */
 import { realpathSync } from 'node:fs';

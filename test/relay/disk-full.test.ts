@@ -19,7 +19,9 @@ import { bundleTopic } from '../../src/protocol/index.js';
 import { startRelay } from '../../src/relay/main.js';
 import type { Relay } from '../../src/relay/relay.js';
 import { makeBundle, testJpeg } from './helpers/bundles.js';
-import { waitFor } from './helpers/env.js';
+import { tempDir, waitFor } from './helpers/env.js';
+import { openDatabase } from '../../src/adapters/sqlite-schema.js';
+import { isStorageError, storageKind } from '../../src/relay/storage.js';
 import { camera, MemoryBucket, stopTestRelays, testRelay } from './helpers/relay.js';
 
 function mountTmpfs(size: string): string | null {
@@ -181,6 +183,26 @@ test('simulated (no mount needed): SQLITE_FULL from the store pauses, handle() r
     assert.is(t.relay.status().storage.pauses, 1);
   } finally {
     await stopTestRelays();
+  }
+});
+
+test('storage errors: which codes pause the relay, and what the log and status page call them', () => {
+  const e = (code: string) => Object.assign(new Error('x'), { code });
+  for (const c of ['SQLITE_FULL', 'SQLITE_IOERR_WRITE', 'SQLITE_READONLY', 'SQLITE_CANTOPEN', 'ENOSPC', 'EROFS', 'EIO']) assert.ok(isStorageError(e(c)), c);
+  for (const c of ['SQLITE_CORRUPT', 'SQLITE_CONSTRAINT', 'ENOENT', undefined]) assert.not.ok(isStorageError(c ? e(c) : new Error('bug')), String(c));
+  assert.is(storageKind(e('ENOSPC')), 'full');
+  assert.is(storageKind(e('SQLITE_READONLY_DBMOVED')), 'read-only');
+  assert.is(storageKind(e('SQLITE_IOERR_FSYNC')), 'io-error');
+});
+
+test('new databases use 1 KiB pages (SD-card wear: bench/relay-wear.ts)', () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const db = openDatabase(join(dir, 'relay.db'));
+    assert.is(db.pragma('page_size', { simple: true }), 1024);
+    db.close();
+  } finally {
+    cleanup();
   }
 });
 
