@@ -230,6 +230,16 @@ test('every page on a 390 px phone: page width = viewport width; axe-core finds 
   await checkPhoneLayout(anon, '/enrol');
   await checkAccessibility(anon, '/enrol');
   await shot(anon, '16-phone-enrol');
+  const xSecret = (await anon.textContent('#totp-secret'))!.replace(/\s/g, '');
+  await anon.fill('input[name=code]', await totpCode(xSecret, Date.now()));
+  await anon.click('main button[type=submit]');
+  await anon.waitForSelector('ol.codes li');
+  await checkPhoneLayout(anon, 'recovery codes');
+  await checkAccessibility(anon, 'recovery codes');
+  const missing = await anon.goto(`${c.web.url}/no/such/page`);
+  assert.is(missing!.status(), 404);
+  await checkPhoneLayout(anon, 'not found');
+  await checkAccessibility(anon, 'not found');
 });
 
 test('delete my account: the page and S3 itself find nothing left under her prefix', async (c) => {
