@@ -68,7 +68,10 @@ test('an unreachable broker is a clear error (exit 1), not a hang', async () => 
 });
 
 test('`npm start` ends with the newcomer\'s next step: the exact commands', async () => {
-  const { NEXT_STEP } = await import('../../cli/start.js');
+  const { nextStep } = await import('../../cli/start.js');
+  const NEXT_STEP = nextStep(false);
+  assert.match(NEXT_STEP, /Stop this \(Ctrl-C/);
+  assert.match(nextStep(true), /1\. Run   npx quietcam web --local/);
   assert.match(NEXT_STEP, /npx quietcam web --local/);
   assert.match(NEXT_STEP, /http:\/\/127\.0\.0\.1:8080/);
   assert.match(NEXT_STEP, /npx quietcam sim scene:busy --provisioning quietcam-<camera id>\.json/);
