@@ -56,7 +56,10 @@ export function cameraPage(ctx: WebContext, req: FastifyRequest, a: Account, cam
   const interiorBlock = cam.placement === 'interior' && !cam.interiorConfirmed;
   const history = ports.cameras.consentHistory(cam.cameraId).slice(0, 20).map((r) => html`<tr><td>${formatTime(r.grantedMs, a.timeZone).slice(0, 16)}</td>
 <td>${r.action}</td><td>${choiceLabel(r.purposes)}</td><td>v${r.version}</td><td>${r.textVersion}</td><td>${r.purposes ? day(r.expiresMs) : '-'}</td></tr>`);
+  const act = ports.contributions.activity(a.id).find((x) => x.cameraId === cam.cameraId);
+  const at = (ms: number | null | undefined) => (ms ? formatTime(ms, a.timeZone) : 'never');
   const body = html`<p>Camera id <code>${cam.cameraId}</code>, ${cam.placement}. Consent: <span id="consent-state">${stateText(st)}</span></p>
+<p id="camera-activity">Last seen: ${act?.lastSeenMs ? at(act.lastSeenMs) : 'not seen yet'} · last contribution: ${at(act?.lastUploadedMs)} · ${act?.uploaded ?? 0} stored${act?.pending ? `, ${act.pending} waiting` : ''} · smart alerts: <a href="/alerts/settings">${ports.alerts.enabled(cam.cameraId) ? 'on' : 'off'}</a></p>
 ${(st.kind === 'expired' || (st.kind === 'active' && st.remind)) ? html`<form method="post" action="/cameras/${cam.cameraId}/reconfirm">${csrfField(csrf)}
 <p class="warn">You agreed to "${choiceLabel(current)}" on ${day(cam.consent!.grantedMs)}. Confirm it for another year?</p><button type="submit">Confirm again</button></form>` : ''}
 <h2>Contributions</h2>
