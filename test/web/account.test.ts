@@ -193,6 +193,11 @@ test('a failed sign-up keeps the username and says what to fix next to each fiel
   assert.match(bad.body, /value="a b"/);
   assert.is((await cl.post('/signup', { username: 'dora', password: 'long enough 1', password2: 'long enough 1', timeZone: 'Europe/Rome' })).status, 303);
   assert.is(c.web.ports.accounts.byUsername('dora')!.timeZone, 'Europe/Rome', 'the browser\'s zone, sent by /static/tz.js');
+  const login = new Client(c.web);
+  await login.get('/login');
+  const wrong = await login.post('/login', { username: 'ann', password: 'not it at all' });
+  assert.is(wrong.status, 401);
+  assert.match(wrong.body, /name="username" value="ann"/, 'a failed sign-in keeps the username');
   const script = await cl.get('/static/tz.js');
   assert.match(script.body, /resolvedOptions\(\)\.timeZone/);
   assert.match(String((await new Client(c.web).get('/signup')).headers['content-security-policy']), /script-src 'self'/, 'the sign-up page may load it');
