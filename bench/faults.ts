@@ -16,6 +16,7 @@ const N = Number(process.env.FAULT_BUNDLES ?? 30);
 export const FAULTS: { name: string; run: () => Promise<FaultResult> }[] = [
   { name: 'relay-kill', run: () => relayKill(N, 2) },
   { name: 'mosquitto-kill-default', run: () => mosquittoKill({ bundles: 2 * N, durable: false, acked: false }) },
+  { name: 'mosquitto-kill-every-change', run: () => mosquittoKill({ bundles: 2 * N, durable: true, acked: false, settings: ['persistence true', 'autosave_on_changes true', 'autosave_interval 1'] }) },
   { name: 'mosquitto-kill-durable', run: () => mosquittoKill({ bundles: 2 * N, durable: true, acked: false }) },
   { name: 'mosquitto-kill-default-acked', run: () => mosquittoKill({ bundles: 2 * N, durable: false, acked: true }) },
   { name: 'mosquitto-kill-durable-acked', run: () => mosquittoKill({ bundles: 2 * N, durable: true, acked: true }) },

@@ -96,7 +96,9 @@ export interface FirmwareBenchRow {
   stages?: { name: string; instrPerFrame: number; share: number }[];
   /** The same runs on the lx106 core under QEMU (firmware/xtensa): exact instructions per frame, 32-bit heap. */
   xtensa?: { appInstrPerFrame: number; bareInstrPerFrame: number; ratio: number; jsAppInstrPerFrame: number; jsRatio: number;
-    heapBase: number; codeBytes: number; heapAboveCode: number };
+    heapBase: number; codeBytes: number; heapAboveCode: number;
+    /** Duktape with DUK_USE_FASTINT (integers unboxed, as JerryScript keeps small ones): native kernels. */
+    fastint: { appInstrPerFrame: number; bareInstrPerFrame: number; ratio: number; sameBytes: boolean } };
 }
 
 /** App step and bare loop on lx106 under QEMU, with and without the native kernels (null when the Debian packages are missing). */
@@ -106,18 +108,22 @@ function xtensaRow(inputs: FirmwareInput[], frames: number, opts: { width: numbe
     console.log(`    lx106 (QEMU): not measured, ${missing}`);
     return null;
   }
-  const run = (noKernels: boolean) => {
-    const r = runFirmwareXtensa(inputs, { ...opts, bareFile: bare, noKernels });
+  const run = (noKernels: boolean, fastint = false) => {
+    const r = runFirmwareXtensa(inputs, { ...opts, bareFile: bare, noKernels }, { fastint });
     if (r.status !== 0 || !r.counts) throw new Error(`lx106 run failed (status ${r.status}): ${r.stderr.slice(-300)}`);
     return { r, app: r.counts.stepInsn / frames, bare: r.counts.bareInsn / frames };
   };
   const native = run(false);
   const js = run(true);
+  const fast = run(false, true);
+  const end = (b: Buffer) => { let at = 0; while (at + 5 <= b.length && b[at] !== 0x53) at += 5 + b.readUInt32LE(at + 1); return at; };
+  const sameBytes = end(native.r.stdout) > 0 && native.r.stdout.subarray(0, end(native.r.stdout)).equals(fast.r.stdout.subarray(0, end(fast.r.stdout)));
   const heap = native.r.decoded.stats as Record<string, number>;
   return {
     appInstrPerFrame: Math.round(native.app), bareInstrPerFrame: Math.round(native.bare), ratio: native.app / native.bare,
     jsAppInstrPerFrame: Math.round(js.app), jsRatio: js.app / js.bare,
     heapBase: heap.heapBase, codeBytes: heap.codeBytes, heapAboveCode: heap.peakAboveBase - heap.codeBytes,
+    fastint: { appInstrPerFrame: Math.round(fast.app), bareInstrPerFrame: Math.round(fast.bare), ratio: fast.app / fast.bare, sameBytes },
   };
 }
 
@@ -214,6 +220,9 @@ export async function main(): Promise<FirmwareBenchRow[]> {
         console.log(`    lx106 in QEMU (exact, qc_host_frame = inbox + app step): app step ${x.appInstrPerFrame} with native kernels, bare diff loop ${x.bareInstrPerFrame}: ratio ${x.ratio.toFixed(2)}; `
           + `TypeScript loops ${x.jsAppInstrPerFrame}: ratio ${x.jsRatio.toFixed(2)}; ~${fps.toFixed(0)} frames/s at 240 MHz if 1 instruction = 1 cycle`);
         console.log(`    lx106 heap (32-bit Duktape): base ${x.heapBase} B, code ${x.codeBytes} B, app above code ${x.heapAboveCode} B`);
+        const f = x.fastint;
+        console.log(`    lx106, Duktape with DUK_USE_FASTINT (no soft-float fmod/conversions for integers): app step ${f.appInstrPerFrame}, bare ${f.bareInstrPerFrame}: ratio ${f.ratio.toFixed(2)}; `
+          + `~${(240e6 / f.appInstrPerFrame).toFixed(0)} frames/s at 240 MHz; output ${f.sameBytes ? 'byte-identical to' : 'DIFFERENT from'} Debian's configuration`);
       }
       if (r.stages) console.log('    where the step goes (native kernels): ' + r.stages.map((s) => `${s.name} ${(100 * s.share).toFixed(0)}%`).join(', '));
     }

@@ -107,24 +107,45 @@ function projectSources(): string[] {
   return files;
 }
 
-/** Path of the lx106 ELF built from the current sources (built now if needed: ~1-2 min the first time). */
-export function ensureXtensaRuntime(): string {
+/**
+ * Debian's duk_config.h with DUK_USE_FASTINT turned on (integers kept as integers where they fit;
+ * the same results by Duktape's design, and closer to JerryScript, which keeps small integers unboxed).
+ * Debian builds without it: every number is a double, so on a core without an FPU every `|0`, `>>`,
+ * `&` is a software fmod and every typed-array access a conversion. Returns the include folder.
+ */
+function fastintConfig(): string {
+  const dir = join(CACHE, 'duk-fastint');
+  const config = readFileSync(join(DUKTAPE, '../duk_config.h'), 'utf8');
+  if (!/^#undef DUK_USE_FASTINT$/m.test(config)) throw new Error('duk_config.h: no `#undef DUK_USE_FASTINT` line to turn on');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'duk_config.h'), config.replace(/^#undef DUK_USE_FASTINT$/m, '#define DUK_USE_FASTINT'));
+  return dir;
+}
+
+export interface XtensaBuildOptions {
+  /** Duktape with DUK_USE_FASTINT (see fastintConfig); default: Debian's configuration. */
+  fastint?: boolean;
+}
+
+/** Path of the lx106 ELF built from the current sources (built now if needed: ~1-3 min the first time). */
+export function ensureXtensaRuntime(opts: XtensaBuildOptions = {}): string {
   const missing = xtensaMissing();
   if (missing) throw new Error(`the Xtensa runtime cannot be built: ${missing}`);
   mkdirSync(CACHE, { recursive: true });
   const lib = libgccExtra();
-  const dukKey = hashOf([DUKTAPE, readFileSync(DUKTAPE), CFLAGS.join(' ')]);
+  const dukInc = opts.fastint ? [`-I${fastintConfig()}`, `-I${join(DUKTAPE, '..')}`] : [`-I${join(DUKTAPE, '..')}`];
+  const dukKey = hashOf([DUKTAPE, readFileSync(DUKTAPE), CFLAGS.join(' '), ...(opts.fastint ? ['fastint'] : [])]);
   const dukObj = join(CACHE, `duktape-${dukKey}.o`);
   if (!existsSync(dukObj)) {
     const tmp = `${dukObj}.${process.pid}.tmp`;
-    run(CC, [...CFLAGS, '-std=c99', `-I${join(DUKTAPE, '..')}`, '-c', DUKTAPE, '-o', tmp]);
+    run(CC, [...CFLAGS, '-std=c99', ...dukInc, '-c', DUKTAPE, '-o', tmp]);
     renameSync(tmp, dukObj);
   }
   const files = projectSources();
   const key = hashOf([dukKey, lib, CFLAGS.join(' '), CRT0, LDFLAGS.join(' '), ...files.map((f) => f + '\0' + readFileSync(f, 'utf8'))]);
   const elf = join(CACHE, `qc-runtime-lx106-${key}.elf`);
   if (existsSync(elf)) return elf;
-  const inc = [`-I${join(ROOT, 'firmware/native')}`, `-I${join(ROOT, 'firmware/desktop')}`, `-I${join(DUKTAPE, '..')}`];
+  const inc = [`-I${join(ROOT, 'firmware/native')}`, `-I${join(ROOT, 'firmware/desktop')}`, ...dukInc];
   const objs: string[] = [];
   for (const f of files.filter((x) => /\.[cS]$/.test(x))) {
     const o = join(CACHE, `${f.slice(ROOT.length).replace(/[/.]/g, '_')}-${key}.o`);

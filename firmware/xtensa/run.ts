@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { firmwareBundle, profileOf, runtimeArgs, withSecret, type FirmwareRunOptions } from '../node/run.ts';
 import { encodeInput, OutputDecoder, type DecodedOutput, type FirmwareInput } from '../node/wire.ts';
-import { ensureXtensaRuntime, runXtensa, type XtensaRun } from './build.ts';
+import { ensureXtensaRuntime, runXtensa, type XtensaBuildOptions, type XtensaRun } from './build.ts';
 
 export interface XtensaFirmwareRun extends XtensaRun {
   args: string[];
@@ -14,13 +14,13 @@ export interface XtensaFirmwareRun extends XtensaRun {
   decoded: DecodedOutput;
 }
 
-export function runFirmwareXtensa(inputs: FirmwareInput[], o: Omit<FirmwareRunOptions, 'runtime' | 'wrap'>): XtensaFirmwareRun {
+export function runFirmwareXtensa(inputs: FirmwareInput[], o: Omit<FirmwareRunOptions, 'runtime' | 'wrap'>, build: XtensaBuildOptions = {}): XtensaFirmwareRun {
   const board = profileOf(o.board);
   const bundle = o.bundleFile ?? firmwareBundle(board.name);
   readFileSync(bundle);
   const args = runtimeArgs({ ...o, runtime: 'embedded', settings: withSecret(o.settings) }, board, bundle);
   const input = Buffer.concat(inputs.map((r) => encodeInput(r, o.width, o.height)));
-  const r = runXtensa(ensureXtensaRuntime(), args, input);
+  const r = runXtensa(ensureXtensaRuntime(build), args, input);
   const decoder = new OutputDecoder();
   decoder.push(r.stdout);
   return { ...r, args, input, decoded: decoder.result };

@@ -6,7 +6,6 @@
  * (src/protocol/ack.ts): a forged one is counted and ignored.
  */
 import { ackTopic, demoCameraSecret, encodeBundle, hexToBytes, macKey, openAck, type Bundle } from '../protocol/index.js';
-import { readU32 } from '../protocol/bytes.js';
 import { connectPublisher, type BundlePublisher, type PublisherOptions } from './mqtt-publisher.js';
 
 export interface AckedPublisherOptions extends PublisherOptions {
@@ -59,7 +58,7 @@ export async function connectAckedPublisher(o: AckedPublisherOptions): Promise<A
     publish(bundle) {
       if (bundle.cameraId !== o.cameraId) return Promise.reject(new Error(`acked publisher of ${o.cameraId} given a bundle of ${bundle.cameraId}`));
       const bytes = encodeBundle(bundle, undefined, key);
-      const crc = readU32(bytes, bytes.length - 4);
+      const crc = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).readUInt32LE(bytes.length - 4); // the bundle's trailing CRC-32
       return new Promise<void>((resolve) => {
         let timer: NodeJS.Timeout | undefined;
         let sends = 0;

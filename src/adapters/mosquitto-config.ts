@@ -32,18 +32,19 @@ export const MOSQUITTO_DEFAULTS = {
 };
 
 /**
- * Persistence that does not lose what mosquitto acknowledged when it crashes: mosquitto keeps its
- * store in memory and writes it whole (mosquitto.db) only at `autosave_interval` (default every
- * 1800 s) or on a clean shutdown, so a kill -9 or a power cut loses every QoS 1 message it had
- * PUBACKed to a board and not yet handed on. `autosave_on_changes true` + `autosave_interval 1`
- * saves after every change to the store (each queued message, each subscription). Cost: one whole
- * store write per message, small while the relay keeps up (the store holds what is queued).
- * Measured with SIGKILLs: test/relay/fault-mosquitto-kill.test.ts, `npm run bench -- faults`.
- * The remaining window (a crash after the PUBACK and before that save) is closed end to end: the
- * board keeps each bundle until the relay's ack (src/protocol/ack.ts) and sends it again.
+ * Persistence for a broker that may crash: mosquitto keeps its store in memory and writes it whole
+ * (mosquitto.db) only every `autosave_interval` s (default 1800) or on a clean shutdown, so after a
+ * kill -9 or a power cut the relay's session, its subscription and its queue are gone, and chunks
+ * published before it re-subscribes are dropped. `autosave_on_changes true` + `autosave_interval 100`
+ * saves after every 100 changes (queued messages, subscriptions): sessions survive, at ~8 store writes
+ * per 60 bundles. Saving after every change (`autosave_interval 1`) was measured worse: the save storm
+ * (2,400 whole-store writes per 60 bundles) slowed mosquitto and lost *more* acknowledged messages.
+ * No mosquitto 2.0 setting is lossless (the PUBACK leaves before any save); the window that remains is
+ * closed end to end: the board keeps each bundle until the relay's ack (src/protocol/ack.ts).
+ * Measured with SIGKILLs: docs/broker-auth.md, test/relay/fault-mosquitto-kill.test.ts, `npm run bench -- faults`.
  * `persistence_location` is left to the system config (Debian: /var/lib/mosquitto/).
  */
-export const MOSQUITTO_DURABILITY = ['persistence true', 'autosave_on_changes true', 'autosave_interval 1'];
+export const MOSQUITTO_DURABILITY = ['persistence true', 'autosave_on_changes true', 'autosave_interval 100'];
 
 export interface MosquittoConfigOptions {
   cameras: Pick<CameraCredentials, 'cameraId' | 'brokerHash'>[];
@@ -141,8 +142,8 @@ export function mosquittoFiles(o: MosquittoConfigOptions): MosquittoFiles {
     `password_file ${join(dir, MOSQUITTO_FILE_NAMES.passwd)}`,
     `acl_file ${join(dir, MOSQUITTO_FILE_NAMES.acl)}`,
     `max_packet_size ${MOSQUITTO_DEFAULTS.maxPacketSize}`,
-    '# durability: save the store after every change (a crash loses nothing it acknowledged but the last instant;',
-    '# the boards resend what the relay has not acked end to end). The relay\'s session must queue without limit.',
+    '# durability: save the store every 100 changes, so the relay\'s session and queue survive a crash; the boards',
+    '# send again what the relay has not acked end to end. The relay\'s session must queue without limit.',
     ...MOSQUITTO_DURABILITY,
     'max_queued_messages 0',
     '# listener options follow their `listener` line (before it, they would open a default listener on 1883)',

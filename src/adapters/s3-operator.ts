@@ -1,6 +1,6 @@
 /**
  * The home-operator contract's bucket (src/operator/bucket.ts) on S3: reads, lists and
- * every-version deletes are the owner pages' S3 adapter (src/web/adapters/s3-objects.ts, reused,
+ * every-version deletes are the owner pages' S3 adapter (s3-objects.ts, reused,
  * not copied); writes carry server-side encryption like the relay's. `putNew` sends
  * `If-None-Match: *`, so S3 refuses (412) to replace an existing key; with the bucket policy in
  * src/review/README.md the console's credentials cannot write an access key without it, nor delete one.
@@ -8,7 +8,7 @@
  */
 import { PutObjectCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
 import type { RelayConfig } from '../relay/config.js';
-import { s3Objects } from '../web/adapters/s3-objects.js';
+import { s3Objects } from './s3-objects.js';
 import { KeyExistsError, type OperatorBucket } from '../operator/bucket.js';
 import { s3Client } from './s3-store.js';
 

@@ -62,6 +62,9 @@ export class SqliteAlertSettings implements AlertStore {
         this.logAction(ownerId, null, 'unenrol-all', by, nowMs);
         return n;
       }),
+      forgetOwner: db.transaction((ownerId: string) => {
+        for (const t of ['alert_channels', 'alert_push_subscriptions', 'alert_log']) db.prepare(`DELETE FROM ${t} WHERE owner_id = ?`).run(ownerId);
+      }),
       delivery: db.transaction((seq: number, channel: string, status: string) => {
         const row = this.q.deliveries.get(seq) as { deliveries: string } | undefined;
         if (!row) return;
@@ -121,6 +124,10 @@ export class SqliteAlertSettings implements AlertStore {
 
   removePushSubscription(ownerId: string, endpoint: string): boolean {
     return this.q.removeSub.run(ownerId, endpoint).changes > 0;
+  }
+
+  forgetOwner(ownerId: string): void {
+    this.tx.forgetOwner(ownerId);
   }
 
   record(a: Alert, nowMs: number): number {

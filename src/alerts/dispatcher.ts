@@ -152,12 +152,14 @@ export class AlertDispatcher implements AlertSink {
   /** Stop taking alerts; wait (at most `waitMs`) for those under way, then close the channels. */
   async close(waitMs = 5000): Promise<void> {
     this.closed = true;
-    const deadline = new Promise((r) => setTimeout(r, waitMs).unref());
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<string>((r) => (timer = setTimeout(() => r('late'), waitMs)));
     while (this.inFlight.size || this.queue.length) {
-      const settled = await Promise.race([Promise.allSettled([...this.inFlight]).then(() => 'ok'), deadline.then(() => 'late')]);
+      const settled = await Promise.race([Promise.allSettled([...this.inFlight]).then(() => 'ok'), deadline]);
       if (settled === 'late') break;
       if (!this.inFlight.size && this.queue.length) this.pump();
     }
+    clearTimeout(timer);
     for (const ch of this.o.channels) await ch.close?.().catch(() => {});
   }
 }

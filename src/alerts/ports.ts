@@ -58,6 +58,8 @@ export interface AlertSettings {
   /** Add (or refresh) a subscription; at most `max` per account (the oldest goes). */
   addPushSubscription(ownerId: string, s: PushSubscriptionRecord, max: number): void;
   removePushSubscription(ownerId: string, endpoint: string): boolean;
+  /** The account is deleted: its channels (webhook secret), push subscriptions and sent alerts go; the enrolment log stays as evidence, like consent's. */
+  forgetOwner(ownerId: string): void;
 }
 
 /** Where an alert went: channel -> 'sent' | 'failed: <why>' | 'queued'. */

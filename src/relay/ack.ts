@@ -25,13 +25,14 @@ export class Acknowledger {
     this.send = send;
   }
 
+  /** Never throws: a lost ack only costs a re-send, and must never fail the acknowledgement path. */
   stored(cameraId: string, bundleId: string, bundleCrc: number): void {
-    const key = this.keyOf(cameraId);
-    if (!this.send || !key) {
-      this.unsent++;
-      return;
-    }
     try {
+      const key = this.keyOf(cameraId);
+      if (!this.send || !key) {
+        this.unsent++;
+        return;
+      }
       this.send(ackTopic(cameraId), Buffer.from(encodeAck(key, cameraId, bundleId, bundleCrc), 'ascii'));
       this.sent++;
     } catch (err) {

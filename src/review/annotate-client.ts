@@ -2,7 +2,7 @@
  * The annotation page's script, served as /static/annotate.js (same origin; the CSP allows only
  * 'self' scripts, no inline code or handlers). Boxes live in image pixels; the page shows them
  * scaled. Mouse: drag to draw, click a box to select it. Keys: 1-8 label, Tab next, arrows move,
- * Shift+arrows resize, Delete removes, Enter saves. The form posts the boxes as JSON.
+ * Shift+arrows resize, Delete removes, Enter saves, N answers "no objects". The form posts the boxes as JSON.
  */
 export const ANNOTATE_JS = `(function () {
   'use strict';
@@ -65,6 +65,7 @@ export const ANNOTATE_JS = `(function () {
     else if (ev.key === 'Tab' && boxes.length) { sel = (sel + (ev.shiftKey ? boxes.length - 1 : 1)) % boxes.length; }
     else if ((ev.key === 'Delete' || ev.key === 'Backspace') && b) { boxes.splice(sel, 1); sel = Math.min(sel, boxes.length - 1); }
     else if (ev.key === 'Enter') { render(); form.requestSubmit(document.getElementById('save')); return; }
+    else if (ev.key === 'n' || ev.key === 'N') { form.requestSubmit(document.getElementById('no-objects')); return; }
     else if (ev.key.indexOf('Arrow') === 0 && b) {
       var dx = ev.key === 'ArrowLeft' ? -step : ev.key === 'ArrowRight' ? step : 0;
       var dy = ev.key === 'ArrowUp' ? -step : ev.key === 'ArrowDown' ? step : 0;

@@ -183,7 +183,8 @@ export function buildReviewApp(p: ReviewPorts, input: Partial<ReviewConfig> = {}
       boxes = got.map((b) => ({ ...b, proposed: true }) as typeof b);
       proposed = got.length > 0;
     }
-    return page(reply, itemPage({ reviewer: r.name, csrf: state(req).session!.csrf, item: it, boxes, proposed }));
+    const flash = (req.query as Record<string, string>).saved ? 'Saved. Next one:' : null;
+    return page(reply, itemPage({ reviewer: r.name, csrf: state(req).session!.csrf, item: it, boxes, proposed, flash }));
   });
 
   app.get('/img/:owner/:camera/:bundle', async (req, reply) => {
@@ -210,7 +211,9 @@ export function buildReviewApp(p: ReviewPorts, input: Partial<ReviewConfig> = {}
     const boxes = checkBoxes(parsed, it);
     if (typeof boxes === 'string') throw new Refused(400, `The boxes are not valid: ${boxes}.`);
     await annotate(p, r, it, boxes);
-    return reply.code(303).header('location', '/?done=1').send();
+    // straight on to the next unanswered one: a busy annotator never goes back to the list
+    const next = (await reviewable(p)).find((i) => !p.store.annotation(i.ownerId, i.cameraId, i.bundleId));
+    return reply.code(303).header('location', next ? `/c/${next.ownerId}/${next.cameraId}/${next.bundleId}?saved=1` : '/?done=1').send();
   });
 
   app.post('/c/:owner/:camera/:bundle/flag', async (req, reply) => {

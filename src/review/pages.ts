@@ -38,10 +38,10 @@ ${o.done.length ? html`<h2>Answered</h2><table id="done"><tr><th>Contribution</t
   return layout({ title: 'Queue', body, reviewer: o.reviewer, csrf: o.csrf, flash: o.flash });
 }
 
-export function itemPage(o: { reviewer: string; csrf: string; item: Item; boxes: Box[]; proposed: boolean }): string {
+export function itemPage(o: { reviewer: string; csrf: string; item: Item; boxes: Box[]; proposed: boolean; flash?: string | null }): string {
   const i = o.item;
   const body = html`<p>${i.cameraId} / ${i.bundleId}, captured ${day(i.captureTimeMs)} UTC, ${i.width}×${i.height}. ${o.proposed ? 'Boxes proposed by the detector are shown dashed: accept, move or remove them.' : ''}</p>
-<p class="help">Draw a box with the mouse. Keys: <kbd>1</kbd>–<kbd>8</kbd> label the selected box (${LABELS.map((l, n) => `${n + 1} ${l}`).join(', ')}), <kbd>Tab</kbd> next box, arrows move it (<kbd>Shift</kbd>+arrows resize), <kbd>Delete</kbd> removes it, <kbd>Enter</kbd> saves.</p>
+<p class="help">Draw a box with the mouse. Keys: <kbd>1</kbd>–<kbd>8</kbd> label the selected box (${LABELS.map((l, n) => `${n + 1} ${l}`).join(', ')}), <kbd>Tab</kbd> next box, arrows move it (<kbd>Shift</kbd>+arrows resize), <kbd>Delete</kbd> removes it, <kbd>Enter</kbd> saves, <kbd>N</kbd> answers "no objects".</p>
 <div id="stage" data-width="${i.width}" data-height="${i.height}" data-boxes="${JSON.stringify(o.boxes)}" data-labels="${JSON.stringify(LABELS)}">
 <img id="view" src="/img/${i.ownerId}/${i.cameraId}/${i.bundleId}" alt="camera view" width="${i.width}" height="${i.height}" draggable="false"></div>
 <ul id="box-list"></ul>
@@ -52,7 +52,7 @@ export function itemPage(o: { reviewer: string; csrf: string; item: Item; boxes:
 <label>Why <select name="reason" id="flag-reason">${FLAG_REASONS.map((r) => html`<option value="${r}">${r}</option>`)}</select></label>
 <button type="submit" class="danger" id="flag">Flag and delete</button></fieldset></form>
 <script src="/static/annotate.js"></script>`;
-  return layout({ title: 'Annotate', body, reviewer: o.reviewer, csrf: o.csrf });
+  return layout({ title: 'Annotate', body, reviewer: o.reviewer, csrf: o.csrf, flash: o.flash });
 }
 
 export const REVIEW_CSS = `body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#fafafa}

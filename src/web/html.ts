@@ -1,7 +1,7 @@
 /**
  * Server-rendered HTML: a tagged template that escapes every interpolated value unless it is
- * already `Html` (from another `html` template or `raw()`), and the page layout. No client script:
- * the Content-Security-Policy forbids scripts altogether.
+ * already `Html` (from another `html` template or `raw()`), and the page layout. No client script
+ * but same-origin files on the few pages whose Content-Security-Policy allows them (security.ts).
  */
 export class Html {
   constructor(readonly s: string) {}

@@ -99,6 +99,9 @@ export async function deleteAccount(ports: WebPorts, config: WebConfig, a: Accou
     remaining = -1;
   }
   const deleted = contributions.failed === 0 && remaining === 0;
-  if (deleted) ports.accounts.deleteAccount(a.id);
+  if (deleted) {
+    ports.alerts.forgetOwner(a.id); // smart alerts: channels, webhook secret, push subscriptions, sent alerts
+    ports.accounts.deleteAccount(a.id);
+  }
   return { cameras: cams.length, contributions, strays, remaining, deleted };
 }

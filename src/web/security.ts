@@ -15,14 +15,15 @@ const CSP = [
   "default-src 'none'", "img-src 'self'", "style-src 'self'", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'",
 ].join('; ');
 
+/** The sign-up form: the same policy plus one same-origin file (`/static/tz.js` fills the time zone). */
+export const CSP_WITH_TZ_SCRIPT = `${CSP}; script-src 'self'`;
+
 /**
  * The alert pages only (routes/alerts*.ts): the same policy plus this site's own scripts, for the
  * Web Push button, its service worker and the live feed (no inline script, nothing from elsewhere).
  */
-export const CSP_WITH_OWN_SCRIPTS = CSP.replace("default-src 'none'", "default-src 'none'; script-src 'self'; connect-src 'self'; worker-src 'self'");
+export const CSP_WITH_OWN_SCRIPTS = `${CSP}; script-src 'self'; connect-src 'self'; worker-src 'self'`;
 
-/** The sign-up page only: the same policy plus this site's own scripts, for /static/tz.js (the browser's time zone). */
-export const CSP_SIGNUP = CSP.replace("default-src 'none'", "default-src 'none'; script-src 'self'");
 
 export function securityHeaders(ctx: WebContext, reply: FastifyReply): void {
   if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', CSP);

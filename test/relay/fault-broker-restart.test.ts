@@ -53,7 +53,7 @@ test('mosquitto restarted mid-stream: every published bundle in S3 exactly once'
     const s = relay.status();
     assert.is(s.counts.rejected, 0);
     assert.is(s.counts.accepted, 40);
-    assert.ok(s.broker.connected, 'the relay reconnected');
+    assert.ok(s.broker.connected, `the relay reconnected: ${JSON.stringify({ state: s.state, broker: s.broker, storage: (s as any).storage })}`);
     client.destroy();
   } finally {
     await Promise.all(pubs.map((p) => p.close()));

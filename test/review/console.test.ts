@@ -144,8 +144,10 @@ test('expired consent refuses images', async (c) => {
 
 test('annotating: boxes saved, "no objects" is an answer, bad boxes refused; the owner sees the counts', async (c) => {
   const boxes = JSON.stringify([{ label: 'person', x: 40, y: 60, w: 80, h: 100 }, { label: 'package', x: 200, y: 150, w: 30, h: 20 }]);
-  assert.is((await c.rc.request('POST', `/c/${c.ann.id}/${c.porch}/p-1/annotate`, { boxes })).statusCode, 303);
-  assert.is((await c.rc.request('POST', `/c/${c.ann.id}/${c.porch}/p-2/annotate`, { none: 'yes' })).statusCode, 303);
+  const first = await c.rc.request('POST', `/c/${c.ann.id}/${c.porch}/p-1/annotate`, { boxes });
+  assert.is(first.headers.location, `/c/${c.ann.id}/${c.porch}/p-2?saved=1`, 'on to the next one');
+  const last = await c.rc.request('POST', `/c/${c.ann.id}/${c.porch}/p-2/annotate`, { none: 'yes' });
+  assert.is(last.headers.location, '/?done=1', 'none left');
   assert.is((await c.rc.request('POST', `/c/${c.ann.id}/${c.porch}/p-2/annotate`, { boxes: JSON.stringify([{ label: 'face', x: 1, y: 1, w: 5, h: 5 }]) })).statusCode, 400);
   assert.is((await c.rc.request('POST', `/c/${c.ann.id}/${c.porch}/p-2/annotate`, { boxes: JSON.stringify([{ label: 'car', x: 300, y: 1, w: 50, h: 5 }]) })).statusCode, 400);
   assert.equal(await queueIds(c), []);

@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PURPOSE_MOTION, PURPOSE_OBJECTRON } from '../../src/protocol/consent.js';
@@ -20,18 +20,18 @@ const CHROMIUM = '/usr/bin/chromium';
 if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium`);
 const DAY = 86400000;
 
-interface Ctx { w: World; tmp: string; contexts: BrowserContext[]; ann: Owner; porch: string; reviewUrl: string; homeUrl: string }
+interface Ctx { w: World; tmp: string; chromium?: Browser; contexts: BrowserContext[]; ann: Owner; porch: string; reviewUrl: string; homeUrl: string }
 const test = suite<Ctx>('review console end to end (chromium)');
 
-async function browser(c: Ctx, name: string): Promise<Page> {
-  const profile = join(c.tmp, `profile-${name}`);
-  mkdirSync(profile);
-  const ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, viewport: { width: 1100, height: 900 },
+/** One Chromium for the test, one context (own cookies) per person. */
+async function browser(c: Ctx): Promise<Page> {
+  c.chromium ??= await chromium.launch({
+    executablePath: CHROMIUM, headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  const ctx = await c.chromium.newContext({ viewport: { width: 1100, height: 900 } });
   c.contexts.push(ctx);
-  return ctx.pages()[0] ?? ctx.newPage();
+  return ctx.newPage();
 }
 
 /** Screenshots: a temporary folder, or docs/screenshots/ with QUIETCAM_SCREENSHOTS=docs. */
@@ -66,13 +66,14 @@ test.before(async (c) => {
 
 test.after(async (c) => {
   for (const ctx of c.contexts) await ctx.close().catch(() => {});
+  await c.chromium?.close().catch(() => {});
   await c.w?.close();
   rmSync(c.tmp, { recursive: true, force: true });
 });
 
 test('sign in with TOTP, annotate with mouse and keys next to a proposed box, flag one; the owner sees every look and the flag', async (c) => {
   const rita = await reviewer(c.w, 'rita');
-  const page = await browser(c, 'rita');
+  const page = await browser(c);
   const cspErrors: string[] = [];
   page.on('console', (m) => { if (/Content Security Policy|Refused to/.test(m.text())) cspErrors.push(m.text()); });
   await page.goto(`${c.reviewUrl}/login`);
@@ -103,11 +104,10 @@ test('sign in with TOTP, annotate with mouse and keys next to a proposed box, fl
   assert.equal(await page.$$eval('#box-list li', (l) => l.map((x) => x.textContent)), ['1: person 205,40 60x120', '2: car 50,50 100x80']);
   await shot(page, 'review-2-annotate');
   await page.click('#save');
-  await page.waitForURL('**/?done=1');
+  await page.waitForURL('**/p-2?saved=1'); // straight on to the next one
   const a = c.w.review.store.annotation(c.ann.id, c.porch, 'p-1')!;
   assert.equal(a.boxes, [{ label: 'person', x: 205, y: 40, w: 60, h: 120 }, { label: 'car', x: 50, y: 50, w: 100, h: 80 }]);
 
-  await page.click('#next');
   await page.waitForFunction(() => (globalThis as unknown as { document: { getElementById(id: string): { naturalWidth: number } | null } }).document.getElementById('view')?.naturalWidth === 320);
   await page.selectOption('#flag-reason', 'child');
   await page.click('#flag');
@@ -117,7 +117,7 @@ test('sign in with TOTP, annotate with mouse and keys next to a proposed box, fl
   assert.equal(cspErrors, []);
 
   // The owner, in their own browser (their session cookie from the in-process sign-up).
-  const owner = await browser(c, 'ann');
+  const owner = await browser(c);
   await owner.context().addCookies([...c.ann.client.cookies].map(([name, value]) => ({ name, value, url: c.homeUrl })));
   await owner.goto(`${c.homeUrl}/access-log`);
   const looks = await owner.$$eval('#access tr', (trs) => trs.slice(1).map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim()).join(' | ')));

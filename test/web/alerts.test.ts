@@ -118,10 +118,25 @@ test('push subscriptions: JSON with the CSRF header, https endpoints, P-256 keys
   assert.equal(c.web.ports.alerts.pushSubscriptions(c.olive.id).map((s) => s.endpoint), [sub.endpoint]);
   assert.equal(c.web.ports.alerts.pushSubscriptions(c.otto.id), []);
   const settings = await cl.get('/alerts/settings');
-  assert.match(String(settings.headers['content-security-policy']), /script-src 'self'/);
+  const csp = String(settings.headers['content-security-policy']);
+  assert.match(csp, /script-src 'self'; connect-src 'self'; worker-src 'self'/);
+  assert.is(csp.split('script-src').length, 2, 'one script-src');
   assert.not.match(settings.body, /<script>/, 'no inline script');
-  assert.not.match(String((await cl.get('/cameras')).headers['content-security-policy']), /script-src/);
+  assert.not.match(String((await cl.get('/cameras')).headers['content-security-policy']), /connect-src|worker-src/, 'the feed and the service worker only where needed');
   assert.is((await cl.get('/alerts-sw.js')).headers['content-type'], 'text/javascript; charset=utf-8');
+});
+
+test('deleting an account forgets its alert channels, push subscriptions and sent alerts', async (c) => {
+  const store = c.web.ports.alerts;
+  store.setChannels(c.olive.id, { mqtt: true, webPush: true, webhookUrl: 'https://h.example.org/', webhookSecret: 's'.repeat(43) });
+  store.addPushSubscription(c.olive.id, { endpoint: 'https://push.example.net/1', p256dh: 'B'.repeat(87), auth: 'a'.repeat(22), createdMs: 1 }, 10);
+  store.record({ cameraId: c.porch, ownerId: c.olive.id, eventId: 'e', atMs: 1, verdict: 'person', score: 0.9, boxes: [], imagePath: '/x' }, c.web.clock.now);
+  store.setChannels(c.otto.id, { mqtt: true, webPush: false, webhookUrl: null, webhookSecret: null });
+  store.forgetOwner(c.olive.id);
+  assert.equal(store.channels(c.olive.id), { mqtt: false, webPush: false, webhookUrl: null, webhookSecret: null });
+  assert.equal(store.pushSubscriptions(c.olive.id), []);
+  assert.equal(store.latest(c.olive.id, 10), []);
+  assert.is(store.channels(c.otto.id).mqtt, true, 'another owner untouched');
 });
 
 test('the live feed streams my new alerts (server-sent events) and ends when I sign out', async (c) => {

@@ -1,8 +1,8 @@
 /*
  * quietcam on the ESP32-CAM: boot, provisioning (config partition -> NVS), Wi-Fi, SNTP, MQTT, camera,
  * then the JS app (JerryScript 3.0) stepped once per frame by the same loop code as the desktop
- * runtime (firmware/native/qc_host.c). NOT compiled here: no xtensa toolchain on the machine this
- * was written on. The shared parts (ports/, the bundle) are compiled and tested on the desktop.
+ * runtime (firmware/native/qc_host.c). Not compiled: no ESP-IDF where this was written. The shared parts
+ * (firmware/native, the bundle) are compiled and tested on the desktop, x86-64 and lx106 (firmware/xtensa).
  */
 #include <string.h>
 #include "esp_heap_caps.h"

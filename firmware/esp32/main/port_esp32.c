@@ -1,7 +1,7 @@
 /*
  * The quietcam ports on the ESP32-CAM (firmware/native/qc_ports.h): esp32-camera (JPEG + 1/8 decode to
  * grey, or GRAYSCALE + 2x2 binning), gettimeofday/esp_timer clocks, esp-mqtt, NVS settings, ESP_LOG.
- * NOT compiled here (no xtensa toolchain on the machine this was written on).
+ * Not compiled: no ESP-IDF where this was written (firmware/README.md, "Limits first").
  */
 #include <string.h>
 #include <sys/time.h>

@@ -10,6 +10,7 @@
  * Logs in as `quietcam-relay-alerts` (the relay's password): a login of its own, because a broker
  * that makes the client id the username (mosquitto here) would otherwise swap it with the ingest.
  */
+import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -50,7 +51,7 @@ export interface MqttAlertsOptions {
   username: string;
   password: string;
   caFile?: string;
-  /** Default `quietcam-relay-alerts`. */
+  /** Default `quietcam-relay-alerts-<random>`: several relay processes each publish without taking each other's id (mosquitto makes it the username anyway). */
   clientId?: string;
   offDelayS?: number;
   log?: (line: string) => void;
@@ -60,7 +61,7 @@ export interface MqttAlertsOptions {
 export function mqttAlertsChannel(o: MqttAlertsOptions): AlertChannel & { readonly client: MqttClient } {
   const offDelayS = o.offDelayS ?? MQTT_ALERT_DEFAULTS.offDelayS;
   const client = mqtt.connect(o.url, {
-    clientId: o.clientId ?? 'quietcam-relay-alerts', username: o.username, password: o.password, clean: true, protocolVersion: 4,
+    clientId: o.clientId ?? `quietcam-relay-alerts-${randomBytes(4).toString('hex')}`, username: o.username, password: o.password, clean: true, protocolVersion: 4,
     reconnectPeriod: 1000, connectTimeout: 10000, ca: o.caFile ? readFileSync(o.caFile) : undefined,
   });
   client.on('error', (err) => o.log?.(`alerts mqtt: ${err.message}`));

@@ -4,12 +4,12 @@
  * and then single-use recovery codes are shown, once.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { CSP_SIGNUP } from '../security.js';
 import { z } from 'zod';
 import { HttpError, seeOther, sendPage, type WebContext } from '../context.js';
 import { csrfField, field, html, page, type Html } from '../html.js';
 import { form, parse, username } from '../input.js';
 import { clientKey } from '../limiter.js';
+import { CSP_WITH_TZ_SCRIPT } from '../security.js';
 import { hashPassword } from '../passwords.js';
 import { ensureSession, startSession, takeFlash } from '../session.js';
 import { newOwnerId, recoveryCode, normaliseRecoveryCode, sha256Hex } from '../tokens.js';
@@ -43,7 +43,7 @@ ${field('password2', 'Password again', 'password', errors, html`autocomplete="ne
 <button type="submit">Create account</button></form><script src="/static/tz.js" defer></script>`;
   const signupPage = (csrf: string, errors: Record<string, string> = {}, name = '') => page({ title: 'Create an account', body: signupForm(csrf, errors, name), csrf });
   // the one page with a script of ours (tz.js): its policy allows same-origin scripts, the others none
-  const withScript = (reply: FastifyReply) => reply.header('content-security-policy', CSP_SIGNUP);
+  const withScript = (reply: FastifyReply) => reply.header('content-security-policy', CSP_WITH_TZ_SCRIPT);
 
   app.get('/signup', async (req, reply) => {
     const s = ensureSession(ctx, req, reply);
