@@ -62,7 +62,7 @@ export function cameraLogin(o: { camera?: string; token?: string; provisioning?:
 
 const connectOptions = (l: CameraLogin) => ({ clientId: l.cameraId, username: l.cameraId, password: l.token, protocolVersion: 4 as const, reconnectPeriod: 0, connectTimeout: 5000 });
 
-/** Connect as the camera, or a message saying why the broker said no. */
+/** Connect as the camera, or throw a message saying why the broker said no. */
 async function connectCamera(l: CameraLogin) {
   try {
     return await mqtt.connectAsync(l.broker, connectOptions(l));
@@ -104,7 +104,13 @@ function configSummary(payload: Uint8Array | null): { purposes: string; grantedM
 /** Play `source` as the paired camera; returns the exit code. */
 export async function playAsCamera(source: FrameSource, l: CameraLogin, o: { seconds?: number; width: number; quiet: boolean }): Promise<number> {
   const { runFirmwareOnSource } = await import('../sim/firmware.ts');
-  const config = await retainedConfig(l);
+  let config: Uint8Array | null;
+  try {
+    config = await retainedConfig(l);
+  } catch (err) {
+    console.error(`quietcam sim: ${(err as Error).message}`);
+    return 1;
+  }
   const c = configSummary(config);
   console.log(`camera ${l.cameraId}: logged in to ${l.broker}; contributions in its config: ${c.purposes}`);
   if (c.purposes === 'off') console.log('  contributions are off for this camera: choose "Motion only" (or more) on its page first, then play again; events are still sent');

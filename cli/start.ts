@@ -30,15 +30,18 @@ export const START_DEFAULTS = {
 
 interface Camera { id: string; source: string }
 
-/** What a newcomer does next: their own account, their own camera (cli/sim-camera.ts). */
-export const NEXT_STEP = `
+/** What a newcomer does next: their own account, their own camera (cli/sim-camera.ts). `once`: this run has stopped already. */
+export function nextStep(once: boolean): string {
+  return `
 Next: your own camera, in your own account (these two belong to a demo owner).
-  1. Stop this (Ctrl-C), then run   npx quietcam web --local
-  2. Open http://127.0.0.1:8080, create an account (an authenticator app is needed), and add a camera.
-  3. On the camera's page choose "Motion only" and tick "I agree"; download its provisioning file.
+  1. ${once ? 'Run' : 'Stop this (Ctrl-C: the pages need the same broker port), then run'}   npx quietcam web --local
+  2. Open http://127.0.0.1:8080, create an account (an authenticator app is needed), and add a camera;
+     download its provisioning file (quietcam-<camera id>.json: shown only once).
+  3. Click "Choose what this camera may contribute", choose "Motion only", tick "I agree", Save.
   4. In another terminal:   npx quietcam sim scene:busy --provisioning quietcam-<camera id>.json
      (or --camera <camera id> --token <pairing token>, as the page showed them)
   5. Its snapshot appears in the Data Integrity Zone: http://127.0.0.1:8080/zone`;
+}
 
 function cameras(args: string[]): Camera[] {
   if (args.length) return args.map((source, i) => ({ id: `cam-${i + 1}`, source }));
@@ -175,7 +178,7 @@ export async function run(argv: string[]): Promise<number> {
     const { s3Objects } = await import('../src/web/adapters/s3-objects.ts');
     const page = await writeContributionsPage(arrived, s3Objects({ ...stack.relay.config.s3 }));
     console.log(`\n${arrived.length} contribution(s) stored; page with their five images: ${page}`);
-    console.log(NEXT_STEP);
+    console.log(nextStep(args.once));
     if (args.once) return arrived.length === expected ? 0 : 1;
     console.log('broker, relay and status page keep running: Ctrl-C to stop');
     await untilSignal();

@@ -102,6 +102,7 @@ table{border-collapse:collapse;width:100%;background:#fff}th,td{border-bottom:1p
 .full{display:flex;flex-wrap:wrap;gap:1em}.full figure{margin:0;flex:1 1 14em;max-width:24em}.full img{width:100%;height:auto;border:1px solid #bbb;background:#000;image-rendering:pixelated}
 ol.codes{columns:2;font-family:ui-monospace,monospace}
 .totp-setup{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}.totp-setup>div{flex:1 1 16em;min-width:0}
+@media (min-width:701px){#filter{display:flex;flex-wrap:wrap;gap:.5em 1em;align-items:flex-end}#filter label{margin:0}#filter input,#filter select{min-width:12em}}
 .qr{margin:0;width:200px;max-width:100%}.qr svg{display:block;width:100%;height:auto;background:#fff}.qr figcaption{font-size:.9em;color:#444}
 @media (max-width:700px){
  table.cards thead{position:absolute;left:-9999px}

@@ -24,6 +24,7 @@ export const CSP_WITH_TZ_SCRIPT = `${CSP}; script-src 'self'`;
  */
 export const CSP_WITH_OWN_SCRIPTS = `${CSP}; script-src 'self'; connect-src 'self'; worker-src 'self'`;
 
+
 export function securityHeaders(ctx: WebContext, reply: FastifyReply): void {
   if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', CSP);
   reply.header('x-content-type-options', 'nosniff');

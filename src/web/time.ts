@@ -29,3 +29,17 @@ export function formatTime(ms: number, tz: string): string {
 
 /** The calendar day of `ms` in `tz`, YYYY-MM-DD. */
 export const formatDay = (ms: number, tz: string): string => formatTime(ms, tz).slice(0, 10);
+
+/**
+ * The instant (ms) at which calendar day `day` (YYYY-MM-DD) starts in `tz`: the zone's offset is
+ * read at a first guess and once more at the result, which settles days that begin next to a
+ * daylight-saving change.
+ * @example dayStartMs('2026-05-01', 'Europe/Paris') // Date.UTC(2026, 3, 30, 22)
+ */
+export function dayStartMs(day: string, tz: string): number {
+  const utcMidnight = Date.parse(day + 'T00:00:00Z');
+  const offset = (ms: number) => Date.parse(formatTime(ms, tz).slice(0, 19).replace(' ', 'T') + 'Z') - ms;
+  let t = utcMidnight - offset(utcMidnight);
+  t = utcMidnight - offset(t);
+  return t;
+}

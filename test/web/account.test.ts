@@ -67,6 +67,9 @@ test('delete my account: wrong code or no tick deletes nothing and says what to 
 test('delete my account: everything in S3 (every version), cameras, logins, sessions; consent evidence kept; bob untouched', async (c) => {
   const page = await c.ann.client.get('/account/delete');
   assert.match(page.body, /id="del-contributions">2</);
+  c.web.ports.alerts.setEnabled(c.ann.id, c.porch.cameraId, true, { id: c.ann.id, username: 'ann' }, T0);
+  c.web.ports.alerts.setChannels(c.ann.id, { mqtt: true, webhookUrl: 'https://hooks.example/x', webhookSecret: 'k'.repeat(43), webPush: false });
+  assert.match((await c.ann.client.get('/cameras')).body, /data-label="Alerts"><a href="\/alerts\/settings">on</);
   c.web.clock.now += 30000;
   const other = await signIn(c.web, { ...c.ann, client: new Client(c.web) }); // a second browser of ann's
   const r = await c.ann.client.post('/account/delete', { current: c.ann.password, code: await nextCode(c, c.ann.secret), confirm: 'yes' });
@@ -83,6 +86,8 @@ test('delete my account: everything in S3 (every version), cameras, logins, sess
     assert.is(c.web.broker.retained.get(cam.cameraId)?.length, 0, 'retained config cleared');
   }
   assert.ok(count(c, 'SELECT count(*) AS n FROM web_consents WHERE owner_id = ?', c.ann.id) >= 1, 'consent evidence kept');
+  for (const t of ['alert_enrolment_log', 'alert_channels', 'alert_push_subscriptions', 'alert_log']) assert.is(count(c, `SELECT count(*) AS n FROM ${t} WHERE owner_id = ?`, c.ann.id), 0, t);
+  assert.is(count(c, 'SELECT count(*) AS n FROM alert_enrolment WHERE camera_id = ?', c.porch.cameraId), 0, 'alerts off with the camera');
   assert.equal(lastConsent(c, c.porch.cameraId), { action: 'withdraw', purposes: 0 }, 'withdrawn first: relay, board and console stop at once');
   assert.is((await other.get('/cameras')).status, 303, 'her other browser is signed out');
   assert.is((await c.ann.client.get('/cameras')).status, 303);
@@ -188,12 +193,18 @@ test('a failed sign-up keeps the username and says what to fix next to each fiel
   assert.match(bad.body, /value="a b"/);
   assert.is((await cl.post('/signup', { username: 'dora', password: 'long enough 1', password2: 'long enough 1', timeZone: 'Europe/Rome' })).status, 303);
   assert.is(c.web.ports.accounts.byUsername('dora')!.timeZone, 'Europe/Rome', 'the browser\'s zone, sent by /static/tz.js');
+  const login = new Client(c.web);
+  await login.get('/login');
+  const wrong = await login.post('/login', { username: 'ann', password: 'not it at all' });
+  assert.is(wrong.status, 401);
+  assert.match(wrong.body, /name="username" value="ann"/, 'a failed sign-in keeps the username');
   const script = await cl.get('/static/tz.js');
   assert.match(script.body, /resolvedOptions\(\)\.timeZone/);
   // the page that loads it allows same-origin scripts; pages that load none allow no script at all
   assert.match(String((await cl.get('/signup')).headers['content-security-policy']), /script-src 'self'/);
   assert.match(String(bad.headers['content-security-policy']), /script-src 'self'/);
   assert.not.match(String((await cl.get('/login')).headers['content-security-policy']), /script-src/);
+  assert.not.match(String((await c.ann.client.get('/account')).headers['content-security-policy']), /script-src/, 'nor a signed-in page');
 });
 
 test('a failed add keeps what was typed and says what to fix next to the field', async (c) => {

@@ -8,7 +8,7 @@
  * page (no serious or critical violations), and the account is deleted, checked in S3 itself.
  * Screenshots: a temporary folder, or docs/screenshots/ with QUIETCAM_SCREENSHOTS=docs.
  */
-// test-timeout: 120 s
+// test-timeout: 180 s (33 s alone on 2 cores; 81 s while three other browser suites ran)
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -178,6 +178,9 @@ test('`quietcam sim scene:busy --provisioning FILE` plays as her camera: its con
   await shot(p, '11-own-camera-contribution');
   await p.goto(`${c.web.url}/cameras`);
   assert.not.match((await p.textContent('#cameras .last-seen'))!, /not seen yet/);
+  await p.goto(`${c.web.url}/cameras/${c.cameraId}`);
+  assert.match((await p.textContent('#camera-activity'))!, /Last seen: 2\d{3}-.* · last contribution: 2\d{3}-.* · 1 stored · smart alerts: off/);
+  await p.goto(`${c.web.url}/cameras`);
   await shot(p, '12-cameras-last-seen');
 });
 
@@ -192,7 +195,7 @@ test('every page on a 390 px phone: page width = viewport width; axe-core finds 
   const p = c.page;
   await p.setViewportSize({ width: 390, height: 844 });
   const pages = ['/cameras', `/cameras/${c.cameraId}`, `/cameras/${c.cameraId}/remove`, '/zone', `/zone/c/${c.cameraId}/${c.bundleId}`,
-    '/access-log', '/status', '/account', '/account/totp', '/account/delete'];
+    '/access-log', '/status', '/alerts', '/alerts/settings', '/account', '/account/totp', '/account/delete'];
   for (const url of pages) {
     const res = await p.goto(c.web.url + url);
     assert.is(res!.status(), 200, url);
@@ -230,6 +233,16 @@ test('every page on a 390 px phone: page width = viewport width; axe-core finds 
   await checkPhoneLayout(anon, '/enrol');
   await checkAccessibility(anon, '/enrol');
   await shot(anon, '16-phone-enrol');
+  const xSecret = (await anon.textContent('#totp-secret'))!.replace(/\s/g, '');
+  await anon.fill('input[name=code]', await totpCode(xSecret, Date.now()));
+  await anon.click('main button[type=submit]');
+  await anon.waitForSelector('ol.codes li');
+  await checkPhoneLayout(anon, 'recovery codes');
+  await checkAccessibility(anon, 'recovery codes');
+  const missing = await anon.goto(`${c.web.url}/no/such/page`);
+  assert.is(missing!.status(), 404);
+  await checkPhoneLayout(anon, 'not found');
+  await checkAccessibility(anon, 'not found');
 });
 
 test('delete my account: the page and S3 itself find nothing left under her prefix', async (c) => {

@@ -103,6 +103,13 @@ test('times are shown in the owner\'s time zone', async (c) => {
   assert.not.ok(r.body.includes('12:00:00 UTC'));
 });
 
+test('the date filter takes days in the owner\'s time zone', async (c) => {
+  assert.equal(await listed(c, '?from=2026-05-01&to=2026-05-01'), ['y-2'], 'UTC days');
+  c.web.ports.accounts.setTimeZone(c.ann.id, 'Pacific/Kiritimati'); // UTC+14: y-1 and p-2 fall on 1 May there, y-2 on the 2nd
+  assert.equal(await listed(c, '?from=2026-05-01&to=2026-05-01'), ['y-1', 'p-2']);
+  assert.equal(await listed(c, '?from=2026-05-02'), ['y-2']);
+});
+
 test('delete a selection', async (c) => {
   await c.ann.client.get('/zone');
   await c.ann.client.post('/zone/delete', { sel: [`${c.porch}/p-1`, `${c.yard}/y-1`], confirm: 'yes' });

@@ -34,8 +34,11 @@ export class SqliteAccounts implements AccountStore {
       useCode: db.prepare('UPDATE web_recovery_codes SET used_ms = ? WHERE account_id = ? AND code_hash = ? AND used_ms IS NULL'),
       left: db.prepare('SELECT count(*) AS n FROM web_recovery_codes WHERE account_id = ? AND used_ms IS NULL'),
     };
+    // everything kept per account, the alert tables (migration 6) included; consent decisions (web_consents) stay as evidence
     const forget = ['DELETE FROM web_sessions WHERE account_id = ?', 'DELETE FROM web_recovery_codes WHERE account_id = ?',
-      'DELETE FROM web_access_log WHERE owner_id = ?', 'DELETE FROM web_accounts WHERE id = ?'].map((q) => db.prepare(q));
+      'DELETE FROM web_access_log WHERE owner_id = ?', 'DELETE FROM alert_enrolment_log WHERE owner_id = ?', 'DELETE FROM alert_channels WHERE owner_id = ?',
+      'DELETE FROM alert_push_subscriptions WHERE owner_id = ?', 'DELETE FROM alert_log WHERE owner_id = ?',
+      'DELETE FROM web_accounts WHERE id = ?'].map((q) => db.prepare(q));
     this.deleteTx = db.transaction((id: string) => { for (const q of forget) q.run(id); });
     this.replaceCodes = db.transaction((id: string, hashes: string[], now: number) => {
       this.q.dropCodes.run(id);

@@ -58,8 +58,10 @@ export class SqliteCameras implements CameraDirectory {
       credentials.put({ cameraId, ...cred });
     });
     const drop = db.prepare('DELETE FROM web_cameras WHERE camera_id = ?');
+    const dropAlerts = db.prepare('DELETE FROM alert_enrolment WHERE camera_id = ?'); // a camera that is gone sends no alerts
     this.removeTx = db.transaction((cameraId: string) => {
       drop.run(cameraId);
+      dropAlerts.run(cameraId);
       credentials.remove(cameraId);
     });
     this.placementTx = db.transaction((cameraId: string, placement: Placement, confirmed: boolean) => {

@@ -56,7 +56,10 @@ export function cameraPage(ctx: WebContext, req: FastifyRequest, a: Account, cam
   const interiorBlock = cam.placement === 'interior' && !cam.interiorConfirmed;
   const history = ports.cameras.consentHistory(cam.cameraId).slice(0, 20).map((r) => html`<tr><td>${formatTime(r.grantedMs, a.timeZone).slice(0, 16)}</td>
 <td>${r.action}</td><td>${choiceLabel(r.purposes)}</td><td>v${r.version}</td><td>${r.textVersion}</td><td>${r.purposes ? day(r.expiresMs) : '-'}</td></tr>`);
+  const act = ports.contributions.activity(a.id).find((x) => x.cameraId === cam.cameraId);
+  const at = (ms: number | null | undefined) => (ms ? formatTime(ms, a.timeZone) : 'never');
   const body = html`<p>Camera id <code>${cam.cameraId}</code>, ${cam.placement}. Consent: <span id="consent-state">${stateText(st)}</span></p>
+<p id="camera-activity">Last seen: ${act?.lastSeenMs ? at(act.lastSeenMs) : 'not seen yet'} · last contribution: ${at(act?.lastUploadedMs)} · ${act?.uploaded ?? 0} stored${act?.pending ? `, ${act.pending} waiting` : ''} · smart alerts: <a href="/alerts/settings">${ports.alerts.enabled(cam.cameraId) ? 'on' : 'off'}</a></p>
 ${(st.kind === 'expired' || (st.kind === 'active' && st.remind)) ? html`<form method="post" action="/cameras/${cam.cameraId}/reconfirm">${csrfField(csrf)}
 <p class="warn">You agreed to "${choiceLabel(current)}" on ${day(cam.consent!.grantedMs)}. Confirm it for another year?</p><button type="submit">Confirm again</button></form>` : ''}
 <h2>Contributions</h2>
@@ -97,11 +100,11 @@ export function registerCameras(app: FastifyInstance, ctx: WebContext): void {
       const act = activity.get(c.cameraId);
       return html`<tr><td data-label="Camera"><a href="/cameras/${c.cameraId}">${c.name}</a><br><code>${c.cameraId}</code></td><td data-label="Placement">${c.placement}</td>
 <td data-label="Contributions">${choiceLabel(c.consent?.purposes ?? 0)}</td><td data-label="Consent">${stateText(states[i])}</td>
-<td data-label="Last seen" class="last-seen">${act?.lastSeenMs ? when(act.lastSeenMs) : 'not seen yet'}</td><td data-label="Last contribution">${when(act?.lastUploadedMs)}${act?.pending ? html`<br>${act.pending} waiting` : ''}</td></tr>`;
+<td data-label="Alerts"><a href="/alerts/settings">${ports.alerts.enabled(c.cameraId) ? 'on' : 'off'}</a></td><td data-label="Last seen" class="last-seen">${act?.lastSeenMs ? when(act.lastSeenMs) : 'not seen yet'}</td><td data-label="Last contribution">${when(act?.lastUploadedMs)}${act?.pending ? html`<br>${act.pending} waiting` : ''}</td></tr>`;
     });
     const nameErr = errors.name;
     const body = html`${due.length ? html`<p class="warn" id="reminder">Your consent for ${due.map((c) => c.name).join(', ')} ends soon or has ended. Open the camera and confirm it again, or leave it to end.</p>` : ''}
-${cams.length ? html`<div class="table-wrap"><table id="cameras" class="cards"><thead><tr><th>Camera</th><th>Placement</th><th>Contributions</th><th>Consent</th><th>Last seen</th><th>Last contribution</th></tr></thead><tbody>${rows}</tbody></table></div>`
+${cams.length ? html`<div class="table-wrap"><table id="cameras" class="cards"><thead><tr><th>Camera</th><th>Placement</th><th>Contributions</th><th>Consent</th><th>Alerts</th><th>Last seen</th><th>Last contribution</th></tr></thead><tbody>${rows}</tbody></table></div>`
     : html`<p id="no-cameras">No cameras yet. Add one below: the page then shows its login for the board, or for <code>npx quietcam sim scene:busy --camera ID --token TOKEN</code> (a simulated camera).</p>`}
 <h2>Add a camera</h2>
 <form method="post" action="/cameras" id="add-camera">${csrfField(csrf)}

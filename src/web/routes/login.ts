@@ -34,10 +34,10 @@ export function registerLogin(app: FastifyInstance, ctx: WebContext): void {
     reply.setCookie(deviceCookie, token, { ...cookieOptions(ctx), maxAge: Math.floor(ctx.config.login.deviceMs / 1000) });
   }
 
-  const loginPage = (csrf: string, error?: string, flash?: string | null) => page({
-    title: 'Sign in', csrf, flash, body: html`${error ? html`<p class="bad">${error}</p>` : ''}
+  const loginPage = (csrf: string, error?: string, flash?: string | null, name = '') => page({
+    title: 'Sign in', csrf, flash, body: html`${error ? html`<p class="bad" role="alert">${error}</p>` : ''}
 <form method="post" action="/login">${csrfField(csrf)}
-<label>Username <input type="text" name="username" autocomplete="username" required></label>
+<label>Username <input type="text" name="username" value="${name}" autocomplete="username" required></label>
 <label>Password <input type="password" name="password" autocomplete="current-password" required></label>
 <button type="submit">Next</button></form>`,
   });
@@ -58,7 +58,7 @@ export function registerLogin(app: FastifyInstance, ctx: WebContext): void {
     const ok = await verifyPassword(f.password, a?.passwordHash ?? (await dummyHash(ctx.config.passwords.scryptLogN)));
     if (!a || !ok) {
       fail(who);
-      return sendPage(reply, loginPage(req.session!.csrf, 'Wrong username or password.'), 401);
+      return sendPage(reply, loginPage(req.session!.csrf, 'Wrong username or password.', null, f.username), 401);
     }
     startSession(ctx, req, reply, a.active ? 'totp' : 'enrol', a.id);
     return seeOther(reply, a.active ? '/login/2fa' : '/enrol');
@@ -75,7 +75,7 @@ export function registerLogin(app: FastifyInstance, ctx: WebContext): void {
     title: 'Two-step verification', csrf, body: html`${error ? html`<p class="bad">${error}</p>` : ''}
 <form method="post" action="/login/2fa">${csrfField(csrf)}
 <label>6-digit code from your authenticator app <input type="text" name="code" inputmode="numeric" autocomplete="one-time-code"></label>
-<p>Lost your phone? <label>Recovery code instead <input type="text" name="recovery" autocomplete="off"></label></p>
+<p>Lost your phone? <label>Recovery code instead <input type="text" name="recovery" autocomplete="off"></label> (then link your new phone under Account)</p>
 <button type="submit">Sign in</button></form>`,
   });
 

@@ -3,7 +3,7 @@
  * with a TOTP secret; it becomes active only once a code from the authenticator app is confirmed,
  * and then single-use recovery codes are shown, once.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { HttpError, seeOther, sendPage, type WebContext } from '../context.js';
 import { csrfField, field, html, page, type Html } from '../html.js';
@@ -42,11 +42,12 @@ ${field('password2', 'Password again', 'password', errors, html`autocomplete="ne
 <p>Next, you will link an authenticator app (two-step verification is required).</p>
 <button type="submit">Create account</button></form><script src="/static/tz.js" defer></script>`;
   const signupPage = (csrf: string, errors: Record<string, string> = {}, name = '') => page({ title: 'Create an account', body: signupForm(csrf, errors, name), csrf });
+  // the one page with a script of ours (tz.js): its policy allows same-origin scripts, the others none
+  const withScript = (reply: FastifyReply) => reply.header('content-security-policy', CSP_WITH_TZ_SCRIPT);
 
   app.get('/signup', async (req, reply) => {
     const s = ensureSession(ctx, req, reply);
-    reply.header('content-security-policy', CSP_WITH_TZ_SCRIPT);
-    return sendPage(reply, page({ title: 'Create an account', body: signupForm(s.csrf), csrf: s.csrf, flash: takeFlash(ctx, req) }));
+    return sendPage(withScript(reply), page({ title: 'Create an account', body: signupForm(s.csrf), csrf: s.csrf, flash: takeFlash(ctx, req) }));
   });
 
   app.post('/signup', async (req, reply) => {
@@ -58,7 +59,7 @@ ${field('password2', 'Password again', 'password', errors, html`autocomplete="ne
     if (!name.success) errors.username = `Username: ${name.error.issues[0].message}.`;
     if (raw.password.length < min) errors.password = `Use at least ${min} characters.`;
     else if (raw.password !== raw.password2) errors.password2 = 'The two passwords differ.';
-    if (!name.success || Object.keys(errors).length) return sendPage(reply.header('content-security-policy', CSP_WITH_TZ_SCRIPT), signupPage(csrf, errors, raw.username), 400);
+    if (!name.success || Object.keys(errors).length) return sendPage(withScript(reply), signupPage(csrf, errors, raw.username), 400);
     const f = { username: name.data, password: raw.password, timeZone: raw.timeZone && isTimeZone(raw.timeZone) ? raw.timeZone : 'UTC' };
     // every attempt that reaches scrypt counts, made or taken: bounds the CPU and the username probing one client gets
     const key = `signup:${clientKey(req.ip)}`;
@@ -69,7 +70,7 @@ ${field('password2', 'Password again', 'password', errors, html`autocomplete="ne
       id: newOwnerId(), username: f.username, passwordHash: await hashPassword(f.password, ctx.config.passwords.scryptLogN),
       totpSecret: generateSecret(), createdMs: ctx.ports.clock(), timeZone: f.timeZone,
     });
-    if (created === 'taken') return sendPage(reply.header('content-security-policy', CSP_WITH_TZ_SCRIPT), signupPage(csrf, { username: 'That username is taken: choose another.' }, f.username), 409);
+    if (created === 'taken') return sendPage(withScript(reply), signupPage(csrf, { username: 'That username is taken: choose another.' }, f.username), 409);
     startSession(ctx, req, reply, 'enrol', created.id);
     return seeOther(reply, '/enrol');
   });

@@ -10,7 +10,7 @@ import { HttpError, requireAccount, seeOther, sendPage, type WebContext } from '
 import { choiceLabel } from '../consent-text.js';
 import { deleteContributions, deleteRecords, reportText } from '../deletion.js';
 import { csrfField, html, page, type Html } from '../html.js';
-import { formatTime } from '../time.js';
+import { dayStartMs, formatTime } from '../time.js';
 import { bundleId, cameraId, contributionRef, form, many, parse } from '../input.js';
 import type { ContributionFilter, ContributionRecord } from '../ports.js';
 import { setFlash, takeFlash } from '../session.js';
@@ -45,8 +45,9 @@ export function registerZone(app: FastifyInstance, ctx: WebContext): void {
     const names = new Map(cams.map((c) => [c.cameraId, c.name]));
     const filter: ContributionFilter = {};
     if (q.camera) filter.cameraId = q.camera;
-    if (q.from) filter.fromMs = Date.parse(q.from + 'T00:00:00Z');
-    if (q.to) filter.toMs = Date.parse(q.to + 'T00:00:00Z') + DAY;
+    // days in the owner's time zone, as every time on the page
+    if (q.from) filter.fromMs = dayStartMs(q.from, a.timeZone);
+    if (q.to) filter.toMs = dayStartMs(new Date(Date.parse(q.to + 'T00:00:00Z') + DAY).toISOString().slice(0, 10), a.timeZone);
     const total = ports.contributions.count(a.id, filter);
     const size = ctx.config.pageSize;
     const pageNo = q.page ?? 1;
