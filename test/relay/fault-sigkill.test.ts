@@ -19,7 +19,7 @@ import { makeBundle, testJpeg } from './helpers/bundles.js';
 import { freePort, tempDir, waitFor } from './helpers/env.js';
 import { slowProxy } from './helpers/proxy.js';
 import { camera } from './helpers/relay.js';
-import { sigkill, startRelayProcess } from './helpers/relay-spawn.js';
+import { sigkill, startRelayProcess, stopProcessWorld } from './helpers/relay-spawn.js';
 import { expectedKeys, listKeys } from './helpers/s3.js';
 import { BUCKET, reader, startTestS3 } from './helpers/world.js';
 
@@ -88,12 +88,7 @@ test('relay SIGKILLed mid-upload and restarted: every bundle in S3 exactly once'
     assert.is(count('journal'), 0);
     db.close();
   } finally {
-    if (relay.child.exitCode === null && relay.child.signalCode === null) relay.child.kill('SIGKILL');
-    await pub.close();
-    await proxy.stop();
-    await broker.stop();
-    await s3.stop();
-    tmp.cleanup();
+    await stopProcessWorld({ children: [relay.child], pub, proxy, broker, s3, tmp });
   }
 });
 

@@ -18,7 +18,7 @@ import { freePort, sleep, tempDir, waitFor } from './helpers/env.js';
 import { startMosquitto } from './helpers/mosquitto.js';
 import { slowProxy } from './helpers/proxy.js';
 import { camera } from './helpers/relay.js';
-import { sigkill, startRelayProcess, type RelayProcess } from './helpers/relay-spawn.js';
+import { sigkill, startRelayProcess, stopProcessWorld, type RelayProcess } from './helpers/relay-spawn.js';
 import { expectedKeys, listKeys } from './helpers/s3.js';
 import { BUCKET, reader, startTestS3 } from './helpers/world.js';
 
@@ -78,12 +78,7 @@ test('3 relays on shared subscriptions, one SIGKILLed and restarted: every bundl
     assert.is(count('SELECT count(*) AS n FROM journal'), 0, 'no chunk left behind');
     db.close();
   } finally {
-    for (const r of relays) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL');
-    await pub.close();
-    await proxy.stop();
-    await broker.stop();
-    await s3.stop();
-    tmp.cleanup();
+    await stopProcessWorld({ children: relays.map((r) => r.child), pub, proxy, broker, s3, tmp });
   }
 });
 

@@ -28,3 +28,15 @@ export function sigkill(child: ChildProcess): Promise<NodeJS.Signals | null> {
   process.kill(child.pid!, 'SIGKILL');
   return exited;
 }
+
+interface Stoppable { stop(): Promise<unknown> }
+
+/** Teardown of a run with relay processes: SIGKILL the live ones, then close publisher, proxy, broker, S3, temp dir. */
+export async function stopProcessWorld(w: { children: ChildProcess[]; pub: { close(): Promise<unknown> }; proxy: Stoppable; broker: Stoppable; s3: Stoppable; tmp: { cleanup(): void } }): Promise<void> {
+  for (const c of w.children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await w.pub.close();
+  await w.proxy.stop();
+  await w.broker.stop();
+  await w.s3.stop();
+  w.tmp.cleanup();
+}
