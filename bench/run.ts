@@ -11,7 +11,7 @@ if (want('accuracy')) {
     ...(await f.sceneFigures()), ...(await f.treeFigures()), ...(await f.vtestFigures()), ...(await f.hallFigures()),
   ]);
 }
-for (const name of ['sim', 's3-outage', 'relay', 'packet-size', 'firmware', 'firmware-mac', 'faults']) {
+for (const name of ['sim', 's3-outage', 'relay', 'packet-size', 'firmware', 'firmware-mac', 'faults', 'alerts']) {
   if (want(name) && existsSync(new URL(`./${name}.ts`, import.meta.url))) await (await import(`./${name}.ts`)).main();
 }
 export {};

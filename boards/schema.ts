@@ -121,7 +121,17 @@ const PINS = object(Object.fromEntries(PIN_NAMES.map((n) => [n, pin])) as Record
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const badName = (iss: { input?: unknown }) => `{path} must be 1-63 of a-z 0-9 - (got ${show(iss.input)})`;
-const FIELDS = ['name', 'description', 'target', 'engine', 'camera', 'alternateCamera', 'pins', 'psramBytes', 'working', 'memory', 'mqtt', 'maxViewBytes'];
+const FIELDS = ['name', 'description', 'target', 'engine', 'camera', 'alternateCamera', 'pins', 'psramBytes', 'working', 'memory', 'mqtt', 'maxViewBytes', 'eventFrames'];
+
+/** Event frames for person alerts (firmware/app/event-frames.ts, src/protocol/event-frame.ts). */
+const EVENT_FRAMES = object({
+  // 0, 1 s, 3 s: the first frame alerts soonest; a person walking in from the edge is usually in full view 1-3 s later.
+  atMs: z.array(int(0, 600000, 'ms', 'offset from the event start'), { error: () => '{path} must be a list of offsets in ms' })
+    .max(8, { error: () => '{path}: at most 8 frames per event' })
+    .refine((a) => a.every((v, i) => i === 0 || v > a[i - 1]), { error: () => '{path} must be strictly increasing' })
+    .describe('when to send the raw view after the event starts, ms (while the event lasts); [] = never'),
+  maxBytes: int(1, 262144, 'bytes', 'largest JPEG sent as an event frame (larger views are skipped and counted)'),
+}, ': { atMs, maxBytes }', (k) => `{path}.${k} is not a field (atMs, maxBytes)`);
 
 /** The whole profile: fields with ranges and descriptions, then the rules between fields. */
 export const BOARD_SCHEMA = object({
@@ -159,6 +169,7 @@ export const BOARD_SCHEMA = object({
   }, ': { chunkSize, bufferSize, qos, unackedBundles?, ackTimeoutMs? }', (k) => `{path}.${k} is not a field (chunkSize, bufferSize, qos, unackedBundles, ackTimeoutMs)`),
   // 262144: src/protocol/limits.ts MAX_RAW_VIEW_BYTES.
   maxViewBytes: int(0, 262144, 'bytes', 'largest raw view (JPEG) the app reserves room for'),
+  eventFrames: EVENT_FRAMES.optional().describe('event frames for the relay person detector (alerts only, never uploaded); absent = none'),
 }, '', (k) => `unknown field '${k}' (known: ${FIELDS.join(', ')})`)
   .superRefine((b, ctx) => crossFieldRules(b as BoardProfile, ctx), always);
 
@@ -215,6 +226,9 @@ function crossFieldRules(b: BoardProfile, ctx: Ctx): void {
     if (psram > 0 && m.externalBytes + m.engineHeapBytes > psram / 2) {
       problem(`memory.externalBytes + engineHeapBytes = ${m.externalBytes + m.engineHeapBytes} exceeds half the PSRAM (${psram / 2}); the camera's frame buffers need the rest`);
     }
+  }
+  if (b.eventFrames && clean(ctx, 'maxViewBytes', 'eventFrames') && b.eventFrames.atMs.length > 0 && b.eventFrames.maxBytes > b.maxViewBytes) {
+    problem(`eventFrames.maxBytes ${b.eventFrames.maxBytes} exceeds maxViewBytes ${b.maxViewBytes}: an event frame is the raw view`, ['eventFrames', 'maxBytes']);
   }
   if (clean(ctx, 'maxViewBytes', 'memory.externalBytes', 'mqtt.chunkSize', 'working')) {
     const need = externalNeed(b);

@@ -20,19 +20,20 @@ import { startRelay } from '../src/relay/main.js';
 import type { Relay } from '../src/relay/relay.js';
 import { checkPortsFree, listenErrorMessage, portFlags, PortUsageError, resolvePort, type PlannedPort } from './listen-ports.js';
 
-export const USAGE = 'quietcam relay [--config FILE] [--local] [--broker-port N] [--s3-port N] [--status-port N|off]';
+export const USAGE = 'quietcam relay [--config FILE] [--local] [--broker-port N] [--s3-port N] [--status-port N|off] [--alerts]';
 
-interface Args { config?: string; local: boolean; brokerPort?: string; s3Port?: string; statusPort?: string }
+interface Args { config?: string; local: boolean; brokerPort?: string; s3Port?: string; statusPort?: string; alerts: boolean }
 
 function parse(args: string[]): Args | string {
   try {
     const { values } = parseArgs({
       args,
       strict: true,
-      options: { config: { type: 'string' }, local: { type: 'boolean', default: false }, ...portFlags(['broker', 's3', 'status']) },
+      options: { config: { type: 'string' }, local: { type: 'boolean', default: false }, alerts: { type: 'boolean', default: false }, ...portFlags(['broker', 's3', 'status']) },
     });
     const v = values as Record<string, string | boolean | undefined>;
-    const out: Args = { config: v.config as string | undefined, local: v.local === true, brokerPort: v['broker-port'] as string | undefined, s3Port: v['s3-port'] as string | undefined, statusPort: v['status-port'] as string | undefined };
+    const out: Args = { config: v.config as string | undefined, local: v.local === true, brokerPort: v['broker-port'] as string | undefined, s3Port: v['s3-port'] as string | undefined, statusPort: v['status-port'] as string | undefined, alerts: v.alerts === true };
+    if (out.local && out.alerts) return '--alerts runs with the configured broker (without --local) for now';
     if (!out.local && (out.brokerPort !== undefined || out.s3Port !== undefined)) return '--broker-port and --s3-port need --local (without it the relay uses config broker.url and s3.endpoint)';
     return out;
   } catch (err) {
@@ -64,7 +65,8 @@ async function startServices(opts: Args, config: RelayConfig, ports: PlannedPort
   }
   // no login configured: the `quietcam-relay` one in <dataDir>/broker-users.json (what `quietcam broker-config` gives mosquitto)
   config.broker = { ...config.broker, ...serviceLogin(config.dataDir, 'relay', config.broker) }; // clientId quietcam-relay-<n>: that username
-  const relay = await startRelay({ config: { ...config, status } });
+  // --alerts: event frames -> person detector (2 worker threads) -> 7-day history (src/alerts/README.md)
+  const relay = await startRelay({ config: { ...config, status }, alerts: opts.alerts ? {} : false });
   console.log(`relay ready: broker ${config.broker.url}, bucket ${config.s3.bucket} at ${config.s3.endpoint ?? 'AWS ' + config.s3.region}, status ${relay.statusUrl ?? 'off'}, data ${config.dataDir}`);
   return { relay, stopAll: () => relay.stop() };
 }

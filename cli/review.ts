@@ -23,13 +23,14 @@ import { openReviewDb } from '../src/adapters/sqlite-review-schema.js';
 import { loadConfig } from '../src/relay/config.js';
 import { buildCoco } from '../src/review/coco.js';
 import { exportMotion } from '../src/review/motion-export.js';
-import { noProposals, type ReviewPorts } from '../src/review/ports.js';
+import { personProposals } from '../src/review/person-proposals.js';
+import { noProposals, type Proposer, type ReviewPorts } from '../src/review/ports.js';
 import { LOOPBACK, startReviewServer } from '../src/review/server.js';
 import { addReviewer } from '../src/review/reviewers.js';
 import { checkPortsFree, portFlags, resolvePort } from './listen-ports.js';
 import { writeFile } from 'node:fs/promises';
 
-export const USAGE = 'quietcam review [--config FILE] [--db FILE] [--host H] [--port N] [--tls-proxy] | add-reviewer NAME | revoke NAME | list | export-coco FILE | export-motion DIR [--operator NAME]';
+export const USAGE = 'quietcam review [--config FILE] [--db FILE] [--host H] [--port N] [--tls-proxy] [--no-proposals] | add-reviewer NAME | revoke NAME | list | export-coco FILE | export-motion DIR [--operator NAME]';
 
 export async function run(args: string[]): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
@@ -37,7 +38,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     ({ values, positionals } = parseArgs({
       args, strict: true, allowPositionals: true,
-      options: { config: { type: 'string' }, db: { type: 'string' }, host: { type: 'string' }, 'tls-proxy': { type: 'boolean', default: false }, operator: { type: 'string' }, ...portFlags(['review']) },
+      options: { config: { type: 'string' }, db: { type: 'string' }, host: { type: 'string' }, 'tls-proxy': { type: 'boolean', default: false }, 'no-proposals': { type: 'boolean', default: false }, operator: { type: 'string' }, ...portFlags(['review']) },
     }) as { values: Record<string, string | boolean | undefined>; positionals: string[] });
   } catch (err) {
     console.error(`quietcam review: ${(err as Error).message}\nUsage: ${USAGE}`);
@@ -72,7 +73,8 @@ export async function run(args: string[]): Promise<number> {
       return 0;
     }
     const bucket = s3OperatorBucket(relay.s3);
-    const ports: ReviewPorts = { store, bucket, watermark: sharpWatermark, proposer: noProposals, clock: Date.now };
+    const proposer = cmd === undefined && !values['no-proposals'] ? personDetectorProposals() : noProposals;
+    const ports: ReviewPorts = { store, bucket, watermark: sharpWatermark, proposer, clock: Date.now };
     try {
       if (cmd === 'export-coco') {
         const coco = await buildCoco(ports);
@@ -113,4 +115,24 @@ export async function run(args: string[]): Promise<number> {
   } finally {
     db.close();
   }
+}
+
+/**
+ * Proposed person boxes from the project's person detector (NanoDet, src/adapters/person-nanodet.ts),
+ * loaded at the first image a reviewer opens rather than at start (~70 MB and a few seconds).
+ */
+function personDetectorProposals(): Proposer {
+  let detector: Promise<{ detect(jpeg: Uint8Array): Promise<{ boxes: { x: number; y: number; w: number; h: number; score: number }[] }> }> | undefined;
+  return personProposals({
+    async detect(jpeg) {
+      detector ??= import('../src/adapters/person-nanodet.js').then((m) => m.nanodetPersonDetector());
+      try {
+        return await (await detector).detect(jpeg);
+      } catch (err) {
+        // a proposal is a convenience: the reviewer draws the boxes when the detector fails
+        console.error(`quietcam review: no proposals for this image: ${(err as Error).message}`);
+        return { boxes: [] };
+      }
+    },
+  });
 }

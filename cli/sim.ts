@@ -35,6 +35,10 @@ Options:
                  events and bundles a board would publish, with a digest to compare runtimes
   --secret HEX   with --runtime: the camera's MAC secret (64 hex) the app signs with (default:
                  the simulated camera's demo secret, which the demo relay camera expects)
+  --alerts       smart alerts: the device app's event frames (at 0, 1 s, 3 s of each event) through
+                 the relay's person detector (NanoDet); prints per event its start, end, verdict,
+                 best score and the frames used (runtime 'node' unless --runtime says otherwise)
+  --json         with --alerts: one JSON document on stdout
   --camera ID --token TOKEN   play the source as your own paired camera (the id and pairing token
                  the owner pages showed when you added it): logs in to the broker, reads the
                  consent you chose, and publishes its events and snapshots to your account
@@ -44,7 +48,7 @@ Default source: ${SIM_DEFAULTS.source}`;
 
 class UsageError extends Error {}
 
-interface SimArgs { spec: string; width: number; out?: string; seconds?: number; samples: number; quiet: boolean; runtime?: 'node' | 'embedded'; secret?: string; camera?: CameraLogin }
+interface SimArgs { spec: string; width: number; out?: string; seconds?: number; samples: number; quiet: boolean; runtime?: 'node' | 'embedded'; secret?: string; camera?: CameraLogin; alerts: boolean; json: boolean }
 
 function parse(args: string[]): SimArgs {
   let parsed;
@@ -61,6 +65,8 @@ function parse(args: string[]): SimArgs {
         quiet: { type: 'boolean', short: 'q' },
         runtime: { type: 'string' },
         secret: { type: 'string' },
+        alerts: { type: 'boolean' },
+        json: { type: 'boolean' },
         camera: { type: 'string' },
         token: { type: 'string' },
         provisioning: { type: 'string' },
@@ -88,7 +94,8 @@ function parse(args: string[]): SimArgs {
     throw new UsageError(`--runtime must be 'node' or 'embedded', got '${values.runtime}'`);
   }
   if (values.secret !== undefined && !/^[0-9a-f]{64}$/.test(values.secret)) throw new UsageError('--secret must be 64 lower-case hex digits');
-  if (values.secret !== undefined && values.runtime === undefined) throw new UsageError('--secret needs --runtime (only the device app signs)');
+  if (values.json && !values.alerts) throw new UsageError('--json needs --alerts');
+  if (values.secret !== undefined && values.runtime === undefined && !values.alerts) throw new UsageError('--secret needs --runtime (only the device app signs)');
   let camera: CameraLogin | undefined;
   if (values.camera !== undefined || values.token !== undefined || values.provisioning !== undefined) {
     if (values.runtime !== undefined || values.secret !== undefined) throw new UsageError('--camera/--provisioning play the device app in Node with the paired secret: leave out --runtime and --secret');
@@ -109,6 +116,8 @@ function parse(args: string[]): SimArgs {
     seconds,
     samples: int('samples', values.samples, SAMPLER_DEFAULTS.samples, 1, 200),
     quiet: Boolean(values.quiet),
+    alerts: Boolean(values.alerts),
+    json: Boolean(values.json),
   };
 }
 
@@ -134,6 +143,7 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
 
+  if (a.alerts) return runAlerts(source, a);
   if (a.camera) return playAsCamera(source, a.camera, { seconds: a.seconds, width: a.width, quiet: a.quiet });
   if (a.runtime) return runDeviceApp(source, a);
 
@@ -191,4 +201,28 @@ async function runDeviceApp(source: FrameSource, a: SimArgs): Promise<number> {
   ];
   console.log(lines.join('\n'));
   return 0;
+}
+
+/** `--alerts`: per event, start, end, verdict, best score and the frames the detector scored. */
+async function runAlerts(source: FrameSource, a: SimArgs): Promise<number> {
+  const { runAlertsOnSource } = await import('../sim/alerts.ts');
+  const { nanodetPersonDetector } = await import('../src/adapters/person-nanodet.ts');
+  const detector = await nanodetPersonDetector();
+  try {
+    const r = await runAlertsOnSource(source, {
+      runtime: a.runtime ?? 'node', width: a.width, seconds: a.seconds, quietLogs: true, detector, settings: a.secret ? { secret: a.secret } : undefined,
+    });
+    if (a.json) {
+      console.log(JSON.stringify({ source: r.source, frames: r.frames, detector: r.detector, events: r.events }, null, 1));
+      return 0;
+    }
+    console.log(`${r.source}: ${r.frames} frames, ${r.events.length} events with event frames (detector ${r.detector})`);
+    for (const e of r.events) {
+      const used = e.frames.map((f) => `#${f.index}@${(f.offsetMs / 1000).toFixed(1)}s ${f.score < 0 ? '-' : f.score.toFixed(2)}`).join(', ');
+      console.log(`  event ${e.event}  ${e.startS.toFixed(2)} s - ${e.endS === null ? 'open' : e.endS.toFixed(2) + ' s'}  ${e.verdict}${e.alert ? ' (alert)' : ''}  best ${e.bestScore.toFixed(2)}  frames: ${used}`);
+    }
+    return 0;
+  } finally {
+    await detector.close();
+  }
 }

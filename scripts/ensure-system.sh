@@ -11,7 +11,6 @@ command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)                     # video 
 [ -f /usr/share/duktape/duktape.c ] || dpkg -s duktape-dev >/dev/null 2>&1 || need+=(duktape-dev)  # embedded-engine runtime
 command -v valgrind >/dev/null 2>&1 || need+=(valgrind)                 # instruction counts (bench)
 command -v gcc >/dev/null 2>&1 || need+=(gcc)
-command -v djpeg >/dev/null 2>&1 || need+=(libjpeg-turbo-progs)         # djpeg/jpegtran: oracle for the relay's JPEG DC reader (tests)
 [ -x /usr/bin/chromium ] || need+=(chromium)                             # browser tests (test/web/e2e.test.ts)
 # The Xtensa check (test/firmware/xtensa.test.ts, firmware/xtensa/): lx106 cross compiler + C library,
 # QEMU's xtensa system emulator, and GCC's sources (the soft-float routines Debian's lx106 libgcc lacks).

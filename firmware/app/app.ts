@@ -30,14 +30,16 @@ import type { Bundle, RawView } from '../../src/protocol/bundle.js';
 import { Chunker } from '../../src/protocol/chunk.js';
 import { readU32 } from '../../src/protocol/bytes.js';
 import { isValidCameraId } from '../../src/protocol/ids.js';
-import { ackTopic, bundleTopic, configTopic, eventTopic } from '../../src/protocol/topics.js';
+import { ackTopic, bundleTopic, configTopic, eventTopic, frameTopic } from '../../src/protocol/topics.js';
 import { openAck } from '../../src/protocol/ack.js';
-import { hexToBytes, macKey, macOf, SECRET_BYTES } from '../../src/protocol/mac.js';
+import { encodeEventFrame, EVENT_FRAME_OVERHEAD } from '../../src/protocol/event-frame.js';
+import { hexToBytes, MAC_BYTES, macKey, macOf, SECRET_BYTES } from '../../src/protocol/mac.js';
 import { checkSha256Blocks, useNativeSha256Blocks } from '../../src/protocol/sha256.js';
 import type { HmacSha256 } from '../../src/protocol/sha256.js';
 import { ConfigGuard } from './config-guard.js';
 import { Consent, CONSENT_ON } from './consent.js';
 import { EventTracker } from './event-tracker.js';
+import { EventFrameSchedule } from './event-frames.js';
 import { configRejectedMessage, endMessage, EVENT_MESSAGE_BYTES, startMessage, writeSigned } from './event-message.js';
 import { LOG_ERROR, LOG_INFO, LOG_WARN } from './hardware.js';
 import type { Ports } from './hardware.js';
@@ -63,6 +65,12 @@ export interface AppOptions {
   /** Detector config overrides (width and height come from the camera). */
   detector?: Partial<DetectorConfig>;
   snapshotRule?: SnapshotRuleOptions;
+  /**
+   * Event frames for the relay's person alerts (protocol/event-frame.ts): the raw view at these
+   * offsets from the event start while it lasts (ms, increasing, at most 8), JPEGs above
+   * `maxBytes` skipped. Default: none. Needs a raw view (maxViewBytes > 0).
+   */
+  eventFrames?: { atMs: number[]; maxBytes: number };
   /** Bundles kept until the relay acks them (1-8; default 1): each costs one encoded-bundle buffer of external memory. */
   unackedBundles?: number;
   /** ms (monotonic) before an unacknowledged bundle is sent again; doubles per send up to 64x (default 60000). */
@@ -99,6 +107,9 @@ export interface AppStats {
   configUpdates: number;
   /** Configs refused (forged, replayed, unreadable): the consent was kept (or turned off when unreadable). */
   configRejected: number;
+  /** Event frames published, and skipped (no view, or larger than eventFrames.maxBytes). */
+  eventFrames: number;
+  eventFramesSkipped: number;
   /** Engine-heap bytes held in typed arrays (detector state + outputs + frame + small buffers). */
   stateBytes: number;
   /** External bytes reserved (raw view + bundle + chunk). */
@@ -146,6 +157,9 @@ export class FirmwareApp {
   private readonly topicBundle: string;
   private readonly topicEvent: string;
   private readonly topicConfig: string;
+  private readonly topicFrame: string;
+  private readonly frames: EventFrameSchedule;
+  private readonly frameMaxBytes: number;
   private readonly topicAck: string;
   private readonly unacked: UnackedBundles;
   private readonly message: Uint8Array;
@@ -194,6 +208,10 @@ export class FirmwareApp {
     this.topicBundle = bundleTopic(cameraId);
     this.topicEvent = eventTopic(cameraId);
     this.topicConfig = configTopic(cameraId);
+    this.topicFrame = frameTopic(cameraId);
+    const ef = o.eventFrames;
+    this.frames = new EventFrameSchedule(ef && o.maxViewBytes > 0 ? ef.atMs : []);
+    this.frameMaxBytes = ef ? checkInt('eventFrames.maxBytes', ef.maxBytes, 1, 262144) : 0;
     this.topicAck = ackTopic(cameraId);
     const unackedCount = checkInt('unackedBundles', o.unackedBundles === undefined ? APP_DEFAULTS.unackedBundles : o.unackedBundles, 1, 8);
     const ackTimeoutMs = checkInt('ackTimeoutMs', o.ackTimeoutMs === undefined ? APP_DEFAULTS.ackTimeoutMs : o.ackTimeoutMs, 1000, 86400000);
@@ -246,7 +264,7 @@ export class FirmwareApp {
     this.lastReportTicks = -1;
     this.s = {
       frames: 0, badFrames: 0, events: 0, snapshots: 0, skippedGap: 0, skippedConsent: 0, snapshotErrors: 0,
-      publishFailures: 0, configUpdates: 0, configRejected: 0, stateBytes: stateBytes, externalBytes: external, nativeKernels: kernels ? 1 : 0, nativeDigest: digest && digestBad === null ? 1 : 0,
+      publishFailures: 0, configUpdates: 0, configRejected: 0, eventFrames: 0, eventFramesSkipped: 0, stateBytes: stateBytes, externalBytes: external, nativeKernels: kernels ? 1 : 0, nativeDigest: digest && digestBad === null ? 1 : 0,
       acked: 0, ackRejected: 0, ackUnknown: 0, resent: 0, unackedDropped: 0, unacked: 0,
     };
     this.eventStartTicks = 0;
@@ -362,6 +380,7 @@ export class FirmwareApp {
     if (state === EVENT_START || state === EVENT_ACTIVE) this.track.frame(out, state === EVENT_START);
     if (state === EVENT_START) this.onStart();
     else if (state === EVENT_END) this.onEnd();
+    else if (state === EVENT_ACTIVE) this.eventFrame();
     this.resendDue();
     return state;
   }
@@ -372,7 +391,7 @@ export class FirmwareApp {
     return {
       frames: s.frames, badFrames: s.badFrames, events: s.events, snapshots: s.snapshots, skippedGap: s.skippedGap,
       skippedConsent: s.skippedConsent, snapshotErrors: s.snapshotErrors, publishFailures: s.publishFailures,
-      configUpdates: s.configUpdates, configRejected: s.configRejected, stateBytes: s.stateBytes, externalBytes: s.externalBytes, nativeKernels: s.nativeKernels, nativeDigest: s.nativeDigest,
+      configUpdates: s.configUpdates, configRejected: s.configRejected, eventFrames: s.eventFrames, eventFramesSkipped: s.eventFramesSkipped, stateBytes: s.stateBytes, externalBytes: s.externalBytes, nativeKernels: s.nativeKernels, nativeDigest: s.nativeDigest,
       acked: s.acked, ackRejected: s.ackRejected, ackUnknown: s.ackUnknown, resent: s.resent, unackedDropped: this.unacked.dropped, unacked: this.unacked.waiting(),
     };
   }
@@ -412,9 +431,36 @@ export class FirmwareApp {
       this.track.frameUnion, out.boxes, this.rule.lastGapMs, id, skip);
     const len = writeSigned(this.message, this.cameraId, this.key, text);
     this.publish(this.topicEvent, this.message.subarray(0, len));
+    this.frames.started(ticks);
+    this.eventFrame();
+  }
+
+  /**
+   * Publish the event frame due now, if any: the raw view read into the view buffer after room for
+   * the message header, then header and MAC written around it in place (no buffer of its own).
+   */
+  private eventFrame(): void {
+    const ticks = this.ports.clock.ticks();
+    const index = this.frames.due(ticks);
+    if (index < 0) return;
+    const cam = this.ports.camera;
+    const at = EVENT_FRAME_OVERHEAD - MAC_BYTES + this.cameraId.length;
+    const room = this.view.length - at - MAC_BYTES;
+    const len = cam.viewWidth > 0 && room > 0 ? cam.readView(this.view.subarray(at, at + room)) : 0;
+    if (len <= 0 || len > this.frameMaxBytes) {
+      this.s.eventFramesSkipped++;
+      return;
+    }
+    const n = encodeEventFrame(this.view, this.key, {
+      cameraId: this.cameraId, eventId: this.out.eventId, index: index, count: this.frames.count(),
+      timeMs: this.ports.clock.now(), offsetMs: this.frames.offset(ticks), width: cam.viewWidth, height: cam.viewHeight,
+    }, this.view.subarray(at, at + len), len);
+    this.s.eventFrames++;
+    this.publish(this.topicFrame, this.view.subarray(0, n));
   }
 
   private onEnd(): void {
+    this.frames.ended();
     const clock = this.ports.clock;
     const wall = clock.now();
     const ticks = clock.ticks();

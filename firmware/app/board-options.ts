@@ -11,6 +11,8 @@ export interface BoardInput {
   memory: { appHeapBytes: number; externalBytes: number };
   mqtt: { chunkSize: number; qos: number; unackedBundles?: number; ackTimeoutMs?: number };
   maxViewBytes: number;
+  /** Event frames for person alerts (boards/schema.ts); absent: none. */
+  eventFrames?: { atMs: number[]; maxBytes: number };
 }
 
 export function appOptionsFromBoard(b: BoardInput): AppOptions {
@@ -21,6 +23,7 @@ export function appOptionsFromBoard(b: BoardInput): AppOptions {
     maxViewBytes: b.maxViewBytes,
     chunkSize: b.mqtt.chunkSize,
     qos: b.mqtt.qos,
+    eventFrames: b.eventFrames ? { atMs: b.eventFrames.atMs, maxBytes: b.eventFrames.maxBytes } : undefined,
     unackedBundles: b.mqtt.unackedBundles,
     ackTimeoutMs: b.mqtt.ackTimeoutMs,
   };

@@ -6,8 +6,8 @@
  * Identities (the MQTT username decides; anonymous clients never get one):
  * | identity        | username          | may publish                                      | may subscribe                                        |
  * |-----------------|-------------------|--------------------------------------------------|------------------------------------------------------|
- * | camera X        | X (its camera id) | `quietcam/X/bundle`, `quietcam/X/event`, not retained | `quietcam/X/config`, `quietcam/X/ack`          |
- * | relay service   | `quietcam-relay` (or `quietcam-relay-<n>`) | `quietcam/<id>/ack`, not retained                 | `quietcam/+/bundle`, `quietcam/+/event` (or one id), also as `$share/<group>/...` |
+ * | camera X        | X (its camera id) | `quietcam/X/bundle`, `quietcam/X/event`, `quietcam/X/frame`, not retained | `quietcam/X/config`, `quietcam/X/ack` |
+ * | relay service   | `quietcam-relay` (or `quietcam-relay-<n>`) | `quietcam/<id>/ack`, not retained                 | `quietcam/+/bundle`, `quietcam/+/event`, `quietcam/+/frame` (or one id), also as `$share/<group>/...` |
  * | web service     | `quietcam-web`    | `quietcam/<id>/config`, retained only             | nothing                                              |
  * | Home Assistant  | `quietcam-ha`     | `homeassistant/status` (its birth and will)       | `quietcam/+/alert`, `quietcam/+/alert-image` (or one id), `homeassistant/...` |
  * Smart alerts: the relay also publishes `quietcam/<id>/alert` and `quietcam/<id>/alert-image` (not
@@ -86,7 +86,7 @@ export function mayPublish(id: BrokerIdentity, topic: string, retain: boolean): 
   const t = cameraTopic(topic);
   if (!t) return false;
   switch (id.kind) {
-    case 'camera': return !retain && t.cameraId === id.cameraId && (t.kind === 'bundle' || t.kind === 'event');
+    case 'camera': return !retain && t.cameraId === id.cameraId && (t.kind === 'bundle' || t.kind === 'event' || t.kind === 'frame');
     case 'relay': return !retain && (t.kind === 'ack' || ALERT_KINDS.indexOf(t.kind) >= 0);
     case 'web': return retain && t.kind === 'config';
   }
@@ -117,7 +117,7 @@ export function maySubscribe(id: BrokerIdentity, filter: string): boolean {
       const f = unshare(filter);
       if (f === null) return false;
       const parts = f.split('/');
-      return parts.length === 3 && parts[0] === 'quietcam' && (parts[1] === '+' || isValidCameraId(parts[1])) && (parts[2] === 'bundle' || parts[2] === 'event');
+      return parts.length === 3 && parts[0] === 'quietcam' && (parts[1] === '+' || isValidCameraId(parts[1])) && (parts[2] === 'bundle' || parts[2] === 'event' || parts[2] === 'frame');
     }
     case 'web':
       return false;
@@ -139,7 +139,7 @@ export function mayReceive(id: BrokerIdentity, topic: string): boolean {
   if (!t) return false;
   switch (id.kind) {
     case 'camera': return t.cameraId === id.cameraId && (t.kind === 'config' || t.kind === 'ack');
-    case 'relay': return t.kind === 'bundle' || t.kind === 'event';
+    case 'relay': return t.kind === 'bundle' || t.kind === 'event' || t.kind === 'frame';
     case 'web': return false;
     case 'ha': return ALERT_KINDS.indexOf(t.kind) >= 0;
   }

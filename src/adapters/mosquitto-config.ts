@@ -97,7 +97,7 @@ export function mosquittoAcl(cameraIds: string[], relays = 1): string {
     '# quietcam broker ACL, written by `quietcam broker-config` from the camera directory: do not edit,',
     '# run it again after pairing a camera (then SIGHUP mosquitto). No pattern rules: every login is listed.',
   ];
-  for (const name of relayNames(relays)) lines.push('', `user ${name}`, 'topic read quietcam/+/bundle', 'topic read quietcam/+/event', 'topic write quietcam/+/ack');
+  for (const name of relayNames(relays)) lines.push('', `user ${name}`, 'topic read quietcam/+/bundle', 'topic read quietcam/+/event', 'topic read quietcam/+/frame', 'topic write quietcam/+/ack');
   lines.push(
     '',
     `user ${ALERTS_LOGIN}`, // the relay's alert publisher (a login of its own: client id = username here)
@@ -116,7 +116,7 @@ export function mosquittoAcl(cameraIds: string[], relays = 1): string {
     'topic write homeassistant/status',
   );
   for (const id of cameraIds) {
-    lines.push('', `user ${id}`, `topic write quietcam/${id}/bundle`, `topic write quietcam/${id}/event`, `topic read quietcam/${id}/config`, `topic read quietcam/${id}/ack`);
+    lines.push('', `user ${id}`, `topic write quietcam/${id}/bundle`, `topic write quietcam/${id}/event`, `topic write quietcam/${id}/frame`, `topic read quietcam/${id}/config`, `topic read quietcam/${id}/ack`);
   }
   return lines.join('\n') + '\n';
 }

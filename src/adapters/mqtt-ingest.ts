@@ -34,7 +34,7 @@ export interface MqttIngestOptions {
   keepaliveS: number;
   reconnectMs: number;
   /** e.g. BUNDLE_SUBSCRIPTION = 'quietcam/+/bundle', or '$share/<group>/quietcam/+/bundle' (MQTT 5) */
-  subscription: string;
+  subscription: string | string[];
   /** Largest packet taken from the broker (mqtt-size-guard.ts); default MAX_PACKET_BYTES. */
   maxPacketBytes?: number;
   /** 4 (MQTT 3.1.1, default) or 5 (needed for shared subscriptions on some brokers). */

@@ -146,6 +146,30 @@ CREATE INDEX alert_log_owner ON alert_log (owner_id, seq);
 CREATE INDEX alert_log_created ON alert_log (created_ms);
 `;
 
+/**
+ * Smart alerts (issue 14): the 7-day event history (frames are files under <dataDir>/alerts/,
+ * named here). Per-camera enrolment is migration 6's alert_enrolment (the owner pages write it).
+ */
+const ALERT_HISTORY = `
+CREATE TABLE alert_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  camera_id TEXT NOT NULL, owner_id TEXT NOT NULL, board_event INTEGER NOT NULL,
+  start_ms INTEGER NOT NULL, end_ms INTEGER,
+  verdict TEXT NOT NULL,                 -- pending | person | no-person
+  best_score REAL NOT NULL DEFAULT 0, best_frame INTEGER NOT NULL DEFAULT -1,
+  boxes TEXT NOT NULL DEFAULT '[]',      -- JSON [{x,y,w,h,score}] of the best frame, its pixels
+  detector TEXT NOT NULL,
+  alert_ms INTEGER, alert_to TEXT NOT NULL DEFAULT '');
+CREATE INDEX alert_events_owner ON alert_events (owner_id, start_ms);
+CREATE INDEX alert_events_start ON alert_events (start_ms);
+CREATE TABLE alert_frames (
+  event_id INTEGER NOT NULL, idx INTEGER NOT NULL,
+  at_ms INTEGER NOT NULL, offset_ms INTEGER NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
+  score REAL NOT NULL, boxes TEXT NOT NULL,
+  file TEXT NOT NULL,                    -- relative to <dataDir>/alerts
+  PRIMARY KEY (event_id, idx));
+`;
+
 /** The schema before migrations existed (exported for the test that opens such a database). */
 export const WEB_AND_RELAY_TABLES_V1 = RELAY_TABLES_V1 + WEB_TABLES_V1;
 
@@ -157,6 +181,7 @@ export const MIGRATIONS: readonly string[] = [
   SEED_TRUST, // 4
   OWNER_TIME_ZONE, // 5
   ALERT_SETTINGS, // 6
+  ALERT_HISTORY, // 7
 ];
 
 /** Bring `db` up to the last migration; each one commits with its new user_version or not at all. */

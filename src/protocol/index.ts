@@ -40,7 +40,11 @@ export {
   type IncompleteBundle, type PushResult, type ReassemblerOptions, type ReassemblyError, type ReassemblyErrorCode,
 } from './reassembler.js';
 export {
-  BUNDLE_SUBSCRIPTION, CONFIG_SUBSCRIPTION, EVENT_SUBSCRIPTION, TOPIC_ROOT,
-  ackTopic, bundleTopic, configTopic, eventTopic, parseTopic, type TopicKind,
+  BUNDLE_SUBSCRIPTION, CONFIG_SUBSCRIPTION, EVENT_SUBSCRIPTION, FRAME_SUBSCRIPTION, TOPIC_ROOT,
+  ackTopic, bundleTopic, configTopic, eventTopic, frameTopic, parseTopic, type TopicKind,
 } from './topics.js';
 export { ACK_FORMAT_VERSION, MAX_ACK_BYTES, ackMacDomain, encodeAck, openAck, type OpenAckResult } from './ack.js';
+export {
+  EVENT_FRAME_OVERHEAD, EVENT_FRAME_VERSION, decodeEventFrame, encodeEventFrame, eventFrameMacOk, eventFrameSize, frameMacDomain,
+  type EventFrame, type EventFrameHeader,
+} from './event-frame.js';

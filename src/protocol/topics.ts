@@ -6,6 +6,7 @@
  * | quietcam/<camera>/bundle  | board          | 1   | no       | one chunk (chunk.ts) per publish |
  * | quietcam/<camera>/event   | board          | 1   | no       | a small motion event message     |
  * | quietcam/<camera>/config  | relay / owner  | 1   | yes      | consent and config for the board |
+ * | quietcam/<camera>/frame   | board          | 1   | no       | an event frame (event-frame.ts), alerts only |
  * | quietcam/<camera>/ack     | relay          | 1   | no       | "bundle stored" (ack.ts), MAC'd  |
  *
  * <camera> is a camera id (ids.ts: 1-32 of a-z 0-9 _ -), so it never contains the MQTT
@@ -22,8 +23,10 @@ export const BUNDLE_SUBSCRIPTION = 'quietcam/+/bundle';
 export const EVENT_SUBSCRIPTION = 'quietcam/+/event';
 /** Subscription for all cameras' retained config (the relay's own view of what it published). */
 export const CONFIG_SUBSCRIPTION = 'quietcam/+/config';
+/** Relay subscription for all cameras' event frames (person alerts; never uploaded). */
+export const FRAME_SUBSCRIPTION = 'quietcam/+/frame';
 
-export type TopicKind = 'bundle' | 'event' | 'config' | 'ack';
+export type TopicKind = 'bundle' | 'event' | 'config' | 'ack' | 'frame';
 
 function topicFor(cameraId: string, kind: TopicKind): string {
   if (!isValidCameraId(cameraId)) throw new RangeError('topic: invalid camera id (expected 1-32 of a-z 0-9 _ -)');
@@ -45,6 +48,11 @@ export function configTopic(cameraId: string): string {
   return topicFor(cameraId, 'config');
 }
 
+/** `quietcam/<camera>/frame`. Throws a RangeError on an invalid camera id. */
+export function frameTopic(cameraId: string): string {
+  return topicFor(cameraId, 'frame');
+}
+
 /** `quietcam/<camera>/ack`: the relay's signed "bundle stored" messages (ack.ts). Throws a RangeError on an invalid camera id. */
 export function ackTopic(cameraId: string): string {
   return topicFor(cameraId, 'ack');
@@ -52,7 +60,7 @@ export function ackTopic(cameraId: string): string {
 
 /**
  * Split a received topic. Returns null for anything that is not exactly
- * `quietcam/<valid camera id>/<bundle|event|config|ack>`.
+ * `quietcam/<valid camera id>/<bundle|event|config|ack|frame>`.
  * @example parseTopic('quietcam/porch/bundle') // { cameraId: 'porch', kind: 'bundle' }
  */
 export function parseTopic(topic: string): { cameraId: string; kind: TopicKind } | null {
@@ -60,6 +68,6 @@ export function parseTopic(topic: string): { cameraId: string; kind: TopicKind }
   const parts = topic.split('/');
   if (parts.length !== 3 || parts[0] !== TOPIC_ROOT || !isValidCameraId(parts[1])) return null;
   const kind = parts[2];
-  if (kind !== 'bundle' && kind !== 'event' && kind !== 'config' && kind !== 'ack') return null;
+  if (kind !== 'bundle' && kind !== 'event' && kind !== 'config' && kind !== 'ack' && kind !== 'frame') return null;
   return { cameraId: parts[1], kind: kind };
 }

@@ -5,6 +5,7 @@
  * unconnected (feed it with relay.handle()).
  */
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { dataFolderRoom } from '../adapters/fs-probe.js';
 import { startStatusServer } from '../adapters/http-status.js';
@@ -15,7 +16,12 @@ import { SqliteCameraRegistry } from '../adapters/sqlite-registry.js';
 import { openDatabase, type SqliteDatabase } from '../adapters/sqlite-schema.js';
 import { SqliteRelayStore } from '../adapters/sqlite-store.js';
 import { consoleLogger, type Logger } from '../log.js';
-import { BUNDLE_SUBSCRIPTION } from '../protocol/index.js';
+import { BUNDLE_SUBSCRIPTION, EVENT_SUBSCRIPTION, FRAME_SUBSCRIPTION } from '../protocol/index.js';
+import type { AlertChannel, PersonDetector } from '../alerts/types.js';
+import type { AlertPolicy } from '../alerts/verdict.js';
+import { SqliteEventHistory } from '../adapters/sqlite-alerts.js';
+import { startAlertChannels } from '../alerts/start.js';
+import { AlertStage } from './alerts.js';
 import type { RelayConfig } from './config.js';
 import { isStorageError, storageProblem } from './storage.js';
 import { Relay, type RelayPorts } from './relay.js';
@@ -31,11 +37,58 @@ export interface StartRelayOptions {
   log?: Logger;
   /** Subscribe to the broker in config.broker (default true); false: feed it with handle(). */
   mqtt?: boolean;
+  /**
+   * Smart alerts (issue 14): subscribe to the event frames and events too, score them with the
+   * person detector (default: NanoDet, adapters/person-nanodet.ts, ~200 MB RSS), keep the history
+   * in the home database and `<dataDir>/alerts`, and call the channels. Absent/false: off.
+   */
+  alerts?: false | {
+    detector?: PersonDetector; channels?: AlertChannel[]; policy?: Partial<AlertPolicy>;
+    /** Detector worker threads when no detector is given (default: 2 when the machine has 2+ cores, else 0 = in this thread). */
+    workers?: number;
+  };
 }
 
 /** `quietcam/+/bundle`, or its MQTT 5 shared form `$share/<group>/quietcam/+/bundle` for relays sharing the load. */
 export function bundleSubscription(c: RelayConfig): string {
   return c.broker.shareGroup ? `$share/${c.broker.shareGroup}/${BUNDLE_SUBSCRIPTION}` : BUNDLE_SUBSCRIPTION;
+}
+
+/** The relay's subscriptions: bundles, and with alerts on, event frames and events (shared forms alike). */
+export function relaySubscriptions(c: RelayConfig, alerts: boolean): string[] {
+  const share = (f: string) => (c.broker.shareGroup ? `$share/${c.broker.shareGroup}/${f}` : f);
+  return alerts ? [bundleSubscription(c), share(FRAME_SUBSCRIPTION), share(EVENT_SUBSCRIPTION)] : [bundleSubscription(c)];
+}
+
+/** The alert stage on the home database (its own connection) and `<dataDir>/alerts`, the default detector NanoDet. */
+async function alertStage(o: StartRelayOptions, registry: CameraRegistry, log: Logger, closers: (() => Promise<void> | void)[]): Promise<AlertStage | undefined> {
+  if (!o.alerts) return undefined;
+  const c = o.config;
+  const db = openDatabase(join(c.dataDir, 'relay.db'));
+  closers.push(() => {
+    if (db.open) db.close();
+  });
+  let detector = o.alerts.detector;
+  if (!detector) {
+    const workers = o.alerts.workers ?? (availableParallelism() >= 2 ? 2 : 0);
+    const { nanodetPersonDetector } = await import('../adapters/person-nanodet.js');
+    const { personDetectorPool } = await import('../adapters/person-pool.js');
+    detector = workers > 0 ? await personDetectorPool(workers) : await nanodetPersonDetector();
+    const d = detector;
+    closers.push(() => d.close());
+  }
+  const history = new SqliteEventHistory(db, join(c.dataDir, 'alerts'));
+  // The owner's channels (MQTT + Home Assistant, webhook, Web Push) as set in the pages, unless the caller brings its own.
+  let channels = o.alerts.channels;
+  if (!channels) {
+    const owners = startAlertChannels({
+      dataDir: c.dataDir, db, broker: c.broker, log, clock: o.clock, mqtt: o.mqtt !== false,
+      onDelivered: (a, to) => history.update(Number(a.eventId), { alertTo: to.join(',') }),
+    });
+    closers.push(() => owners.close());
+    channels = [owners.stageChannel];
+  }
+  return new AlertStage({ detector, history, registry, channels, log, clock: o.clock, policy: o.alerts.policy });
 }
 
 /**
@@ -91,8 +144,15 @@ export async function startRelay(o: StartRelayOptions): Promise<Relay> {
     closers.push(() => s3.close?.());
     objects = s3;
   }
+  let alerts: AlertStage | undefined;
+  try {
+    alerts = await alertStage(o, registry, log, closers);
+  } catch (err) {
+    for (const close of closers.reverse()) await close();
+    throw err;
+  }
   const ports: RelayPorts = {
-    config: c, store, registry, objects, log, clock: o.clock, closers,
+    config: c, store, registry, objects, log, clock: o.clock, closers, alerts,
     storageRoom: room,
     codec: o.codec ?? sharpCodec({ jpegQuality: c.images.backgroundJpegQuality }),
     shared: !!c.broker.shareGroup,
@@ -103,7 +163,7 @@ export async function startRelay(o: StartRelayOptions): Promise<Relay> {
   }
   if (o.mqtt !== false) {
     ports.connectIngest = (onMessage) => startMqttIngest({
-      ...c.broker, protocolVersion: c.broker.shareGroup ? 5 : 4, subscription: bundleSubscription(c), log, onMessage,
+      ...c.broker, protocolVersion: c.broker.shareGroup ? 5 : 4, subscription: relaySubscriptions(c, !!alerts), log, onMessage,
     });
   }
   try {

@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../log.js';
-import type { Bundle } from '../protocol/index.js';
+import { parseTopic, type Bundle } from '../protocol/index.js';
 import type { RelayConfig } from './config.js';
 import { Acknowledger } from './ack.js';
 import { seedRegistry } from './consent.js';
@@ -50,6 +50,11 @@ export interface RelayPorts {
    * different relays, so reassembly goes through the store's journal (shared-reassemble.ts).
    */
   shared?: boolean;
+  /**
+   * Smart alerts (alerts.ts AlertStage): takes the event frame and event topics; `tick` runs every
+   * minute (open events closed, history past retention deleted). Absent: those topics are refused.
+   */
+  alerts?: { handle(msg: IngestMessage): void; tick(): number; whenIdle(): Promise<void> };
 }
 
 export interface RelayEvents {
@@ -78,6 +83,7 @@ export class Relay extends EventEmitter<RelayEvents> {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly closers: (() => Promise<void> | void)[] = [];
   private ingest: IngestConnection | null = null;
+  readonly alerts: RelayPorts['alerts'];
   private stopped = false;
 
   readonly config: RelayConfig;
@@ -94,6 +100,7 @@ export class Relay extends EventEmitter<RelayEvents> {
     this.registry = p.registry;
     this.objects = p.objects;
     this.log = p.log;
+    this.alerts = p.alerts;
     this.startedMs = clock();
     this.problems = new WindowedLog(p.log, p.config.log.windowMs);
     this.connectIngest = p.connectIngest;
@@ -138,6 +145,7 @@ export class Relay extends EventEmitter<RelayEvents> {
     }
     relay.uploader.notify();
     relay.timers.push(setInterval(() => relay.tick(), c.reassembly.expireEveryMs));
+    if (p.alerts) relay.timers.push(setInterval(() => relay.alertsTick(), 60000));
     for (const t of relay.timers) t.unref();
     try {
       if (p.serveStatus) {
@@ -151,6 +159,15 @@ export class Relay extends EventEmitter<RelayEvents> {
       throw err;
     }
     return relay;
+  }
+
+  /** Periodic (every minute): the alert stage's open events and retention. */
+  private alertsTick(): void {
+    try {
+      this.alerts?.tick();
+    } catch (err) {
+      this.log.error(`alerts: ${(err as Error).message}`);
+    }
   }
 
   /** Seed the registry from the config (never widening consent), replay the chunk journal. */
@@ -211,6 +228,14 @@ export class Relay extends EventEmitter<RelayEvents> {
   handle(msg: IngestMessage): Promise<void> | undefined {
     if (this.state === 'failed') throw new Error(`relay failed: ${this.failure}`);
     if (this.storage.paused) throw new Error(`relay paused: ${this.storage.reason}`);
+    if (this.alerts) {
+      // Event frames and event messages: alerts only, acknowledged at once (not journalled: a lost frame costs an alert, never a contribution).
+      const kind = parseTopic(msg.topic)?.kind;
+      if (kind === 'frame' || kind === 'event') {
+        this.alerts.handle(msg);
+        return undefined;
+      }
+    }
     let durable: Promise<void> | undefined;
     try {
       durable = this.pipeline.handle(msg);

@@ -22,7 +22,7 @@ export const CSP_WITH_TZ_SCRIPT = `${CSP}; script-src 'self'`;
  * The alert pages only (routes/alerts*.ts): the same policy plus this site's own scripts, for the
  * Web Push button, its service worker and the live feed (no inline script, nothing from elsewhere).
  */
-export const CSP_WITH_OWN_SCRIPTS = CSP.replace("script-src 'self'", "script-src 'self'; connect-src 'self'; worker-src 'self'");
+export const CSP_WITH_OWN_SCRIPTS = `${CSP}; script-src 'self'; connect-src 'self'; worker-src 'self'`;
 
 /**
  * The headers every page of the owner pages and of the review console (src/review/app.ts) carries,

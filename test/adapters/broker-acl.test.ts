@@ -20,6 +20,11 @@ const web: BrokerIdentity = { kind: 'web' };
 const PUBLISH: [BrokerIdentity, string, boolean, boolean][] = [
   [porch, 'quietcam/porch/bundle', false, true],
   [porch, 'quietcam/porch/event', false, true],
+  [porch, 'quietcam/porch/frame', false, true], // event frames for alerts (issue 14)
+  [porch, 'quietcam/porch/frame', true, false],
+  [porch, 'quietcam/yard/frame', false, false],
+  [relay, 'quietcam/porch/frame', false, false],
+  [web, 'quietcam/porch/frame', false, false],
   [porch, 'quietcam/porch/bundle', true, false], // retained
   [porch, 'quietcam/yard/bundle', false, false], // another camera
   [porch, 'quietcam/porch/config', false, false],
@@ -56,6 +61,9 @@ const SUBSCRIBE: [BrokerIdentity, string, boolean][] = [
   [porch, '$share/g/quietcam/porch/config', false],
   [relay, 'quietcam/+/bundle', true],
   [relay, 'quietcam/+/event', true],
+  [relay, 'quietcam/+/frame', true],
+  [porch, 'quietcam/porch/frame', false],
+  [web, 'quietcam/+/frame', false],
   [relay, 'quietcam/porch/bundle', true],
   [relay, '$share/relays/quietcam/+/bundle', true],
   [relay, '$share/relays/quietcam/+/event', true],

@@ -105,8 +105,8 @@ files('several relays (--relays 2): each its own login and client id, none knock
 files('the ACL lists each login, no pattern rules', () => {
   const acl = mosquittoAcl(['porch']);
   assert.not.match(acl, /^pattern/m);
-  assert.match(acl, /^user porch\ntopic write quietcam\/porch\/bundle\ntopic write quietcam\/porch\/event\ntopic read quietcam\/porch\/config\ntopic read quietcam\/porch\/ack$/m);
-  assert.match(acl, /^user quietcam-relay\ntopic read quietcam\/\+\/bundle\ntopic read quietcam\/\+\/event\ntopic write quietcam\/\+\/ack$/m);
+  assert.match(acl, /^user porch\ntopic write quietcam\/porch\/bundle\ntopic write quietcam\/porch\/event\ntopic write quietcam\/porch\/frame\ntopic read quietcam\/porch\/config\ntopic read quietcam\/porch\/ack$/m);
+  assert.match(acl, /^user quietcam-relay\ntopic read quietcam\/\+\/bundle\ntopic read quietcam\/\+\/event\ntopic read quietcam\/\+\/frame\ntopic write quietcam\/\+\/ack$/m);
   assert.match(acl, /^user quietcam-web\ntopic write quietcam\/\+\/config$/m);
 });
 

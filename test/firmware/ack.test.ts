@@ -5,7 +5,7 @@
  * are bounded by the board profile. The same inputs give byte-identical publishes in Node and in
  * the Duktape runtime (acks, reconnections and resends included).
  */
-// test-timeout: 60 s
+// test-timeout: 90 s
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadBoard } from '../../boards/schema.ts';

@@ -1,4 +1,4 @@
-// test-timeout: 60 s
+// test-timeout: 90 s
 /**
  * The ESP-IDF project's JerryScript side, as far as it can be checked without ESP-IDF: every folder
  * the CMake files name exists in JerryScript v3.0.0's layout (below, from `git ls-tree -d -r v3.0.0

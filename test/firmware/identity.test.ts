@@ -64,6 +64,9 @@ test('synthetic frames: events, a snapshot, a consent change and a reboot publis
   assert.equal(bundles.map((b) => b.bundle.purposes), [3, 1]);
   assert.ok(bundles.every((b) => b.bundle.rawView.width === 320 && b.bundle.rawView.jpeg.length >= 3000));
   assert.ok(eventsOf(embedded.publishes).some((e) => e.skip === 'expired'));
+  const sent = embedded.publishes.filter((p) => p.topic === `quietcam/${CAMERA}/frame`);
+  assert.ok(sent.length >= 3, `event frames published (${sent.length})`);
+  assert.ok(embedded.app.eventFrames >= 1 && embedded.app.eventFrames < sent.length, "stats count the frames since the reboot");
   const heap = embedded.heap as Record<string, number>;
   assert.is(heap.engine, 'duktape 2.7.0');
   assert.is(heap.refused, 0);

@@ -2,7 +2,7 @@
  * Consent has one source and a monotonic version: a relay restart with the same (or an older)
  * relay.json never widens what the owner last chose, on the SQLite registry (issue 19, item 2).
  */
-// test-timeout: 20 s
+// test-timeout: 90 s
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

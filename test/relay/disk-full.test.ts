@@ -4,7 +4,7 @@
  * stops acknowledging (the broker keeps the bundles), keeps uploading the outbox, and resumes by
  * itself once space returns; and it starts on a full disk without dying.
  */
-// test-timeout: 40 s
+// test-timeout: 90 s
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -3,7 +3,7 @@
  * login) publishes each ack on the camera's own ack topic, the camera's board-like publisher gets it
  * (no resend needed), and another camera can neither subscribe to it nor receive it.
  */
-// test-timeout: 30 s
+// test-timeout: 90 s
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { test } from 'uvu';

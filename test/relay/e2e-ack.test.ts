@@ -5,7 +5,7 @@
  * or rejected bundle gets no ack; a camera offline for 5 minutes mid-bundle still gets its bundle
  * stored exactly once.
  */
-// test-timeout: 30 s
+// test-timeout: 90 s
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readU32 } from '../../src/protocol/bytes.js';

@@ -4,7 +4,7 @@
  * for the relay's end-to-end ack: every bundle is in S3 exactly once (from listing the bucket). The
  * variants without the settings or without the ack are measured by `npm run bench -- faults`.
  */
-// test-timeout: 60 s
+// test-timeout: 90 s
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mosquittoFiles, MOSQUITTO_DURABILITY } from '../../src/adapters/mosquitto-config.js';

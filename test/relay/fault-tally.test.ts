@@ -1,5 +1,5 @@
 /** The fault matrix's tally (bench/faults/tally.ts): every figure from a bucket listing. */
-// test-timeout: 10 s
+// test-timeout: 90 s
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { OBJECT_NAMES, tallyBucket } from '../../bench/faults/tally.ts';

@@ -3,7 +3,7 @@
  * packet over 400 KiB after its fixed header (nothing delivered), and the relay's client does the
  * same with a broker that lets one through. RSS under 128 MiB publishes: `npm run bench -- packet-size`.
  */
-// test-timeout: 30 s
+// test-timeout: 90 s
 import mqtt, { type MqttClient } from 'mqtt';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -3,7 +3,7 @@
  * ListObjectsV2 pages are HTTP 500s) and, with a stub client, the V2 continuation path real S3 takes.
  * Also: the relay's S3 store deletes keys (all-or-nothing uploads) on the real protocol.
  */
-// test-timeout: 40 s
+// test-timeout: 90 s
 import { ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

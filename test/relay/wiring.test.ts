@@ -27,9 +27,9 @@ test('relay stages import no adapter; only main.ts and stack.ts wire them', () =
 
 test('adapters import no stage: only the relay port types, the config type and the status view', () => {
   // plus the review console's and the alerts' port types (src/operator/bucket.ts, src/review/ports.ts,
-  // src/alerts/alert.ts and ports.ts), which their adapters implement
+  // src/alerts/alert.ts, ports.ts and types.ts), which their adapters implement
   const allowed = ['../relay/types.js', '../relay/config.js', '../relay/status.js', '../log.js', '../protocol/index.js', '../operator/bucket.js', '../review/ports.js',
-    '../alerts/alert.js', '../alerts/ports.js'];
+    '../alerts/alert.js', '../alerts/ports.js', '../alerts/types.js'];
   for (const f of ts('src/adapters')) {
     for (const spec of imports(f)) {
       if (spec.startsWith('./')) continue;

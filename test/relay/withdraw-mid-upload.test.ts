@@ -3,7 +3,7 @@
  * out (a paused object store, or one failing part-way) leaves nothing in the bucket: every key
  * the bundle may have put is deleted, and the discard is recorded with its reason.
  */
-// test-timeout: 20 s
+// test-timeout: 90 s
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bundleTopic } from '../../src/protocol/index.js';

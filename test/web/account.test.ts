@@ -190,7 +190,10 @@ test('a failed sign-up keeps the username and says what to fix next to each fiel
   assert.is(c.web.ports.accounts.byUsername('dora')!.timeZone, 'Europe/Rome', 'the browser\'s zone, sent by /static/tz.js');
   const script = await cl.get('/static/tz.js');
   assert.match(script.body, /resolvedOptions\(\)\.timeZone/);
-  assert.match(String(script.headers['content-security-policy']), /script-src 'self'/);
+  // the page that loads it allows same-origin scripts; pages that load none allow no script at all
+  assert.match(String((await cl.get('/signup')).headers['content-security-policy']), /script-src 'self'/);
+  assert.match(String(bad.headers['content-security-policy']), /script-src 'self'/);
+  assert.not.match(String((await cl.get('/login')).headers['content-security-policy']), /script-src/);
 });
 
 test('a failed add keeps what was typed and says what to fix next to the field', async (c) => {
