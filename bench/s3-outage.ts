@@ -10,7 +10,7 @@ import { connectPublisher } from '../src/adapters/mqtt-publisher.ts';
 import { makeBundle, testJpeg } from '../test/relay/helpers/bundles.ts';
 import { sleep, tempDir, waitFor } from '../test/relay/helpers/env.ts';
 import { camera } from '../test/relay/helpers/relay.ts';
-import { startTestRelay, startTestS3, testConfig } from '../test/relay/helpers/world.ts';
+import { startTestRelay, startTestS3, stopWorld, testConfig } from '../test/relay/helpers/world.ts';
 
 export async function benchS3Outage(outageMs = 15000): Promise<{ recoveryMs: number; retries: number }> {
   const tmp = tempDir();
@@ -32,11 +32,7 @@ export async function benchS3Outage(outageMs = 15000): Promise<{ recoveryMs: num
     await waitFor(() => relay.status().counts.uploaded === 16, 60000, 'the outbox drained');
     return { recoveryMs: Date.now() - backAt, retries: relay.status().counts.retries };
   } finally {
-    await pub.close();
-    await relay.stop();
-    await broker.stop();
-    await s3.stop().catch(() => {});
-    tmp.cleanup();
+    await stopWorld({ pub, relay, broker, s3, tmp });
   }
 }
 

@@ -12,10 +12,11 @@
  * A file readable by group or others is narrowed to 0600 when read (it holds passwords).
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { isRelayUsername, SERVICE_USERS } from './broker-acl.js';
+import { createSecretFile, readSecretFile } from './secret-file.js';
 
 export const BROKER_USERS_FILE = 'broker-users.json';
 
@@ -72,24 +73,7 @@ export function readBrokerUsers(dataDir: string): BrokerUsers | null {
 }
 
 function readUsersFile(dataDir: string): UsersFile | null {
-  const file = brokerUsersPath(dataDir);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${file}: ${(err as Error).message}`);
-  }
-  const r = schema.safeParse(parsed);
-  if (!r.success) throw new Error(`${file}: ${z.prettifyError(r.error)}`);
-  return r.data;
+  return readSecretFile(brokerUsersPath(dataDir), schema);
 }
 
 /**
@@ -99,15 +83,8 @@ function readUsersFile(dataDir: string): UsersFile | null {
 export function loadOrCreateBrokerUsers(dataDir: string): BrokerUsers {
   const existing = readBrokerUsers(dataDir);
   if (existing) return existing;
-  const file = brokerUsersPath(dataDir);
-  mkdirSync(dirname(file), { recursive: true });
   const body = { version: 1, users: { [SERVICE_USERS.relay]: { password: newPassword() }, [SERVICE_USERS.web]: { password: newPassword() }, [SERVICE_USERS.ha]: { password: newPassword() } } };
-  try {
-    // 'wx': two processes starting at once cannot both write; the loser reads the winner's file
-    writeFileSync(file, JSON.stringify(body, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  }
+  createSecretFile(brokerUsersPath(dataDir), body); // two processes starting at once: the loser reads the winner's file
   return readBrokerUsers(dataDir)!;
 }
 

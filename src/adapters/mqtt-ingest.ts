@@ -18,9 +18,9 @@
  * longer in it); brokers cap the messages queued for an offline session
  * (mosquitto: max_queued_messages, default 1000 — raise it, see README.md).
  */
-import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import mqtt, { type MqttClient } from 'mqtt';
+import { mqttConnectOptions } from './mqtt-connect.js';
 import { guardPacketSize, MAX_PACKET_BYTES } from './mqtt-size-guard.js';
 import type { IngestMessage, Logger } from '../relay/types.js';
 
@@ -130,7 +130,7 @@ function guardEveryStream(client: MqttClient, max: number, log: Logger): void {
 export function startMqttIngest(o: MqttIngestOptions): Promise<MqttIngest> {
   const maxPacket = o.maxPacketBytes ?? MAX_PACKET_BYTES;
   const client: MqttClient = mqtt.connect(o.url, {
-    clientId: o.clientId,
+    ...mqttConnectOptions(o),
     clean: false,
     protocolVersion: o.protocolVersion ?? 4,
     // MQTT 5 ends a session when the connection closes unless told otherwise: keep it (and its
@@ -139,11 +139,6 @@ export function startMqttIngest(o: MqttIngestOptions): Promise<MqttIngest> {
     ...(o.protocolVersion === 5 ? { properties: { sessionExpiryInterval: 86400, maximumPacketSize: maxPacket } } : {}),
     manualConnect: true,
     keepalive: o.keepaliveS,
-    reconnectPeriod: o.reconnectMs,
-    connectTimeout: 10000,
-    username: o.username,
-    password: o.password,
-    ca: o.caFile ? readFileSync(o.caFile) : undefined,
     resubscribe: true,
   });
   let up = false;

@@ -4,8 +4,8 @@
  * Resolves when the broker has acknowledged every chunk (mqtt.js resends unacknowledged QoS 1
  * publishes after a reconnect).
  */
-import { readFileSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
+import { mqttConnectOptions } from './mqtt-connect.js';
 import { bundleTopic, chunkBundle, DEFAULT_CHUNK_SIZE, demoCameraSecret, encodeBundle, hexToBytes, macKey, type Bundle } from '../protocol/index.js';
 
 export interface PublisherOptions {
@@ -52,14 +52,8 @@ export interface BundlePublisher {
  */
 export async function connectPublisher(o: PublisherOptions): Promise<BundlePublisher> {
   const client = mqtt.connect(o.url, {
-    clientId: o.clientId ?? `quietcam-pub-${Math.random().toString(36).slice(2, 10)}`,
+    ...mqttConnectOptions({ ...o, clientId: o.clientId ?? `quietcam-pub-${Math.random().toString(36).slice(2, 10)}`, reconnectMs: o.reconnectMs ?? 250 }),
     clean: false,
-    protocolVersion: 4,
-    reconnectPeriod: o.reconnectMs ?? 250,
-    connectTimeout: 10000,
-    username: o.username,
-    password: o.password,
-    ca: o.caFile ? readFileSync(o.caFile) : undefined,
   });
   await new Promise<void>((resolve, reject) => {
     client.once('connect', () => resolve());

@@ -4,10 +4,10 @@
  * The public key goes to the browsers (PushManager.subscribe); the private key signs each push.
  * A new key pair would orphan every subscription, so a malformed file is an error, never replaced.
  */
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import webpush from 'web-push';
 import { z } from 'zod';
+import { createSecretFile, readSecretFile } from './secret-file.js';
 
 export const VAPID_FILE = 'vapid.json';
 
@@ -21,17 +21,8 @@ export interface VapidKeys {
 const schema = z.object({ version: z.literal(1), publicKey: z.string().regex(/^[A-Za-z0-9_-]{87}$/), privateKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/) }).strict();
 
 function read(file: string): VapidKeys | null {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
-  const r = schema.safeParse(JSON.parse(text));
-  if (!r.success) throw new Error(`${file}: ${z.prettifyError(r.error)}`);
-  return { publicKey: r.data.publicKey, privateKey: r.data.privateKey };
+  const f = readSecretFile(file, schema);
+  return f && { publicKey: f.publicKey, privateKey: f.privateKey };
 }
 
 /** @example const { publicKey } = loadOrCreateVapidKeys(config.dataDir); */
@@ -39,12 +30,6 @@ export function loadOrCreateVapidKeys(dataDir: string): VapidKeys {
   const file = join(dataDir, VAPID_FILE);
   const existing = read(file);
   if (existing) return existing;
-  mkdirSync(dirname(file), { recursive: true });
-  const keys = webpush.generateVAPIDKeys();
-  try {
-    writeFileSync(file, JSON.stringify({ version: 1, ...keys }, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  }
+  createSecretFile(file, { version: 1, ...webpush.generateVAPIDKeys() });
   return read(file)!;
 }

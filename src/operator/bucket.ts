@@ -25,31 +25,29 @@ export class KeyExistsError extends Error {
 interface Version { body: Uint8Array; contentType: string }
 
 /**
- * In memory, for tests. Also an ObjectAccess of the owner pages (get returns body + contentType
- * there: see `objects()`), so one bucket can be shared by a home and a console in a test.
+ * Objects in memory, kept like a versioned S3 bucket: an overwrite adds a version, deleteAll
+ * removes every version. The in-memory buckets of the console (MemoryBucket, below) and of the
+ * owner pages (src/web/memory.ts MemoryObjects) are this with their own `get` and `put`.
  */
-export class MemoryBucket implements OperatorBucket {
+export class MemoryVersions {
   /** key -> versions, oldest first. */
   readonly versions = new Map<string, Version[]>();
 
-  async get(key: string): Promise<Uint8Array | null> {
-    const v = this.versions.get(key);
-    return v?.length ? Uint8Array.from(v[v.length - 1].body) : null;
-  }
-
-  async list(prefix: string): Promise<string[]> {
-    return [...this.versions.keys()].filter((k) => k.startsWith(prefix)).sort();
-  }
-
-  async put(key: string, body: Uint8Array, contentType: string): Promise<void> {
+  /** Adds a version of `key` (a copy of `body`). */
+  protected addVersion(key: string, body: Uint8Array, contentType: string): void {
     const v = this.versions.get(key) ?? [];
     v.push({ body: Uint8Array.from(body), contentType });
     this.versions.set(key, v);
   }
 
-  async putNew(key: string, body: Uint8Array, contentType: string): Promise<void> {
-    if (this.versions.has(key)) throw new KeyExistsError(key);
-    await this.put(key, body, contentType);
+  /** The current version of `key`, or null. */
+  protected latest(key: string): Version | null {
+    const v = this.versions.get(key);
+    return v?.length ? v[v.length - 1] : null;
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    return [...this.versions.keys()].filter((k) => k.startsWith(prefix)).sort();
   }
 
   async deleteAll(prefix: string): Promise<number> {
@@ -62,13 +60,33 @@ export class MemoryBucket implements OperatorBucket {
     }
     return n;
   }
+}
+
+/**
+ * In memory, for tests. Also an ObjectAccess of the owner pages (get returns body + contentType
+ * there: see `objects()`), so one bucket can be shared by a home and a console in a test.
+ */
+export class MemoryBucket extends MemoryVersions implements OperatorBucket {
+  async get(key: string): Promise<Uint8Array | null> {
+    const v = this.latest(key);
+    return v ? Uint8Array.from(v.body) : null;
+  }
+
+  async put(key: string, body: Uint8Array, contentType: string): Promise<void> {
+    this.addVersion(key, body, contentType);
+  }
+
+  async putNew(key: string, body: Uint8Array, contentType: string): Promise<void> {
+    if (this.versions.has(key)) throw new KeyExistsError(key);
+    await this.put(key, body, contentType);
+  }
 
   /** The same objects as the owner pages' ObjectAccess (src/web/ports.ts). */
   objects() {
     return {
       get: async (key: string) => {
-        const v = this.versions.get(key);
-        return v?.length ? { body: Uint8Array.from(v[v.length - 1].body), contentType: v[v.length - 1].contentType } : null;
+        const v = this.latest(key);
+        return v ? { body: Uint8Array.from(v.body), contentType: v.contentType } : null;
       },
       list: (prefix: string) => this.list(prefix),
       deleteAll: (prefix: string) => this.deleteAll(prefix),

@@ -12,6 +12,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { z } from 'zod';
 import { AttemptLimiter } from '../web/limiter.js';
 import { dummyHash, verifyPassword } from '../web/passwords.js';
+import { hardeningHeaders } from '../web/security.js';
 import { randomToken, safeEqual, sha256Hex } from '../web/tokens.js';
 import { checkTotp } from '../web/totp.js';
 import { annotate, checkBoxes, flag, isFlagReason, lookAt } from './actions.js';
@@ -91,13 +92,7 @@ export function buildReviewApp(p: ReviewPorts, input: Partial<ReviewConfig> = {}
   });
   app.addHook('onSend', async (_req, reply) => {
     reply.header('content-security-policy', CSP);
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('cross-origin-resource-policy', 'same-origin');
-    reply.header('cross-origin-opener-policy', 'same-origin');
-    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-    if (config.cookies === 'secure') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    hardeningHeaders(reply, config.cookies === 'secure');
   });
   app.setErrorHandler((err, req, reply) => {
     const status = err instanceof Refused ? err.status : ((err as { statusCode?: number }).statusCode ?? 500);

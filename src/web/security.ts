@@ -24,17 +24,26 @@ export const CSP_WITH_TZ_SCRIPT = `${CSP}; script-src 'self'`;
  */
 export const CSP_WITH_OWN_SCRIPTS = `${CSP}; script-src 'self'; connect-src 'self'; worker-src 'self'`;
 
-
-export function securityHeaders(ctx: WebContext, reply: FastifyReply): void {
-  if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', CSP);
+/**
+ * The headers every page of the owner pages and of the review console (src/review/app.ts) carries,
+ * whatever its content policy: no sniffing, no framing, no referrer, same-origin isolation,
+ * no-store unless the route set a cache policy, and HSTS when served over TLS (`hsts`).
+ */
+export function hardeningHeaders(reply: FastifyReply, hsts: boolean): void {
   reply.header('x-content-type-options', 'nosniff');
   reply.header('x-frame-options', 'DENY');
   reply.header('referrer-policy', 'no-referrer');
   reply.header('cross-origin-opener-policy', 'same-origin');
   reply.header('cross-origin-resource-policy', 'same-origin');
-  reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
   if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-  if (ctx.config.cookies === 'secure') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+  if (hsts) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+}
+
+/** The owner pages: CSP (unless the route set its own), the hardening headers, no powerful features. */
+export function securityHeaders(ctx: WebContext, reply: FastifyReply): void {
+  if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', CSP);
+  reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
+  hardeningHeaders(reply, ctx.config.cookies === 'secure');
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);

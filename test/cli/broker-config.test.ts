@@ -14,6 +14,7 @@ import { readBrokerUsers } from '../../src/adapters/broker-users.js';
 import { openCameraCredentials } from '../../src/adapters/sqlite-camera-credentials.js';
 import { closeAll, collect, connected, sleep, subscribe, tryConnect } from '../adapters/helpers/mqtt.js';
 import { freePort, tempDir } from '../relay/helpers/env.js';
+import { captured } from './helpers.js';
 import { startMosquitto } from '../relay/helpers/mosquitto.js';
 
 const test = suite('quietcam broker-config (cli)');
@@ -21,31 +22,18 @@ const tmp = tempDir('quietcam-broker-config-');
 const configFile = join(tmp.dir, 'relay.json');
 writeFileSync(configFile, JSON.stringify({ dataDir: join(tmp.dir, 'data') }));
 
-const quiet = async (f: () => Promise<number>) => {
-  const err = console.error;
-  const log = console.log;
-  const lines: string[] = [];
-  console.error = console.log = (...a: unknown[]) => lines.push(a.join(' '));
-  try {
-    return { code: await f(), out: lines.join('\n') };
-  } finally {
-    console.error = err;
-    console.log = log;
-  }
-};
-
 test.after(() => tmp.cleanup());
 
 test('bad arguments exit 2 with the usage', async () => {
   for (const args of [['--bogus'], ['--port', 'x'], ['--port', '0'], ['--tls-cert', 'a.pem'], ['--broker', 'mqtt://x:1'], ['--config', configFile, '--pair', 'quietcam-relay'], ['--config', configFile, '--pair', 'Bad/Id']]) {
-    const r = await quiet(() => run(args));
+    const r = await captured(() => run(args));
     assert.is(r.code, 2, args.join(' '));
     assert.match(r.out, /Usage: quietcam broker-config/);
   }
 });
 
 test('listed by quietcam --help', async () => {
-  const r = await quiet(() => main(['--help']));
+  const r = await captured(() => main(['--help']));
   assert.is(r.code, 0);
   assert.match(r.out, /broker-config +write mosquitto's password file/);
 });
@@ -58,7 +46,7 @@ test('--pair prints the provisioning file once; mosquitto with the written files
   db.close();
   const port = await freePort();
   const out = join(tmp.dir, 'mosq');
-  const r = await quiet(() => run(['--config', configFile, '--out', out, '--port', String(port), '--pair', 'porch']));
+  const r = await captured(() => run(['--config', configFile, '--out', out, '--port', String(port), '--pair', 'porch']));
   assert.is(r.code, 0, r.out);
   const prov = JSON.parse(/\{[\s\S]*?\}/.exec(r.out)![0]);
   assert.equal(Object.keys(prov), ['ssid', 'password', 'broker', 'username', 'mqttpass', 'camera', 'secret']);

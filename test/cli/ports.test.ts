@@ -13,6 +13,7 @@ import { run as runRelay } from '../../cli/relay.js';
 import { run as runWeb } from '../../cli/web.js';
 import { startStack } from '../../src/relay/stack.js';
 import { freePort, tempDir } from '../relay/helpers/env.js';
+import { captured } from './helpers.js';
 
 const test = suite('ports by flag and env, taken port is an error');
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -28,19 +29,6 @@ async function takenPort(): Promise<number> {
   blockers.push(s);
   await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', () => resolve()));
   return (s.address() as { port: number }).port;
-}
-
-async function captured(f: () => Promise<number>): Promise<{ code: number; out: string }> {
-  const err = console.error;
-  const log = console.log;
-  const lines: string[] = [];
-  console.error = console.log = (...a: unknown[]) => lines.push(a.join(' '));
-  try {
-    return { code: await f(), out: lines.join('\n') };
-  } finally {
-    console.error = err;
-    console.log = log;
-  }
 }
 
 async function withEnv<T>(vars: Record<string, string>, f: () => Promise<T>): Promise<T> {

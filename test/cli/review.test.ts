@@ -7,35 +7,24 @@ import { SqliteReviewStore } from '../../src/adapters/sqlite-review.js';
 import { openReviewDb } from '../../src/adapters/sqlite-review-schema.js';
 import { verifyPassword } from '../../src/web/passwords.js';
 import { tempDir } from '../relay/helpers/env.js';
+import { captured } from './helpers.js';
 
 const test = suite('quietcam review (cli)');
 const tmp = tempDir('quietcam-review-cli-');
 process.env.QUIETCAM_DATA_DIR = tmp.dir;
 const db = join(tmp.dir, 'console.db');
-const quiet = async (f: () => Promise<number>) => {
-  const err = console.error;
-  const log = console.log;
-  const lines: string[] = [];
-  console.error = console.log = (...a: unknown[]) => lines.push(a.join(' '));
-  try {
-    return { code: await f(), out: lines.join('\n') };
-  } finally {
-    console.error = err;
-    console.log = log;
-  }
-};
 test.after(() => tmp.cleanup());
 
 test('bad arguments exit 2 with the usage; plain HTTP off loopback is refused', async () => {
   for (const args of [['--bogus'], ['add-reviewer'], ['frobnicate'], ['revoke', 'a', 'b'], ['--db', db, '--port', 'x'], ['--db', db, '--host', '0.0.0.0', '--port', '0']]) {
-    const r = await quiet(() => run(args));
+    const r = await captured(() => run(args));
     assert.is(r.code, 2, args.join(' '));
     assert.match(r.out, /Usage: quietcam review/);
   }
 });
 
 test('add-reviewer prints a password and a TOTP secret once; a name is taken once; revoke and list', async () => {
-  const r = await quiet(() => run(['add-reviewer', 'Rita', '--db', db]));
+  const r = await captured(() => run(['add-reviewer', 'Rita', '--db', db]));
   assert.is(r.code, 0, r.out);
   const password = /password: +(\S+)/.exec(r.out)![1];
   const secret = /TOTP secret: (\S+)/.exec(r.out)![1];
@@ -46,13 +35,13 @@ test('add-reviewer prints a password and a TOTP secret once; a name is taken onc
   assert.is(rita.totpSecret, secret);
   assert.ok(await verifyPassword(password, rita.passwordHash));
   assert.not.match(rita.passwordHash, new RegExp(password), 'only a hash is stored');
-  assert.is((await quiet(() => run(['add-reviewer', 'rita', '--db', db]))).code, 1);
-  assert.is((await quiet(() => run(['add-reviewer', 'x', '--db', db]))).code, 1, 'too short a name');
-  assert.is((await quiet(() => run(['revoke', 'nobody', '--db', db]))).code, 1);
-  const rv = await quiet(() => run(['revoke', 'rita', '--db', db]));
+  assert.is((await captured(() => run(['add-reviewer', 'rita', '--db', db]))).code, 1);
+  assert.is((await captured(() => run(['add-reviewer', 'x', '--db', db]))).code, 1, 'too short a name');
+  assert.is((await captured(() => run(['revoke', 'nobody', '--db', db]))).code, 1);
+  const rv = await captured(() => run(['revoke', 'rita', '--db', db]));
   assert.is(rv.code, 0);
   assert.ok(store.reviewerByName('rita')!.revokedMs);
-  assert.match((await quiet(() => run(['list', '--db', db]))).out, /rita\trevoked/);
+  assert.match((await captured(() => run(['list', '--db', db]))).out, /rita\trevoked/);
   handle.close();
 });
 

@@ -14,7 +14,7 @@ import { makeBundle, testJpeg } from './helpers/bundles.js';
 import { sleep, tempDir, waitFor } from './helpers/env.js';
 import { camera } from './helpers/relay.js';
 import { expectedKeys, listKeys } from './helpers/s3.js';
-import { BUCKET, reader, startTestRelay, startTestS3, testConfig } from './helpers/world.js';
+import { BUCKET, reader, startTestRelay, startTestS3, stopWorld, testConfig } from './helpers/world.js';
 
 const OUTAGE_MS = 10000; // was 30 s: the same steps (retries, capped delay, recovery) in a third of the time
 
@@ -56,11 +56,7 @@ test('S3 down for 10 s, then back: nothing lost, nothing twice', async () => {
     assert.is(relay.contributions().length, 24);
     client.destroy();
   } finally {
-    await pub.close();
-    await relay.stop();
-    await broker.stop();
-    await s3.stop().catch(() => {});
-    tmp.cleanup();
+    await stopWorld({ pub, relay, broker, s3, tmp });
   }
 });
 

@@ -6,7 +6,6 @@
  * exactly once, and the outbox and chunk journal are empty.
  */
 import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -20,24 +19,13 @@ import { makeBundle, testJpeg } from './helpers/bundles.js';
 import { freePort, tempDir, waitFor } from './helpers/env.js';
 import { slowProxy } from './helpers/proxy.js';
 import { camera } from './helpers/relay.js';
+import { sigkill, startRelayProcess, stopProcessWorld } from './helpers/relay-spawn.js';
 import { expectedKeys, listKeys } from './helpers/s3.js';
 import { BUCKET, reader, startTestS3 } from './helpers/world.js';
 
 const CLI = new URL('../../cli/relay.ts', import.meta.url).pathname;
 
-function startRelayProcess(configFile: string): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--config', configFile], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  return waitFor(() => out.includes('relay ready') || child.exitCode !== null, 20000, 'the relay process to start').then(() => {
-    if (child.exitCode !== null) throw new Error(`relay process exited ${child.exitCode}:\n${out}`);
-    return { child, output: () => out };
-  });
-}
+const start = (configFile: string) => startRelayProcess(CLI, ['--config', configFile], 20000, 'the relay process to start');
 
 interface Status { counts: { uploaded: number; uploading: number; pending: number; accepted: number } }
 const status = async (port: number): Promise<Status | null> => {
@@ -67,7 +55,7 @@ test('relay SIGKILLed mid-upload and restarted: every bundle in S3 exactly once'
   }));
   const pubs = Object.fromEntries(await Promise.all(['porch', 'yard', 'gate'].map(async (id) => [id, await connectPublisher({ url: broker.url, chunkSize: 1024, ...logins.cameras[id] })] as const)));
   const pub = { publish: (b: ReturnType<typeof makeBundle>) => pubs[b.cameraId].publish(b), close: () => Promise.all(Object.values(pubs).map((p) => p.close())) };
-  let relay = await startRelayProcess(configFile);
+  let relay = await start(configFile);
   try {
     const jpeg = await testJpeg();
     const cams = ['porch', 'yard', 'gate'];
@@ -77,13 +65,11 @@ test('relay SIGKILLed mid-upload and restarted: every bundle in S3 exactly once'
       const s = await status(statusPort);
       return s && s.counts.uploaded >= 3 && s.counts.uploading >= 1 ? s : null;
     }, 20000, 'uploads in flight', 10);
-    const exited = new Promise((r) => relay.child.once('exit', (code, signal) => r(signal)));
-    process.kill(relay.child.pid!, 'SIGKILL');
-    assert.is(await exited, 'SIGKILL');
+    assert.is(await sigkill(relay.child), 'SIGKILL');
     assert.ok(atKill.counts.uploaded < 30, `killed with ${atKill.counts.uploaded} of 30 uploaded, ${atKill.counts.uploading} uploading`);
 
     await Promise.all(bundles.slice(30).map((b) => pub.publish(b))); // while the relay is dead
-    relay = await startRelayProcess(configFile);
+    relay = await start(configFile);
     assert.match(relay.output(), /relay ready/);
     const client = reader(loadConfig({ env: {}, overrides: { s3: { endpoint: s3.endpoint, ...S3RVER_CREDENTIALS } } }));
     const want = expectedKeys('alice', bundles);
@@ -102,12 +88,7 @@ test('relay SIGKILLed mid-upload and restarted: every bundle in S3 exactly once'
     assert.is(count('journal'), 0);
     db.close();
   } finally {
-    if (relay.child.exitCode === null && relay.child.signalCode === null) relay.child.kill('SIGKILL');
-    await pub.close();
-    await proxy.stop();
-    await broker.stop();
-    await s3.stop();
-    tmp.cleanup();
+    await stopProcessWorld({ children: [relay.child], pub, proxy, broker, s3, tmp });
   }
 });
 

@@ -6,7 +6,6 @@
  * over its leased uploads. Every bundle ends up in S3 exactly once, the outbox and journal empty.
  */
 import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -19,26 +18,13 @@ import { freePort, sleep, tempDir, waitFor } from './helpers/env.js';
 import { startMosquitto } from './helpers/mosquitto.js';
 import { slowProxy } from './helpers/proxy.js';
 import { camera } from './helpers/relay.js';
+import { sigkill, startRelayProcess, stopProcessWorld, type RelayProcess } from './helpers/relay-spawn.js';
 import { expectedKeys, listKeys } from './helpers/s3.js';
 import { BUCKET, reader, startTestS3 } from './helpers/world.js';
 
 const ENTRY = new URL('./helpers/relay-process.ts', import.meta.url).pathname;
 
-interface RelayProcess { child: ChildProcess; output: () => string }
-
-function startRelayProcess(configFile: string): Promise<RelayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, configFile], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  return waitFor(() => out.includes('relay ready') || child.exitCode !== null, 30000, 'a relay process to start').then(() => {
-    if (child.exitCode !== null) throw new Error(`relay process exited ${child.exitCode}:\n${out}`);
-    return { child, output: () => out };
-  });
-}
+const start = (configFile: string) => startRelayProcess(ENTRY, [configFile], 30000, 'a relay process to start');
 
 test('3 relays on shared subscriptions, one SIGKILLed and restarted: every bundle in S3 exactly once', async () => {
   const tmp = tempDir();
@@ -69,20 +55,17 @@ test('3 relays on shared subscriptions, one SIGKILLed and restarted: every bundl
   const relays: RelayProcess[] = [];
   const pub = await connectPublisher({ url: broker.url, chunkSize: 1024 });
   try {
-    for (const n of [1, 2, 3]) relays.push(await startRelayProcess(configFile(n)));
+    for (const n of [1, 2, 3]) relays.push(await start(configFile(n)));
     const jpeg = await testJpeg();
     const bundles = Array.from({ length: 45 }, (_, i) => makeBundle({ cameraId: cams[i % cams.length], bundleId: `s-${i}`, jpeg }));
     const client = reader(loadConfig({ env: {}, overrides: { s3: { endpoint: s3.endpoint, ...S3RVER_CREDENTIALS } } }));
     await Promise.all(bundles.slice(0, 30).map((b) => pub.publish(b)));
     await waitFor(async () => (await listKeys(client, BUCKET, 'contributions/')).length >= 6 * 3, 30000, 'a few uploads', 50);
     for (const n of [1, 2, 3]) assert.ok((await chunksReceived(n)) > 0, `relay ${n} got a share of the chunks`);
-    const killed = relays[1].child;
-    const exited = new Promise((r) => killed.once('exit', (_code, signal) => r(signal)));
-    process.kill(killed.pid!, 'SIGKILL');
-    assert.is(await exited, 'SIGKILL');
+    assert.is(await sigkill(relays[1].child), 'SIGKILL');
     await Promise.all(bundles.slice(30).map((b) => pub.publish(b))); // while it is dead
     await sleep(500);
-    relays[1] = await startRelayProcess(configFile(2));
+    relays[1] = await start(configFile(2));
 
     const want = expectedKeys('alice', bundles);
     await waitFor(async () => (await listKeys(client, BUCKET, 'contributions/')).length >= want.length, 40000, 'all objects', 200);
@@ -95,12 +78,7 @@ test('3 relays on shared subscriptions, one SIGKILLed and restarted: every bundl
     assert.is(count('SELECT count(*) AS n FROM journal'), 0, 'no chunk left behind');
     db.close();
   } finally {
-    for (const r of relays) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL');
-    await pub.close();
-    await proxy.stop();
-    await broker.stop();
-    await s3.stop();
-    tmp.cleanup();
+    await stopProcessWorld({ children: relays.map((r) => r.child), pub, proxy, broker, s3, tmp });
   }
 });
 

@@ -11,22 +11,16 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 import { sharpMaskCodec } from '../../src/adapters/sharp-watermark.js';
-import { PURPOSE_MOTION, PURPOSE_OBJECTRON } from '../../src/protocol/consent.js';
 import { buildCoco } from '../../src/review/coco.js';
 import { exportMotion } from '../../src/review/motion-export.js';
 import { personProposals } from '../../src/review/person-proposals.js';
 import { openCdnet } from '../../sim/sources/cdnet.js';
 import { addCamera, signUp, type Owner } from '../web/helpers.js';
-import { H, reviewer, ReviewClient, seed, T0, W, world, type World } from './helpers.js';
+import { consentTo, H, porchAndGarden, reviewer, ReviewClient, seed, T0, W, world, type World } from './helpers.js';
 
 interface Ctx { w: World; ann: Owner; porch: string; garden: string; shed: string; rc: ReviewClient; tmp: string }
 const test = suite<Ctx>('review exports');
 const DAY = 86400000;
-
-async function consent(c: Ctx, cameraId: string, choice: string) {
-  const r = await c.ann.client.post(`/cameras/${cameraId}/contributions`, choice === 'off' ? { choice } : { choice, agree: 'yes' });
-  assert.is(r.status, 303);
-}
 
 test.before.each(async (c) => {
   c.tmp = mkdtempSync(join(tmpdir(), 'quietcam-review-export-'));
@@ -35,12 +29,8 @@ test.before.each(async (c) => {
   c.porch = (await addCamera(c.ann, 'Porch')).cameraId;
   c.garden = (await addCamera(c.ann, 'Garden')).cameraId;
   c.shed = (await addCamera(c.ann, 'Shed')).cameraId;
-  await consent(c, c.porch, 'both');
-  await consent(c, c.garden, 'motion');
-  await consent(c, c.shed, 'both');
-  await seed(c.w, c.ann.id, c.porch, 'p-1', 3, T0 - DAY);
-  await seed(c.w, c.ann.id, c.porch, 'p-2', 3, T0 - DAY / 2);
-  await seed(c.w, c.ann.id, c.garden, 'g-1', PURPOSE_MOTION, T0 - DAY);
+  await porchAndGarden(c.w, c.ann, c.porch, c.garden);
+  await consentTo(c.ann, c.shed, 'both');
   await seed(c.w, c.ann.id, c.shed, 's-1', 3, T0 - DAY);
   const rita = await reviewer(c.w, 'rita');
   c.rc = new ReviewClient(c.w);
@@ -92,14 +82,14 @@ test('COCO: valid format, pixel boxes, ids unique and linked, only consent in fo
     assert.ok(a.bbox[0] + a.bbox[2] <= img.width && a.bbox[1] + a.bbox[3] <= img.height, 'inside its image');
   }
   // the shed's owner narrows to Motion: its answer leaves the next export
-  await consent(c, c.shed, 'motion');
+  await consentTo(c.ann, c.shed, 'motion');
   coco = cocoSchema.parse(await buildCoco(c.w.review));
   assert.equal(coco.images.map((i) => i.contribution_id).sort(), [`${c.ann.id}/${c.porch}/p-1`, `${c.ann.id}/${c.porch}/p-2`]);
   assert.not.ok(coco.annotations.some((a) => a.category_id === 2), 'the shed\'s car box is gone');
 });
 
 test('Motion export: CDnet folders the simulator reads, Motion contributions under consent only, each logged', async (c) => {
-  await consent(c, c.shed, 'objectron'); // no longer for Motion
+  await consentTo(c.ann, c.shed, 'objectron'); // no longer for Motion
   const r = await exportMotion(c.w.review, sharpMaskCodec, c.tmp, 'ops');
   assert.is(r.frames, 3, 'porch p-1, p-2 and garden g-1');
   assert.is(r.folders.length, 2);

@@ -5,6 +5,7 @@
  * a meta.json, and the home index row).
  */
 import sharp from 'sharp';
+import * as assert from 'uvu/assert';
 import { SqliteRelayStore } from '../../src/adapters/sqlite-store.js';
 import { SqliteReviewStore } from '../../src/adapters/sqlite-review.js';
 import { openReviewDb } from '../../src/adapters/sqlite-review-schema.js';
@@ -12,7 +13,7 @@ import { sharpWatermark } from '../../src/adapters/sharp-watermark.js';
 import { silentLogger } from '../../src/log.js';
 import { MemoryBucket } from '../../src/operator/bucket.js';
 import { HomeChannel } from '../../src/operator/home.js';
-import { purposeNames } from '../../src/protocol/consent.js';
+import { PURPOSE_MOTION, purposeNames } from '../../src/protocol/consent.js';
 import { keyPrefix } from '../../src/relay/s3-keys.js';
 import { buildReviewApp } from '../../src/review/app.js';
 import { noProposals, type ReviewPorts } from '../../src/review/ports.js';
@@ -23,7 +24,7 @@ import { buildWebApp } from '../../src/web/app.js';
 import { MemoryConfigPublisher } from '../../src/web/memory.js';
 import type { WebPorts } from '../../src/web/ports.js';
 import { totpCode } from '../../src/web/totp.js';
-import { T0, type TestWeb } from '../web/helpers.js';
+import { DAY, T0, type Owner, type TestWeb } from '../web/helpers.js';
 
 export { T0 };
 export const W = 320;
@@ -88,6 +89,21 @@ export async function seed(w: World, ownerId: string, cameraId: string, bundleId
   if (entry === 'duplicate') throw new Error('seed: duplicate');
   store.complete(entry.id, { cameraId, bundleId, ownerId, captureTimeMs, purposes, consentVersion: 1, keyPrefix: prefix, uploadedMs: captureTimeMs, objects: objects.map(([name, body, contentType]) => ({ name, key: prefix + name, bytes: body.length, contentType })) });
   return prefix;
+}
+
+/** The owner's choice on her camera's contributions page (`off`, or purposes she agrees to); the page answers 303. */
+export async function consentTo(owner: Owner, cameraId: string, choice: string): Promise<void> {
+  const r = await owner.client.post(`/cameras/${cameraId}/contributions`, choice === 'off' ? { choice } : { choice, agree: 'yes' });
+  assert.is(r.status, 303, `consent ${choice}`);
+}
+
+/** The start both console suites share: Porch contributes both purposes (p-1, p-2 stored), Garden Motion only (g-1). */
+export async function porchAndGarden(w: World, owner: Owner, porch: string, garden: string): Promise<void> {
+  await consentTo(owner, porch, 'both');
+  await consentTo(owner, garden, 'motion');
+  await seed(w, owner.id, porch, 'p-1', 3, T0 - DAY);
+  await seed(w, owner.id, porch, 'p-2', 3, T0 - DAY / 2);
+  await seed(w, owner.id, garden, 'g-1', PURPOSE_MOTION, T0 - DAY);
 }
 
 /** A reviewer made by the operator's command, and a signed-in browser-like client of the console. */

@@ -159,3 +159,21 @@ export async function signIn(web: TestWeb, owner: Owner): Promise<Client> {
   owner.client = c;
   return c;
 }
+
+/** Two owners on one fresh app, each with one camera and one stored contribution. */
+export interface TwoOwners { web: TestWeb; ann: Owner; bob: Owner; annCam: string; bobCam: string }
+
+/**
+ * Fills `c` (web first, so an after hook can close it if a step fails): ann with "Ann porch" and
+ * contribution b-ann-1, bob with "Bob drive" and b-bob-1. Returns ann's contribution.
+ */
+export async function twoOwners(c: TwoOwners): Promise<ContributionRecord> {
+  c.web = testWeb();
+  c.ann = await signUp(c.web, 'ann');
+  c.bob = await signUp(c.web, 'bob');
+  c.annCam = (await addCamera(c.ann, 'Ann porch')).cameraId;
+  c.bobCam = (await addCamera(c.bob, 'Bob drive')).cameraId;
+  const annSeed = seedContribution(c.web, c.ann.id, c.annCam, 'b-ann-1');
+  seedContribution(c.web, c.bob.id, c.bobCam, 'b-bob-1');
+  return annSeed;
+}

@@ -5,19 +5,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readZip } from '../../src/web/zip.js';
-import { addCamera, seedContribution, signUp, testWeb, type Owner, type TestWeb } from './helpers.js';
+import { twoOwners, type TwoOwners } from './helpers.js';
 
-interface Ctx { web: TestWeb; ann: Owner; bob: Owner; annCam: string; bobCam: string; annKeys: string[] }
+interface Ctx extends TwoOwners { annKeys: string[] }
 const test = suite<Ctx>('web isolation');
 
 test.before.each(async (c) => {
-  c.web = testWeb();
-  c.ann = await signUp(c.web, 'ann');
-  c.bob = await signUp(c.web, 'bob');
-  c.annCam = (await addCamera(c.ann, 'Ann porch')).cameraId;
-  c.bobCam = (await addCamera(c.bob, 'Bob drive')).cameraId;
-  const r = seedContribution(c.web, c.ann.id, c.annCam, 'b-ann-1');
-  seedContribution(c.web, c.bob.id, c.bobCam, 'b-bob-1');
+  const r = await twoOwners(c);
   c.annKeys = r.objects.map((o) => o.key);
 });
 test.after.each(async (c) => { await c.web.close(); });

@@ -5,20 +5,14 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SqliteRelayStore } from '../../src/adapters/sqlite-store.js';
-import { addCamera, Client, seedContribution, signUp, testWeb, type Owner, type TestWeb } from './helpers.js';
+import { Client, seedContribution, twoOwners, type TwoOwners } from './helpers.js';
 
-interface Ctx { web: TestWeb; ann: Owner; bob: Owner; annCam: string; bobCam: string }
+type Ctx = TwoOwners;
 const test = suite<Ctx>('owner status page');
 
 test.before.each(async (c) => {
-  c.web = testWeb();
-  c.ann = await signUp(c.web, 'ann');
-  c.bob = await signUp(c.web, 'bob');
-  c.annCam = (await addCamera(c.ann, 'Ann porch')).cameraId;
-  c.bobCam = (await addCamera(c.bob, 'Bob drive')).cameraId;
-  seedContribution(c.web, c.ann.id, c.annCam, 'b-ann-1');
+  await twoOwners(c);
   seedContribution(c.web, c.ann.id, c.annCam, 'b-ann-2', c.web.clock.now + 1000);
-  seedContribution(c.web, c.bob.id, c.bobCam, 'b-bob-1');
   // two of ann's bundles waiting in the relay's outbox, one of them after a failed upload
   const store = new SqliteRelayStore(c.web.db);
   const base = { cameraId: c.annCam, ownerId: c.ann.id, bytes: new Uint8Array(4), captureTimeMs: 0, purposes: 1, consentVersion: 1, firstChunkMs: 0, acceptedMs: 0 };

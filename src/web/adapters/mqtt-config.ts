@@ -5,8 +5,8 @@
  * `onConnect` runs, and the pages re-publish every camera's config (a change made while the broker
  * was away reaches the boards).
  */
-import { readFileSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
+import { mqttConnectOptions } from '../../adapters/mqtt-connect.js';
 import { configTopic } from '../../protocol/topics.js';
 import type { ConfigPublisher } from '../ports.js';
 
@@ -32,15 +32,7 @@ export interface MqttConfigPublisher extends ConfigPublisher {
  * @example const pub = mqttConfigPublisher({ url: relayConfig.broker.url }); await pub.publish('cam-1', payload);
  */
 export function mqttConfigPublisher(o: MqttConfigOptions): MqttConfigPublisher {
-  const client = mqtt.connect(o.url, {
-    clientId: o.clientId ?? `quietcam-web-${Math.random().toString(36).slice(2, 10)}`,
-    protocolVersion: 4,
-    reconnectPeriod: o.reconnectMs ?? 1000,
-    connectTimeout: 10000,
-    username: o.username,
-    password: o.password,
-    ca: o.caFile ? readFileSync(o.caFile) : undefined,
-  });
+  const client = mqtt.connect(o.url, mqttConnectOptions({ ...o, clientId: o.clientId ?? `quietcam-web-${Math.random().toString(36).slice(2, 10)}`, reconnectMs: o.reconnectMs ?? 1000 }));
   client.on('error', () => {}); // reconnects by itself; publishes wait meanwhile
   if (o.onConnect) client.on('connect', o.onConnect);
   return {

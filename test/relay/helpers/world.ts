@@ -41,3 +41,14 @@ export async function startTestRelay(config: RelayConfig): Promise<{ relay: Rela
 export function reader(config: RelayConfig) {
   return s3Client(config.s3);
 }
+
+interface Stoppable { stop(): Promise<unknown> }
+
+/** Closes a run's publisher, relay and broker, then S3 (which may be down already), then removes its temp dir. */
+export async function stopWorld(w: { pub: { close(): Promise<unknown> }; relay: Stoppable; broker: Stoppable; s3: Stoppable; tmp: { cleanup(): void } }): Promise<void> {
+  await w.pub.close();
+  await w.relay.stop();
+  await w.broker.stop();
+  await w.s3.stop().catch(() => {});
+  w.tmp.cleanup();
+}
