@@ -15,6 +15,7 @@ import { nanodetFiles, nanodetPersonDetector } from '../../src/adapters/person-n
 import { personDetectorPool } from '../../src/adapters/person-pool.ts';
 import type { PersonDetector } from '../../src/alerts/types.ts';
 import { ALERT_DEFAULTS } from '../../src/alerts/verdict.ts';
+import { personProposals } from '../../src/review/person-proposals.ts';
 import { FOOTAGE, hallFrames, videoFrame } from '../../bench/alerts-frames.ts';
 
 const T = ALERT_DEFAULTS.personScore;
@@ -75,6 +76,20 @@ test('the worker pool gives the same scores as the in-thread detector', async ()
     assert.equal(b.boxes, a.boxes);
   } finally {
     await pool.close();
+  }
+});
+
+test('the review console proposes the people the detector finds as person boxes inside the view', async () => {
+  if (absent || !detector) return skip('footage absent: no proposals were made from real frames');
+  const frame = videoFrame(join(FOOTAGE, 'vtest.avi'), 5);
+  const { width, height } = await sharp(frame).metadata();
+  const item = { ownerId: 'o', cameraId: 'c', bundleId: 'b', prefix: 'p/', captureTimeMs: 0, purposes: 2, width: width!, height: height! };
+  const boxes = await personProposals(detector).propose(frame, item);
+  assert.ok(boxes.length >= 1, 'at least one proposed person on a plaza with people');
+  for (const b of boxes) {
+    assert.is(b.label, 'person');
+    assert.ok(b.x >= 0 && b.y >= 0 && b.w >= 2 && b.h >= 2 && b.x + b.w <= item.width && b.y + b.h <= item.height, `inside the view: ${JSON.stringify(b)}`);
+    assert.ok(Number.isInteger(b.x) && Number.isInteger(b.w), 'whole pixels');
   }
 });
 
