@@ -13,3 +13,15 @@ export async function captured(f: () => Promise<number>): Promise<{ code: number
     console.log = log;
   }
 }
+
+/** Runs `f` with console.error alone captured (console.log still prints): its exit code and stderr text. */
+export async function stderrOf(f: () => Promise<number>): Promise<{ code: number; err: string }> {
+  const orig = console.error;
+  let err = '';
+  console.error = (...a: unknown[]) => { err += a.join(' ') + '\n'; };
+  try {
+    return { code: await f(), err };
+  } finally {
+    console.error = orig;
+  }
+}

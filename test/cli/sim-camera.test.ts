@@ -9,22 +9,14 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { run } from '../../cli/sim.js';
+import { stderrOf } from './helpers.js';
 import { cameraLogin } from '../../cli/sim-camera.js';
 import { bytesToHex, deriveCameraSecret } from '../../src/protocol/mac.js';
 
 const TOKEN = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ'; // 43 base64url characters
 const SECRET = bytesToHex(deriveCameraSecret(TOKEN, 'cam-1'), 0, 32);
 
-async function runQuiet(args: string[]): Promise<{ code: number; err: string }> {
-  const orig = console.error;
-  let err = '';
-  console.error = (...a: unknown[]) => { err += a.join(' ') + '\n'; };
-  try {
-    return { code: await run(args), err };
-  } finally {
-    console.error = orig;
-  }
-}
+const runQuiet = (args: string[]) => stderrOf(() => run(args));
 
 test('flags: the secret is derived from the token, the broker defaults to the local demo', () => {
   assert.equal(cameraLogin({ camera: 'cam-1', token: TOKEN }), { cameraId: 'cam-1', token: TOKEN, broker: 'mqtt://127.0.0.1:1883', secret: SECRET });

@@ -5,18 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, summary } from '../../cli/sim.js';
 import type { RunResult } from '../../sim/runner.js';
+import { stderrOf } from './helpers.js';
 
-/** Run the command with console.error captured. */
-async function runQuiet(args: string[]): Promise<{ code: number; err: string }> {
-  const orig = console.error;
-  let err = '';
-  console.error = (...a: unknown[]) => { err += a.join(' ') + '\n'; };
-  try {
-    return { code: await run(args), err };
-  } finally {
-    console.error = orig;
-  }
-}
+const runQuiet = (args: string[]) => stderrOf(() => run(args));
 
 for (const [args, pattern] of [
   [['--width', 'abc'], /--width must be an integer/],
