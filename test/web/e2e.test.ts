@@ -14,11 +14,11 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { s3Client } from '../../src/adapters/s3-store.js';
-import { silentLogger } from '../../src/log.js';
-import { startStack, type Stack } from '../../src/relay/stack.js';
-import { startWebServer, type WebServer } from '../../src/web/server.js';
+import type { Stack } from '../../src/relay/stack.js';
+import type { WebServer } from '../../src/web/server.js';
 import { totpCode } from '../../src/web/totp.js';
 import { tempDir, waitFor } from '../relay/helpers/env.js';
+import { closeBrowserStack, openBrowserStack } from './browser-stack.js';
 import { playCamera } from './camera.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -74,21 +74,10 @@ async function s3Keys(c: Ctx, prefix: string): Promise<string[]> {
 
 test.before(async (c) => {
   mkdirSync(SHOTS, { recursive: true });
-  c.tmp = tempDir('quietcam-web-e2e-');
-  c.contexts = [];
-  c.stack = await startStack({ dataDir: c.tmp.dir, brokerPort: 0, s3Port: 0, statusPort: null, log: silentLogger });
-  c.web = await startWebServer({
-    relay: c.stack.relay.config, log: silentLogger,
-    web: { port: 0, cookies: 'insecure-localhost', passwords: { scryptLogN: 12, minLength: 10 } },
-  });
+  await openBrowserStack(c, 'quietcam-web-e2e-');
 });
 
-test.after(async (c) => {
-  for (const ctx of c.contexts) await ctx.close().catch(() => {});
-  await c.web?.close();
-  await c.stack?.stop();
-  c.tmp?.cleanup();
-});
+test.after(closeBrowserStack);
 
 test('sign up with TOTP, add a camera, enable Motion only', async (c) => {
   c.ann = await browser(c, 'ann');
