@@ -1,13 +1,16 @@
 /**
- * One worker thread of the person detector pool (person-pool.ts): loads NanoDet (person-nanodet.ts)
- * and answers { id, jpeg } with { id, result } or { id, error }. Started by the pool only.
+ * One worker thread of the person detector pool (person-pool.ts): loads the model named in
+ * workerData (person-models.ts) and answers { id, jpeg } with { id, result } or { id, error }.
+ * Started by the pool only.
  */
-import { parentPort } from 'node:worker_threads';
-import { nanodetPersonDetector } from './person-nanodet.js';
+import { parentPort, workerData } from 'node:worker_threads';
+import { personDetectorHere, type PersonModel } from './person-models.js';
+import type { InputSize } from './person-tfjs.js';
 
 const port = parentPort;
 if (!port) throw new Error('person-worker: run as a worker thread (person-pool.ts)');
-const detector = await nanodetPersonDetector();
+const { model, input } = workerData as { model: PersonModel; input?: InputSize };
+const detector = await personDetectorHere(model, input);
 port.on('message', (m: { id: number; jpeg: Uint8Array }) => {
   detector.detect(m.jpeg).then(
     (result) => port.postMessage({ id: m.id, result }),

@@ -39,12 +39,12 @@ export interface StartRelayOptions {
   mqtt?: boolean;
   /**
    * Smart alerts (issue 14): subscribe to the event frames and events too, score them with the
-   * person detector (default: NanoDet, adapters/person-nanodet.ts, ~200 MB RSS), keep the history
+   * person detector (default: adapters/person-models.ts, NanoDet 320x256 in one worker thread), keep the history
    * in the home database and `<dataDir>/alerts`, and call the channels. Absent/false: off.
    */
   alerts?: false | {
     detector?: PersonDetector; channels?: AlertChannel[]; policy?: Partial<AlertPolicy>;
-    /** Detector worker threads when no detector is given (default: 2 when the machine has 2+ cores, else 0 = in this thread). */
+    /** Detector worker threads when no detector is given (default: 1 when the machine has 2+ cores, else 0 = in this thread). */
     workers?: number;
   };
 }
@@ -70,10 +70,8 @@ async function alertStage(o: StartRelayOptions, registry: CameraRegistry, log: L
   });
   let detector = o.alerts.detector;
   if (!detector) {
-    const workers = o.alerts.workers ?? (availableParallelism() >= 2 ? 2 : 0);
-    const { nanodetPersonDetector } = await import('../adapters/person-nanodet.js');
-    const { personDetectorPool } = await import('../adapters/person-pool.js');
-    detector = workers > 0 ? await personDetectorPool(workers) : await nanodetPersonDetector();
+    const { startPersonDetector } = await import('../adapters/person-pool.js');
+    detector = await startPersonDetector({ workers: o.alerts.workers ?? (availableParallelism() >= 2 ? 1 : 0) });
     const d = detector;
     closers.push(() => d.close());
   }
