@@ -1,47 +1,58 @@
 /**
- * Alerts under load, in a process of its own (clean RSS): aedes, the relay with its alert stage
- * (NanoDet) and 8 simulated cameras over MQTT. Each camera starts a motion event at the same
- * moment and sends its event frames as a board does (at 0, 1 s and 3 s), then the end message;
- * 4 cameras see people (vtest.avi), 4 do not (tree.avi before the hand, HallAndMonitor empty).
- * Printed: latency from a frame leaving the "board" (its publish) to its score, and to the alert
- * (p50/p99; goal p99 < 1 s), alerts per camera, and the relay process's RSS: before the model,
- * with the model loaded and idle, and the peak under load (samples every 50 ms).
- * Env: ALERTS_ROUNDS (3): bursts of 8 events, 5 s apart; ALERTS_WORKERS (2): detector worker
- * threads (0: in the relay's thread).
+ * Alerts under load, in a process of its own (clean RSS): aedes, the relay with its alert stage and
+ * the owner's real channels (MQTT on the broker, a webhook to a local receiver), and 8 simulated
+ * cameras. Each round every camera starts a motion event at the same moment and sends its event
+ * frames as a board does (at 0, 1 s and 3 s), then the end message, and a bundle (a contribution)
+ * at the same moment: 4 cameras see people (vtest.avi), 4 do not (tree.avi before the hand,
+ * HallAndMonitor empty).
+ * Printed: latency from an event frame leaving the "board" (its publish) to the alert on MQTT (what
+ * Home Assistant's login receives) and at the webhook (p50/p99; goal p99 < 1 s), alerts per person
+ * event and false alerts, the bundles' latency meanwhile (last chunk published -> uploaded; the
+ * relay's own goal is p99 < 1 s too), and the relay process's RSS: before the model, loaded and
+ * idle, and the peak under load (samples every 50 ms).
+ * Env: ALERTS_ROUNDS (3): bursts 5 s apart; ALERTS_WORKERS (the relay's default, 1; 0: in the
+ * relay's thread); ALERTS_MODEL (nanodet; centernet; none: no model, for the baseline) and ALERTS_INPUT
+ * (e.g. 416x416; default the model's).
  */
 import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import { startBroker } from '../src/adapters/aedes-broker.ts';
-import { nanodetPersonDetector } from '../src/adapters/person-nanodet.ts';
-import { personDetectorPool } from '../src/adapters/person-pool.ts';
+import { PERSON_DETECTOR_DEFAULT, type PersonModel } from '../src/adapters/person-models.ts';
+import { startPersonDetector } from '../src/adapters/person-pool.ts';
 import { openDatabase } from '../src/adapters/sqlite-schema.ts';
 import { SqliteEventHistory } from '../src/adapters/sqlite-alerts.ts';
+import { startAlertChannels } from '../src/alerts/start.ts';
 import type { PersonAlert, PersonDetector } from '../src/alerts/types.ts';
 import { silentLogger } from '../src/log.ts';
-import { bytesToHex, demoCameraSecret, encodeEventFrame, eventMacDomain, frameTopic, eventTopic, macKey, signJson } from '../src/protocol/index.ts';
+import { bundleTopic, chunkBundle, demoCameraSecret, encodeBundle, encodeEventFrame, eventMacDomain, eventTopic, frameTopic, macKey, signJson } from '../src/protocol/index.ts';
 import { resolveConfig } from '../src/relay/config.ts';
 import { startRelay } from '../src/relay/main.ts';
+import { demoCamera } from '../src/relay/stack.ts';
 import type { ObjectStore } from '../src/relay/types.ts';
+import { makeBundle, testJpeg } from '../test/relay/helpers/bundles.ts';
 import { FOOTAGE, hallFrames, videoFrame } from './alerts-frames.ts';
 
 const CAMERAS = 8;
 const SCHEDULE_MS = [0, 1000, 3000];
+const OWNER = { id: 'bench', username: 'bench' };
 const MB = (b: number) => `${Math.round(b / 1048576)} MB`;
 const q = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] : NaN);
+const pp = (xs: number[]) => `p50 ${q(xs, 0.5)} ms, p99 ${q(xs, 0.99)} ms (${xs.length})`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const hash = (b: Uint8Array) => createHash('sha1').update(b).digest('hex');
 /** The JPEG with a comment segment (FF FE) naming it: distinct bytes for every frame sent. */
 function tagged(j: Uint8Array, tag: string): Uint8Array {
   const t = Buffer.from(tag, 'ascii');
   return new Uint8Array(Buffer.concat([j.subarray(0, 2), Buffer.from([0xff, 0xfe, 0, t.length + 2]), t, j.subarray(2)]));
 }
 
-/** Frames per camera: [event round][index] JPEGs, distinct everywhere (latency is matched by content). */
+/** Frames per camera: [event round][index] JPEGs, distinct everywhere. */
 async function cameraFrames(rounds: number): Promise<{ person: boolean; jpegs: Uint8Array[][] }[]> {
   const vtest = join(FOOTAGE, 'vtest.avi'), tree = join(FOOTAGE, 'tree.avi');
   const empty = (await hallFrames(1)).filter((f) => f.label === 'empty').map((f) => f.jpeg);
@@ -62,84 +73,135 @@ async function cameraFrames(rounds: number): Promise<{ person: boolean; jpegs: U
   return cams;
 }
 
-/** A detector that notes when each JPEG's score is known. */
-function timed(d: PersonDetector, done: Map<string, number>): PersonDetector {
-  return { name: d.name, close: () => d.close(), async detect(j) { const r = await d.detect(j); done.set(hash(j), Date.now()); return r; } };
+/** A local webhook receiver: when each alert's event arrived. */
+async function webhookReceiver(): Promise<{ url: string; got: Map<string, number>; close(): Promise<void> }> {
+  const got = new Map<string, number>();
+  const http = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (x) => chunks.push(x));
+    req.on('end', () => {
+      got.set(String(JSON.parse(Buffer.concat(chunks).toString()).event), Date.now());
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/hook`, got, close: () => new Promise((r) => (http.closeAllConnections(), http.close(() => r()))) };
 }
 
 async function child(): Promise<void> {
   const rounds = Number(process.env.ALERTS_ROUNDS ?? 3);
   const cams = await cameraFrames(rounds);
+  const ids = cams.map((_, i) => `cam${i}`);
+  const keys = ids.map((id) => macKey(demoCameraSecret(id)));
+  const bundleJpeg = await testJpeg(640, 480);
+  const bundles = Array.from({ length: rounds }, (_, r) => ids.map((cameraId, c) => {
+    const b = makeBundle({ cameraId, bundleId: `r${r}`, jpeg: bundleJpeg, rawWidth: 640, rawHeight: 480, captureTimeMs: Date.UTC(2026, 11, 7) });
+    return chunkBundle(encodeBundle(b, undefined, keys[c]), { cameraId, bundleId: b.bundleId });
+  }));
   const dir = mkdtempSync(join(tmpdir(), 'quietcam-alerts-bench-'));
   const broker = await startBroker({ port: 0 });
+  const hook = await webhookReceiver();
   const rss = { before: process.memoryUsage().rss, idle: 0, peak: 0 };
-  const ids = cams.map((_, i) => `cam${i}`);
   const db = openDatabase(join(dir, 'relay', 'relay.db'));
   const history = new SqliteEventHistory(db, join(dir, 'relay', 'alerts'));
-  for (const id of ids) history.setEnrolled(id, true, 'bench', Date.now());
-  const scored = new Map<string, number>();
+  const channels = startAlertChannels({ dataDir: join(dir, 'relay'), db, broker: { url: broker.url }, log: silentLogger });
+  channels.store.setChannels(OWNER.id, { mqtt: true, webPush: false, webhookUrl: hook.url, webhookSecret: 'bench-webhook-secret-bench-webhook-secret-00' });
   const alerts: PersonAlert[] = [];
+  const workers = Number(process.env.ALERTS_WORKERS ?? PERSON_DETECTOR_DEFAULT.workers);
+  const [w, h] = (process.env.ALERTS_INPUT ?? '').split('x').map(Number);
+  let scored = 0;
+  const model = process.env.ALERTS_MODEL ?? PERSON_DETECTOR_DEFAULT.model;
+  // 'none': no model, every frame "no person" at once: the same traffic's memory and bundle latency without a detector
+  const inner: PersonDetector = model === 'none'
+    ? { name: 'no model', detect: async () => ({ person: false, score: 0, boxes: [] }), close: async () => {} }
+    : await startPersonDetector({ workers, model: model as PersonModel, ...(w && h ? { input: { width: w, height: h } } : {}) });
+  const detector = { name: inner.name, close: () => inner.close(), detect: (j: Uint8Array) => inner.detect(j).then((x) => (scored++, x)) };
+  const uploaded = new Map<string, number[]>();
   const bucket: ObjectStore = { async put() {}, async delete() {} };
-  const workers = Number(process.env.ALERTS_WORKERS ?? 2);
-  const detector = timed(workers > 0 ? await personDetectorPool(workers) : await nanodetPersonDetector(), scored);
   const relay = await startRelay({
-    config: resolveConfig({ dataDir: join(dir, 'relay'), broker: { url: broker.url }, status: { port: null }, cameras: ids.map((id) => ({ id, owner: 'bench', placement: 'exterior', secret: bytesToHex(demoCameraSecret(id), 0, 32) })) as never }),
-    objects: bucket, log: silentLogger, alerts: { detector, channels: [{ name: 'bench', onAlert: (a) => void alerts.push(a) }] },
+    config: resolveConfig({ dataDir: join(dir, 'relay'), broker: { url: broker.url }, status: { port: null }, cameras: ids.map((id) => demoCamera(id, OWNER.id)) as never }),
+    objects: bucket, log: silentLogger, alerts: { detector, channels: [channels.stageChannel, { name: 'bench', onAlert: (a) => void alerts.push(a) }] },
   });
+  relay.on('uploaded', (r: { bundleId: string }) => uploaded.set(r.bundleId, [...(uploaded.get(r.bundleId) ?? []), Date.now()]));
+  for (const id of ids) channels.store.setEnabled(OWNER.id, id, true, OWNER, Date.now());
+  const ha = await mqtt.connectAsync(broker.url, { clientId: 'bench-ha' });
+  const onMqtt = new Map<string, number>();
+  ha.on('message', (topic, payload) => topic.endsWith('/alert') && onMqtt.set(String(JSON.parse(payload.toString()).event), Date.now()));
+  await ha.subscribeAsync('quietcam/+/alert');
   await sleep(1000);
+  global.gc?.();
   rss.idle = process.memoryUsage().rss;
-  const cpu0 = process.cpuUsage(); // all threads: the detector workers included
   const sampler = setInterval(() => (rss.peak = Math.max(rss.peak, process.memoryUsage().rss)), 50);
   const clients = await Promise.all(ids.map((id) => mqtt.connectAsync(broker.url, { clientId: id })));
-  const sent = new Map<string, number>();
-  let cpuMs = 0;
+  const bundleSent = new Map<string, number>();
+  const cpu0 = process.cpuUsage();
   try {
     for (let r = 0; r < rounds; r++) {
       const t0 = Date.now();
-      await Promise.all(cams.map(async (cam, c) => {
-        const key = macKey(demoCameraSecret(ids[c]));
+      const sends = cams.map(async (cam, c) => {
         for (let i = 0; i < SCHEDULE_MS.length; i++) {
           await sleep(t0 + SCHEDULE_MS[i] - Date.now());
           const j = cam.jpegs[r][i];
           const out = new Uint8Array(j.length + 100);
           const now = Date.now();
-          const n = encodeEventFrame(out, key, { cameraId: ids[c], eventId: r + 1, index: i, count: 3, timeMs: now, offsetMs: now - t0, width: 320, height: 240 }, j, j.length);
-          sent.set(hash(j), now);
+          const n = encodeEventFrame(out, keys[c], { cameraId: ids[c], eventId: r + 1, index: i, count: 3, timeMs: now, offsetMs: now - t0, width: 320, height: 240 }, j, j.length);
           await clients[c].publishAsync(frameTopic(ids[c]), Buffer.from(out.subarray(0, n)), { qos: 1 });
+          if (i === 0) {
+            // the contribution of the same moment, after the first frame: the board sends both
+            for (const x of bundles[r][c]) await clients[c].publishAsync(bundleTopic(ids[c]), Buffer.from(x), { qos: 1 });
+            bundleSent.set(`r${r}`, Math.max(bundleSent.get(`r${r}`) ?? 0, Date.now()));
+          }
         }
-        const end = signJson(key, eventMacDomain(ids[c]), `{"v":2,"type":"end","camera":"${ids[c]}","event":${r + 1},"timeMs":${Date.now()}}`);
+        const end = signJson(keys[c], eventMacDomain(ids[c]), `{"v":2,"type":"end","camera":"${ids[c]}","event":${r + 1},"timeMs":${Date.now()}}`);
         await clients[c].publishAsync(eventTopic(ids[c]), end, { qos: 1 });
-      }));
+      });
+      await Promise.all(sends);
       await relay.alerts!.whenIdle();
       await sleep(Math.max(0, t0 + 5000 - Date.now()));
     }
     await relay.alerts!.whenIdle();
+    for (let i = 0; i < 100 && (onMqtt.size < alerts.length || hook.got.size < alerts.length); i++) await sleep(50);
   } finally {
     clearInterval(sampler);
-    cpuMs = (process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1000;
-    await Promise.all(clients.map((c) => c.endAsync()));
+    const cpu = process.cpuUsage(cpu0);
+    await Promise.all([...clients, ha].map((c) => c.endAsync()));
     await relay.stop();
+    await channels.close();
     db.close();
+    await hook.close();
     await broker.stop();
     rmSync(dir, { recursive: true, force: true });
+    report({ rounds, workers, detector: detector.name, cams, ids, alerts, onMqtt, onHook: hook.got, bundleSent, uploaded, rss, cpuMs: (cpu.user + cpu.system) / 1000, scored });
   }
-  const frameLat = [...scored].filter(([h]) => sent.has(h)).map(([h, t]) => t - sent.get(h)!);
-  const alertLat = alerts.map((a) => a.decidedMs - a.frameAtMs);
-  const personEvents = cams.filter((c) => c.person).length * rounds;
-  const falseAlerts = alerts.filter((a) => !cams[ids.indexOf(a.cameraId)].person).length;
-  console.log(`\nload: ${CAMERAS} cameras' events at once, ${rounds} rounds, frames at ${SCHEDULE_MS.join('/')} ms, ${workers} detector workers (relay + aedes + cameras in one process; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores)`);
-  console.log(`  frames scored ${frameLat.length} (the rest: events already alerted); frame -> score p50 ${q(frameLat, 0.5)} ms, p99 ${q(frameLat, 0.99)} ms, max ${Math.max(...frameLat)} ms`);
-  console.log(`  alerts ${alerts.length - falseAlerts}/${personEvents} person events, ${falseAlerts} on the ${CAMERAS * rounds - personEvents} events without; frame -> alert p50 ${q(alertLat, 0.5)} ms, p99 ${q(alertLat, 0.99)} ms (goal < 1000)`);
-  console.log(`  CPU (process, all threads) ${(cpuMs / Math.max(1, frameLat.length)).toFixed(0)} ms per scored frame: on an otherwise idle 2-core machine the last of 8 first frames of a burst would be scored after ~${Math.round((Math.ceil(CAMERAS / Math.max(1, Math.min(2, workers))) * cpuMs) / Math.max(1, frameLat.length))} ms`);
-  console.log(`  relay process RSS: ${MB(rss.before)} before the model, ${MB(rss.idle)} with it loaded (idle), peak ${MB(rss.peak)} under load`);
 }
 
-export async function main(): Promise<void> {
+interface Report {
+  rounds: number; workers: number; detector: string; cams: { person: boolean }[]; ids: string[]; alerts: PersonAlert[]; onMqtt: Map<string, number>; onHook: Map<string, number>;
+  bundleSent: Map<string, number>; uploaded: Map<string, number[]>; rss: { before: number; idle: number; peak: number }; cpuMs: number; scored: number;
+}
+
+function report(r: Report): void {
+  const sentOf = new Map(r.alerts.map((a) => [String(a.eventId), a.frameAtMs]));
+  const lat = (got: Map<string, number>) => [...got].filter(([e]) => sentOf.has(e)).map(([e, t]) => t - sentOf.get(e)!);
+  const personEvents = r.cams.filter((c) => c.person).length * r.rounds;
+  const falseAlerts = r.alerts.filter((a) => !r.cams[r.ids.indexOf(a.cameraId)].person).length;
+  const bundleLat = [...r.uploaded].flatMap(([b, ts]) => ts.map((t) => t - (r.bundleSent.get(b) ?? t)));
+  console.log(`\nload: ${CAMERAS} cameras' events at once, ${r.rounds} rounds 5 s apart, frames at ${SCHEDULE_MS.join('/')} ms + a bundle each; ${r.detector} in ${r.workers ? `${r.workers} worker thread(s)` : "the relay's thread"} (load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores)`);
+  console.log(`  verdicts: alerts on ${r.alerts.length - falseAlerts}/${personEvents} person events, ${falseAlerts} on the ${CAMERAS * r.rounds - personEvents} events without; frames scored ${r.scored}`);
+  console.log(`  frame -> alert at the stage ${pp(r.alerts.map((a) => a.decidedMs - a.frameAtMs))}`);
+  console.log(`  frame -> alert on MQTT     ${pp(lat(r.onMqtt))}   (goal p99 < 1000)`);
+  console.log(`  frame -> alert at webhook  ${pp(lat(r.onHook))}   (goal p99 < 1000)`);
+  console.log(`  bundles meanwhile: last chunk -> uploaded ${pp(bundleLat)}   (relay goal p99 < 1000)`);
+  console.log(`  CPU (process, all threads) ${(r.cpuMs / Math.max(1, r.scored)).toFixed(0)} ms per scored frame, bundles and channels included`);
+  console.log(`  relay process RSS: ${MB(r.rss.before)} before the model, ${MB(r.rss.idle)} with it loaded (idle), peak ${MB(r.rss.peak)} under load`);
+}
+
+export async function main(env: Record<string, string> = {}): Promise<void> {
   if (!existsSync(join(FOOTAGE, 'vtest.avi'))) {
     console.log(`  !!!!! SKIPPED: ${FOOTAGE} is absent: no load figures !!!!!`);
     return;
   }
-  const p = fork(fileURLToPath(import.meta.url), ['child'], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const p = fork(fileURLToPath(import.meta.url), ['child'], { execArgv: ['--import', 'tsx', '--expose-gc', '--max-semi-space-size=2'], env: { MALLOC_ARENA_MAX: '2', ...process.env, ...env }, stdio: 'inherit' });
   await new Promise<void>((resolve, reject) => p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`alerts load bench exited ${code}`)))));
 }
 

@@ -1,16 +1,20 @@
 /**
  * `npm run bench -- alerts`: smart alerts, measured.
- * 1. Verdict quality, per frame: NanoDet's person score on labelled frames of the real footage
- *    (bench/alerts-frames.ts), the highest score without a person and the lowest with one, and
- *    what the threshold (src/alerts/verdict.ts) makes of them.
- * 2. Verdict quality, per event: each clip and generated scene played through the device app
+ * 1. The person detector candidates on the same labelled frames: speed, memory, frames flagged
+ *    (bench/alerts-candidates.ts).
+ * 2. Verdict quality, per frame, with the default detector (src/adapters/person-models.ts): the
+ *    person score on labelled frames of the real footage (bench/alerts-frames.ts), the highest
+ *    score without a person and the lowest with one, and what the threshold makes of them.
+ * 3. Verdict quality, per event: each clip and generated scene played through the device app
  *    (event frames at 0, 1 s, 3 s), the events' verdicts (sim/alerts.ts).
- * 3. Latency and memory with 8 cameras' events at once (bench/alerts-load.ts).
- * Env: ALERTS_SCENE_SECONDS (60).
+ * 4. Latency to MQTT and the webhook, and memory, with 8 cameras' events at once
+ *    (bench/alerts-load.ts), for each worker count in ALERTS_LOAD_WORKERS.
+ * Env: ALERTS_SCENE_SECONDS (60), ALERTS_LOAD_WORKERS (the default, 1; e.g. 0,1,2),
+ * ALERTS_CANDIDATES (see alerts-candidates.ts; 'none' skips them).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { nanodetPersonDetector } from '../src/adapters/person-nanodet.ts';
+import { PERSON_DETECTOR_DEFAULT, personDetectorHere } from '../src/adapters/person-models.ts';
 import type { PersonDetector } from '../src/alerts/types.ts';
 import { ALERT_DEFAULTS } from '../src/alerts/verdict.ts';
 import { runAlertsOnSource } from '../sim/alerts.ts';
@@ -77,13 +81,16 @@ async function eventQuality(detector: PersonDetector): Promise<void> {
 }
 
 export async function main(): Promise<void> {
-  console.log('\nsmart alerts (NanoDet person detector, tfjs WASM, one process)');
-  const detector = await nanodetPersonDetector();
+  if (process.env.ALERTS_CANDIDATES !== 'none') await (await import('./alerts-candidates.ts')).main();
+  const d = PERSON_DETECTOR_DEFAULT;
+  const detector = await personDetectorHere(d.model, d.input);
+  console.log(`\nsmart alerts with the default detector (${detector.name}, tfjs WASM, one process)`);
   try {
     await frameQuality(detector);
     await eventQuality(detector);
   } finally {
     await detector.close();
   }
-  await (await import('./alerts-load.ts')).main();
+  const load = await import('./alerts-load.ts');
+  for (const w of (process.env.ALERTS_LOAD_WORKERS ?? String(d.workers)).split(',')) await load.main({ ALERTS_WORKERS: w });
 }
