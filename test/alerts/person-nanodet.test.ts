@@ -1,9 +1,11 @@
 // test-timeout: 90 s
 /**
  * The NanoDet person detector (src/adapters/person-nanodet.ts) on real frames taken from
- * ../shared/footage at test time (never copied): people in vtest.avi and (most frames of)
- * HallAndMonitor score at or above the alert threshold, the tree (before the hand) below it. Also the pool (two worker
- * threads) gives the same scores. Skipped loudly when the footage or ffmpeg is absent.
+ * ../shared/footage at test time (never copied), at its default input (320x256, the graph resized
+ * from the 416x416 it was converted for): people in vtest.avi and (most frames of) HallAndMonitor
+ * score at or above the alert threshold, the tree (before the hand) below it; the people it boxes
+ * are the ones it boxes at 416x416; the worker pool gives the same scores. Skipped loudly when the
+ * footage or ffmpeg is absent.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -11,9 +13,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { nanodetFiles, nanodetPersonDetector } from '../../src/adapters/person-nanodet.ts';
+import { nanodetFiles, nanodetPatch, nanodetPersonDetector } from '../../src/adapters/person-nanodet.ts';
+import { PERSON_DETECTOR_DEFAULT } from '../../src/adapters/person-models.ts';
 import { personDetectorPool } from '../../src/adapters/person-pool.ts';
-import type { PersonDetector } from '../../src/alerts/types.ts';
+import type { PersonBox, PersonDetector } from '../../src/alerts/types.ts';
 import { ALERT_DEFAULTS } from '../../src/alerts/verdict.ts';
 import { personProposals } from '../../src/review/person-proposals.ts';
 import { FOOTAGE, hallFrames, videoFrame } from '../../bench/alerts-frames.ts';
@@ -34,9 +37,19 @@ test('the model and the wasm come from node_modules; no face model is among what
   assert.not.match(modelJson, /face|iris|age|gender|emotion/);
 });
 
+test('the input size sets the pyramid: 320x256 resizes to 16x20, 32x40, 16x20 and 8x10; other sizes are refused', async () => {
+  const p = nanodetPatch({ width: 320, height: 256 });
+  assert.equal(p.input, [1, 3, 256, 320]);
+  assert.equal(Object.values(p.ints), [[16, 20], [32, 40], [16, 20], [8, 10]]);
+  let err = '';
+  await nanodetPersonDetector({ input: { width: 300, height: 240 } }).catch((e: Error) => (err = e.message));
+  assert.match(err, /multiples of 32/);
+});
+
 test('people score at or above the threshold, the swaying tree below it', async () => {
   if (absent) return skip(`${FOOTAGE} (vtest.avi, tree.avi) or ffmpeg is absent: the detector did not run on real frames`);
   detector = await nanodetPersonDetector();
+  assert.is(detector.name, `nanodet-${PERSON_DETECTOR_DEFAULT.input!.width}x${PERSON_DETECTOR_DEFAULT.input!.height}`, 'the default input is the relay default');
   for (const t of [5, 30]) {
     const r = await detector.detect(videoFrame(join(FOOTAGE, 'vtest.avi'), t));
     assert.ok(r.score >= T, `vtest.avi at ${t} s: person score ${r.score}`);
@@ -55,6 +68,24 @@ test('HallAndMonitor: most frames with a person in the truth masks score at or a
   for (const f of frames) scores.push((await detector.detect(f.jpeg)).score);
   const flagged = scores.filter((s) => s >= T).length;
   assert.ok(flagged * 2 >= frames.length, `flagged ${flagged}/${frames.length}: ${scores.map((s) => s.toFixed(2)).join(' ')}`);
+});
+
+test('at 320x256 it boxes the people it boxes at 416x416 (the resized graph and the non-square grid decode alike)', async () => {
+  if (absent || !detector) return skip('footage absent: the sizes were not compared');
+  const frame = videoFrame(join(FOOTAGE, 'vtest.avi'), 30);
+  const big = await nanodetPersonDetector({ input: { width: 416, height: 416 } });
+  try {
+    const [a, b] = [await big.detect(frame), await detector.detect(frame)];
+    const sure = (r: typeof a) => r.boxes.filter((x) => x.score >= T);
+    assert.ok(sure(b).length >= 3, `people boxed at 320x256: ${sure(b).length}`);
+    const overlap = (p: PersonBox, q: PersonBox) => {
+      const w = Math.min(p.x + p.w, q.x + q.w) - Math.max(p.x, q.x), h = Math.min(p.y + p.h, q.y + q.h) - Math.max(p.y, q.y);
+      return w > 0 && h > 0 ? (w * h) / (p.w * p.h + q.w * q.h - w * h) : 0;
+    };
+    for (const x of sure(b)) assert.ok(a.boxes.some((y) => overlap(x, y) >= 0.4), `a 416x416 box where 320x256 has ${JSON.stringify(x)}`);
+  } finally {
+    await big.close();
+  }
 });
 
 test('a corrupt JPEG is refused with an error, not a verdict', async () => {
