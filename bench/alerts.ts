@@ -9,7 +9,7 @@
  *    (event frames at 0, 1 s, 3 s), the events' verdicts (sim/alerts.ts).
  * 4. Latency to MQTT and the webhook, and memory, with 8 cameras' events at once
  *    (bench/alerts-load.ts), for each worker count in ALERTS_LOAD_WORKERS.
- * Env: ALERTS_SCENE_SECONDS (60), ALERTS_LOAD_WORKERS (the default, 1; e.g. 0,1,2),
+ * Env: ALERTS_SCENE_SECONDS (60), ALERTS_LOAD_WORKERS (none,1: no model, then the default; e.g. none,0,1,2),
  * ALERTS_CANDIDATES (see alerts-candidates.ts; 'none' skips them).
  */
 import { existsSync } from 'node:fs';
@@ -92,5 +92,6 @@ export async function main(): Promise<void> {
     await detector.close();
   }
   const load = await import('./alerts-load.ts');
-  for (const w of (process.env.ALERTS_LOAD_WORKERS ?? String(d.workers)).split(',')) await load.main({ ALERTS_WORKERS: w });
+  // 'none' first: the same traffic without a model, the baseline for the model's memory and the bundles' latency
+  for (const w of (process.env.ALERTS_LOAD_WORKERS ?? `none,${d.workers}`).split(',')) await load.main(w === 'none' ? { ALERTS_MODEL: 'none' } : { ALERTS_WORKERS: w });
 }
