@@ -186,13 +186,14 @@ function report(r: Report): void {
   const personEvents = r.cams.filter((c) => c.person).length * r.rounds;
   const falseAlerts = r.alerts.filter((a) => !r.cams[r.ids.indexOf(a.cameraId)].person).length;
   const bundleLat = [...r.uploaded].flatMap(([b, ts]) => ts.map((t) => t - (r.bundleSent.get(b) ?? t)));
-  console.log(`\nload: ${CAMERAS} cameras' events at once, ${r.rounds} rounds 5 s apart, frames at ${SCHEDULE_MS.join('/')} ms + a bundle each; ${r.detector} in ${r.workers ? `${r.workers} worker thread(s)` : "the relay's thread"} (load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores)`);
+  console.log(`\nload: ${CAMERAS} cameras' events at once, ${r.rounds} rounds 5 s apart, frames at ${SCHEDULE_MS.join('/')} ms + a bundle each; ${r.detector === 'no model' ? 'NO MODEL (the baseline)' : `${r.detector} in ${r.workers ? `${r.workers} worker thread(s)` : "the relay's thread"}`} (load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores)`);
   console.log(`  verdicts: alerts on ${r.alerts.length - falseAlerts}/${personEvents} person events, ${falseAlerts} on the ${CAMERAS * r.rounds - personEvents} events without; frames scored ${r.scored}`);
   console.log(`  frame -> alert at the stage ${pp(r.alerts.map((a) => a.decidedMs - a.frameAtMs))}`);
   console.log(`  frame -> alert on MQTT     ${pp(lat(r.onMqtt))}   (goal p99 < 1000)`);
   console.log(`  frame -> alert at webhook  ${pp(lat(r.onHook))}   (goal p99 < 1000)`);
   console.log(`  bundles meanwhile: last chunk -> uploaded ${pp(bundleLat)}   (relay goal p99 < 1000)`);
-  console.log(`  CPU (process, all threads) ${(r.cpuMs / Math.max(1, r.scored)).toFixed(0)} ms per scored frame, bundles and channels included`);
+  const perFrame = r.cpuMs / Math.max(1, r.scored);
+  console.log(`  CPU (process, all threads) ${perFrame.toFixed(0)} ms per scored frame, bundles and channels included: with nothing else running, the last of ${CAMERAS} first frames of a burst would be scored ~${Math.round(CAMERAS * perFrame)} ms after it arrived (one detector, first frames first)`);
   console.log(`  relay process RSS: ${MB(r.rss.before)} before the model, ${MB(r.rss.idle)} with it loaded (idle), peak ${MB(r.rss.peak)} under load`);
 }
 
