@@ -42,6 +42,7 @@ interface RunOpts {
   height: number;
   settings: Record<string, string>;
   quietLogs: boolean;
+  heapCap?: number;
 }
 
 /** Output records before the closing stats record (the stats hold the heap figures, which differ by build). */
