@@ -65,7 +65,7 @@ export function findBoxes(s: State, cfg: DetectorConfig, frame: Uint8Array, moti
     while (head < tail) {
       const c = q[head++];
       const cx = c % cols;
-      const cy = (c / cols) | 0;
+      const cy = (c - cx) / cols; // exact: stays an integer in engines with unboxed integers (no soft-float division)
       if (cx < x0) x0 = cx;
       if (cx > x1) x1 = cx;
       if (cy < y0) y0 = cy;

@@ -42,8 +42,9 @@ function skyCandidates(s: State, cfg: DetectorConfig): void {
         }
       }
       const n = s.npix[c];
-      const mean = (sum / n) | 0;
-      const texture = (grad / (2 * n)) | 0;
+      // floor(a / b) for a >= 0 as an exact division: integers all the way on the board's engines.
+      const mean = (sum - sum % n) / n;
+      const texture = (grad - grad % (2 * n)) / (2 * n);
       s.scratch[c] = mean >= cfg.skyMinBright && mean > frameMean && texture <= cfg.skyMaxTexture && s.dyn[c] < cfg.dynamicLevel ? 1 : 0;
     }
   }
