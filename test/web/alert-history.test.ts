@@ -94,6 +94,14 @@ test('the page lists the owner\'s events, newest first, in her time zone, with v
   assert.match(r.body, /<a href="\/alerts\/history">Event history<\/a>/, 'in the pages\' nav');
 });
 
+test('with smart alerts off everywhere and no event, the page says why it is empty', async (c) => {
+  const r = await c.olive.client.get('/alerts/history');
+  assert.equal(eventIds(r.body), []);
+  assert.match(r.body, /id="all-off"/);
+  assert.match(r.body, /0 event\(s\)/);
+  assert.not.match(r.body, /id="delete-all"/, 'nothing to delete');
+});
+
 test('filters: one camera, people only; the form keeps the choice', async (c) => {
   const { person, empty } = seedAll(c);
   const cl = c.olive.client;

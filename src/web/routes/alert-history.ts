@@ -118,7 +118,8 @@ async function listPage(ctx: WebContext, req: FastifyRequest, reply: FastifyRepl
 ${filters}
 <p id="event-count">${events.length === HISTORY.maxEvents ? `The newest ${events.length} events` : `${events.length} event(s)`}${f.camera || f.people ? ' matching the filter' : ''}.</p>
 ${events.length ? html`<p><a class="button danger" href="/alerts/history/delete-all" id="delete-all">Delete every event</a></p>` : ''}
-<div id="events">${events.map((ev) => eventItem(ctx, ev, names.get(ev.cameraId) ?? ev.cameraId, tz, f))}</div>`;
+<div id="events">${events.map((ev) => eventItem(ctx, ev, names.get(ev.cameraId) ?? ev.cameraId, tz, f))}</div>
+${!events.length && !ctx.ports.alerts.enabledCameras(a.id).length ? html`<p id="all-off">Smart alerts are off for every camera, so no event is recorded. <a href="/alerts/settings">Turn them on</a> for a camera.</p>` : ''}`;
   reply.header('cache-control', 'private, no-store');
   return sendPage(reply, page({ title: 'Event history', body, user: a.username, csrf: req.session!.csrf, flash: takeFlash(ctx, req) }));
 }
