@@ -8,6 +8,7 @@
  * segments and MQTT topic levels. They are random, so a guessed id finds nothing.
  */
 import type { AlertStore } from '../alerts/ports.js';
+import type { EventHistory } from '../alerts/types.js';
 import type { HomeChannel } from '../operator/home.js';
 import type { Clock, ContributionRecord, Placement } from '../relay/types.js';
 
@@ -230,6 +231,8 @@ export interface WebPorts {
   configPublisher: ConfigPublisher;
   /** Smart alerts: per-camera on/off, the enrolment log, the account's channels, sent alerts (src/alerts/ports.ts). */
   alerts: AlertStore;
+  /** Smart alerts' 7-day event history (rows and frame files, src/adapters/sqlite-alerts.ts); absent: no history page. */
+  history?: EventHistory;
   /** The home's VAPID public key (base64url) for Web Push subscriptions; null: Web Push not set up. */
   vapidPublicKey?: string | null;
   /** The S3 channel to the operator's review console (consent records out; access entries, flags, counts in). Absent: no console. */

@@ -19,6 +19,7 @@ import { s3Objects } from './s3-objects.js';
 import { configPayload } from '../consent.js';
 import { serviceLogin } from '../../adapters/broker-users.js';
 import { SqliteAlertSettings } from '../../adapters/sqlite-alert-settings.js';
+import { SqliteEventHistory } from '../../adapters/sqlite-alerts.js';
 import { loadOrCreateVapidKeys } from '../../adapters/vapid-keys.js';
 import { s3OperatorBucket } from '../../adapters/s3-operator.js';
 import { HomeChannel } from '../../operator/home.js';
@@ -65,6 +66,8 @@ export function openWebPorts(o: OpenWebPortsOptions): OpenedWebPorts {
   const opBucket = o.operator === undefined ? s3OperatorBucket(o.relay.s3) : null;
   const operator = o.operator === undefined ? new HomeChannel(opBucket!, clock) : (o.operator ?? undefined);
   const ports: WebPorts = { ...sql, objects: o.objects ?? s3!, configPublisher: o.configPublisher ?? null!, clock, operator };
+  // the relay's alert stage writes the event history (rows here, frames in <dataDir>/alerts); the pages read and delete it
+  ports.history = new SqliteEventHistory(db, join(o.relay.dataDir, 'alerts'));
   const cameraIds = () => (db.prepare('SELECT camera_id FROM web_cameras').all() as { camera_id: string }[]).map((r) => r.camera_id);
   // Web Push: the home's VAPID key pair, made once in the data dir (the relay signs pushes with the same file)
   ports.vapidPublicKey = loadOrCreateVapidKeys(o.relay.dataDir).publicKey;
