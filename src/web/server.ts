@@ -11,6 +11,8 @@ import { openWebPorts } from './adapters/ports.js';
 import { buildWebApp, type WebApp } from './app.js';
 import { resolveWebConfig, type WebConfigInput } from './config.js';
 import type { WebPorts } from './ports.js';
+import { startReminders, type ReminderNotifier } from './reminders.js';
+import { startAlertChannels } from '../alerts/start.js';
 
 export interface WebServer extends WebApp {
   readonly url: string;
@@ -22,7 +24,17 @@ const PRUNE_EVERY_MS = 600000; // 10 minutes: expired sessions are refused anywa
 /** 5 minutes: how long a consent record the home failed to write to S3 (S3 down) can stay stale for the review console. */
 const OPERATOR_SYNC_MS = 300000;
 
-export async function startWebServer(o: { relay: RelayConfig; web?: WebConfigInput; log?: Logger }): Promise<WebServer> {
+export interface WebServerReminders {
+  /** Where reminders go besides the page; default: the alert channels (src/alerts/start.ts) on the relay's broker and data dir; null: the page only. */
+  notifier?: ReminderNotifier | null;
+  /** The pages' address in reminder links; default $QUIETCAM_PAGES_URL, else this server's URL. */
+  pagesUrl?: string;
+  /** Default an hour. */
+  everyMs?: number;
+}
+
+/** `reminders: false`: no consent reminders through the channels (the page banner stays). */
+export async function startWebServer(o: { relay: RelayConfig; web?: WebConfigInput; log?: Logger; reminders?: WebServerReminders | false }): Promise<WebServer> {
   const log = o.log ?? consoleLogger('web');
   resolveWebConfig(o.web); // a bad config fails before a database or a connection is opened
   const opened = openWebPorts({ relay: o.relay });
@@ -44,11 +56,19 @@ export async function startWebServer(o: { relay: RelayConfig; web?: WebConfigInp
   const addr = web.app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : web.ctx.config.port;
   const host = web.ctx.config.host.includes(':') ? `[${web.ctx.config.host}]` : web.ctx.config.host;
+  const url = `http://${host}:${port}`;
+  const r = o.reminders === false ? null : (o.reminders ?? {});
+  const pagesUrl = r?.pagesUrl ?? process.env.QUIETCAM_PAGES_URL ?? url;
+  // the consent reminders go out through the owner's alert channels: the same dispatcher and channels as alerts
+  const channels = r && r.notifier === undefined ? startAlertChannels({ dataDir: o.relay.dataDir, db: opened.db, broker: o.relay.broker, log, pagesUrl, clock: opened.ports.clock }) : null;
+  const reminders = r ? startReminders({ ports: opened.ports, config: web.ctx.config, notifier: channels?.dispatcher ?? r.notifier ?? null, pagesUrl, log, everyMs: r.everyMs }) : null;
   return {
     ...web,
-    url: `http://${host}:${port}`,
+    url,
     ports: opened.ports,
     async close() {
+      reminders?.stop();
+      await channels?.close();
       clearInterval(timer);
       clearInterval(sync);
       await web.app.close();
