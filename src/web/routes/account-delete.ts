@@ -10,7 +10,7 @@ import { form, parse } from '../input.js';
 import type { Account } from '../ports.js';
 import { deleteAccount, ownerKeys, ownerPrefixes, type AccountDeletion } from '../removal.js';
 import { endSession, setFlash, takeFlash } from '../session.js';
-import { accountChecks, type Errors } from './account.js';
+import { accountChecks, type Errors } from './account-checks.js';
 
 function deletePage(ctx: WebContext, req: FastifyRequest, a: Account, errors: Errors = {}): string {
   const { ports } = ctx;

@@ -6,37 +6,18 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { HttpError, requireAccount, seeOther, sendPage, type WebContext } from '../context.js';
+import { requireAccount, seeOther, sendPage, type WebContext } from '../context.js';
 import { csrfField, field, html, page } from '../html.js';
 import { form, parse } from '../input.js';
-import { hashPassword, verifyPassword } from '../passwords.js';
+import { hashPassword } from '../passwords.js';
 import type { Account } from '../ports.js';
 import { setFlash, startSession, takeFlash } from '../session.js';
 import { checkTotp, generateSecret } from '../totp.js';
 import { totpSetupBlock } from '../totp-setup.js';
 import { isTimeZone, TIME_ZONES } from '../time.js';
+import { accountChecks, type Errors } from './account-checks.js';
 import { registerAccountDelete } from './account-delete.js';
 import { issueRecoveryCodes, recoveryCodesPage } from './signup.js';
-
-export type Errors = Record<string, string>;
-
-/** The password and code checks of the account forms, counted on the account id like the recovery-code form: a session thief guessing is slowed. */
-export function accountChecks(ctx: WebContext) {
-  const { ports, config } = ctx;
-  return {
-    password: (a: Account, given: string) => verifyPassword(given, a.passwordHash),
-    guard(a: Account): void {
-      const wait = ctx.limiter.blockedFor(`acct:${a.id}`, ports.clock());
-      if (wait > 0) throw new HttpError(429, `Too many failed attempts. Try again in ${Math.ceil(wait / 60000)} minute(s).`, { 'retry-after': String(Math.ceil(wait / 1000)) });
-    },
-    failed: (a: Account) => ctx.limiter.fail(`acct:${a.id}`, ports.clock()),
-    async code(a: Account, given: string): Promise<boolean> {
-      const step = await checkTotp(a.totpSecret, given, ports.clock(), a.totpLastStep, config.totp.toleranceS);
-      if (step !== null) ports.accounts.setTotpStep(a.id, step);
-      return step !== null;
-    },
-  };
-}
 
 function accountPage(ctx: WebContext, req: FastifyRequest, a: Account, errors: Errors = {}, tz = a.timeZone): string {
   const csrf = req.session!.csrf;
