@@ -33,6 +33,29 @@ export interface WebServerReminders {
   everyMs?: number;
 }
 
+/**
+ * The consent reminders go out through the owner's alert channels: the same dispatcher and
+ * channels as alerts (src/alerts/start.ts), opened for one reminder and closed after it. Not kept
+ * open: the relay's alert publisher uses the same broker login, and mosquitto (client id =
+ * username) lets only one connection of a login stay; a reminder takes it over for a moment
+ * (the relay's reconnects within a second, its QoS 1 publishes are resent), a few times a year.
+ */
+function alertChannelsNotifier(o: { relay: RelayConfig; db: OpenedDb; pagesUrl: string; log: Logger }): ReminderNotifier {
+  return {
+    async notify(ownerId, message) {
+      // always the alert publisher's own login (ALERTS_LOGIN, <dataDir>/broker-users.json), never the relay's ingest login
+      const broker = { url: o.relay.broker.url, caFile: o.relay.broker.caFile };
+      const channels = startAlertChannels({ dataDir: o.relay.dataDir, db: o.db, broker, log: o.log, pagesUrl: o.pagesUrl });
+      try {
+        return await channels.dispatcher.notify(ownerId, message);
+      } finally {
+        await channels.close();
+      }
+    },
+  };
+}
+type OpenedDb = ReturnType<typeof openWebPorts>['db'];
+
 /** `reminders: false`: no consent reminders through the channels (the page banner stays). */
 export async function startWebServer(o: { relay: RelayConfig; web?: WebConfigInput; log?: Logger; reminders?: WebServerReminders | false }): Promise<WebServer> {
   const log = o.log ?? consoleLogger('web');
@@ -59,16 +82,14 @@ export async function startWebServer(o: { relay: RelayConfig; web?: WebConfigInp
   const url = `http://${host}:${port}`;
   const r = o.reminders === false ? null : (o.reminders ?? {});
   const pagesUrl = r?.pagesUrl ?? process.env.QUIETCAM_PAGES_URL ?? url;
-  // the consent reminders go out through the owner's alert channels: the same dispatcher and channels as alerts
-  const channels = r && r.notifier === undefined ? startAlertChannels({ dataDir: o.relay.dataDir, db: opened.db, broker: o.relay.broker, log, pagesUrl, clock: opened.ports.clock }) : null;
-  const reminders = r ? startReminders({ ports: opened.ports, config: web.ctx.config, notifier: channels?.dispatcher ?? r.notifier ?? null, pagesUrl, log, everyMs: r.everyMs }) : null;
+  const notifier = r?.notifier === undefined ? alertChannelsNotifier({ relay: o.relay, db: opened.db, pagesUrl, log }) : r.notifier;
+  const reminders = r ? startReminders({ ports: opened.ports, config: web.ctx.config, notifier, pagesUrl, log, everyMs: r.everyMs }) : null;
   return {
     ...web,
     url,
     ports: opened.ports,
     async close() {
       reminders?.stop();
-      await channels?.close();
       clearInterval(timer);
       clearInterval(sync);
       await web.app.close();
