@@ -304,6 +304,8 @@ test('delete my account: the page and S3 itself find nothing left under her pref
   assert.match((await p.textContent('#local-deleted'))!, /1 smart-alert event\(s\) with their frame files, 1 sent alert\(s\)/);
   assert.match((await p.textContent('#relist'))!, /\(contributions, consent, access, flags, stats\) finds 0 object.*lists 0 event/);
   await checkAccessibility(p, 'account deleted');
+  await p.setViewportSize({ width: 390, height: 844 });
+  await checkPhoneLayout(p, 'account deleted');
   for (const root of ['contributions', 'consent', 'access', 'flags']) assert.equal(await s3Keys(c, `${root}/${c.ownerId}/`), [], `S3 lists nothing under ${root}/<her id>/`);
   // every version of every key in the bucket (ListObjectVersions where the endpoint has it), and the data folder
   const everything = await s3AllVersions(c);

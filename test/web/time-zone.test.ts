@@ -37,7 +37,9 @@ test('zone list and export: her zone\'s time and day', async (c) => {
   assert.match(zone.body, /Times and days in Asia\/Tokyo\./);
   const zip = readZip((await c.ann.client.get('/zone/export.zip')).raw);
   assert.ok(zip.has(`${c.porch}/2026-05-02/late-1/1-view.jpg`), [...zip.keys()].join(' '));
-  assert.is(JSON.parse(Buffer.from(zip.get('quietcam-export.json')!).toString()).account.timeZone, 'Asia/Tokyo');
+  const manifest = JSON.parse(Buffer.from(zip.get('quietcam-export.json')!).toString());
+  assert.is(manifest.account.timeZone, 'Asia/Tokyo');
+  assert.equal(manifest.consentReminders, [], 'the reminders sent are exported too (none yet)');
 });
 
 test('cameras: the day consent ended and the renewal message, in her zone', async (c) => {

@@ -1,9 +1,9 @@
 /**
  * "Export all my data": one ZIP (zip.ts, stored) with every object of every contribution of the
- * owner, under `<camera>/<yyyy-mm-dd>/<bundle>/<name>` (the day in the owner's time zone; times in
- * the JSON are ISO 8601 UTC, with the zone named in `account.timeZone`), and `quietcam-export.json` with the
- * account (no password hash, no TOTP secret), cameras, consent history, the index and the access
- * log. Streamed contribution by contribution; refused with 413 when it would need ZIP64.
+ * owner, under `<camera>/<yyyy-mm-dd>/<bundle>/<name>` (the day in the owner's time zone), and
+ * `quietcam-export.json` with the account (no password hash, no TOTP secret; its time zone named),
+ * cameras, consent history, the index, the access log and the consent reminders sent (times as
+ * ISO 8601 UTC). Streamed contribution by contribution; refused with 413 when it would need ZIP64.
  */
 import type { FastifyInstance } from 'fastify';
 import { Readable } from 'node:stream';
@@ -29,6 +29,7 @@ export function registerExport(app: FastifyInstance, ctx: WebContext): void {
       cameras: cameras.map((c) => ({ id: c.cameraId, name: c.name, placement: c.placement, interiorConfirmed: c.interiorConfirmed, createdAt: new Date(c.createdMs).toISOString(), consentHistory: ports.cameras.consentHistory(c.cameraId) })),
       contributions: records,
       accessLog: ports.accessLog.listForOwner(a.id, 100000),
+      consentReminders: ports.reminders.forOwner(a.id, 100000),
     };
     async function* entries(): AsyncGenerator<ZipEntry> {
       yield { name: 'quietcam-export.json', data: Buffer.from(JSON.stringify(manifest, null, 2)), mtimeMs: now };
