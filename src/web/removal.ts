@@ -70,15 +70,18 @@ const eventsOf = (ports: WebPorts, ownerId: string, cameraId?: string) => ports.
 /**
  * Delete the owner's (or one camera's) events (rows, then frame files: the history store does
  * both), their sent alerts and reminders. An event the relay's alert stage was still writing is
- * caught by a second pass.
+ * caught by the next pass (the history is listed again until it lists none).
  */
 export function deleteLocal(ports: WebPorts, ownerId: string, cameraId?: string): LocalDeletion {
   const r: LocalDeletion = { events: 0, alerts: 0, reminders: 0, eventsLeft: 0 };
-  for (let pass = 0; pass < 3; pass++) {
+  // a page of 1000 at a time, until the history lists none or a pass removes nothing (then eventsLeft says so)
+  for (let pass = 0; pass < 1000; pass++) {
     const evs = eventsOf(ports, ownerId, cameraId);
     if (!evs.length) break;
+    const before = r.events;
     if (cameraId === undefined) r.events += ports.events!.deleteAll(ownerId);
     else for (const e of evs) if (ports.events!.delete(e.id, ownerId)) r.events++;
+    if (r.events === before) break;
   }
   if (cameraId === undefined) {
     r.alerts = ports.alerts.forgetAll(ownerId);
