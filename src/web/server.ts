@@ -49,7 +49,10 @@ function alertChannelsNotifier(o: { relay: RelayConfig; db: OpenedDb; pagesUrl: 
       try {
         return await channels.dispatcher.notify(ownerId, message);
       } finally {
-        await channels.close();
+        // bounded: a channel that never closes must not stop the next checks
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([channels.close(), new Promise((r) => (timer = setTimeout(r, 15000)))]);
+        clearTimeout(timer);
       }
     },
   };

@@ -153,6 +153,18 @@ test('neither the camera\'s own login nor the pages\' login can read its reminde
   }
 });
 
+test('the broker away: the webhook and the phone still get it, MQTT is recorded as failed, and the channels close', async (c) => {
+  await c.broker.stop();
+  c.broker = null!;
+  const reminders = new ConsentReminders({ ports: c.web.ports, config: c.web.ctx.config, notifier: c.dispatcher, pagesUrl: 'https://cams.example.org', log: silentLogger });
+  c.web.clock.now = c.web.ports.cameras.get(c.porch)!.consent!.expiresMs - 2 * DAY;
+  const [r] = await reminders.check();
+  assert.equal(r.deliveries, { mqtt: 'failed: broker did not acknowledge in time', webhook: 'sent', webpush: 'sent' });
+  const t = Date.now();
+  await c.dispatcher.close(2000);
+  assert.ok(Date.now() - t < 3000, 'closed without waiting for the broker');
+});
+
 test('an owner without channels: recorded with no deliveries; the page still shows the banner', async (c) => {
   c.web.ports.alerts.setChannels(c.ann.id, { mqtt: false, webhookUrl: null, webhookSecret: null, webPush: false });
   const reminders = new ConsentReminders({ ports: c.web.ports, config: c.web.ctx.config, notifier: c.dispatcher, pagesUrl: 'https://cams.example.org', log: silentLogger });

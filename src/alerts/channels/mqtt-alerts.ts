@@ -112,6 +112,7 @@ export function mqttAlertsChannel(o: MqttAlertsOptions): AlertChannel & { readon
 
   return {
     name: 'mqtt', client, wanted: (c) => c.mqtt, deliver, notify,
-    close: () => new Promise<void>((r) => client.end(false, {}, () => r())),
+    // forced when the broker is away: a graceful end would wait for the queued publishes, for ever
+    close: () => new Promise<void>((r) => client.end(!client.connected, {}, () => r())),
   };
 }
