@@ -223,9 +223,6 @@ export interface ConfigPublisher {
   close?(): Promise<void>;
 }
 
-/** The event history (src/adapters/sqlite-alerts.ts: rows in the home database, frames as files), as deleting needs it. */
-export type EventFiles = Pick<EventHistory, 'list' | 'delete' | 'deleteAll'>;
-
 /** 'soon': consent ends within the reminder window; 'expired': it has ended. */
 export type ReminderThreshold = 'soon' | 'expired';
 
@@ -264,12 +261,12 @@ export interface WebPorts {
   configPublisher: ConfigPublisher;
   /** Smart alerts: per-camera on/off, the enrolment log, the account's channels, sent alerts (src/alerts/ports.ts). */
   alerts: AlertStore;
+  /** Smart alerts' 7-day event history (rows and frame files, src/adapters/sqlite-alerts.ts); absent: no history page. */
+  history?: EventHistory;
   /** The home's VAPID public key (base64url) for Web Push subscriptions; null: Web Push not set up. */
   vapidPublicKey?: string | null;
   /** The S3 channel to the operator's review console (consent records out; access entries, flags, counts in). Absent: no console. */
   operator?: HomeChannel;
-  /** The smart-alert event history (frames on disk): deleted with a camera's contributions and with the account. Absent: none here. */
-  events?: EventFiles;
   /** Consent reminders sent (src/web/reminders.ts). */
   reminders: ReminderStore;
   /** ms since the epoch; injected so tests move time (consent expiry, TOTP). */

@@ -65,7 +65,7 @@ export interface LocalDeletion {
   eventsLeft: number;
 }
 
-const eventsOf = (ports: WebPorts, ownerId: string, cameraId?: string) => ports.events?.list({ ownerId, cameraId, limit: 1000 }) ?? [];
+const eventsOf = (ports: WebPorts, ownerId: string, cameraId?: string) => ports.history?.list({ ownerId, cameraId, limit: 1000 }) ?? [];
 
 /**
  * Delete the owner's (or one camera's) events (rows, then frame files: the history store does
@@ -79,8 +79,8 @@ export function deleteLocal(ports: WebPorts, ownerId: string, cameraId?: string)
     const evs = eventsOf(ports, ownerId, cameraId);
     if (!evs.length) break;
     const before = r.events;
-    if (cameraId === undefined) r.events += ports.events!.deleteAll(ownerId);
-    else for (const e of evs) if (ports.events!.delete(e.id, ownerId)) r.events++;
+    if (cameraId === undefined) r.events += ports.history!.deleteAll(ownerId);
+    else for (const e of evs) if (ports.history!.delete(e.id, ownerId)) r.events++;
     if (r.events === before) break;
   }
   if (cameraId === undefined) {

@@ -67,9 +67,9 @@ export function openWebPorts(o: OpenWebPortsOptions): OpenedWebPorts {
   const clock = o.clock ?? Date.now;
   const opBucket = o.operator === undefined ? s3OperatorBucket(o.relay.s3) : null;
   const operator = o.operator === undefined ? new HomeChannel(opBucket!, clock) : (o.operator ?? undefined);
-  // the relay's event history (its frames under <dataDir>/alerts): the pages delete it with the owner's data
-  const events = new SqliteEventHistory(db, join(o.relay.dataDir, 'alerts'));
-  const ports: WebPorts = { ...sql, objects: o.objects ?? s3!, configPublisher: o.configPublisher ?? null!, clock, operator, events };
+  const ports: WebPorts = { ...sql, objects: o.objects ?? s3!, configPublisher: o.configPublisher ?? null!, clock, operator };
+  // the relay's alert stage writes the event history (rows here, frames in <dataDir>/alerts); the pages read and delete it
+  ports.history = new SqliteEventHistory(db, join(o.relay.dataDir, 'alerts'));
   const cameraIds = () => (db.prepare('SELECT camera_id FROM web_cameras').all() as { camera_id: string }[]).map((r) => r.camera_id);
   // Web Push: the home's VAPID key pair, made once in the data dir (the relay signs pushes with the same file)
   ports.vapidPublicKey = loadOrCreateVapidKeys(o.relay.dataDir).publicKey;

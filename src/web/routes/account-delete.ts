@@ -16,7 +16,7 @@ function deletePage(ctx: WebContext, req: FastifyRequest, a: Account, errors: Er
   const { ports } = ctx;
   const cams = ports.cameras.listByOwner(a.id).length;
   const n = ports.contributions.count(a.id);
-  const events = ports.events?.list({ ownerId: a.id, limit: 1000 }).length ?? 0;
+  const events = ports.history?.list({ ownerId: a.id, limit: 1000 }).length ?? 0;
   const body = html`<p class="warn">This cannot be undone. It deletes:</p>
 <ul><li><strong id="del-contributions">${n}</strong> contribution(s) in S3, with every stored version, and the review console's copies of your consent, its access entries, flags and counts</li>
 <li><strong>${cams}</strong> camera(s) and their broker logins (the cameras can no longer connect)</li>
