@@ -135,6 +135,9 @@ test('the banner on Cameras and Zone, and its one-click renew (the same re-confi
     assert.match(page.body, /Your consent for <a href="\/cameras\/[^"]+">Porch<\/a> \("Motion only"\) ends in 5 day\(s\), on 2027-05-01 14:0\d \(Europe\/Paris\)/, url);
     assert.match(page.body, new RegExp(`<form method="post" action="/cameras/${c.porch}/reconfirm" class="inline"><input type="hidden" name="_csrf" value="[^"]+"><input type="hidden" name="back" value="${url}">`), url);
   }
+  assert.not.match((await c.ann.client.get('/cameras')).body, /class="told"/, 'not sent through a channel yet');
+  await c.reminders.check();
+  assert.match((await c.ann.client.get('/zone')).body, /<small class="told">Also sent on 2027-04-26 \d\d:\d\d: webhook sent\.<\/small>/, 'where the reminder went');
   assert.is((await c.ann.client.post(`/cameras/${c.porch}/reconfirm`, { back: 'https://evil.example/' })).status, 400, 'back is one of the two pages, never a URL');
   const before = c.web.ports.cameras.get(c.porch)!.consent!;
   const r = await c.ann.client.post(`/cameras/${c.porch}/reconfirm`, { back: '/zone' });
@@ -148,6 +151,7 @@ test('the banner on Cameras and Zone, and its one-click renew (the same re-confi
   assert.is(JSON.parse(new TextDecoder().decode(c.web.broker.retained.get(c.porch)!)).consentVersion, after.version, 'the board is told');
   c.web.clock.now = after.expiresMs - 29 * DAY;
   assert.equal((await c.reminders.check()).map((r) => [r.consentVersion, r.threshold]), [[after.version, 'soon']]);
+  assert.is(c.notifier.got.length, 2, 'one per consent version');
 });
 
 test.run();
