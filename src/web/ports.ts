@@ -258,6 +258,8 @@ export interface WebPorts {
   contributions: ContributionIndex;
   objects: ObjectAccess;
   accessLog: AccessLog;
+  /** Consent reminders sent (src/web/reminders.ts). */
+  reminders: ReminderStore;
   configPublisher: ConfigPublisher;
   /** Smart alerts: per-camera on/off, the enrolment log, the account's channels, sent alerts (src/alerts/ports.ts). */
   alerts: AlertStore;
@@ -267,8 +269,6 @@ export interface WebPorts {
   vapidPublicKey?: string | null;
   /** The S3 channel to the operator's review console (consent records out; access entries, flags, counts in). Absent: no console. */
   operator?: HomeChannel;
-  /** Consent reminders sent (src/web/reminders.ts). */
-  reminders: ReminderStore;
   /** ms since the epoch; injected so tests move time (consent expiry, TOTP). */
   clock: Clock;
 }
