@@ -12,6 +12,7 @@ import type { RelayConfig } from '../../relay/config.js';
 import type { Clock, ConfigPublisher, ObjectAccess, WebPorts } from '../ports.js';
 import { SqliteAccounts, SqliteSessions } from './sqlite-accounts.js';
 import { SqliteCameras } from './sqlite-cameras.js';
+import { SqliteReminders } from './sqlite-reminders.js';
 import { SqliteAccessLog, SqliteContributions } from './sqlite-contributions.js';
 import { openWebDb, type SqliteDatabase } from './sqlite-db.js';
 import { mqttConfigPublisher } from './mqtt-config.js';
@@ -54,6 +55,7 @@ export function sqlitePorts(db: SqliteDatabase) {
     contributions: new SqliteContributions(db),
     accessLog: new SqliteAccessLog(db),
     alerts: new SqliteAlertSettings(db),
+    reminders: new SqliteReminders(db),
   };
 }
 
