@@ -170,6 +170,14 @@ CREATE TABLE alert_frames (
   PRIMARY KEY (event_id, idx));
 `;
 
+/**
+ * SD-card wear (issue 19): an outbox entry's bundle bytes may live in its chunk spool file
+ * (adapters/chunk-spool.ts, `<dataDir>/spool/<spool>`) instead of `bytes` (then empty).
+ */
+const OUTBOX_SPOOL = `
+ALTER TABLE outbox ADD COLUMN spool TEXT;
+`;
+
 /** The schema before migrations existed (exported for the test that opens such a database). */
 export const WEB_AND_RELAY_TABLES_V1 = RELAY_TABLES_V1 + WEB_TABLES_V1;
 
@@ -182,6 +190,7 @@ export const MIGRATIONS: readonly string[] = [
   OWNER_TIME_ZONE, // 5
   ALERT_SETTINGS, // 6
   ALERT_HISTORY, // 7
+  OUTBOX_SPOOL, // 8
 ];
 
 /** Bring `db` up to the last migration; each one commits with its new user_version or not at all. */

@@ -20,6 +20,8 @@
  * (accepted, then dropped: consent withdrawn, bad image).
  */
 import { closeSync, fsync, openSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { assembleChunks, ChunkSpool, parseSpoolName, spoolName } from './chunk-spool.js';
 import type { ContributionRecord, JournalChunk, NewOutboxEntry, OutboxEntry, RelayStore } from '../relay/types.js';
 import { openDatabase, type SqliteDatabase } from './sqlite-schema.js';
 
@@ -43,11 +45,18 @@ export interface SqliteStoreOptions {
    * entries are taken over when its lease runs out.
    */
   lease?: { owner: string; ms: number };
+  /**
+   * The chunk spool's folder (chunk-spool.ts): default `<the database's folder>/spool`; null: none
+   * (a database in memory has none). Chunks go there instead of the journal table, unless the file
+   * is shared (`lease`: relays sharing it reassemble through the journal table, one transaction per
+   * chunk); outbox entries whose bytes are there are read from there in either case.
+   */
+  spoolDir?: string | null;
 }
 
 interface OutboxRow {
   id: number; camera_id: string; bundle_id: string; owner_id: string; capture_ms: number; purposes: number;
-  consent_version: number; first_chunk_ms: number; accepted_ms: number; attempts: number; bytes: Buffer;
+  consent_version: number; first_chunk_ms: number; accepted_ms: number; attempts: number; bytes: Buffer; spool: string | null;
 }
 
 interface ContributionRow {
@@ -55,9 +64,9 @@ interface ContributionRow {
   consent_version: number; key_prefix: string; objects: string; uploaded_ms: number;
 }
 
-function toEntry(r: OutboxRow): OutboxEntry {
+function toEntry(r: OutboxRow, bytes: Uint8Array): OutboxEntry {
   return {
-    id: r.id, cameraId: r.camera_id, bundleId: r.bundle_id, ownerId: r.owner_id, bytes: new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.length),
+    id: r.id, cameraId: r.camera_id, bundleId: r.bundle_id, ownerId: r.owner_id, bytes,
     captureTimeMs: r.capture_ms, purposes: r.purposes, consentVersion: r.consent_version,
     firstChunkMs: r.first_chunk_ms, acceptedMs: r.accepted_ms, attempts: r.attempts,
   };
@@ -87,9 +96,17 @@ export class SqliteRelayStore implements RelayStore {
   private walFd: number | null = null;
   /** fsyncs run so far (tests count them). */
   syncs = 0;
+  /** The chunk spool (null: none), and whether chunks go there (not shared) rather than to the journal table. */
+  readonly spool: ChunkSpool | null;
+  readonly spoolsBundles: boolean;
+  /** Outbox entries dropped when the store opened because their spool file did not hold their bundle (a power cut before its fsync; never acknowledged). */
+  readonly lostAtOpen: number;
 
   /** `synchronous`: 'full' (default) makes durable() fsync; 'normal' makes it a no-op (see above). */
   constructor(private readonly db: SqliteDatabase, private readonly options: SqliteStoreOptions = {}) {
+    const dir = options.spoolDir === undefined ? (db.memory ? null : join(dirname(db.name), 'spool')) : options.spoolDir;
+    this.spool = dir === null ? null : new ChunkSpool(dir);
+    this.spoolsBundles = this.spool !== null && !options.lease;
     this.q = {
       addChunk: db.prepare('INSERT INTO journal (camera_id, bundle_id, received_ms, bytes) VALUES (?, ?, ?, ?)'),
       dropChunks: db.prepare('DELETE FROM journal WHERE camera_id = ? AND bundle_id = ?'),
@@ -97,8 +114,11 @@ export class SqliteRelayStore implements RelayStore {
       has: db.prepare(`SELECT 1 FROM outbox WHERE camera_id = @c AND bundle_id = @b
         UNION ALL SELECT 1 FROM contributions WHERE camera_id = @c AND bundle_id = @b
         UNION ALL SELECT 1 FROM discarded WHERE camera_id = @c AND bundle_id = @b LIMIT 1`),
-      insertOutbox: db.prepare(`INSERT INTO outbox (camera_id, bundle_id, owner_id, capture_ms, purposes, consent_version, first_chunk_ms, accepted_ms, bytes)
-        VALUES (@cameraId, @bundleId, @ownerId, @captureTimeMs, @purposes, @consentVersion, @firstChunkMs, @acceptedMs, @bytes)`),
+      insertOutbox: db.prepare(`INSERT INTO outbox (camera_id, bundle_id, owner_id, capture_ms, purposes, consent_version, first_chunk_ms, accepted_ms, bytes, spool)
+        VALUES (@cameraId, @bundleId, @ownerId, @captureTimeMs, @purposes, @consentVersion, @firstChunkMs, @acceptedMs, @bytes, @spool)`),
+      spooled: db.prepare('SELECT id, spool FROM outbox WHERE spool IS NOT NULL'),
+      spoolOf: db.prepare('SELECT spool FROM outbox WHERE id = ?').pluck(),
+      forget: db.prepare('DELETE FROM outbox WHERE id = ?'),
       pendingIds: db.prepare('SELECT id FROM outbox WHERE lease_until <= ? ORDER BY id LIMIT ?').pluck(),
       stale: db.prepare(`SELECT camera_id, bundle_id, count(*) AS chunks, min(received_ms) AS first_ms, max(received_ms) AS last_ms
         FROM journal GROUP BY camera_id, bundle_id HAVING max(received_ms) < ?`),
@@ -108,16 +128,17 @@ export class SqliteRelayStore implements RelayStore {
       entry: db.prepare('SELECT * FROM outbox WHERE id = ?'),
       pendingCount: db.prepare('SELECT count(*) AS n FROM outbox'),
       failed: db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?'),
-      get: db.prepare('SELECT camera_id, bundle_id FROM outbox WHERE id = ?'),
+      get: db.prepare('SELECT camera_id, bundle_id, spool FROM outbox WHERE id = ?'),
       remove: db.prepare('DELETE FROM outbox WHERE id = ?'),
       insertContribution: db.prepare(`INSERT OR REPLACE INTO contributions (camera_id, bundle_id, owner_id, capture_ms, purposes, consent_version, key_prefix, objects, uploaded_ms)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       insertDiscarded: db.prepare('INSERT OR REPLACE INTO discarded (camera_id, bundle_id, reason, discarded_ms) VALUES (?, ?, ?, ?)'),
     };
-    this.acceptTx = db.transaction((e: NewOutboxEntry): OutboxEntry | 'duplicate' => {
+    this.acceptTx = db.transaction((e: NewOutboxEntry, spool: string | null): OutboxEntry | 'duplicate' => {
       this.q.dropChunks.run(e.cameraId, e.bundleId);
       if (this.q.has.get({ c: e.cameraId, b: e.bundleId })) return 'duplicate';
-      const info = this.q.insertOutbox.run({ ...e, bytes: buf(e.bytes) });
+      // spooled: its bytes are in the spool file already, written once (SD-card wear)
+      const info = this.q.insertOutbox.run({ ...e, bytes: spool ? Buffer.alloc(0) : buf(e.bytes), spool });
       return { ...e, id: Number(info.lastInsertRowid), attempts: 0 };
     });
     this.collectTx = db.transaction((cameraId: string, bundleId: string, bytes: Uint8Array, receivedMs: number): JournalChunk[] => {
@@ -133,16 +154,38 @@ export class SqliteRelayStore implements RelayStore {
       const lease = this.options.lease!;
       return ids.filter((id) => this.q.claim.run(lease.owner, now + lease.ms, id, now, lease.owner).changes === 1);
     });
-    this.completeTx = db.transaction((id: number, r: ContributionRecord) => {
+    this.completeTx = db.transaction((id: number, r: ContributionRecord): string | null => {
+      const spool = (this.q.spoolOf.get(id) as string | null | undefined) ?? null;
       this.q.remove.run(id);
       this.q.insertContribution.run(r.cameraId, r.bundleId, r.ownerId, r.captureTimeMs, r.purposes, r.consentVersion, r.keyPrefix, JSON.stringify(r.objects), r.uploadedMs);
+      return spool;
     });
-    this.discardTx = db.transaction((id: number, reason: string) => {
-      const row = this.q.get.get(id) as { camera_id: string; bundle_id: string } | undefined;
-      if (!row) return;
+    this.discardTx = db.transaction((id: number, reason: string): string | null => {
+      const row = this.q.get.get(id) as { camera_id: string; bundle_id: string; spool: string | null } | undefined;
+      if (!row) return null;
       this.q.remove.run(id);
       this.q.insertDiscarded.run(row.camera_id, row.bundle_id, reason, Date.now());
+      return row.spool;
     });
+    this.lostAtOpen = this.checkSpooled();
+  }
+
+  /**
+   * An outbox row can be on disk while its spool file is not (a power cut before durable()'s
+   * fsyncs: its bundle was never acknowledged, the camera still has it). Such rows are forgotten
+   * here, before anything is acknowledged, so the bundle sent again is stored, not taken for a
+   * duplicate.
+   */
+  private checkSpooled(): number {
+    if (!this.spool) return 0;
+    let lost = 0;
+    for (const r of this.q.spooled.all() as { id: number; spool: string }[]) {
+      if (assembleChunks(this.spool.read(r.spool))) continue;
+      this.q.forget.run(r.id);
+      this.spool.drop(r.spool);
+      lost++;
+    }
+    return lost;
   }
 
   /**
@@ -155,7 +198,7 @@ export class SqliteRelayStore implements RelayStore {
     // (a failed fsync fails its own callers; the relay stops on it, but the next call still tries)
     const queued = (this.runningSync?.catch(() => undefined) ?? Promise.resolve()).then(() => {
       this.queuedSync = null;
-      const running = this.fsyncWal();
+      const running = this.spool ? Promise.all([this.fsyncWal(), this.spool.sync()]).then(() => undefined) : this.fsyncWal();
       this.runningSync = running;
       return running.finally(() => {
         if (this.runningSync === running) this.runningSync = null;
@@ -180,11 +223,13 @@ export class SqliteRelayStore implements RelayStore {
   }
 
   addChunk(cameraId: string, bundleId: string, bytes: Uint8Array, receivedMs: number): void {
-    this.q.addChunk.run(cameraId, bundleId, receivedMs, buf(bytes));
+    if (this.spoolsBundles) this.spool!.append(cameraId, bundleId, bytes, receivedMs);
+    else this.q.addChunk.run(cameraId, bundleId, receivedMs, buf(bytes));
   }
 
   dropChunks(cameraId: string, bundleId: string): void {
     this.q.dropChunks.run(cameraId, bundleId);
+    this.spool?.drop(spoolName(cameraId, bundleId));
   }
 
   /**
@@ -204,12 +249,37 @@ export class SqliteRelayStore implements RelayStore {
     return this.staleTx.immediate(beforeMs);
   }
 
+  /** The journal table's chunks, then the spool files' that are not an outbox entry's (a bundle already stored: its file is deleted). */
   journal(): JournalChunk[] {
-    return (this.q.journal.all() as { bytes: Buffer; received_ms: number }[]).map((r) => ({ bytes: new Uint8Array(r.bytes), receivedMs: r.received_ms }));
+    const out: JournalChunk[] = (this.q.journal.all() as { bytes: Buffer; received_ms: number }[]).map((r) => ({ bytes: new Uint8Array(r.bytes), receivedMs: r.received_ms }));
+    if (!this.spool) return out;
+    const outbox = new Set((this.q.spooled.all() as { spool: string }[]).map((r) => r.spool));
+    for (const name of this.spool.list()) {
+      if (outbox.has(name)) continue;
+      const ids = parseSpoolName(name)!;
+      if (this.has(ids.cameraId, ids.bundleId)) this.spool.drop(name); // uploaded or discarded: a kill came before the delete
+      else out.push(...this.spool.read(name));
+    }
+    return out.sort((a, b) => a.receivedMs - b.receivedMs); // stable: a file's order among equal times
   }
 
+  /** The bundle's spool file's name when the file holds exactly `bytes` (the usual case: its chunks were spooled), else null. */
+  private spooled(e: NewOutboxEntry): string | null {
+    if (!this.spool?.exists(e.cameraId, e.bundleId)) return null;
+    const name = spoolName(e.cameraId, e.bundleId);
+    const held = assembleChunks(this.spool.read(name));
+    if (held && Buffer.compare(held, e.bytes) === 0) return name;
+    this.spool.drop(name); // not this bundle's chunks (a store fed by hand): the row keeps the bytes
+    return null;
+  }
+
+  /** Spooled bundles (their last chunk is appended before this) keep their bytes in their spool file only. */
   accept(entry: NewOutboxEntry): OutboxEntry | 'duplicate' {
-    return this.acceptTx(entry);
+    const spooled = this.spooled(entry);
+    const r = this.acceptTx(entry, spooled);
+    if (spooled && r === 'duplicate') this.spool!.drop(spooled);
+    else if (spooled) this.spool!.seal(spooled);
+    return r;
   }
 
   has(cameraId: string, bundleId: string): boolean {
@@ -224,7 +294,15 @@ export class SqliteRelayStore implements RelayStore {
     const out: OutboxEntry[] = [];
     for (const id of ids) {
       const r = this.q.entry.get(id) as OutboxRow | undefined;
-      if (r) out.push(toEntry(r));
+      if (!r) continue;
+      if (r.spool === null) {
+        out.push(toEntry(r, new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.length)));
+        continue;
+      }
+      // checked at open; unreadable now only if the disk lost it since: forgotten, so a re-send is stored
+      const bytes = this.spool ? assembleChunks(this.spool.read(r.spool)) : null;
+      if (bytes) out.push(toEntry(r, bytes));
+      else this.q.forget.run(r.id);
     }
     return out;
   }
@@ -244,11 +322,13 @@ export class SqliteRelayStore implements RelayStore {
   }
 
   complete(id: number, record: ContributionRecord): void {
-    this.completeTx(id, record);
+    const spool = this.completeTx(id, record);
+    if (spool) this.spool?.drop(spool);
   }
 
   discard(id: number, reason: string): void {
-    this.discardTx(id, reason);
+    const spool = this.discardTx(id, reason);
+    if (spool) this.spool?.drop(spool);
   }
 
   contributions(filter: { ownerId?: string; cameraId?: string; limit?: number } = {}): ContributionRecord[] {
@@ -267,6 +347,7 @@ export class SqliteRelayStore implements RelayStore {
   }
 
   close(): void {
+    this.spool?.close();
     if (this.walFd !== null) {
       closeSync(this.walFd);
       this.walFd = null;

@@ -113,7 +113,12 @@ export interface JournalChunk {
  * one transaction; when it returns, the change is on disk (the MQTT acknowledgement follows).
  */
 export interface RelayStore {
-  /** Journal one chunk of a partial bundle. */
+  /**
+   * The journal is also where accepted bundles' bytes stay (adapters/chunk-spool.ts): the chunk
+   * that completes a bundle is journalled too, before accept(), which then writes no bytes again.
+   */
+  readonly spoolsBundles?: boolean;
+  /** Journal one chunk of a partial bundle (or, `spoolsBundles`, the chunk completing it). */
   addChunk(cameraId: string, bundleId: string, bytes: Uint8Array, receivedMs: number): void;
   /** Forget the journalled chunks of a bundle (rejected, evicted or timed out). */
   dropChunks(cameraId: string, bundleId: string): void;
