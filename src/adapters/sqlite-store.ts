@@ -89,6 +89,7 @@ export class SqliteRelayStore implements RelayStore {
   private readonly claimTx;
   private readonly staleTx;
   private readonly discardTx;
+  private readonly excessTx;
 
   /** The fsync that durable() waits for next (not started yet), and the one running. */
   private queuedSync: Promise<void> | null = null;
@@ -122,6 +123,8 @@ export class SqliteRelayStore implements RelayStore {
       pendingIds: db.prepare('SELECT id FROM outbox WHERE lease_until <= ? ORDER BY id LIMIT ?').pluck(),
       stale: db.prepare(`SELECT camera_id, bundle_id, count(*) AS chunks, min(received_ms) AS first_ms, max(received_ms) AS last_ms
         FROM journal GROUP BY camera_id, bundle_id HAVING max(received_ms) < ?`),
+      cameraBundles: db.prepare(`SELECT bundle_id, count(*) AS chunks, min(received_ms) AS first_ms, max(received_ms) AS last_ms
+        FROM journal WHERE camera_id = ? GROUP BY bundle_id ORDER BY max(seq)`),
       journalled: db.prepare('SELECT count(DISTINCT camera_id || \'/\' || bundle_id) AS bundles, coalesce(sum(length(bytes)), 0) AS bytes FROM journal'),
       claim: db.prepare('UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id = ? AND (lease_until <= ? OR lease_owner = ?)'),
       bundleChunks: db.prepare('SELECT bytes, received_ms FROM journal WHERE camera_id = ? AND bundle_id = ? ORDER BY seq'),
@@ -149,6 +152,13 @@ export class SqliteRelayStore implements RelayStore {
       const rows = this.q.stale.all(beforeMs) as { camera_id: string; bundle_id: string; chunks: number; first_ms: number; last_ms: number }[];
       for (const r of rows) this.q.dropChunks.run(r.camera_id, r.bundle_id);
       return rows.map((r) => ({ cameraId: r.camera_id, bundleId: r.bundle_id, chunks: r.chunks, firstMs: r.first_ms, lastMs: r.last_ms }));
+    });
+    this.excessTx = db.transaction((cameraId: string, keep: string, max: number) => {
+      // least recently fed first (the newest chunk's seq), never the bundle just fed
+      const rows = (this.q.cameraBundles.all(cameraId) as { bundle_id: string; chunks: number; first_ms: number; last_ms: number }[]).filter((r) => r.bundle_id !== keep);
+      const victims = rows.slice(0, Math.max(0, rows.length + 1 - max));
+      for (const r of victims) this.q.dropChunks.run(cameraId, r.bundle_id);
+      return victims.map((r) => ({ cameraId, bundleId: r.bundle_id, chunks: r.chunks, firstMs: r.first_ms, lastMs: r.last_ms }));
     });
     this.claimTx = db.transaction((ids: number[], now: number): number[] => {
       const lease = this.options.lease!;
@@ -243,6 +253,14 @@ export class SqliteRelayStore implements RelayStore {
 
   journalled(): { bundles: number; bytes: number } {
     return this.q.journalled.get() as { bundles: number; bytes: number };
+  }
+
+  /**
+   * Relays sharing this file: drop a camera's journalled bundles beyond `max` (with `keep`, the one
+   * just fed), least recently fed first, in one transaction; returns them.
+   */
+  dropExcessBundles(cameraId: string, keep: string, max: number): { cameraId: string; bundleId: string; chunks: number; firstMs: number; lastMs: number }[] {
+    return this.excessTx.immediate(cameraId, keep, max);
   }
 
   dropStaleChunks(beforeMs: number): { cameraId: string; bundleId: string; chunks: number; firstMs: number; lastMs: number }[] {

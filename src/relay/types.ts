@@ -150,6 +150,8 @@ export interface RelayStore {
   addChunkAndCollect?(cameraId: string, bundleId: string, bytes: Uint8Array, receivedMs: number): JournalChunk[];
   /** Shared stores: partial bundles journalled by every relay, and their bytes (the status page). */
   journalled?(): { bundles: number; bytes: number };
+  /** Shared stores: drop a camera's journalled bundles beyond `max` (keeping `keep`), least recently fed first. */
+  dropExcessBundles?(cameraId: string, keep: string, max: number): { cameraId: string; bundleId: string; chunks: number; firstMs: number; lastMs: number }[];
   /** Shared stores: drop the journalled bundles whose newest chunk arrived before `beforeMs`. */
   dropStaleChunks?(beforeMs: number): { cameraId: string; bundleId: string; chunks: number; firstMs: number; lastMs: number }[];
   /** Number of outbox entries. */
