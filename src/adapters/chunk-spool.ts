@@ -16,7 +16,7 @@
  * bundles in flight to the outbox); names are safe because ids are (src/protocol/ids.ts: no '/',
  * no '+', not '.' or '..').
  */
-import { closeSync, fstatSync, fsync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, isValidBundleId, isValidCameraId, Reassembler } from '../protocol/index.js';
 import type { JournalChunk } from '../relay/types.js';
@@ -235,4 +235,30 @@ export function assembleChunks(chunks: JournalChunk[]): Uint8Array | null {
     if (p.kind === 'error' && p.error.code === 'bad-crc') return null;
   }
   return null;
+}
+
+/**
+ * When each camera last had a chunk spooled (its newest spool file's modification time), for the
+ * owner pages' "last seen" (a camera mid-bundle has nothing in the outbox or the index yet).
+ * Empty when the folder does not exist.
+ */
+export function lastChunkTimes(dir: string): Map<string, number> {
+  const out = new Map<string, number>();
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    const ids = parseSpoolName(name);
+    if (!ids) continue;
+    try {
+      const ms = Math.floor(statSync(join(dir, name)).mtimeMs);
+      if (ms > (out.get(ids.cameraId) ?? -1)) out.set(ids.cameraId, ms);
+    } catch {
+      // deleted meanwhile (uploaded)
+    }
+  }
+  return out;
 }

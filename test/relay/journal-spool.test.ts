@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ChunkSpool, decodeRecords, encodeRecord, RECORD_HEADER_BYTES, spoolName } from '../../src/adapters/chunk-spool.js';
+import { ChunkSpool, decodeRecords, encodeRecord, lastChunkTimes, RECORD_HEADER_BYTES, spoolName } from '../../src/adapters/chunk-spool.js';
+import { SqliteContributions } from '../../src/web/adapters/sqlite-contributions.js';
 import { openRelayDb, SqliteRelayStore } from '../../src/adapters/sqlite-store.js';
 import { chunkBundle, demoCameraSecret, encodeBundle, macKey } from '../../src/protocol/index.js';
 import type { NewOutboxEntry } from '../../src/relay/types.js';
@@ -168,6 +169,29 @@ test('store: a file left by a kill after its upload was recorded is deleted at s
     assert.ok(Buffer.from(j[0].bytes).equals(Buffer.from(other.chunks[0])));
     assert.equal(readdirSync(join(tmp.dir, 'spool')), [spoolName('porch', 'k2')]);
   } finally {
+    store.close();
+    tmp.cleanup();
+  }
+});
+
+test('the owner pages\' "last seen" includes a camera whose chunks are only spooled (mid-bundle)', async () => {
+  const tmp = tempDir();
+  const { chunks } = await realBundle('m1');
+  const store = openStore(tmp.dir);
+  const db = openRelayDb(join(tmp.dir, 'relay.db'));
+  try {
+    db.prepare("INSERT INTO web_cameras (camera_id, owner_id, name, placement, pairing_hash, created_ms) VALUES ('porch', 'alice', 'Porch', 'exterior', 'x', 1)").run();
+    const pages = new SqliteContributions(db);
+    assert.equal(pages.activity('alice'), [], 'nothing yet');
+    const before = Date.now() - 1000;
+    store.addChunk('porch', 'm1', chunks[0], 10);
+    assert.ok(lastChunkTimes(join(tmp.dir, 'spool')).get('porch')! >= before);
+    const [a] = pages.activity('alice');
+    assert.is(a.cameraId, 'porch');
+    assert.ok(a.lastSeenMs !== null && a.lastSeenMs >= before, String(a.lastSeenMs));
+    assert.equal(pages.activity('bob'), [], 'only the owner\'s cameras');
+  } finally {
+    db.close();
     store.close();
     tmp.cleanup();
   }
