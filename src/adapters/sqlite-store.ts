@@ -3,27 +3,30 @@
  * WAL mode, so the web pages can read the index while the relay writes, and relays on one host
  * can share the file (journal and outbox: see addChunkAndCollect and `lease`).
  *
- * Durability (WAL mode; every commit is synchronous NORMAL: written to the WAL file, which
- * survives the relay being killed, but not fsynced by SQLite):
- * - journal chunks (a partial bundle): that is all (~50 us per chunk instead of 0.2-1.5 ms);
- * - a bundle accepted into the outbox: with `synchronous: 'full'` (the default) the pipeline then
- *   calls durable(), which fsyncs the WAL file on libuv's thread pool, and the acknowledgement
- *   waits for it. That is what SQLite's own synchronous=FULL does at commit (fsync the WAL), minus
- *   the 0.4-2 ms the event loop would stand still in it; and the WAL being one file, it also makes
- *   the bundle's earlier chunk commits durable. `synchronous: 'normal'` skips it;
- * - a bundle uploaded or discarded: nothing more. Losing that commit in a power cut leaves the
- *   bundle in the outbox, and it is uploaded again to the same keys: nothing is lost or duplicated.
- * Checkpoints (SQLite's, every ~1000 pages) sync the WAL before copying it and the database after.
+ * Chunks and accepted bundles' bytes (not shared): in the chunk spool (chunk-spool.ts,
+ * `<dataDir>/spool/`), one append-only file per bundle, which stays the outbox's copy of the bytes
+ * (the row's `spool` names it, `bytes` is empty): a bundle is written to the disk once, not in WAL
+ * frames per chunk and again per checkpoint (SD-card wear). Relays sharing the file (`lease`) keep
+ * the journal table (reassembly needs its transactions) and the bytes in the row.
+ *
+ * Durability: commits are synchronous NORMAL (in the WAL file: they survive the relay being
+ * killed, not a power cut), spool appends likewise; a partial bundle's chunks stop there. A bundle
+ * accepted into the outbox is made durable by durable() (`synchronous: 'full'`, the default): the
+ * WAL and the spool's written files (and its folder when files appeared) fsynced on libuv's thread
+ * pool, the acknowledgement waiting for it (SQLite's synchronous=FULL, minus the 0.4-2 ms the event
+ * loop would stand still in it). A bundle uploaded or discarded: nothing more (lost in a power cut,
+ * it is uploaded again to the same keys). Checkpoints (every ~1000 pages) sync as SQLite does.
  *
  * Tables (sqlite-schema.ts): journal (chunks of partial bundles), outbox (accepted bundles
  * waiting for S3, leased when relays share the file), contributions (the index), discarded
  * (accepted, then dropped: consent withdrawn, bad image).
  */
-import { closeSync, fsync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { assembleChunks, ChunkSpool, parseSpoolName, spoolName } from './chunk-spool.js';
 import type { ContributionRecord, JournalChunk, NewOutboxEntry, OutboxEntry, RelayStore } from '../relay/types.js';
 import { openDatabase, type SqliteDatabase } from './sqlite-schema.js';
+import { SharedJournal, type JournalledBundle } from './sqlite-shared-journal.js';
+import { WalSync } from './sqlite-wal-sync.js';
 
 export type { SqliteDatabase };
 
@@ -85,18 +88,11 @@ export class SqliteRelayStore implements RelayStore {
   private readonly q;
   private readonly acceptTx;
   private readonly completeTx;
-  private readonly collectTx;
   private readonly claimTx;
-  private readonly staleTx;
   private readonly discardTx;
-  private readonly excessTx;
+  private readonly shared: SharedJournal;
 
-  /** The fsync that durable() waits for next (not started yet), and the one running. */
-  private queuedSync: Promise<void> | null = null;
-  private runningSync: Promise<void> | null = null;
-  private walFd: number | null = null;
-  /** fsyncs run so far (tests count them). */
-  syncs = 0;
+  private readonly walSync: WalSync;
   /** The chunk spool (null: none), and whether chunks go there (not shared) rather than to the journal table. */
   readonly spool: ChunkSpool | null;
   readonly spoolsBundles: boolean;
@@ -108,6 +104,9 @@ export class SqliteRelayStore implements RelayStore {
     const dir = options.spoolDir === undefined ? (db.memory ? null : join(dirname(db.name), 'spool')) : options.spoolDir;
     this.spool = dir === null ? null : new ChunkSpool(dir);
     this.spoolsBundles = this.spool !== null && !options.lease;
+    this.shared = new SharedJournal(db);
+    const spool = this.spool;
+    this.walSync = new WalSync(db.name, spool ? () => spool.sync() : undefined);
     this.q = {
       addChunk: db.prepare('INSERT INTO journal (camera_id, bundle_id, received_ms, bytes) VALUES (?, ?, ?, ?)'),
       dropChunks: db.prepare('DELETE FROM journal WHERE camera_id = ? AND bundle_id = ?'),
@@ -121,13 +120,7 @@ export class SqliteRelayStore implements RelayStore {
       spoolOf: db.prepare('SELECT spool FROM outbox WHERE id = ?').pluck(),
       forget: db.prepare('DELETE FROM outbox WHERE id = ?'),
       pendingIds: db.prepare('SELECT id FROM outbox WHERE lease_until <= ? ORDER BY id LIMIT ?').pluck(),
-      stale: db.prepare(`SELECT camera_id, bundle_id, count(*) AS chunks, min(received_ms) AS first_ms, max(received_ms) AS last_ms
-        FROM journal GROUP BY camera_id, bundle_id HAVING max(received_ms) < ?`),
-      cameraBundles: db.prepare(`SELECT bundle_id, count(*) AS chunks, min(received_ms) AS first_ms, max(received_ms) AS last_ms
-        FROM journal WHERE camera_id = ? GROUP BY bundle_id ORDER BY max(seq)`),
-      journalled: db.prepare('SELECT count(DISTINCT camera_id || \'/\' || bundle_id) AS bundles, coalesce(sum(length(bytes)), 0) AS bytes FROM journal'),
       claim: db.prepare('UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id = ? AND (lease_until <= ? OR lease_owner = ?)'),
-      bundleChunks: db.prepare('SELECT bytes, received_ms FROM journal WHERE camera_id = ? AND bundle_id = ? ORDER BY seq'),
       entry: db.prepare('SELECT * FROM outbox WHERE id = ?'),
       pendingCount: db.prepare('SELECT count(*) AS n FROM outbox'),
       failed: db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?'),
@@ -143,22 +136,6 @@ export class SqliteRelayStore implements RelayStore {
       // spooled: its bytes are in the spool file already, written once (SD-card wear)
       const info = this.q.insertOutbox.run({ ...e, bytes: spool ? Buffer.alloc(0) : buf(e.bytes), spool });
       return { ...e, id: Number(info.lastInsertRowid), attempts: 0 };
-    });
-    this.collectTx = db.transaction((cameraId: string, bundleId: string, bytes: Uint8Array, receivedMs: number): JournalChunk[] => {
-      this.q.addChunk.run(cameraId, bundleId, receivedMs, buf(bytes));
-      return (this.q.bundleChunks.all(cameraId, bundleId) as { bytes: Buffer; received_ms: number }[]).map((r) => ({ bytes: new Uint8Array(r.bytes), receivedMs: r.received_ms }));
-    });
-    this.staleTx = db.transaction((beforeMs: number) => {
-      const rows = this.q.stale.all(beforeMs) as { camera_id: string; bundle_id: string; chunks: number; first_ms: number; last_ms: number }[];
-      for (const r of rows) this.q.dropChunks.run(r.camera_id, r.bundle_id);
-      return rows.map((r) => ({ cameraId: r.camera_id, bundleId: r.bundle_id, chunks: r.chunks, firstMs: r.first_ms, lastMs: r.last_ms }));
-    });
-    this.excessTx = db.transaction((cameraId: string, keep: string, max: number) => {
-      // least recently fed first (the newest chunk's seq), never the bundle just fed
-      const rows = (this.q.cameraBundles.all(cameraId) as { bundle_id: string; chunks: number; first_ms: number; last_ms: number }[]).filter((r) => r.bundle_id !== keep);
-      const victims = rows.slice(0, Math.max(0, rows.length + 1 - max));
-      for (const r of victims) this.q.dropChunks.run(cameraId, r.bundle_id);
-      return victims.map((r) => ({ cameraId, bundleId: r.bundle_id, chunks: r.chunks, firstMs: r.first_ms, lastMs: r.last_ms }));
     });
     this.claimTx = db.transaction((ids: number[], now: number): number[] => {
       const lease = this.options.lease!;
@@ -198,38 +175,15 @@ export class SqliteRelayStore implements RelayStore {
     return lost;
   }
 
-  /**
-   * Group commit: every caller gets an fsync that starts after its call (so after its commits).
-   * Calls while one is queued share it; a call while one runs queues the next.
-   */
+  /** Group commit (sqlite-wal-sync.ts): the WAL and the spool's written files, fsynced off the event loop. */
   durable(): Promise<void> {
     if (this.options.synchronous === 'normal' || this.db.memory) return Promise.resolve();
-    if (this.queuedSync) return this.queuedSync;
-    // (a failed fsync fails its own callers; the relay stops on it, but the next call still tries)
-    const queued = (this.runningSync?.catch(() => undefined) ?? Promise.resolve()).then(() => {
-      this.queuedSync = null;
-      const running = this.spool ? Promise.all([this.fsyncWal(), this.spool.sync()]).then(() => undefined) : this.fsyncWal();
-      this.runningSync = running;
-      return running.finally(() => {
-        if (this.runningSync === running) this.runningSync = null;
-      });
-    });
-    this.queuedSync = queued;
-    return queued;
+    return this.walSync.next();
   }
 
-  /** fsync the WAL file (the database file if there is none), on the thread pool. */
-  private fsyncWal(): Promise<void> {
-    this.syncs++;
-    if (this.walFd === null) {
-      try {
-        this.walFd = openSync(`${this.db.name}-wal`, 'r');
-      } catch {
-        this.walFd = openSync(this.db.name, 'r');
-      }
-    }
-    const fd = this.walFd;
-    return new Promise((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
+  /** Group fsyncs run so far (tests count them). */
+  get syncs(): number {
+    return this.walSync.runs;
   }
 
   addChunk(cameraId: string, bundleId: string, bytes: Uint8Array, receivedMs: number): void {
@@ -242,29 +196,21 @@ export class SqliteRelayStore implements RelayStore {
     this.spool?.drop(spoolName(cameraId, bundleId));
   }
 
-  /**
-   * For relays sharing this file: in one IMMEDIATE transaction (writers queue on the file's lock),
-   * journal the chunk and return every chunk journalled for its bundle, by any process. Exactly
-   * one caller sees the last chunk of a bundle join the others (accept() dedupes in any case).
-   */
+  /** Relays sharing this file: journal a chunk, return its bundle's chunks (sqlite-shared-journal.ts). */
   addChunkAndCollect(cameraId: string, bundleId: string, bytes: Uint8Array, receivedMs: number): JournalChunk[] {
-    return this.collectTx.immediate(cameraId, bundleId, bytes, receivedMs);
+    return this.shared.addAndCollect(cameraId, bundleId, bytes, receivedMs);
   }
 
   journalled(): { bundles: number; bytes: number } {
-    return this.q.journalled.get() as { bundles: number; bytes: number };
+    return this.shared.journalled();
   }
 
-  /**
-   * Relays sharing this file: drop a camera's journalled bundles beyond `max` (with `keep`, the one
-   * just fed), least recently fed first, in one transaction; returns them.
-   */
-  dropExcessBundles(cameraId: string, keep: string, max: number): { cameraId: string; bundleId: string; chunks: number; firstMs: number; lastMs: number }[] {
-    return this.excessTx.immediate(cameraId, keep, max);
+  dropExcessBundles(cameraId: string, keep: string, max: number): JournalledBundle[] {
+    return this.shared.dropExcess(cameraId, keep, max);
   }
 
-  dropStaleChunks(beforeMs: number): { cameraId: string; bundleId: string; chunks: number; firstMs: number; lastMs: number }[] {
-    return this.staleTx.immediate(beforeMs);
+  dropStaleChunks(beforeMs: number): JournalledBundle[] {
+    return this.shared.dropStale(beforeMs);
   }
 
   /** The journal table's chunks, then the spool files' that are not an outbox entry's (a bundle already stored: its file is deleted). */
@@ -366,10 +312,7 @@ export class SqliteRelayStore implements RelayStore {
 
   close(): void {
     this.spool?.close();
-    if (this.walFd !== null) {
-      closeSync(this.walFd);
-      this.walFd = null;
-    }
+    this.walSync.close();
     if (this.options.ownsDb && this.db.open) this.db.close();
   }
 }
