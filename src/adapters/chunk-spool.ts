@@ -82,7 +82,7 @@ export class ChunkSpool {
   syncs = 0;
 
   constructor(readonly dir: string) {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 }); // raw views: the owner's only
   }
 
   /** Append one chunk to its bundle's file (created if needed). Throws on a storage error, leaving the file as it was. */
