@@ -197,6 +197,33 @@ test('the owner pages\' "last seen" includes a camera whose chunks are only spoo
   }
 });
 
+test('store: durable() fsyncs the spool file and its folder with the WAL (what the ack waits for); a file dropped meanwhile is closed after', async () => {
+  const tmp = tempDir();
+  const { bytes, chunks } = await realBundle('d1');
+  const store = openStore(tmp.dir);
+  try {
+    const spool = store.spool!;
+    chunks.forEach((c, i) => store.addChunk('porch', 'd1', c, i));
+    assert.ok(store.accept(entryOf('d1', bytes)) !== 'duplicate');
+    store.addChunk('porch', 'd2', chunks[0], 9); // another bundle's first chunk, dropped while the fsync runs
+    const synced = store.durable();
+    await Promise.resolve(); // the group fsync starts a microtask after the call; the fsyncs run on the thread pool
+    await Promise.resolve();
+    store.dropChunks('porch', 'd2');
+    await synced;
+    assert.is(spool.syncs, 3, 'two files and the folder');
+    assert.is(store.syncs, 1, 'one WAL fsync');
+    store.addChunk('porch', 'd3', chunks[0], 10);
+    await store.durable();
+    assert.is(spool.syncs, 5, 'the new file and the folder again');
+    await store.durable();
+    assert.is(spool.syncs, 5, 'nothing new written: no spool fsync');
+  } finally {
+    store.close();
+    tmp.cleanup();
+  }
+});
+
 test('record encoding: header length and CRC cover the receive time', () => {
   const r = encodeRecord(Uint8Array.from([1, 2, 3]), 42);
   assert.is(r.length, RECORD_HEADER_BYTES + 3);
