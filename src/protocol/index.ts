@@ -43,7 +43,7 @@ export {
   BUNDLE_SUBSCRIPTION, CONFIG_SUBSCRIPTION, EVENT_SUBSCRIPTION, FRAME_SUBSCRIPTION, TOPIC_ROOT,
   ackTopic, bundleTopic, configTopic, eventTopic, frameTopic, parseTopic, type TopicKind,
 } from './topics.js';
-export { ACK_FORMAT_VERSION, MAX_ACK_BYTES, ackMacDomain, encodeAck, openAck, type OpenAckResult } from './ack.js';
+export { ACK_FORMAT_VERSION, MAX_ACK_BYTES, MAX_REFUSAL_LENGTH, ackMacDomain, encodeAck, isValidRefusal, openAck, type OpenAckResult } from './ack.js';
 export {
   EVENT_FRAME_OVERHEAD, EVENT_FRAME_VERSION, decodeEventFrame, encodeEventFrame, eventFrameMacOk, eventFrameSize, frameMacDomain,
   type EventFrame, type EventFrameHeader,
