@@ -44,6 +44,9 @@ import { configRejectedMessage, endMessage, EVENT_MESSAGE_BYTES, startMessage, w
 import { LOG_ERROR, LOG_INFO, LOG_WARN } from './hardware.js';
 import type { Ports } from './hardware.js';
 import { UnackedBundles } from './unacked.js';
+import type { LiveViewOptions } from './live-view.js';
+import { OwnerLink } from './owner-link.js';
+import { STATUS_DEFAULTS } from './status.js';
 import { GAP_OK, GAP_TOO_LONG, GAP_TOO_SHORT, SnapshotRule } from './snapshot-rule.js';
 import type { SnapshotRuleOptions } from './snapshot-rule.js';
 
@@ -75,6 +78,10 @@ export interface AppOptions {
   unackedBundles?: number;
   /** ms (monotonic) before an unacknowledged bundle is sent again; doubles per send up to 64x (default 60000). */
   ackTimeoutMs?: number;
+  /** Status message period, ms (10000-3600000; default 60000): status.ts. */
+  statusIntervalMs?: number;
+  /** Live view for the owner's page (live-view.ts); absent: requests are refused. Needs a raw view. */
+  liveView?: LiveViewOptions;
 }
 
 export const APP_DEFAULTS = {
@@ -126,6 +133,12 @@ export interface AppStats {
   resent: number;
   unackedDropped: number;
   unacked: number;
+  /** Status messages sent; live views started, requests refused (forged, replayed, expired, off), live frames sent and skipped (no view, too large). */
+  statusSent: number;
+  liveStarted: number;
+  liveRejected: number;
+  liveFrames: number;
+  liveFramesSkipped: number;
 }
 
 function checkInt(name: string, v: unknown, min: number, max: number): number {
@@ -170,6 +183,7 @@ export class FirmwareApp {
   private readonly noView: RawView;
   private readonly s: AppStats;
   private eventStartTicks: number;
+  private readonly owner: OwnerLink;
 
   constructor(ports: Ports, options: AppOptions) {
     // Validate everything before allocating anything.
@@ -215,6 +229,13 @@ export class FirmwareApp {
     this.topicAck = ackTopic(cameraId);
     const unackedCount = checkInt('unackedBundles', o.unackedBundles === undefined ? APP_DEFAULTS.unackedBundles : o.unackedBundles, 1, 8);
     const ackTimeoutMs = checkInt('ackTimeoutMs', o.ackTimeoutMs === undefined ? APP_DEFAULTS.ackTimeoutMs : o.ackTimeoutMs, 1000, 86400000);
+    const statusMs = checkInt('statusIntervalMs', o.statusIntervalMs === undefined ? STATUS_DEFAULTS.intervalMs : o.statusIntervalMs, 10000, 3600000);
+    const lv = o.liveView && o.maxViewBytes > 0 ? o.liveView : null;
+    if (lv) {
+      checkInt('liveView.maxFps', lv.maxFps, 1, 5);
+      checkInt('liveView.maxSeconds', lv.maxSeconds, 1, 120);
+      checkInt('liveView.maxBytes', lv.maxBytes, 1, 262144);
+    }
 
     // Engine heap: detector state, its output, the frame, small buffers.
     // Native kernels are trusted only once they reproduce the reference on a few cases (a board
@@ -266,7 +287,9 @@ export class FirmwareApp {
       frames: 0, badFrames: 0, events: 0, snapshots: 0, skippedGap: 0, skippedConsent: 0, snapshotErrors: 0,
       publishFailures: 0, configUpdates: 0, configRejected: 0, eventFrames: 0, eventFramesSkipped: 0, stateBytes: stateBytes, externalBytes: external, nativeKernels: kernels ? 1 : 0, nativeDigest: digest && digestBad === null ? 1 : 0,
       acked: 0, ackRejected: 0, ackUnknown: 0, resent: 0, unackedDropped: 0, unacked: 0,
+      statusSent: 0, liveStarted: 0, liveRejected: 0, liveFrames: 0, liveFramesSkipped: 0,
     };
+    this.owner = new OwnerLink(ports, { cameraId: cameraId, board: o.board, key: this.key, rule: this.rule, view: this.view, message: this.message, stats: this.s, statusIntervalMs: statusMs, liveView: lv });
     this.eventStartTicks = 0;
     ports.log.log(LOG_INFO, 'quietcam ' + o.board + ': camera ' + cameraId + ', ' + width + 'x' + height + ', state ' + stateBytes +
       ' B, external ' + external + ' B, detector ' + DETECTOR_VERSION + ' ' + this.bundle.configHash +
@@ -293,14 +316,24 @@ export class FirmwareApp {
     return this.topicAck;
   }
 
+  /** The command topic the port must subscribe to as well (the owner's signed live-view requests). */
+  commandTopic(): string {
+    return this.owner.topicCommand;
+  }
+
   /**
-   * A message arrived on a subscribed topic: the config (only the owner's count) or an ack. The
+   * A message arrived on a subscribed topic: the config (only the owner's count), an ack or a
+   * live-view request (live-view.ts). The
    * broker sends the retained config on every (re)subscription, so a config also means the
    * connection is (back) up: waiting bundles are sent again at the next step.
    */
   receive(topic: string, payload: Uint8Array): void {
     if (topic === this.topicAck) {
       this.receiveAck(payload);
+      return;
+    }
+    if (topic === this.owner.topicCommand) {
+      this.owner.command(payload);
       return;
     }
     if (topic !== this.topicConfig) return;
@@ -323,6 +356,7 @@ export class FirmwareApp {
   /** The port (re)connected: send the waiting bundles again at the next step. */
   reconnected(): void {
     this.unacked.reconnected();
+    this.owner.connected();
   }
 
   private receiveAck(payload: Uint8Array): void {
@@ -382,6 +416,7 @@ export class FirmwareApp {
     else if (state === EVENT_END) this.onEnd();
     else if (state === EVENT_ACTIVE) this.eventFrame();
     this.resendDue();
+    this.owner.step();
     return state;
   }
 
@@ -393,6 +428,7 @@ export class FirmwareApp {
       skippedConsent: s.skippedConsent, snapshotErrors: s.snapshotErrors, publishFailures: s.publishFailures,
       configUpdates: s.configUpdates, configRejected: s.configRejected, eventFrames: s.eventFrames, eventFramesSkipped: s.eventFramesSkipped, stateBytes: s.stateBytes, externalBytes: s.externalBytes, nativeKernels: s.nativeKernels, nativeDigest: s.nativeDigest,
       acked: s.acked, ackRejected: s.ackRejected, ackUnknown: s.ackUnknown, resent: s.resent, unackedDropped: this.unacked.dropped, unacked: this.unacked.waiting(),
+      statusSent: s.statusSent, liveStarted: s.liveStarted, liveRejected: s.liveRejected, liveFrames: s.liveFrames, liveFramesSkipped: s.liveFramesSkipped,
     };
   }
 
@@ -407,6 +443,7 @@ export class FirmwareApp {
     const out = this.out;
     this.s.events++;
     this.eventStartTicks = ticks;
+    this.owner.lastEventWall = Math.floor(wall);
     const gap = this.rule.eventStarted(wall, ticks);
     const synced = this.rule.wallValid(wall);
     let skip = '';
