@@ -135,9 +135,12 @@ test('without a clock sync the expiry cannot be checked, the counter still refus
   assert.is(off.receive(p(old), 1000, false, 0), 'off');
 });
 
-test('Node and Duktape publish the same bytes: status, live frames, refused requests', async () => {
+test('Node and Duktape publish the same bytes: status, live frames, refused requests (expired, replayed, forged, unsigned)', async () => {
   const t0 = WALL_2025 + 7000;
-  const inputs = scenario([request({ counter: t0, seconds: 3 }), request({ counter: t0 }), request({ counter: t0 + 1 }, OTHER), { kind: 'connected' }], 5);
+  const unsigned: FirmwareInput = { kind: 'message', topic: COMMAND, payload: new Uint8Array(Buffer.from(`{"v":1,"type":"live","camera":"${CAMERA}","counter":${t0 + 2},"expiresMs":${t0 + 30000},"seconds":60,"fps":2}`)) };
+  // the inbox holds 4 messages between frames (qc_inbox.h): the five requests come over two frames
+  const first = scenario([request({ counter: t0 - 60000, expiresMs: t0 - 30000 }), request({ counter: t0, seconds: 3 }), request({ counter: t0 })], 5);
+  const inputs = [...first.slice(0, 74), request({ counter: t0 + 1 }, OTHER), unsigned, { kind: 'connected' } as FirmwareInput, ...first.slice(74)];
   const n = await runFirmware(inputs, opts);
   const e = await runFirmware(inputs, { ...opts, runtime: 'embedded' });
   assert.ok(live(n).length >= 6 && n.publishes.some((p) => p.topic.endsWith('/status')));
@@ -147,7 +150,8 @@ test('Node and Duktape publish the same bytes: status, live frames, refused requ
     assert.ok(Buffer.from(e.publishes[i].payload).equals(Buffer.from(n.publishes[i].payload)), `publish ${i} (${n.publishes[i].topic}) differs`);
   }
   for (const k of ['statusSent', 'liveStarted', 'liveRejected', 'liveFrames', 'liveFramesSkipped']) assert.is(e.app[k], n.app[k], k);
-  assert.is(n.app.liveRejected, 2);
+  assert.is(n.app.liveRejected, 4);
+  assert.equal(e.logs.filter((l) => /live view request ignored/.test(l.text)).map((l) => l.text.replace(/.*\(/, '')), ['expired)', 'replayed)', 'bad-mac)', 'bad-mac)']);
 });
 
 test.run();
