@@ -30,7 +30,7 @@ export class StatusReporter {
 
   constructor(cameraId: string, board: string, key: HmacSha256, intervalMs: number) {
     this.cameraId = cameraId;
-    this.board = board;
+    this.board = board.length > 32 ? board.substring(0, 32) : board; // profile names may be 63 long; the message carries 32
     this.key = key;
     this.intervalMs = intervalMs;
     this.nextTicks = -1;

@@ -11,7 +11,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { runFirmware, type FirmwareRun, type FirmwareRunOptions } from '../../firmware/node/run.ts';
 import { SIMULATED_SYSTEM } from '../../firmware/node/node-ports.ts';
-import { FIRMWARE_VERSION } from '../../firmware/app/status.ts';
+import { FIRMWARE_VERSION, StatusReporter } from '../../firmware/app/status.ts';
 import { LiveView } from '../../firmware/app/live-view.ts';
 import { WALL_2025 } from '../../firmware/node/synthetic.ts';
 import type { FirmwareInput } from '../../firmware/node/wire.ts';
@@ -61,6 +61,15 @@ test('the status: at the first frame and every interval, signed, with version, b
   assert.is(s[2]!.uptimeS, 120);
   assert.ok(st.every((p) => p.qos === 0));
   assert.is(r.app.statusSent, 3);
+});
+
+test('a board name longer than the message carries is cut, not thrown at every frame; without a system port heap and Wi-Fi read unknown', () => {
+  const r = new StatusReporter(CAMERA, 'b'.repeat(40), KEY, 60000);
+  const s = openStatus(KEY, CAMERA, r.message(5000, WALL_2025, true, 50, 0, 0, undefined));
+  assert.is(s!.board, 'b'.repeat(32));
+  assert.is(s!.heap, -1);
+  assert.is(s!.rssi, 0);
+  assert.is(s!.fps10, 100);
 });
 
 test('FIRMWARE_VERSION is the package version', () => {

@@ -132,6 +132,22 @@ test('the stream: only this camera\'s frames answering this request, with its li
   assert.is((await c.ann.client.get(`/cameras/${c.annCam}/live.mjpeg`)).status, 404, 'no stream after the minute');
 });
 
+test('the stream ends when the owner signs out, before the minute is over', async (c) => {
+  await c.ann.client.post(`/cameras/${c.annCam}/live`);
+  const link = c.web.ports.cameraLink!;
+  const streaming = c.ann.client.get(`/cameras/${c.annCam}/live.mjpeg`);
+  for (let i = 0; i < 50 && link.watchers(c.annCam) === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.is(link.watchers(c.annCam), 1);
+  const other = new Client(c.web);
+  other.cookies = new Map(c.ann.client.cookies);
+  other.csrf = c.ann.client.csrf;
+  assert.is((await other.post('/logout')).status, 303);
+  const started = Date.now();
+  assert.is((await streaming).status, 200);
+  assert.ok(Date.now() - started < 2500, 'ended within the next check (1 s)');
+  assert.is(link.watchers(c.annCam), 0);
+});
+
 test('nobody but the owner: another owner, a reviewer, no session, no CSRF token get nothing and send nothing', async (c) => {
   assert.is((await c.bob.client.post(`/cameras/${c.annCam}/live`)).status, 404);
   assert.is((await c.bob.client.get(`/cameras/${c.annCam}/live`)).status, 404);
