@@ -75,6 +75,7 @@ test('`npm start` ends with the newcomer\'s next step: the exact commands', asyn
   assert.match(NEXT_STEP, /http:\/\/127\.0\.0\.1:8080/);
   assert.match(NEXT_STEP, /npx quietcam sim scene:busy --provisioning quietcam-<camera id>\.json/);
   assert.match(NEXT_STEP, /--camera <camera id> --token <pairing token>/);
+  assert.match(NEXT_STEP, /Add --live to step 4: .*"Live view"/);
 });
 
 test.run();
