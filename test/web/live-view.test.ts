@@ -48,6 +48,8 @@ test('the cameras page shows the verified status: online, firmware, frame rate, 
   assert.match(row, /data-label="Last event">2026-05-01 11:50:00 UTC/);
   assert.match(row, /data-label="Consent">Off<br><span>off: nothing leaves your home<\/span>/);
   assert.match(row, /data-label="Alerts"><a href="\/alerts\/settings">off/);
+  link.handle(statusTopic(c.annCam), status(c, c.annCam, { fps10: 0, frames: 1, uptimeS: 0 })); // at the first frame after a reboot
+  assert.match((await c.ann.client.get('/cameras')).body, /frame rate not measured yet · free heap 160 KB/);
   c.web.clock.now += 121000;
   page = (await c.ann.client.get('/cameras')).body;
   assert.match(page, /<strong class="state">offline<\/strong><br><small>last seen 2026-05-01 12:00:00 UTC/);

@@ -43,7 +43,9 @@ export function stateCell(g: Glance, timeZone: string, inline = false): Html {
 export function deviceCell(g: Glance): Html {
   const s = g.status?.status;
   if (!s) return html`<span>-</span>`;
-  return html`<span class="device">firmware ${s.fw} (${s.board})<br>${(s.fps10 / 10).toFixed(1)} frames/s · free heap ${kb(s.heap)}<br>Wi-Fi ${wifiText(s.rssi)}</span>`;
+  // the status sent at the first frame has no frame rate yet (one frame, no time): the next one has
+  const rate = s.fps10 === 0 && s.frames <= 1 ? 'frame rate not measured yet' : `${(s.fps10 / 10).toFixed(1)} frames/s`;
+  return html`<span class="device">firmware ${s.fw} (${s.board})<br>${rate} · free heap ${kb(s.heap)}<br>Wi-Fi ${wifiText(s.rssi)}</span>`;
 }
 
 /** The board's last motion event (since it started), from its status. */
