@@ -9,9 +9,9 @@
  * | camera X        | X (its camera id) | `quietcam/X/bundle`, `quietcam/X/event`, `quietcam/X/frame`, `quietcam/X/status`, `quietcam/X/live`, not retained | `quietcam/X/config`, `quietcam/X/ack`, `quietcam/X/command` |
  * | relay service   | `quietcam-relay` (or `quietcam-relay-<n>`) | `quietcam/<id>/ack`, not retained                 | `quietcam/+/bundle`, `quietcam/+/event`, `quietcam/+/frame` (or one id), also as `$share/<group>/...` |
  * | web service     | `quietcam-web`    | `quietcam/<id>/config`, retained only; `quietcam/<id>/command`, not retained | `quietcam/+/status`, `quietcam/+/live` (or one id) |
- * | Home Assistant  | `quietcam-ha`     | `homeassistant/status` (its birth and will)       | `quietcam/+/alert`, `quietcam/+/alert-image` (or one id), `homeassistant/...` |
- * Smart alerts: the relay also publishes `quietcam/<id>/alert` and `quietcam/<id>/alert-image` (not
- * retained) and, retained, its Home Assistant discovery configs
+ * | Home Assistant  | `quietcam-ha`     | `homeassistant/status` (its birth and will)       | `quietcam/+/alert`, `quietcam/+/alert-image`, `quietcam/+/reminder` (or one id), `homeassistant/...` |
+ * Smart alerts: the relay also publishes `quietcam/<id>/alert`, `quietcam/<id>/alert-image` and the
+ * consent reminder `quietcam/<id>/reminder` (not retained) and, retained, its Home Assistant discovery configs
  * `homeassistant/{binary_sensor,image}/quietcam_<id>/person/config`. Nobody else may publish those,
  * and only the Home Assistant login may read them: not cameras, not the web, not anonymous.
  * Status and live frames go to the web only (the owner's pages): not to the relay (never stored,
@@ -76,8 +76,8 @@ function cameraFilter(filter: string, kinds: string[]): boolean {
   return parts.length === 3 && parts[0] === 'quietcam' && (parts[1] === '+' || isValidCameraId(parts[1])) && kinds.indexOf(parts[2]) >= 0;
 }
 
-/** The alert topics' last level (src/alerts/channels/mqtt-alerts.ts). */
-const ALERT_KINDS = ['alert', 'alert-image'];
+/** The alert topics' last level (src/alerts/channels/mqtt-alerts.ts; `reminder`: consent reminders, src/alerts/notice.ts). */
+const ALERT_KINDS = ['alert', 'alert-image', 'reminder'];
 
 /** `homeassistant/{binary_sensor,image}/quietcam_<id>/person/config`: the relay's discovery configs. */
 export function isDiscoveryTopic(topic: string): boolean {
