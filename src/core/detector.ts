@@ -18,11 +18,12 @@ import { updateSky } from './sky.js';
 import { findBoxes } from './components.js';
 import { stepEvents } from './events.js';
 import { writeForeground } from './foreground.js';
+import { bootCells, bootKeepFrame } from './boot.js';
 import { DetectorOutput, MotionDetector } from './types.js';
 import { JS_KERNELS, PixelKernels } from './kernels.js';
 
 /** Bumped whenever the algorithm changes what it outputs for the same input and config. */
-export const DETECTOR_VERSION = '1.0.0';
+export const DETECTOR_VERSION = '1.1.0';
 
 export class FixedPointDetector implements MotionDetector {
   readonly width: number;
@@ -95,7 +96,18 @@ export class FixedPointDetector implements MotionDetector {
       out.globalChange = 1;
     }
 
-    if (calibrating) {
+    const booting = calibrating && s.frame <= cfg.calibrationFrames;
+    if (booting) {
+      // Just booted: frame differencing for the mask, learning only where nothing moves (boot.ts).
+      const k = s.calibrationTotal - s.calibrating;
+      bootCells(s, frame, k < 2 ? 1 : k < 5 ? 2 : 3);
+      adaptCells(s, cfg, false);
+      // The per-pixel mask needs the previous frame, which the update below replaces.
+      if (out.foreground.length === s.pixels) writeForeground(s, frame, s.raw, s.raw, out.foreground);
+      updateBackground(s, frame, 1, 0, this.k);
+      bootKeepFrame(s, frame, s.calibrating === 1);
+      s.calibrating--;
+    } else if (calibrating) {
       // Fast learning: shift 1, then 2, then 3 approximates a running mean. Static objects are
       // held (only possible after a global change: at start-up there are none).
       const k = s.calibrationTotal - s.calibrating;
@@ -137,7 +149,7 @@ export class FixedPointDetector implements MotionDetector {
     out.eventState = stepEvents(s, cfg, eventBoxes > 0, calibrating || warming);
     out.eventId = s.eventId;
     out.calibrating = calibrating ? 1 : 0;
-    if (out.foreground.length === s.pixels) writeForeground(s, frame, out.motion, out.staticMask, out.foreground);
+    if (out.foreground.length === s.pixels && !booting) writeForeground(s, frame, out.motion, out.staticMask, out.foreground);
   }
 }
 
