@@ -70,10 +70,13 @@ export function createBuildings(spec: BuildingsSpec, seed: number): Element {
       const rng = new Rng(seed);
       const fine = grain(W, b.g.height, hash32(seed, 3));
       if (solid && spec.facade) {
-        // A bright rendered wall up to the top edge, smooth as sky, and one row of dark windows low down.
+        // A bright rendered wall up to the top edge, smooth as sky, with two floors of dark
+        // windows (a storey is 6 window units; the top fifth is one flat bright surface).
         rect(b, 0, 0, W, horizonY, p.tone, fine, 6);
         const u = Math.max(2, Math.round(b.g.height / 30));
-        for (let x = Math.round(W * 0.08); x + 2 * u < W; x += Math.round(W * 0.22)) rect(b, x, horizonY - 4 * u, x + 2 * u, horizonY - u, 60, fine, 4);
+        for (const y1 of [horizonY - u, horizonY - 7 * u]) {
+          for (let x = Math.round(W * 0.08); x + 2 * u < W; x += Math.round(W * 0.22)) rect(b, x, y1 - 3 * u, x + 2 * u, y1, 60, fine, 4);
+        }
         return;
       }
       if (solid) {
