@@ -14,7 +14,7 @@ import { difference } from './difference.js';
 import { seedBackground, updateBackground, ROW_STRIDE_LOG2 } from './background.js';
 import { classifyCells, adaptCells, trackStatic } from './cells.js';
 import { isGlobalChange, remapBackground } from './global-change.js';
-import { updateSky } from './sky.js';
+import { updateSky, writeSkyPixels } from './sky.js';
 import { findBoxes } from './components.js';
 import { stepEvents } from './events.js';
 import { writeForeground } from './foreground.js';
@@ -150,6 +150,7 @@ export class FixedPointDetector implements MotionDetector {
     out.eventId = s.eventId;
     out.calibrating = calibrating ? 1 : 0;
     if (out.foreground.length === s.pixels && !booting) writeForeground(s, frame, out.motion, out.staticMask, out.foreground);
+    if (out.skyPixels && out.skyPixels.length === s.pixels) writeSkyPixels(s, out.sky, out.skyPixels);
   }
 }
 

@@ -14,7 +14,7 @@ const SCORE_MAX = 3; // looks in a row to flip a cell (3 x skyEvery frames, ~10 
 /** Sky pixels are at least this much brighter than the frame mean (dense fog has no such part). */
 const SKY_MARGIN = 24;
 /** A cell is a candidate when at least this many sixteenths of its pixels look like sky. */
-const SKY_PIXELS16 = 11;
+const SKY_PIXELS16 = 8;
 /** This many separate enclosed holes (windows in a façade) and the bright region is not sky. */
 const MAX_HOLES = 2;
 
@@ -177,4 +177,46 @@ export function updateSky(s: State, cfg: DetectorConfig, sky: Uint8Array, immedi
     s.skyScore[c] = score;
   }
   for (let c = 0; c < s.cells; c++) sky[c] = s.skyScore[c] > 0 ? 1 : 0;
+}
+
+/** Grey levels a pixel next to the sky may be darker than the sky cells around it and still be sky. */
+const SKY_PIXEL_TOLERANCE = 20;
+
+/**
+ * The sky at pixel level, for evaluation: a pixel in or next to (8 neighbours) a sky cell is sky
+ * when its background is at least the brightest neighbouring sky cell's mean minus
+ * SKY_PIXEL_TOLERANCE: the skyline falls between pixels, not between cells. Uses s.label.
+ */
+export function writeSkyPixels(s: State, sky: Uint8Array, out: Uint8Array): void {
+  const w = s.width;
+  const cols = s.cols;
+  const mean = s.label;
+  for (let c = 0; c < s.cells; c++) {
+    if (!sky[c]) { mean[c] = -1; continue; }
+    let sum = 0;
+    for (let y = 0, row = s.cellFirst[c]; y < s.cellH[c]; y++, row += w) {
+      for (let i = row, e = row + s.cellW[c]; i < e; i++) sum += s.bg8[i];
+    }
+    mean[c] = (sum / s.npix[c]) | 0;
+  }
+  for (let i = 0; i < s.pixels; i++) out[i] = 0;
+  for (let c = 0; c < s.cells; c++) {
+    const cx = c % cols;
+    const cy = (c / cols) | 0;
+    let ref = -1;
+    for (let dy = -1; dy <= 1; dy++) {
+      for (let dx = -1; dx <= 1; dx++) {
+        const x = cx + dx;
+        const y = cy + dy;
+        if (x < 0 || y < 0 || x >= cols || y >= s.rows) continue;
+        const m = mean[y * cols + x];
+        if (m > ref) ref = m;
+      }
+    }
+    if (ref < 0) continue;
+    const lo = ref - SKY_PIXEL_TOLERANCE;
+    for (let y = 0, row = s.cellFirst[c]; y < s.cellH[c]; y++, row += w) {
+      for (let i = row, e = row + s.cellW[c]; i < e; i++) if (s.bg8[i] >= lo) out[i] = 1;
+    }
+  }
 }
