@@ -116,7 +116,7 @@ export async function evaluateSource(source: FrameSource, opts: EvaluateOptions)
         for (let i = 0; i < sg.length; i++) if (!out.foreground[i]) sg[i] = 0;
       }
       // The sky at the working grid: the detector's own pixel-level sky when it gives one.
-      if (out.skyPixels && out.skyPixels.length === gw * gh) s.frame.skyGrid.set(out.skyPixels);
+      if (s.det.writesSkyPixels && out.skyPixels && out.skyPixels.length === gw * gh) s.frame.skyGrid.set(out.skyPixels);
       else cellsToGrid(out.sky, out.cols, out.rows, out.cellSize, gw, gh, s.frame.skyGrid);
       s.scorer.add(frame.truth, frame.scored, out.foreground, s.frame.staticGrid, s.frame.skyGrid);
     }

@@ -30,6 +30,7 @@ export class FixedPointDetector implements MotionDetector {
   readonly height: number;
   readonly cellSize: number;
   readonly config: DetectorConfig;
+  readonly writesSkyPixels = true;
   private s: State;
   private readonly k: PixelKernels;
 

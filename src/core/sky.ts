@@ -62,6 +62,22 @@ function skyCandidates(s: State, cfg: DetectorConfig): void {
   }
 }
 
+/** Breadth-first over cells outside the region from q[head..tail), marking them 2; returns the tail. */
+function floodOthers(s: State, seen: Int32Array, head: number, tail: number): number {
+  const cols = s.cols;
+  const q = s.queue;
+  const mark = s.scratch;
+  while (head < tail) {
+    const c = q[head++];
+    const cx = c % cols;
+    if (cx > 0 && !seen[c - 1] && mark[c - 1] !== 2) { mark[c - 1] = 2; q[tail++] = c - 1; }
+    if (cx < cols - 1 && !seen[c + 1] && mark[c + 1] !== 2) { mark[c + 1] = 2; q[tail++] = c + 1; }
+    if (c >= cols && !seen[c - cols] && mark[c - cols] !== 2) { mark[c - cols] = 2; q[tail++] = c - cols; }
+    if (c + cols < s.cells && !seen[c + cols] && mark[c + cols] !== 2) { mark[c + cols] = 2; q[tail++] = c + cols; }
+  }
+  return tail;
+}
+
 /**
  * Separate holes in the region `seen` marks: groups of other cells that cannot reach the bottom
  * row without crossing it (windows in a façade; sky has none, a crown grows from its trunk).
@@ -85,22 +101,6 @@ function countHoles(s: State, seen: Int32Array): number {
     floodOthers(s, seen, 0, 1);
   }
   return holes;
-}
-
-/** Breadth-first over cells outside the region from q[head..tail), marking them 2; returns the tail. */
-function floodOthers(s: State, seen: Int32Array, head: number, tail: number): number {
-  const cols = s.cols;
-  const q = s.queue;
-  const mark = s.scratch;
-  while (head < tail) {
-    const c = q[head++];
-    const cx = c % cols;
-    if (cx > 0 && !seen[c - 1] && mark[c - 1] !== 2) { mark[c - 1] = 2; q[tail++] = c - 1; }
-    if (cx < cols - 1 && !seen[c + 1] && mark[c + 1] !== 2) { mark[c + 1] = 2; q[tail++] = c + 1; }
-    if (c >= cols && !seen[c - cols] && mark[c - cols] !== 2) { mark[c - cols] = 2; q[tail++] = c - cols; }
-    if (c + cols < s.cells && !seen[c + cols] && mark[c + cols] !== 2) { mark[c + cols] = 2; q[tail++] = c + cols; }
-  }
-  return tail;
 }
 
 /** Breadth-first over candidate cells (s.scratch = 1) not yet in `seen`, giving them `mark`; returns the tail. */

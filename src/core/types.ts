@@ -68,6 +68,8 @@ export interface MotionDetector {
   stateBytes(): number;
   /** Background estimate, one grey byte per working-grid pixel, written into `out`. */
   background(out: Uint8Array): void;
+  /** True when `step` fills `out.skyPixels` (when it has the working grid's length). */
+  readonly writesSkyPixels?: boolean;
 }
 
 /**
