@@ -9,9 +9,9 @@
  * | camera X        | X (its camera id) | `quietcam/X/bundle`, `quietcam/X/event`, `quietcam/X/frame`, not retained | `quietcam/X/config`, `quietcam/X/ack` |
  * | relay service   | `quietcam-relay` (or `quietcam-relay-<n>`) | `quietcam/<id>/ack`, not retained                 | `quietcam/+/bundle`, `quietcam/+/event`, `quietcam/+/frame` (or one id), also as `$share/<group>/...` |
  * | web service     | `quietcam-web`    | `quietcam/<id>/config`, retained only             | nothing                                              |
- * | Home Assistant  | `quietcam-ha`     | `homeassistant/status` (its birth and will)       | `quietcam/+/alert`, `quietcam/+/alert-image` (or one id), `homeassistant/...` |
- * Smart alerts: the relay also publishes `quietcam/<id>/alert` and `quietcam/<id>/alert-image` (not
- * retained) and, retained, its Home Assistant discovery configs
+ * | Home Assistant  | `quietcam-ha`     | `homeassistant/status` (its birth and will)       | `quietcam/+/alert`, `quietcam/+/alert-image`, `quietcam/+/reminder` (or one id), `homeassistant/...` |
+ * Smart alerts: the relay also publishes `quietcam/<id>/alert`, `quietcam/<id>/alert-image` and the
+ * consent reminder `quietcam/<id>/reminder` (not retained) and, retained, its Home Assistant discovery configs
  * `homeassistant/{binary_sensor,image}/quietcam_<id>/person/config`. Nobody else may publish those,
  * and only the Home Assistant login may read them: not cameras, not the web, not anonymous.
  * Everything else is refused: `#`, `quietcam/#`, `$SYS/...`, another camera's topics, a camera's
@@ -63,8 +63,8 @@ function cameraTopic(topic: string): { cameraId: string; kind: string } | null {
   return { cameraId: parts[1], kind: parts[2] };
 }
 
-/** The alert topics' last level (src/alerts/channels/mqtt-alerts.ts). */
-const ALERT_KINDS = ['alert', 'alert-image'];
+/** The alert topics' last level (src/alerts/channels/mqtt-alerts.ts; `reminder`: consent reminders, src/alerts/notice.ts). */
+const ALERT_KINDS = ['alert', 'alert-image', 'reminder'];
 
 /** `homeassistant/{binary_sensor,image}/quietcam_<id>/person/config`: the relay's discovery configs. */
 export function isDiscoveryTopic(topic: string): boolean {

@@ -103,6 +103,7 @@ export function mosquittoAcl(cameraIds: string[], relays = 1): string {
     `user ${ALERTS_LOGIN}`, // the relay's alert publisher (a login of its own: client id = username here)
     'topic write quietcam/+/alert',
     'topic write quietcam/+/alert-image',
+    'topic write quietcam/+/reminder',
     'topic write homeassistant/binary_sensor/+/person/config',
     'topic write homeassistant/image/+/person/config',
     '',
@@ -112,6 +113,7 @@ export function mosquittoAcl(cameraIds: string[], relays = 1): string {
     `user ${SERVICE_USERS.ha}`,
     'topic read quietcam/+/alert',
     'topic read quietcam/+/alert-image',
+    'topic read quietcam/+/reminder',
     'topic read homeassistant/#',
     'topic write homeassistant/status',
   );

@@ -13,10 +13,15 @@ const STANDING_FRAMES = 4;
 
 /** Mark raw foreground cells; returns how many there are. */
 export function classifyCells(s: State): number {
+  // Arrays in locals: a property read per use costs more than the work in an interpreter.
+  const cnt = s.cnt;
+  const minPix = s.minPix;
+  const raw = s.raw;
+  const cells = s.cells;
   let n = 0;
-  for (let c = 0; c < s.cells; c++) {
-    const fg = s.cnt[c] >= s.minPix[c] ? 1 : 0;
-    s.raw[c] = fg;
+  for (let c = 0; c < cells; c++) {
+    const fg = cnt[c] >= minPix[c] ? 1 : 0;
+    raw[c] = fg;
     n += fg;
   }
   return n;
@@ -144,17 +149,27 @@ export function trackStatic(s: State, cfg: DetectorConfig, frame: Uint8Array, bg
   // A branch that settled flickered well above the event level; a car that braked through a
   // few cells (each jump of content counts as flicker) only just reaches it.
   const settled = cfg.dynamicLevel + (cfg.dynamicLevel >> 1);
-  for (let c = 0; c < s.cells; c++) {
-    if (!s.raw[c]) {
-      s.stillAge[c] = 0;
-      s.staticAge[c] = 0;
-      s.prevMean[c] = 0xffff;
+  const raw = s.raw;
+  const stillAge = s.stillAge;
+  const staticAge = s.staticAge;
+  const prevMean = s.prevMean;
+  const rate = s.rate;
+  const seenBg = s.seenBg;
+  const moved = s.moved;
+  const cnt = s.cnt;
+  const minPix = s.minPix;
+  const cells = s.cells;
+  for (let c = 0; c < cells; c++) {
+    if (!raw[c]) {
+      stillAge[c] = 0;
+      staticAge[c] = 0;
+      prevMean[c] = 0xffff;
       // A cell with the edge of someone standing next door in it (half a moving cell's pixels
       // over threshold) learns as slowly as one under them, or they would be absorbed from their
       // outline inwards.
-      s.rate[c] = 2 * s.cnt[c] >= s.minPix[c] && besideStanding(s, c) ? heldShift : bgShift;
-      s.seenBg[c] = 1;
-      s.moved[c] = 0;
+      rate[c] = 2 * cnt[c] >= minPix[c] && besideStanding(s, c) ? heldShift : bgShift;
+      seenBg[c] = 1;
+      moved[c] = 0;
       continue;
     }
     const mean16 = (cellSum(s, frame, c) * s.inv16[c]) >>> 16;

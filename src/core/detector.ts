@@ -132,10 +132,16 @@ export class FixedPointDetector implements MotionDetector {
 
     // Masks: static cells, moving cells (foreground that is not static, or static but changing).
     let eventBoxes = 0;
-    for (let c = 0; c < s.cells; c++) {
-      const st = s.staticAge[c] > 0 ? 1 : 0;
-      out.staticMask[c] = st;
-      out.motion[c] = s.raw[c] && (!st || s.stillAge[c] === 0) ? 1 : 0;
+    const cells = s.cells;
+    const staticAge = s.staticAge;
+    const stillAge = s.stillAge;
+    const raw = s.raw;
+    const staticMask = out.staticMask;
+    const motion = out.motion;
+    for (let c = 0; c < cells; c++) {
+      const st = staticAge[c] > 0 ? 1 : 0;
+      staticMask[c] = st;
+      motion[c] = raw[c] && (!st || stillAge[c] === 0) ? 1 : 0;
     }
     // Learning is still under way during the warm-up: nothing seen then counts as an arrival.
     const warming = s.frame <= cfg.calibrationFrames + cfg.warmupFrames;
@@ -144,7 +150,9 @@ export class FixedPointDetector implements MotionDetector {
     if (s.frame === cfg.calibrationFrames + 1 || (s.frame % cfg.skyEvery) === 0) {
       updateSky(s, cfg, out.sky, s.frame === cfg.calibrationFrames + 1);
     } else {
-      for (let c = 0; c < s.cells; c++) out.sky[c] = s.skyScore[c] > 0 ? 1 : 0;
+      const skyScore = s.skyScore;
+      const sky = out.sky;
+      for (let c = 0; c < cells; c++) sky[c] = skyScore[c] > 0 ? 1 : 0;
     }
 
     out.eventState = stepEvents(s, cfg, eventBoxes > 0, calibrating || warming);

@@ -30,16 +30,21 @@ function skyCandidates(s: State, cfg: DetectorConfig): void {
   const w = s.width;
   const h = s.height;
   const cs = s.cellSize;
+  const rows = s.rows;
+  const cols = s.cols;
+  const pixels = s.pixels;
+  const npix = s.npix;
+  const scratch = s.scratch;
   const bg = s.bg8;
   let total = 0;
-  for (let i = 0; i < s.pixels; i += 4) total += bg[i];
-  const frameMean = ((total * 4) / s.pixels) | 0;
+  for (let i = 0; i < pixels; i += 4) total += bg[i];
+  const frameMean = ((total * 4) / pixels) | 0;
   let bright = frameMean + SKY_MARGIN;
   if (bright < cfg.skyMinBright) bright = cfg.skyMinBright;
   const tex = 2 * cfg.skyMaxTexture;
-  for (let cy = 0; cy < s.rows; cy++) {
-    for (let cx = 0; cx < s.cols; cx++) {
-      const c = cy * s.cols + cx;
+  for (let cy = 0; cy < rows; cy++) {
+    for (let cx = 0; cx < cols; cx++) {
+      const c = cy * cols + cx;
       const x0 = cx * cs;
       const y0 = cy * cs;
       const x1 = Math.min(x0 + cs, w);
@@ -57,7 +62,7 @@ function skyCandidates(s: State, cfg: DetectorConfig): void {
           n++;
         }
       }
-      s.scratch[c] = n * 16 >= SKY_PIXELS16 * s.npix[c] ? 1 : 0;
+      scratch[c] = n * 16 >= SKY_PIXELS16 * npix[c] ? 1 : 0;
     }
   }
 }
@@ -135,7 +140,8 @@ function addPockets(s: State, seen: Int32Array, bottomRow: number): number {
     const n = floodCandidates(s, seen, 2, 0, 1);
     let low = 0;
     for (let k = 0; k < n; k++) {
-      const row = (q[k] / cols) | 0;
+      const qk = q[k];
+      const row = (qk - qk % cols) / cols;
       if (row > low) low = row;
     }
     if (n >= 2 && low <= bottomRow) {
@@ -161,7 +167,8 @@ export function updateSky(s: State, cfg: DetectorConfig, sky: Uint8Array, immedi
   tail = floodCandidates(s, seen, 1, 0, tail);
   let bottomRow = -1;
   for (let k = 0; k < tail; k++) {
-    const row = (q[k] / cols) | 0;
+    const qk = q[k];
+      const row = (qk - qk % cols) / cols;
     if (row > bottomRow) bottomRow = row;
   }
   let isSky = tail >= cfg.skyMinCells;
@@ -197,12 +204,13 @@ export function writeSkyPixels(s: State, sky: Uint8Array, out: Uint8Array): void
     for (let y = 0, row = s.cellFirst[c]; y < s.cellH[c]; y++, row += w) {
       for (let i = row, e = row + s.cellW[c]; i < e; i++) sum += s.bg8[i];
     }
-    mean[c] = (sum / s.npix[c]) | 0;
+    const n = s.npix[c];
+    mean[c] = (sum - sum % n) / n;
   }
   for (let i = 0; i < s.pixels; i++) out[i] = 0;
   for (let c = 0; c < s.cells; c++) {
     const cx = c % cols;
-    const cy = (c / cols) | 0;
+    const cy = (c - cx) / cols;
     let ref = -1;
     for (let dy = -1; dy <= 1; dy++) {
       for (let dx = -1; dx <= 1; dx++) {

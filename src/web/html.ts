@@ -53,7 +53,7 @@ export const csrfField = (token: string | undefined) => html`<input type="hidden
 
 export function page(o: PageOptions): string {
   const nav = o.user
-    ? html`<nav><a href="/cameras">Cameras</a><a href="/zone">Data Integrity Zone</a><a href="/access-log">Access log</a><a href="/status">Status</a><a href="/alerts">Alerts</a><a href="/account">Account</a>
+    ? html`<nav><a href="/cameras">Cameras</a><a href="/zone">Data Integrity Zone</a><a href="/access-log">Access log</a><a href="/status">Status</a><a href="/alerts">Alerts</a><a href="/alerts/history">Event history</a><a href="/account">Account</a>
 <form method="post" action="/logout" class="inline">${csrfField(o.csrf)}<button type="submit">Sign out ${o.user}</button></form></nav>`
     : html`<nav><a href="/login">Sign in</a><a href="/signup">Create an account</a></nav>`;
   return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">

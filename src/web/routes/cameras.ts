@@ -5,7 +5,8 @@
  * Moving a camera inside turns its contributions off until the owner confirms, after a warning.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { formatTime } from '../time.js';
+import { formatDay, formatTime } from '../time.js';
+import { reminderBanner } from '../reminder-banner.js';
 import { registerRemoveCamera } from './camera-remove.js';
 import { z } from 'zod';
 import { HttpError, requireAccount, seeOther, sendPage, type WebContext } from '../context.js';
@@ -30,9 +31,9 @@ export function ownCamera(ctx: WebContext, a: Account, id: unknown): WebCamera {
   return cam;
 }
 
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-export function stateText(s: ConsentState): Html {
+/** `tz`: the owner's time zone (the day consent ended is that zone's). */
+export function stateText(s: ConsentState, tz = 'UTC'): Html {
+  const day = (ms: number) => formatDay(ms, tz);
   switch (s.kind) {
     case 'off': return html`<span>off: nothing leaves your home</span>`;
     case 'interior-unconfirmed': return html`<span>off: interior camera, not confirmed</span>`;
@@ -55,13 +56,13 @@ export function cameraPage(ctx: WebContext, req: FastifyRequest, a: Account, cam
   const current = cam.consent?.purposes ?? 0;
   const interiorBlock = cam.placement === 'interior' && !cam.interiorConfirmed;
   const history = ports.cameras.consentHistory(cam.cameraId).slice(0, 20).map((r) => html`<tr><td>${formatTime(r.grantedMs, a.timeZone).slice(0, 16)}</td>
-<td>${r.action}</td><td>${choiceLabel(r.purposes)}</td><td>v${r.version}</td><td>${r.textVersion}</td><td>${r.purposes ? day(r.expiresMs) : '-'}</td></tr>`);
+<td>${r.action}</td><td>${choiceLabel(r.purposes)}</td><td>v${r.version}</td><td>${r.textVersion}</td><td>${r.purposes ? formatDay(r.expiresMs, a.timeZone) : '-'}</td></tr>`);
   const act = ports.contributions.activity(a.id).find((x) => x.cameraId === cam.cameraId);
   const at = (ms: number | null | undefined) => (ms ? formatTime(ms, a.timeZone) : 'never');
-  const body = html`<p>Camera id <code>${cam.cameraId}</code>, ${cam.placement}. Consent: <span id="consent-state">${stateText(st)}</span></p>
+  const body = html`<p>Camera id <code>${cam.cameraId}</code>, ${cam.placement}. Consent: <span id="consent-state">${stateText(st, a.timeZone)}</span></p>
 <p id="camera-activity">Last seen: ${act?.lastSeenMs ? at(act.lastSeenMs) : 'not seen yet'} · last contribution: ${at(act?.lastUploadedMs)} · ${act?.uploaded ?? 0} stored${act?.pending ? `, ${act.pending} waiting` : ''} · smart alerts: <a href="/alerts/settings">${ports.alerts.enabled(cam.cameraId) ? 'on' : 'off'}</a></p>
 ${(st.kind === 'expired' || (st.kind === 'active' && st.remind)) ? html`<form method="post" action="/cameras/${cam.cameraId}/reconfirm">${csrfField(csrf)}
-<p class="warn">You agreed to "${choiceLabel(current)}" on ${day(cam.consent!.grantedMs)}. Confirm it for another year?</p><button type="submit">Confirm again</button></form>` : ''}
+<p class="warn">You agreed to "${choiceLabel(current)}" on ${formatDay(cam.consent!.grantedMs, a.timeZone)}. Confirm it for another year?</p><button type="submit">Confirm again</button></form>` : ''}
 <h2>Contributions</h2>
 ${interiorBlock ? html`<form method="post" action="/cameras/${cam.cameraId}/interior-confirm">${csrfField(csrf)}<p class="warn">${CONSENT_TEXT.interior}</p>
 <label><input type="checkbox" name="confirm" value="yes" required> I understand, and everyone who may be seen by this camera agrees.</label>
@@ -94,16 +95,15 @@ export function registerCameras(app: FastifyInstance, ctx: WebContext): void {
     const cams = ports.cameras.listByOwner(a.id);
     const activity = new Map(ports.contributions.activity(a.id).map((x) => [x.cameraId, x]));
     const states = cams.map((c) => consentState(c, now, config.consent.remindMs));
-    const due = cams.filter((_, i) => states[i].kind === 'expired' || (states[i].kind === 'active' && (states[i] as { remind: boolean }).remind));
     const when = (ms: number | null | undefined) => (ms ? formatTime(ms, a.timeZone) : 'never');
     const rows = cams.map((c, i) => {
       const act = activity.get(c.cameraId);
       return html`<tr><td data-label="Camera"><a href="/cameras/${c.cameraId}">${c.name}</a><br><code>${c.cameraId}</code></td><td data-label="Placement">${c.placement}</td>
-<td data-label="Contributions">${choiceLabel(c.consent?.purposes ?? 0)}</td><td data-label="Consent">${stateText(states[i])}</td>
+<td data-label="Contributions">${choiceLabel(c.consent?.purposes ?? 0)}</td><td data-label="Consent">${stateText(states[i], a.timeZone)}</td>
 <td data-label="Alerts"><a href="/alerts/settings">${ports.alerts.enabled(c.cameraId) ? 'on' : 'off'}</a></td><td data-label="Last seen" class="last-seen">${act?.lastSeenMs ? when(act.lastSeenMs) : 'not seen yet'}</td><td data-label="Last contribution">${when(act?.lastUploadedMs)}${act?.pending ? html`<br>${act.pending} waiting` : ''}</td></tr>`;
     });
     const nameErr = errors.name;
-    const body = html`${due.length ? html`<p class="warn" id="reminder">Your consent for ${due.map((c) => c.name).join(', ')} ends soon or has ended. Open the camera and confirm it again, or leave it to end.</p>` : ''}
+    const body = html`${reminderBanner(ctx, a, csrf, '/cameras')}
 ${cams.length ? html`<div class="table-wrap"><table id="cameras" class="cards"><thead><tr><th>Camera</th><th>Placement</th><th>Contributions</th><th>Consent</th><th>Alerts</th><th>Last seen</th><th>Last contribution</th></tr></thead><tbody>${rows}</tbody></table></div>`
     : html`<p id="no-cameras">No cameras yet. Add one below: the page then shows its login for the board, or for <code>npx quietcam sim scene:busy --camera ID --token TOKEN</code> (a simulated camera).</p>`}
 <h2>Add a camera</h2>
