@@ -2,9 +2,11 @@
  * The person detectors by name, and the relay's default: which model at which input size, in how
  * many worker threads. `npm run bench -- alerts` measures each candidate on the same frames (speed,
  * memory, people flagged, empty frames flagged); the default is the fastest that keeps the verdicts:
- * NanoDet at 320x256 (vtest 20/20 people frames, tree 0/11 and the hand 0/3; about half the CPU of
- * NanoDet's 416x416), in ONE worker thread: the detector never takes more than one of the home
- * server's cores (the relay's uploads keep the other) and never blocks the relay's event loop.
+ * NanoDet at 288x224 (vtest 20/20 people frames, tree 0/11 and the hand 0/3, HallAndMonitor 22/23;
+ * ~0.4 of the CPU of NanoDet's 416x416, so 8 cameras' first frames are scored in ~0.65 s on one
+ * core; 256x192 misses vtest people, 320x256 keeps a wider margin but needs ~1 s for 8 frames),
+ * in ONE worker thread: the detector never takes more than one of the home server's cores (the
+ * relay's uploads keep the other) and never blocks the relay's event loop.
  */
 import type { PersonDetector } from '../alerts/types.js';
 import { centernetPersonDetector } from './person-centernet.js';
@@ -15,13 +17,13 @@ export type PersonModel = 'nanodet' | 'centernet';
 
 export interface PersonDetectorChoice {
   model: PersonModel;
-  /** Model input, multiples of 32; absent: the model's default (320x256). */
+  /** Model input, multiples of 32; absent: the model's default. */
   input?: InputSize;
   /** Worker threads the detector runs in (0: in the caller's thread, one call at a time). */
   workers: number;
 }
 
-export const PERSON_DETECTOR_DEFAULT: PersonDetectorChoice = { model: 'nanodet', input: { width: 320, height: 256 }, workers: 1 };
+export const PERSON_DETECTOR_DEFAULT: PersonDetectorChoice = { model: 'nanodet', input: { width: 288, height: 224 }, workers: 1 };
 
 /** One detector in this thread. */
 export function personDetectorHere(model: PersonModel, input?: InputSize): Promise<PersonDetector> {

@@ -6,7 +6,7 @@
  *
  * The graph was converted for 416x416 input; it is fully convolutional but for the four resize
  * targets of its feature pyramid, which are set here for any input that is a multiple of 32 (the
- * default 320x256 is about a board's 4:3 event frame, and costs ~0.47 of 416x416: see
+ * default 288x224 is about a board's 4:3 QVGA event frame, and costs ~0.4 of 416x416's CPU: see
  * `npm run bench -- alerts` for the speed and the verdicts at each size).
  *
  * Limits: calls are serialised (one tfjs engine per thread, one core); run worker threads
@@ -30,7 +30,7 @@ export interface NanodetOptions extends BoxOptions {
 }
 
 export const NANODET_DEFAULTS: NanodetOptions = {
-  input: { width: 320, height: 256 },
+  input: { width: 288, height: 224 },
   boxScore: 0.35, // 0.35: the highest person score seen on empty frames here; boxes above it are worth drawing
   iou: 0.5,
   maxBoxes: 10,

@@ -39,7 +39,7 @@ export interface StartRelayOptions {
   mqtt?: boolean;
   /**
    * Smart alerts (issue 14): subscribe to the event frames and events too, score them with the
-   * person detector (default: adapters/person-models.ts, NanoDet 320x256 in one worker thread), keep the history
+   * person detector (default: adapters/person-models.ts, NanoDet 288x224 in one worker thread), keep the history
    * in the home database and `<dataDir>/alerts`, and call the channels. Absent/false: off.
    */
   alerts?: false | {

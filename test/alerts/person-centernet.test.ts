@@ -3,7 +3,7 @@
  * (person-models.ts, person-pool.ts startPersonDetector): CenterNet at its converted 512x512 scores
  * people in vtest.avi at or above the alert threshold and the tree below it, with person boxes
  * inside the frame; a patch naming a constant the graph lacks is refused; the relay's default is
- * NanoDet 320x256 in one worker. Real frames from ../shared/footage (skipped loudly when absent).
+ * NanoDet 288x224 in one worker. Real frames from ../shared/footage (skipped loudly when absent).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -28,11 +28,11 @@ test.after(async () => {
   for (const d of open) await d.close();
 });
 
-test("the relay's default: NanoDet at 320x256 in one worker thread", async () => {
-  assert.equal(PERSON_DETECTOR_DEFAULT, { model: 'nanodet', input: { width: 320, height: 256 }, workers: 1 });
+test("the relay's default: NanoDet at 288x224 in one worker thread", async () => {
+  assert.equal(PERSON_DETECTOR_DEFAULT, { model: 'nanodet', input: { width: 288, height: 224 }, workers: 1 });
   const d = await startPersonDetector({ workers: 0 });
   open.push(d);
-  assert.is(d.name, 'nanodet-320x256');
+  assert.is(d.name, 'nanodet-288x224');
 });
 
 test('a graph patch must name int32 constants the graph has, with as many values', async () => {

@@ -1,7 +1,7 @@
 // test-timeout: 90 s
 /**
  * The NanoDet person detector (src/adapters/person-nanodet.ts) on real frames taken from
- * ../shared/footage at test time (never copied), at its default input (320x256, the graph resized
+ * ../shared/footage at test time (never copied), at its default input (288x224, the graph resized
  * from the 416x416 it was converted for): people in vtest.avi and (most frames of) HallAndMonitor
  * score at or above the alert threshold, the tree (before the hand) below it; the people it boxes
  * are the ones it boxes at 416x416; the worker pool gives the same scores. Skipped loudly when the
@@ -70,19 +70,19 @@ test('HallAndMonitor: most frames with a person in the truth masks score at or a
   assert.ok(flagged * 2 >= frames.length, `flagged ${flagged}/${frames.length}: ${scores.map((s) => s.toFixed(2)).join(' ')}`);
 });
 
-test('at 320x256 it boxes the people it boxes at 416x416 (the resized graph and the non-square grid decode alike)', async () => {
+test('at its default input it boxes the people it boxes at 416x416 (the resized graph and the non-square grid decode alike)', async () => {
   if (absent || !detector) return skip('footage absent: the sizes were not compared');
   const frame = videoFrame(join(FOOTAGE, 'vtest.avi'), 30);
   const big = await nanodetPersonDetector({ input: { width: 416, height: 416 } });
   try {
     const [a, b] = [await big.detect(frame), await detector.detect(frame)];
     const sure = (r: typeof a) => r.boxes.filter((x) => x.score >= T);
-    assert.ok(sure(b).length >= 3, `people boxed at 320x256: ${sure(b).length}`);
+    assert.ok(sure(b).length >= 3, `people boxed at ${detector.name}: ${sure(b).length}`);
     const overlap = (p: PersonBox, q: PersonBox) => {
       const w = Math.min(p.x + p.w, q.x + q.w) - Math.max(p.x, q.x), h = Math.min(p.y + p.h, q.y + q.h) - Math.max(p.y, q.y);
       return w > 0 && h > 0 ? (w * h) / (p.w * p.h + q.w * q.h - w * h) : 0;
     };
-    for (const x of sure(b)) assert.ok(a.boxes.some((y) => overlap(x, y) >= 0.4), `a 416x416 box where 320x256 has ${JSON.stringify(x)}`);
+    for (const x of sure(b)) assert.ok(a.boxes.some((y) => overlap(x, y) >= 0.4), `a 416x416 box where ${detector!.name} has ${JSON.stringify(x)}`);
   } finally {
     await big.close();
   }
