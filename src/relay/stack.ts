@@ -3,6 +3,9 @@
  * s3rver endpoint on 127.0.0.1 (data under `<dataDir>/s3`), and the relay pointed at both
  * (SQLite under `<dataDir>/relay.db`). `npm start` runs it beside the simulator.
  *
+ * With alerts on (the default) the relay also takes the cameras' event frames and scores them with
+ * the person detector (NanoDet, loaded at start).
+ *
  * The broker lets in only paired cameras (credentials in the database's camera_credentials) and
  * the services (`<dataDir>/broker-users.json`, made at first start); the relay logs in as
  * `quietcam-relay` (src/adapters/broker-auth.ts).
@@ -18,7 +21,7 @@ import { S3RVER_CREDENTIALS, startS3, type EmbeddedS3 } from '../adapters/s3rver
 import { bytesToHex, demoCameraSecret } from '../protocol/index.js';
 import { loadConfig, type CameraSeed, type RelayConfigInput } from './config.js';
 import type { Logger } from '../log.js';
-import { startRelay } from './main.js';
+import { startRelay, type StartRelayOptions } from './main.js';
 import type { Relay } from './relay.js';
 
 export interface StackOptions {
@@ -42,7 +45,19 @@ export interface StackOptions {
   pair?: string[];
   /** PEM files: the broker listens with TLS (mqtts://) and the relay verifies it with caFile. */
   tls?: { certFile: string; keyFile: string; caFile: string };
+  /**
+   * Smart alerts (src/alerts/README.md): event frames -> the person detector -> history and the
+   * owner's channels. Default on, with the detector in the relay's thread (STACK_ALERTS: one model,
+   * ~70-140 MB, frames scored one at a time); false: off (`--no-alerts`).
+   */
+  alerts?: StartRelayOptions['alerts'];
 }
+
+/**
+ * The home stack's alerts: NanoDet in the relay's thread, not in worker threads (each worker holds
+ * its own tfjs, model and WASM heap: the 300 MB budget of a 512 MB board has room for one model).
+ */
+export const STACK_ALERTS = { workers: 0 } as const;
 
 /** What a paired camera is provisioned with. */
 export interface CameraLogin {
@@ -115,7 +130,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
         cameras: [...base.cameras, ...(o.cameras ?? [])],
       },
     });
-    const relay = await startRelay({ config, log: o.log });
+    const relay = await startRelay({ config, log: o.log, alerts: o.alerts === undefined ? { ...STACK_ALERTS } : o.alerts });
     const s3Handle = s3;
     const brokerHandle = broker;
     return {
