@@ -16,9 +16,8 @@ export function runtimeFresh(dir = `${ROOT}dist/runtime`) {
   }
 }
 
-/** The module exporting `main(argv)`: the build's entry, or cli/main.ts with tsx registered. */
-export async function loadCli(env = process.env) {
-  const dist = `${ROOT}dist/runtime`;
+/** The module exporting `main(argv)`: the build's entry (in `dist`), or cli/main.ts with tsx registered. */
+export async function loadCli(env = process.env, dist = `${ROOT}dist/runtime`) {
   if (env.QUIETCAM_RUNTIME === 'dist' || (env.QUIETCAM_RUNTIME !== 'src' && runtimeFresh(dist))) return import(`${dist}/main.js`);
   const { register } = await import('tsx/esm/api');
   register();
