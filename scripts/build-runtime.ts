@@ -24,12 +24,22 @@ export const RUNTIME_DIR = join(ROOT, 'dist/runtime');
 /** The manifest bin/quietcam.js reads: { builtMs, inputs: [paths relative to the project] }. */
 export const MANIFEST = 'inputs.json';
 
-/** `import.meta.url` in a project source becomes that source's own file URL. */
+/**
+ * Worker threads the runtime starts from a file beside its own code: built as entries of their own
+ * (dist/runtime/<name>.js), and the modules that start them keep the build's `import.meta.url`, so
+ * they find the built worker (no TypeScript loader in the thread either).
+ */
+const WORKERS: Record<string, { entry: string; startedBy: string }> = {
+  'person-worker': { entry: 'src/adapters/person-worker.ts', startedBy: 'src/adapters/person-pool.ts' },
+};
+
+/** `import.meta.url` in a project source becomes that source's own file URL (except in WORKERS' starters). */
 const sourceUrls: Plugin = {
   name: 'source-urls',
   setup(b) {
+    const keep = new Set(Object.values(WORKERS).map((w) => join(ROOT, w.startedBy)));
     b.onLoad({ filter: /\.ts$/ }, (args) => {
-      if (args.path.includes('/node_modules/')) return undefined;
+      if (args.path.includes('/node_modules/') || keep.has(args.path)) return undefined;
       const text = readFileSync(args.path, 'utf8').replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href));
       return { contents: text, loader: 'ts', resolveDir: dirname(args.path) };
     });
@@ -47,7 +57,7 @@ export async function bundleRuntime(entryPoints: Record<string, string>, out: st
   rmSync(tmp, { recursive: true, force: true });
   try {
     const r = await build({
-      entryPoints,
+      entryPoints: { ...entryPoints, ...Object.fromEntries(Object.entries(WORKERS).map(([name, w]) => [name, join(ROOT, w.entry)])) },
       outdir: tmp,
       bundle: true,
       splitting: true,
