@@ -11,7 +11,8 @@
  *                                 BENCH_DETECTOR_WORKERS=N: the detector in N worker threads
  * Talks JSON over IPC: { ready: {...} } once up; the relay then sends { uploaded: [bundleId, ms] }
  * per bundle S3 confirmed (wall clock, when its last object was confirmed). { ask: 'alerts' } is
- * answered with { to: 'alerts', answer: the alert stage's stats or null }.
+ * answered with { to: 'alerts', answer: the alert stage's stats or null }, { ask: 'memory' } with
+ * process.memoryUsage().
  */
 // Each role imports only what it runs: a process's RSS is that of its own modules.
 
@@ -60,6 +61,7 @@ if (role === 'broker') {
   const stage = stack.relay.alerts as { stats?: () => unknown } | undefined;
   process.on('message', (m: { ask?: string }) => {
     if (m.ask === 'alerts') send({ to: 'alerts', answer: stage?.stats ? stage.stats() : null });
+    if (m.ask === 'memory') send({ to: 'memory', answer: process.memoryUsage() });
   });
   send({ ready: { url: stack.brokerUrl, logins: JSON.stringify(stack.paired) } });
 } else {

@@ -34,11 +34,15 @@ import { ask, dropBuiltPeer, peer as startPeer, usageOf, type Peer, type Runtime
 
 /**
  * What the home server runs the stack's processes with (package.json start and web): glibc's
- * malloc keeps up to 8 arenas per core for libvips' and libuv's threads, and V8's young generation
- * grows to 3 x 16 MB semi-spaces; neither pays off at a home's load (BENCH_PLAIN=1 runs without them).
+ * malloc keeps up to 8 arenas per core for libvips' and libuv's threads, V8's young generation
+ * grows to 3 x 16 MB semi-spaces, and its old generation collects late while there is room;
+ * none of it pays off at a home's load (BENCH_PLAIN=1 runs without them). The old generation's cap
+ * (160 MB, ~3.5x the stack's live heap) took ~40 MB off the peak under this load (240-242 MB
+ * against 280-287 MB, two runs each, interleaved, load 7-9) at no measurable CPU.
  */
 const LEAN_ENV: Record<string, string> = process.env.BENCH_PLAIN === '1' ? {} : { MALLOC_ARENA_MAX: '2' };
-const LEAN_NODE_ARGS = [...(process.env.BENCH_PLAIN === '1' ? [] : ['--max-semi-space-size=2']), ...(process.env.BENCH_PEER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+const LEAN_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=160'];
+const LEAN_NODE_ARGS = [...(process.env.BENCH_PLAIN === '1' ? [] : LEAN_FLAGS), ...(process.env.BENCH_PEER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
 const RUNTIME: Runtime = process.env.BENCH_RUNTIME === 'tsx' ? 'tsx' : 'dist';
 
 /** BENCH_CONCURRENCY: bundles uploading at once (default: the config's). */
@@ -67,6 +71,8 @@ export interface RelayBench {
   maxMs: number;
   /** With alerts: event frames sent and scored by the person detector. */
   frames?: { sent: number; scored: number };
+  /** The one-process stack's process.memoryUsage() at idle and after the load, MB: where its RSS is. */
+  memory?: { idle: NodeJS.MemoryUsage; after: NodeJS.MemoryUsage };
 }
 
 /**
@@ -248,14 +254,17 @@ export async function benchRelay(layout: Layout): Promise<RelayBench> {
     }
     await sleep(3000); // settle: what a home server idles at
     const idle = rssOf(usageOf(stack.peers));
+    const oneProcess = layout !== 'processes';
+    const memIdle = oneProcess ? await ask<NodeJS.MemoryUsage>(stack.relay, 'memory') : undefined;
     const cpu0 = usageOf(stack.peers);
     const { result: latencies, peak } = await peakRss(stack.peers, runLoad(stack, { pubs, cameras, chunks, intervalMs, frames, frame }));
     const cpu1 = usageOf(stack.peers);
     const cpuMsPerBundle = Object.fromEntries(Object.entries(cpu1).map(([r, u]) => [r, (u.cpuMs - (cpu0[r]?.cpuMs ?? 0)) / latencies.length]));
     const frameCounts = stack.alerts ? { sent: frames * rounds, scored: (await scored(stack.relay, 1 + frames * rounds, 60000)) - 1 } : undefined;
+    const memory = memIdle ? { idle: memIdle, after: await ask<NodeJS.MemoryUsage>(stack.relay, 'memory') } : undefined;
     return {
       layout, cameras: n, rawView: `${rawWidth}x${Math.round((rawWidth * 3) / 4)} JPEG, ${jpeg.length} bytes`, bundles: latencies.length,
-      idleMb: idle, loadMb: peak, cpuMsPerBundle, p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), maxMs: latencies[latencies.length - 1], frames: frameCounts,
+      idleMb: idle, loadMb: peak, cpuMsPerBundle, p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), maxMs: latencies[latencies.length - 1], frames: frameCounts, memory,
     };
   } finally {
     for (const p of pubs) await p.close();
@@ -279,10 +288,12 @@ function print(r: RelayBench): void {
   console.log(`    CPU per bundle under load: ${Object.entries(r.cpuMsPerBundle).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')} ms${r.frames ? ' (with the event frames\' detections)' : ''}`);
   console.log(`    latency, last chunk published -> last S3 object confirmed: p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms (goal < 1000: ${ok(r.p99Ms < 1000)}), max ${r.maxMs.toFixed(0)} ms, ${r.bundles} bundles`);
   if (r.frames) console.log(`    event frames: ${r.frames.scored} of ${r.frames.sent} scored by the person detector during the run`);
+  const mb = (m: NodeJS.MemoryUsage) => `JS heap ${(m.heapUsed / 1048576).toFixed(0)} of ${(m.heapTotal / 1048576).toFixed(0)}, external ${(m.external / 1048576).toFixed(0)} (array buffers and WASM memory ${(m.arrayBuffers / 1048576).toFixed(0)})`;
+  if (r.memory) console.log(`    where the RSS is (MB): idle ${mb(r.memory.idle)}; after the load ${mb(r.memory.after)}`);
 }
 
 export async function main(): Promise<void> {
-  const lean = process.env.BENCH_PLAIN === '1' ? 'plain node' : 'MALLOC_ARENA_MAX=2, --max-semi-space-size=2';
+  const lean = process.env.BENCH_PLAIN === '1' ? 'plain node' : `MALLOC_ARENA_MAX=2, ${LEAN_FLAGS.join(' ')}`;
   const runtime = RUNTIME === 'dist' ? 'prebuilt runtime, no loader' : 'sources through tsx; RSS includes its esbuild service';
   console.log(`relay: the home stack on its embedded defaults (aedes, s3rver, relay, alerts; ${runtime}; ${lean}; load average ${loadavg()[0].toFixed(1)})`);
   const layouts = (process.env.BENCH_LAYOUT ? process.env.BENCH_LAYOUT.split(',') : ['one', 'one-no-alerts', 'processes']) as Layout[];
