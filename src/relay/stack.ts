@@ -47,17 +47,21 @@ export interface StackOptions {
   tls?: { certFile: string; keyFile: string; caFile: string };
   /**
    * Smart alerts (src/alerts/README.md): event frames -> the person detector -> history and the
-   * owner's channels. Default on, with the detector in the relay's thread (STACK_ALERTS: one model,
-   * ~70-140 MB, frames scored one at a time); false: off (`--no-alerts`).
+   * owner's channels. Default on (STACK_ALERTS: one model in one worker thread, frames scored one
+   * at a time); false: off (`--no-alerts`).
    */
   alerts?: StartRelayOptions['alerts'];
 }
 
 /**
- * The home stack's alerts: NanoDet in the relay's thread, not in worker threads (each worker holds
- * its own tfjs, model and WASM heap: the 300 MB budget of a 512 MB board has room for one model).
+ * The home stack's alerts: NanoDet in one worker thread. One model only (each holds its own tfjs
+ * and WASM heap: the 300 MB budget of a 512 MB board has room for one), and off the relay's
+ * thread: a detection runs the whole graph synchronously (~200-400 ms), which in the relay's
+ * thread holds every bundle behind it. From the prebuilt runtime the thread costs ~17 MB more than
+ * the relay's own thread (bench/relay.ts, BENCH_DETECTOR_WORKERS=0 to compare); run from the
+ * sources it also loads tsx (~44 MB more).
  */
-export const STACK_ALERTS = { workers: 0 } as const;
+export const STACK_ALERTS = { workers: 1 } as const;
 
 /** What a paired camera is provisioned with. */
 export interface CameraLogin {
