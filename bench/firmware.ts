@@ -11,8 +11,12 @@
  *   (--no-kernels: what an engine binding without kernels runs);
  * - where the detector's instructions go: each stage of the detector step run on its own through
  *   a native trampoline, so callgrind attributes them (with the native kernels, as shipped).
- * - the same app step and bare loop on the lx106 core under QEMU (firmware/xtensa: exact instruction
- *   counts from CCOUNT with -icount), with and without the native kernels, and the 32-bit heap.
+ * - the same app step and bare loop on the lx106 core under QEMU (bench/firmware-xtensa.ts: exact
+ *   instruction counts from CCOUNT with -icount), with the goal lines (<= 8 M a frame, <= 1.2x the
+ *   bare loop at 80x60), without the native kernels, with Debian's Duktape configuration, where a
+ *   frame's instructions go (our QEMU plugin), and the 32-bit heap.
+ * - event frames and credentials on the board's side: bytes on air and heap (bench/firmware-frames.ts).
+ * Duktape is built with DUK_USE_FASTINT in both runtimes (firmware/node/duktape-source.ts).
  * Needs valgrind (Debian package) besides gcc and duktape-dev; without valgrind only the heap
  * figures are printed (and the lx106 ones when its packages are there).
  */
@@ -25,8 +29,8 @@ import { runFirmware, firmwareBundle, type FirmwareRun } from '../firmware/node/
 import { WALL_2025 } from '../firmware/node/synthetic.ts';
 import type { FirmwareInput } from '../firmware/node/wire.ts';
 import { buildFirmware } from '../firmware/build.ts';
-import { xtensaMissing } from '../firmware/xtensa/build.ts';
-import { runFirmwareXtensa } from '../firmware/xtensa/run.ts';
+import { printXtensa, xtensaFigures, type XtensaFigures } from './firmware-xtensa.ts';
+import { eventFrameFigures, printEventFrames } from './firmware-frames.ts';
 
 /**
  * The detector's stages, as called from src/core/detector.ts. The profiled bundle routes each
@@ -94,37 +98,8 @@ export interface FirmwareBenchRow {
   jsAppInstrPerFrame?: number;
   jsRatio?: number;
   stages?: { name: string; instrPerFrame: number; share: number }[];
-  /** The same runs on the lx106 core under QEMU (firmware/xtensa): exact instructions per frame, 32-bit heap. */
-  xtensa?: { appInstrPerFrame: number; bareInstrPerFrame: number; ratio: number; jsAppInstrPerFrame: number; jsRatio: number;
-    heapBase: number; codeBytes: number; heapAboveCode: number;
-    /** Duktape with DUK_USE_FASTINT (integers unboxed, as JerryScript keeps small ones): native kernels. */
-    fastint: { appInstrPerFrame: number; bareInstrPerFrame: number; ratio: number; sameBytes: boolean } };
-}
-
-/** App step and bare loop on lx106 under QEMU, with and without the native kernels (null when the Debian packages are missing). */
-function xtensaRow(inputs: FirmwareInput[], frames: number, opts: { width: number; height: number; settings: Record<string, string>; quietLogs: boolean }, bare: string): FirmwareBenchRow['xtensa'] | null {
-  const missing = xtensaMissing();
-  if (missing) {
-    console.log(`    lx106 (QEMU): not measured, ${missing}`);
-    return null;
-  }
-  const run = (noKernels: boolean, fastint = false) => {
-    const r = runFirmwareXtensa(inputs, { ...opts, bareFile: bare, noKernels }, { fastint });
-    if (r.status !== 0 || !r.counts) throw new Error(`lx106 run failed (status ${r.status}): ${r.stderr.slice(-300)}`);
-    return { r, app: r.counts.stepInsn / frames, bare: r.counts.bareInsn / frames };
-  };
-  const native = run(false);
-  const js = run(true);
-  const fast = run(false, true);
-  const end = (b: Buffer) => { let at = 0; while (at + 5 <= b.length && b[at] !== 0x53) at += 5 + b.readUInt32LE(at + 1); return at; };
-  const sameBytes = end(native.r.stdout) > 0 && native.r.stdout.subarray(0, end(native.r.stdout)).equals(fast.r.stdout.subarray(0, end(fast.r.stdout)));
-  const heap = native.r.decoded.stats as Record<string, number>;
-  return {
-    appInstrPerFrame: Math.round(native.app), bareInstrPerFrame: Math.round(native.bare), ratio: native.app / native.bare,
-    jsAppInstrPerFrame: Math.round(js.app), jsRatio: js.app / js.bare,
-    heapBase: heap.heapBase, codeBytes: heap.codeBytes, heapAboveCode: heap.peakAboveBase - heap.codeBytes,
-    fastint: { appInstrPerFrame: Math.round(fast.app), bareInstrPerFrame: Math.round(fast.bare), ratio: fast.app / fast.bare, sameBytes },
-  };
+  /** The same runs on the lx106 core under QEMU (bench/firmware-xtensa.ts): exact instructions per frame, goals, profile, 32-bit heap. */
+  xtensa?: XtensaFigures;
 }
 
 function hasValgrind(): boolean {
@@ -150,7 +125,8 @@ function inputs(frames: Uint8Array[]): FirmwareInput[] {
 
 async function benchSize(width: number, height: number, valgrind: boolean, dir: string): Promise<FirmwareBenchRow> {
   const frames = (await benchFrames(width, height, FIRMWARE_BENCH.frames)).slice(0, FIRMWARE_BENCH.frames);
-  const opts = { runtime: 'embedded' as const, width, height, settings: { camera: 'bench' }, quietLogs: true };
+  // No heap cap: the bench measures the peaks (tests check the caps), and the bare loop's two frames come on top of the app's heap.
+  const opts = { runtime: 'embedded' as const, width, height, settings: { camera: 'bench' }, quietLogs: true, heapCap: 0 };
   const plain: FirmwareRun = await runFirmware(inputs(frames), opts);
   const heap = plain.heap as Record<string, number>;
   const row: FirmwareBenchRow = {
@@ -163,7 +139,7 @@ async function benchSize(width: number, height: number, valgrind: boolean, dir: 
   };
   const bare = join(dir, 'bare.js');
   writeFileSync(bare, BARE_SCRIPT);
-  row.xtensa = xtensaRow(inputs(frames), frames.length, opts, bare) ?? undefined;
+  row.xtensa = xtensaFigures(inputs(frames), frames.length, { width, height, settings: opts.settings, quietLogs: true, heapCap: 0 }, bare, width === 80) ?? undefined;
   if (!valgrind) return row;
 
   const counted = async (noKernels: boolean) => {
@@ -214,18 +190,10 @@ export async function main(): Promise<FirmwareBenchRow[]> {
         console.log(`    instructions/frame: app step ${r.appInstrPerFrame} with native kernels, bare diff loop ${r.bareInstrPerFrame}: ratio ${r.ratio.toFixed(2)} (goal <= ${FIRMWARE_BENCH.goalRatio}); ${(r.appInstrPerFrame! / (w * h)).toFixed(0)} vs ${(r.bareInstrPerFrame! / (w * h)).toFixed(0)} per pixel`);
         console.log(`    TypeScript loops only (--no-kernels): app step ${r.jsAppInstrPerFrame}: ratio ${r.jsRatio!.toFixed(2)}`);
       }
-      if (r.xtensa) {
-        const x = r.xtensa;
-        const fps = 240e6 / x.appInstrPerFrame;
-        console.log(`    lx106 in QEMU (exact, qc_host_frame = inbox + app step): app step ${x.appInstrPerFrame} with native kernels, bare diff loop ${x.bareInstrPerFrame}: ratio ${x.ratio.toFixed(2)}; `
-          + `TypeScript loops ${x.jsAppInstrPerFrame}: ratio ${x.jsRatio.toFixed(2)}; ~${fps.toFixed(0)} frames/s at 240 MHz if 1 instruction = 1 cycle`);
-        console.log(`    lx106 heap (32-bit Duktape): base ${x.heapBase} B, code ${x.codeBytes} B, app above code ${x.heapAboveCode} B`);
-        const f = x.fastint;
-        console.log(`    lx106, Duktape with DUK_USE_FASTINT (no soft-float fmod/conversions for integers): app step ${f.appInstrPerFrame}, bare ${f.bareInstrPerFrame}: ratio ${f.ratio.toFixed(2)}; `
-          + `~${(240e6 / f.appInstrPerFrame).toFixed(0)} frames/s at 240 MHz; output ${f.sameBytes ? 'byte-identical to' : 'DIFFERENT from'} Debian's configuration`);
-      }
+      if (r.xtensa) printXtensa(r.xtensa, w === 80 && h === 60);
       if (r.stages) console.log('    where the step goes (native kernels): ' + r.stages.map((s) => `${s.name} ${(100 * s.share).toFixed(0)}%`).join(', '));
     }
+    printEventFrames(await eventFrameFigures());
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -4,16 +4,18 @@
  * and flag: a changed C file rebuilds, an unchanged tree reuses the binary (~8 s for duktape.c
  * the first time, then nothing).
  *
- * Needs: gcc and Debian's duktape-dev (2.7.0), which ships /usr/share/duktape/duktape.c.
+ * Needs: gcc and Debian's duktape-dev (2.7.0), which ships /usr/share/duktape/duktape.c. Duktape is
+ * compiled with DUK_USE_FASTINT (duktape-source.ts), as the lx106 build (firmware/xtensa) is.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { DUKTAPE_DIR, duktapeSource } from './duktape-source.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const DUKTAPE_DIR = process.env.QUIETCAM_DUKTAPE_DIR || '/usr/share/duktape';
+export { DUKTAPE_DIR };
 const CACHE = join(ROOT, 'dist/firmware/runtime');
 /** -g keeps symbols for callgrind; -O2 as a board build would use -Os/-O2. */
 const CFLAGS = ['-O2', '-g', '-std=c99', '-Wall', '-Wextra', '-D_POSIX_C_SOURCE=200809L'];
@@ -47,14 +49,14 @@ export function ensureRuntime(): string {
   const missing = runtimeMissing();
   if (missing) throw new Error(`qc-runtime cannot be built: ${missing}`);
   mkdirSync(CACHE, { recursive: true });
-  const duk = join(DUKTAPE_DIR, 'duktape.c');
-  const st = statSync(duk);
-  const dukKey = hashOf([duk, String(st.size), String(st.mtimeMs), CFLAGS.join(' ')]);
+  const src = duktapeSource(CACHE, true);
+  const duk = join(src.dir, 'duktape.c');
+  const dukKey = hashOf([src.key, 'fastint', CFLAGS.join(' ')]);
   const dukObj = join(CACHE, `duktape-${dukKey}.o`);
   if (!existsSync(dukObj)) {
     const tmp = `${dukObj}.${process.pid}.tmp`;
     // duktape.c is not ours: no -Wall noise from it.
-    execFileSync('gcc', ['-O2', '-g', '-std=c99', `-I${DUKTAPE_DIR}`, '-c', duk, '-o', tmp], { stdio: 'inherit' });
+    execFileSync('gcc', ['-O2', '-g', '-std=c99', `-I${src.dir}`, '-c', duk, '-o', tmp], { stdio: 'inherit' });
     renameSync(tmp, dukObj);
   }
   const files = sources();
@@ -63,7 +65,7 @@ export function ensureRuntime(): string {
   if (!existsSync(bin)) {
     const tmp = `${bin}.${process.pid}.tmp`;
     const cfiles = files.filter((f) => f.endsWith('.c'));
-    execFileSync('gcc', [...CFLAGS, `-I${join(ROOT, 'firmware/native')}`, `-I${join(ROOT, 'firmware/desktop')}`, `-I${DUKTAPE_DIR}`, ...cfiles, dukObj, '-lm', '-o', tmp], { stdio: 'inherit' });
+    execFileSync('gcc', [...CFLAGS, `-I${join(ROOT, 'firmware/native')}`, `-I${join(ROOT, 'firmware/desktop')}`, `-I${src.dir}`, ...cfiles, dukObj, '-lm', '-o', tmp], { stdio: 'inherit' });
     renameSync(tmp, bin);
   }
   return bin;

@@ -15,6 +15,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DUKTAPE_DIR, duktapeSource } from '../node/duktape-source.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const HERE = join(ROOT, 'firmware/xtensa');
@@ -22,7 +23,7 @@ const CACHE = join(ROOT, 'dist/firmware/xtensa');
 export const CC = 'xtensa-lx106-elf-gcc';
 export const QEMU = 'qemu-system-xtensa';
 export const GCC_SOURCE = '/usr/src/gcc-12/gcc-12.2.0-dfsg.tar.xz';
-const DUKTAPE = join(process.env.QUIETCAM_DUKTAPE_DIR || '/usr/share/duktape', 'duktape.c');
+const DUKTAPE = join(DUKTAPE_DIR, 'duktape.c');
 const SPECS = '/usr/lib/xtensa-lx106-elf/picolibc.specs';
 /** The Debian packages this needs (scripts/ensure-system.sh installs them). */
 export const XTENSA_PACKAGES = ['gcc-xtensa-lx106', 'picolibc-xtensa-lx106-elf', 'qemu-system-misc', 'gcc-12-source', 'duktape-dev'];
@@ -107,23 +108,8 @@ function projectSources(): string[] {
   return files;
 }
 
-/**
- * Debian's duk_config.h with DUK_USE_FASTINT turned on (integers kept as integers where they fit;
- * the same results by Duktape's design, and closer to JerryScript, which keeps small integers unboxed).
- * Debian builds without it: every number is a double, so on a core without an FPU every `|0`, `>>`,
- * `&` is a software fmod and every typed-array access a conversion. Returns the include folder.
- */
-function fastintConfig(): string {
-  const dir = join(CACHE, 'duk-fastint');
-  const config = readFileSync(join(DUKTAPE, '../duk_config.h'), 'utf8');
-  if (!/^#undef DUK_USE_FASTINT$/m.test(config)) throw new Error('duk_config.h: no `#undef DUK_USE_FASTINT` line to turn on');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'duk_config.h'), config.replace(/^#undef DUK_USE_FASTINT$/m, '#define DUK_USE_FASTINT'));
-  return dir;
-}
-
 export interface XtensaBuildOptions {
-  /** Duktape with DUK_USE_FASTINT (see fastintConfig); default: Debian's configuration. */
+  /** Duktape with DUK_USE_FASTINT (firmware/node/duktape-source.ts), as the desktop runtime; default true. false: Debian's configuration as is. */
   fastint?: boolean;
 }
 
@@ -133,12 +119,13 @@ export function ensureXtensaRuntime(opts: XtensaBuildOptions = {}): string {
   if (missing) throw new Error(`the Xtensa runtime cannot be built: ${missing}`);
   mkdirSync(CACHE, { recursive: true });
   const lib = libgccExtra();
-  const dukInc = opts.fastint ? [`-I${fastintConfig()}`, `-I${join(DUKTAPE, '..')}`] : [`-I${join(DUKTAPE, '..')}`];
-  const dukKey = hashOf([DUKTAPE, readFileSync(DUKTAPE), CFLAGS.join(' '), ...(opts.fastint ? ['fastint'] : [])]);
+  const duk = duktapeSource(CACHE, opts.fastint !== false);
+  const dukInc = [`-I${duk.dir}`];
+  const dukKey = hashOf([duk.key, CFLAGS.join(' ')]);
   const dukObj = join(CACHE, `duktape-${dukKey}.o`);
   if (!existsSync(dukObj)) {
     const tmp = `${dukObj}.${process.pid}.tmp`;
-    run(CC, [...CFLAGS, '-std=c99', ...dukInc, '-c', DUKTAPE, '-o', tmp]);
+    run(CC, [...CFLAGS, '-std=c99', ...dukInc, '-c', join(duk.dir, 'duktape.c'), '-o', tmp]);
     renameSync(tmp, dukObj);
   }
   const files = projectSources();
@@ -169,10 +156,10 @@ export interface XtensaRun {
 }
 
 /** Runs the ELF under QEMU with the desktop runtime's arguments (paths are host paths: semihosting). */
-export function runXtensa(elf: string, args: string[], input: Buffer, timeoutMs = 600_000): XtensaRun {
+export function runXtensa(elf: string, args: string[], input: Buffer, timeoutMs = 600_000, qemuArgs: string[] = []): XtensaRun {
   const semi = ['enable=on', 'arg=qc-runtime', ...args.map((a) => `arg=${a.replace(/,/g, ',,')}`)].join(',');
   const r = spawnSync(QEMU, ['-M', 'sim', '-cpu', 'lx106', '-nodefaults', '-display', 'none', '-serial', 'none', '-monitor', 'none',
-    '-icount', 'shift=7,align=off,sleep=off', '-semihosting-config', semi, '-kernel', elf], { input, timeout: timeoutMs, maxBuffer: 1 << 28 });
+    '-icount', 'shift=7,align=off,sleep=off', '-semihosting-config', semi, ...qemuArgs, '-kernel', elf], { input, timeout: timeoutMs, maxBuffer: 1 << 28 });
   const stderr = r.stderr ? r.stderr.toString('utf8') : String(r.error ?? '');
   const m = /qc-xtensa frames=(\d+) step_ccount=(\d+) bare_ccount=(\d+) calib_ccount=(\d+) calib_insn=(\d+)/.exec(stderr);
   let counts: XtensaRun['counts'] = null;

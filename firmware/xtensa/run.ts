@@ -14,13 +14,14 @@ export interface XtensaFirmwareRun extends XtensaRun {
   decoded: DecodedOutput;
 }
 
-export function runFirmwareXtensa(inputs: FirmwareInput[], o: Omit<FirmwareRunOptions, 'runtime' | 'wrap'>, build: XtensaBuildOptions = {}): XtensaFirmwareRun {
+/** `qemuArgs`: extra QEMU arguments (bench/firmware-profile.ts loads its instruction-count plugin). */
+export function runFirmwareXtensa(inputs: FirmwareInput[], o: Omit<FirmwareRunOptions, 'runtime' | 'wrap'>, build: XtensaBuildOptions = {}, qemuArgs: string[] = []): XtensaFirmwareRun {
   const board = profileOf(o.board);
   const bundle = o.bundleFile ?? firmwareBundle(board.name);
   readFileSync(bundle);
   const args = runtimeArgs({ ...o, runtime: 'embedded', settings: withSecret(o.settings) }, board, bundle);
   const input = Buffer.concat(inputs.map((r) => encodeInput(r, o.width, o.height)));
-  const r = runXtensa(ensureXtensaRuntime(build), args, input);
+  const r = runXtensa(ensureXtensaRuntime(build), args, input, 600_000, qemuArgs);
   const decoder = new OutputDecoder();
   decoder.push(r.stdout);
   return { ...r, args, input, decoded: decoder.result };

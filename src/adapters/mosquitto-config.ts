@@ -103,20 +103,26 @@ export function mosquittoAcl(cameraIds: string[], relays = 1): string {
     `user ${ALERTS_LOGIN}`, // the relay's alert publisher (a login of its own: client id = username here)
     'topic write quietcam/+/alert',
     'topic write quietcam/+/alert-image',
+    'topic write quietcam/+/reminder',
     'topic write homeassistant/binary_sensor/+/person/config',
     'topic write homeassistant/image/+/person/config',
     '',
     `user ${SERVICE_USERS.web}`,
     'topic write quietcam/+/config',
+    'topic write quietcam/+/command',
+    'topic read quietcam/+/status',
+    'topic read quietcam/+/live',
     '',
     `user ${SERVICE_USERS.ha}`,
     'topic read quietcam/+/alert',
     'topic read quietcam/+/alert-image',
+    'topic read quietcam/+/reminder',
     'topic read homeassistant/#',
     'topic write homeassistant/status',
   );
   for (const id of cameraIds) {
-    lines.push('', `user ${id}`, `topic write quietcam/${id}/bundle`, `topic write quietcam/${id}/event`, `topic write quietcam/${id}/frame`, `topic read quietcam/${id}/config`, `topic read quietcam/${id}/ack`);
+    lines.push('', `user ${id}`, `topic write quietcam/${id}/bundle`, `topic write quietcam/${id}/event`, `topic write quietcam/${id}/frame`,
+      `topic write quietcam/${id}/status`, `topic write quietcam/${id}/live`, `topic read quietcam/${id}/config`, `topic read quietcam/${id}/ack`, `topic read quietcam/${id}/command`);
   }
   return lines.join('\n') + '\n';
 }

@@ -26,6 +26,7 @@ export interface S3Objects {
   get(key: string): Promise<StoredBody | null>;
   list(prefix: string): Promise<string[]>;
   deleteAll(prefix: string): Promise<number>;
+  deleteKey(key: string): Promise<number>;
   readonly client: S3Client;
   close(): void;
 }
@@ -88,6 +89,19 @@ export function s3Objects(c: RelayConfig['s3'], client: S3Client = s3Client(c)):
         if (!unsupported(err)) throw err;
         ids = (await list(prefix)).map((Key) => ({ Key }));
       }
+      await remove(ids);
+      return ids.length;
+    },
+    /** Every version of the one key (a listing by prefix, then only exact matches: never a longer key). */
+    async deleteKey(key: string): Promise<number> {
+      let ids: Id[];
+      try {
+        ids = await versionIds(key);
+      } catch (err) {
+        if (!unsupported(err)) throw err;
+        ids = (await list(key)).map((Key) => ({ Key }));
+      }
+      ids = ids.filter((id) => id.Key === key);
       await remove(ids);
       return ids.length;
     },

@@ -48,6 +48,7 @@ export class SqliteAlertSettings implements AlertStore {
       after: db.prepare('SELECT * FROM alert_log WHERE owner_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
       latest: db.prepare('SELECT * FROM alert_log WHERE owner_id = ? ORDER BY seq DESC LIMIT ?'),
       get: db.prepare('SELECT * FROM alert_log WHERE owner_id = ? AND seq = ?'),
+      forEvent: db.prepare('SELECT * FROM alert_log WHERE owner_id = ? AND camera_id = ? AND event_id = ? ORDER BY seq DESC LIMIT 1'),
       prune: db.prepare('DELETE FROM alert_log WHERE created_ms < ?'),
       forgetEvent: db.prepare('DELETE FROM alert_log WHERE owner_id = ? AND camera_id = ? AND event_id = ?'),
       forgetAll: db.prepare('DELETE FROM alert_log WHERE owner_id = ?'),
@@ -148,6 +149,11 @@ export class SqliteAlertSettings implements AlertStore {
 
   get(ownerId: string, seq: number): SentAlert | null {
     const r = this.q.get.get(ownerId, seq) as LogRow | undefined;
+    return r ? toSent(r) : null;
+  }
+
+  forEvent(ownerId: string, cameraId: string, eventId: string): SentAlert | null {
+    const r = this.q.forEvent.get(ownerId, cameraId, eventId) as LogRow | undefined;
     return r ? toSent(r) : null;
   }
 

@@ -170,6 +170,28 @@ CREATE TABLE alert_frames (
   PRIMARY KEY (event_id, idx));
 `;
 
+/**
+ * Consent reminders (issue 16): one row per camera, consent version and threshold ('soon': within
+ * the reminder window before the end; 'expired'), written when the owner pages claim the reminder
+ * (before sending), so a restart or a second process never sends it twice; `deliveries` is where
+ * it went (channel -> 'sent' | 'failed: why'). A new consent version (re-confirmation) starts afresh.
+ */
+const CONSENT_REMINDERS = `
+CREATE TABLE consent_reminders (
+  camera_id TEXT NOT NULL, consent_version INTEGER NOT NULL, threshold TEXT NOT NULL,
+  owner_id TEXT NOT NULL, expires_ms INTEGER NOT NULL, sent_ms INTEGER NOT NULL, deliveries TEXT NOT NULL DEFAULT '{}',
+  PRIMARY KEY (camera_id, consent_version, threshold));
+CREATE INDEX consent_reminders_owner ON consent_reminders (owner_id, sent_ms);
+`;
+
+/**
+ * SD-card wear (issue 19): an outbox entry's bundle bytes may live in its chunk spool file
+ * (adapters/chunk-spool.ts, `<dataDir>/spool/<spool>`) instead of `bytes` (then empty).
+ */
+const OUTBOX_SPOOL = `
+ALTER TABLE outbox ADD COLUMN spool TEXT;
+`;
+
 /** The schema before migrations existed (exported for the test that opens such a database). */
 export const WEB_AND_RELAY_TABLES_V1 = RELAY_TABLES_V1 + WEB_TABLES_V1;
 
@@ -182,6 +204,8 @@ export const MIGRATIONS: readonly string[] = [
   OWNER_TIME_ZONE, // 5
   ALERT_SETTINGS, // 6
   ALERT_HISTORY, // 7
+  CONSENT_REMINDERS, // 8
+  OUTBOX_SPOOL, // 9
 ];
 
 /** Bring `db` up to the last migration; each one commits with its new user_version or not at all. */

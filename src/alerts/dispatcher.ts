@@ -10,6 +10,7 @@
 import type { Logger } from '../log.js';
 import type { Alert, AlertSink } from './alert.js';
 import { alertMessage, type AlertChannel } from './message.js';
+import type { NoticeMessage } from './notice.js';
 import type { AlertStore } from './ports.js';
 
 export const DISPATCH_DEFAULTS = {
@@ -147,6 +148,29 @@ export class AlertDispatcher implements AlertSink {
         .catch(() => {});
       this.track(p);
     }
+  }
+
+  /**
+   * A notice (notice.ts: a consent reminder) to every channel the owner set that carries notices,
+   * whatever the cameras' alert switches (those are for person alerts). Not queued: notices are
+   * rare and the caller records where each went. Resolves with channel -> 'sent' | 'failed: why'; never rejects.
+   */
+  async notify(ownerId: string, message: NoticeMessage): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    if (this.closed) return out;
+    const { store } = this.o;
+    const channels = store.channels(ownerId);
+    const runs = this.o.channels.filter((ch) => ch.notify && ch.wanted(channels)).map((ch) =>
+      ch.notify!({ message, ownerId, channels, pushSubscriptions: () => store.pushSubscriptions(ownerId) }).then((status) => {
+        out[ch.name] = status;
+      }, (err: Error) => {
+        out[ch.name] = `failed: ${String(err?.message ?? err).slice(0, 200)}`;
+        this.o.log.warn(`alerts: ${ch.name} notice for ${message.camera} failed: ${err?.message ?? err}`);
+      }));
+    const all = Promise.all(runs);
+    this.track(all);
+    await all;
+    return out;
   }
 
   /** Stop taking alerts; wait (at most `waitMs`) for those under way, then close the channels. */

@@ -4,6 +4,7 @@
  * src/web/routes/alerts.ts). No image bytes, no public link, no face data.
  */
 import type { AlertBox } from './alert.js';
+import type { NoticeDelivery } from './notice.js';
 import type { AlertChannels, PushSubscriptionRecord, SentAlert } from './ports.js';
 
 export interface AlertMessage {
@@ -53,5 +54,7 @@ export interface AlertChannel {
   /** Does this owner want this channel? */
   wanted(c: AlertChannels): boolean;
   deliver(d: Delivery): Promise<string>;
+  /** A notice (notice.ts: a consent reminder), same settings and retries as `deliver`; absent: the channel carries no notices. */
+  notify?(d: NoticeDelivery): Promise<string>;
   close?(): Promise<void>;
 }

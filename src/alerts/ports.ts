@@ -91,6 +91,8 @@ export interface AlertLog {
   latest(ownerId: string, limit: number): SentAlert[];
   /** One of the owner's alerts (null for another owner's: the same as none). */
   get(ownerId: string, seq: number): SentAlert | null;
+  /** The owner's alert for one history event (the event history shows where it went), or null. */
+  forEvent(ownerId: string, cameraId: string, eventId: string): SentAlert | null;
   /** Forget alerts created before `beforeMs`; returns how many. */
   prune(beforeMs: number): number;
   /** The owner deleted an event from the history: its alert goes from the feed too. */

@@ -30,7 +30,7 @@ const PRUNE_EVERY_MS = 3600000; // hourly: an alert lives at most 7 days + 1 hou
 export interface StartAlertChannelsOptions {
   dataDir: string;
   db: SqliteDatabase;
-  /** The relay's broker settings; with `username` set, the alert publisher uses that login too. */
+  /** The relay's broker settings; the alert publisher logs in as ALERTS_LOGIN with the relay's password (this one when `username` is set, else the data dir's). */
   broker: { url: string; caFile?: string; username?: string; password?: string };
   /** The owner pages' address as owners open them (image and page links). Default $QUIETCAM_PAGES_URL, else http://127.0.0.1:8080. */
   pagesUrl?: string;
@@ -87,7 +87,10 @@ export function startAlertChannels(o: StartAlertChannelsOptions) {
   const subject = o.vapidSubject ?? process.env.QUIETCAM_VAPID_SUBJECT ?? (pagesUrl.startsWith('https://') ? pagesUrl : 'mailto:quietcam@localhost');
   const channels: AlertChannel[] = [];
   if (o.mqtt !== false) {
-    const login = o.broker.username ? { username: o.broker.username, password: o.broker.password ?? '' } : { username: ALERTS_LOGIN, password: loadOrCreateBrokerUsers(o.dataDir).relay.password };
+    // Its own login, never the ingest's: mosquitto (use_username_as_clientid) would close one of two
+    // connections of the same username, and only ALERTS_LOGIN may publish the alert topics there.
+    // Its password is the relay's (`quietcam broker-config` writes both logins with it).
+    const login = { username: ALERTS_LOGIN, password: o.broker.username ? o.broker.password ?? '' : loadOrCreateBrokerUsers(o.dataDir).relay.password };
     channels.push(mqttAlertsChannel({ url: o.broker.url, caFile: o.broker.caFile, ...login, log: (l) => o.log.warn(l) }));
   }
   channels.push(webhookChannel());

@@ -59,19 +59,27 @@ export function updateBackgroundRows(frame: Uint8Array, bgq: Uint16Array, bg8: U
 
 /** Copy one cell of the frame into the background (a static object is absorbed, or reseeded). */
 export function absorbCell(s: State, frame: Uint8Array, c: number): void {
-  for (let y = 0, row = s.cellFirst[c]; y < s.cellH[c]; y++, row += s.width) {
-    for (let i = row, e = row + s.cellW[c]; i < e; i++) {
-      s.bgq[i] = frame[i] << 8;
-      s.bg8[i] = frame[i];
+  const bgq = s.bgq;
+  const bg8 = s.bg8;
+  const w = s.width;
+  const cw = s.cellW[c];
+  const ch = s.cellH[c];
+  for (let y = 0, row = s.cellFirst[c]; y < ch; y++, row += w) {
+    for (let i = row, e = row + cw; i < e; i++) {
+      bgq[i] = frame[i] << 8;
+      bg8[i] = frame[i];
     }
   }
 }
 
 /** Sum of the frame's pixels in one cell. */
 export function cellSum(s: State, frame: Uint8Array, c: number): number {
+  const w = s.width;
+  const cw = s.cellW[c];
+  const ch = s.cellH[c];
   let sum = 0;
-  for (let y = 0, row = s.cellFirst[c]; y < s.cellH[c]; y++, row += s.width) {
-    for (let i = row, e = row + s.cellW[c]; i < e; i++) sum += frame[i];
+  for (let y = 0, row = s.cellFirst[c]; y < ch; y++, row += w) {
+    for (let i = row, e = row + cw; i < e; i++) sum += frame[i];
   }
   return sum;
 }

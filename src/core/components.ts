@@ -41,11 +41,16 @@ export function findBoxes(s: State, cfg: DetectorConfig, frame: Uint8Array, moti
   const label = s.label;
   const q = s.queue;
   const maxBoxes = (out.boxes.length / 4) | 0;
-  for (let c = 0; c < s.cells; c++) label[c] = 0;
+  const cells = s.cells;
+  const rows = s.rows;
+  const dyn = s.dyn;
+  const skyScore = s.skyScore;
+  const dynamicLevel = cfg.dynamicLevel;
+  for (let c = 0; c < cells; c++) label[c] = 0;
   out.boxCount = 0;
   let next = 0;
   let eventBoxes = 0;
-  for (let seed = 0; seed < s.cells; seed++) {
+  for (let seed = 0; seed < cells; seed++) {
     if (!motion[seed] || label[seed]) continue;
     next++;
     label[seed] = next;
@@ -53,34 +58,38 @@ export function findBoxes(s: State, cfg: DetectorConfig, frame: Uint8Array, moti
     let tail = 0;
     q[tail++] = seed;
     let x0 = cols;
-    let y0 = s.rows;
+    let y0 = rows;
     let x1 = -1;
     let y1 = -1;
+    let besideStatic = 0;
     let calm = 0;
     while (head < tail) {
       const c = q[head++];
       const cx = c % cols;
-      const cy = (c / cols) | 0;
+      const cy = (c - cx) / cols; // exact: stays an integer in engines with unboxed integers (no soft-float division)
       if (cx < x0) x0 = cx;
       if (cx > x1) x1 = cx;
       if (cy < y0) y0 = cy;
       if (cy > y1) y1 = cy;
       // Calm = neither flickering nor sky: drifting clouds and swaying crowns never alert alone.
-      if (s.dyn[c] < cfg.dynamicLevel && s.skyScore[c] <= 0) calm++;
+      if (dyn[c] < dynamicLevel && skyScore[c] <= 0) calm++;
       for (let dy = -1; dy <= 1; dy++) {
         const ny = cy + dy;
-        if (ny < 0 || ny >= s.rows) continue;
+        if (ny < 0 || ny >= rows) continue;
         for (let dx = -1; dx <= 1; dx++) {
           const nx = cx + dx;
           if (nx < 0 || nx >= cols) continue;
           const n = ny * cols + nx;
           if (motion[n] && !label[n]) { label[n] = next; q[tail++] = n; }
+          else if (s.staticAge[n] > 0) besideStatic = 1;
         }
       }
     }
     const area = tail;
     const strongSingle = area === 1 && s.cnt[seed] * 2 >= s.npix[seed];
-    const keep = calm > 0 && (area >= cfg.minBoxCells || strongSingle);
+    // Flicker touching something that moved in and stopped is its moving edge (someone waiting
+    // shifts their weight): it stays in the mask, but being flicker it starts no event below.
+    const keep = (calm > 0 || besideStatic === 1) && (area >= cfg.minBoxCells || strongSingle);
     if (!keep) {
       for (let k = 0; k < tail; k++) motion[q[k]] = 0;
       continue;

@@ -50,6 +50,13 @@ export class MemoryVersions {
     return [...this.versions.keys()].filter((k) => k.startsWith(prefix)).sort();
   }
 
+  /** Every version of exactly `key`. */
+  async deleteKey(key: string): Promise<number> {
+    const n = this.versions.get(key)?.length ?? 0;
+    this.versions.delete(key);
+    return n;
+  }
+
   async deleteAll(prefix: string): Promise<number> {
     if (!prefix.endsWith('/')) throw new RangeError('deleteAll: a prefix must end with /');
     let n = 0;
@@ -90,6 +97,7 @@ export class MemoryBucket extends MemoryVersions implements OperatorBucket {
       },
       list: (prefix: string) => this.list(prefix),
       deleteAll: (prefix: string) => this.deleteAll(prefix),
+      deleteKey: (key: string) => this.deleteKey(key),
     };
   }
 }

@@ -40,7 +40,7 @@ export const ALERTS_JS = `'use strict';
       img.src = '/alerts/' + a.seq + '/image';
       img.alt = 'person at ' + a.cameraName;
       var t = document.createElement('span');
-      t.textContent = ' ' + new Date(a.atMs).toISOString().replace('T', ' ').slice(0, 19) + ' UTC, ' + a.cameraName + ', score ' + a.score.toFixed(2);
+      t.textContent = ' ' + (a.at || new Date(a.atMs).toISOString()) + ', ' + a.cameraName + ', score ' + a.score.toFixed(2);
       li.appendChild(img);
       li.appendChild(t);
       list.insertBefore(li, list.firstChild);

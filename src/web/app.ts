@@ -19,6 +19,7 @@ import { AttemptLimiter, SignInLimits } from './limiter.js';
 import type { WebPorts } from './ports.js';
 import { registerAccessLog } from './routes/access-log.js';
 import { registerAlertFeed } from './routes/alert-feed.js';
+import { registerAlertHistory } from './routes/alert-history.js';
 import { registerAlertSettings } from './routes/alerts.js';
 import { registerAccount } from './routes/account.js';
 import { registerCameras } from './routes/cameras.js';
@@ -82,6 +83,7 @@ export function buildWebApp(ports: WebPorts, configInput: WebConfigInput = {}, l
     registerStatus(scope, ctx);
     registerAlertSettings(scope, ctx);
     registerAlertFeed(scope, ctx);
+    registerAlertHistory(scope, ctx);
     registerAccount(scope, ctx);
   });
   return { app, ctx, routes };

@@ -8,7 +8,9 @@
  * segments and MQTT topic levels. They are random, so a guessed id finds nothing.
  */
 import type { AlertStore } from '../alerts/ports.js';
+import type { EventHistory } from '../alerts/types.js';
 import type { HomeChannel } from '../operator/home.js';
+import type { CameraLink } from './camera-link.js';
 import type { Clock, ContributionRecord, Placement } from '../relay/types.js';
 
 export type { Clock, ContributionRecord, Placement };
@@ -191,6 +193,8 @@ export interface ObjectAccess {
   list(prefix: string): Promise<string[]>;
   /** Delete every object and every version under `prefix`; resolves with how many were deleted. */
   deleteAll(prefix: string): Promise<number>;
+  /** Delete every version of the one key `key` (nothing else); resolves with how many were deleted. */
+  deleteKey(key: string): Promise<number>;
 }
 
 export interface AccessEntry {
@@ -220,6 +224,34 @@ export interface ConfigPublisher {
   close?(): Promise<void>;
 }
 
+/** 'soon': consent ends within the reminder window; 'expired': it has ended. */
+export type ReminderThreshold = 'soon' | 'expired';
+
+/** One consent reminder sent (or claimed: `deliveries` empty until the channels answered). */
+export interface ReminderRecord {
+  cameraId: string;
+  ownerId: string;
+  consentVersion: number;
+  threshold: ReminderThreshold;
+  expiresMs: number;
+  sentMs: number;
+  /** channel -> 'sent' | 'failed: why'; {} = the page only (no channel set). */
+  deliveries: Record<string, string>;
+}
+
+/** Which consent reminders went out (migration 8): once per camera, consent version and threshold. */
+export interface ReminderStore {
+  /** The pages' cameras whose latest consent is on (purposes > 0), ends before `beforeMs`, and has no 'expired' reminder yet. */
+  candidates(beforeMs: number): string[];
+  /** Record the reminder before sending it: true the first time, false if it was claimed before (by this process or another). */
+  claim(r: Omit<ReminderRecord, 'deliveries'>): boolean;
+  setDeliveries(cameraId: string, consentVersion: number, threshold: ReminderThreshold, deliveries: Record<string, string>): void;
+  /** The owner's reminders, newest first. */
+  forOwner(ownerId: string, limit: number): ReminderRecord[];
+  forgetCamera(cameraId: string): number;
+  forgetOwner(ownerId: string): number;
+}
+
 export interface WebPorts {
   accounts: AccountStore;
   sessions: SessionStore;
@@ -227,13 +259,19 @@ export interface WebPorts {
   contributions: ContributionIndex;
   objects: ObjectAccess;
   accessLog: AccessLog;
+  /** Consent reminders sent (src/web/reminders.ts). */
+  reminders: ReminderStore;
   configPublisher: ConfigPublisher;
   /** Smart alerts: per-camera on/off, the enrolment log, the account's channels, sent alerts (src/alerts/ports.ts). */
   alerts: AlertStore;
+  /** Smart alerts' 7-day event history (rows and frame files, src/adapters/sqlite-alerts.ts); absent: no history page. */
+  history?: EventHistory;
   /** The home's VAPID public key (base64url) for Web Push subscriptions; null: Web Push not set up. */
   vapidPublicKey?: string | null;
   /** The S3 channel to the operator's review console (consent records out; access entries, flags, counts in). Absent: no console. */
   operator?: HomeChannel;
+  /** The link to the boards: their signed status, live-view requests and frames (camera-link.ts). Absent: no broker, no status or live view. */
+  cameraLink?: CameraLink;
   /** ms since the epoch; injected so tests move time (consent expiry, TOTP). */
   clock: Clock;
 }

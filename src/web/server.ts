@@ -11,6 +11,8 @@ import { openWebPorts } from './adapters/ports.js';
 import { buildWebApp, type WebApp } from './app.js';
 import { resolveWebConfig, type WebConfigInput } from './config.js';
 import type { WebPorts } from './ports.js';
+import { startReminders, type ReminderNotifier } from './reminders.js';
+import { startAlertChannels } from '../alerts/start.js';
 
 export interface WebServer extends WebApp {
   readonly url: string;
@@ -22,7 +24,43 @@ const PRUNE_EVERY_MS = 600000; // 10 minutes: expired sessions are refused anywa
 /** 5 minutes: how long a consent record the home failed to write to S3 (S3 down) can stay stale for the review console. */
 const OPERATOR_SYNC_MS = 300000;
 
-export async function startWebServer(o: { relay: RelayConfig; web?: WebConfigInput; log?: Logger }): Promise<WebServer> {
+export interface WebServerReminders {
+  /** Where reminders go besides the page; default: the alert channels (src/alerts/start.ts) on the relay's broker and data dir; null: the page only. */
+  notifier?: ReminderNotifier | null;
+  /** The pages' address in reminder links; default $QUIETCAM_PAGES_URL, else this server's URL. */
+  pagesUrl?: string;
+  /** Default an hour. */
+  everyMs?: number;
+}
+
+/**
+ * The consent reminders go out through the owner's alert channels: the same dispatcher and
+ * channels as alerts (src/alerts/start.ts), opened for one reminder and closed after it. Not kept
+ * open: the relay's alert publisher uses the same broker login, and mosquitto (client id =
+ * username) lets only one connection of a login stay; a reminder takes it over for a moment
+ * (the relay's reconnects within a second, its QoS 1 publishes are resent), a few times a year.
+ */
+function alertChannelsNotifier(o: { relay: RelayConfig; db: OpenedDb; pagesUrl: string; log: Logger }): ReminderNotifier {
+  return {
+    async notify(ownerId, message) {
+      // always the alert publisher's own login (ALERTS_LOGIN, <dataDir>/broker-users.json), never the relay's ingest login
+      const broker = { url: o.relay.broker.url, caFile: o.relay.broker.caFile };
+      const channels = startAlertChannels({ dataDir: o.relay.dataDir, db: o.db, broker, log: o.log, pagesUrl: o.pagesUrl });
+      try {
+        return await channels.dispatcher.notify(ownerId, message);
+      } finally {
+        // bounded: a channel that never closes must not stop the next checks
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([channels.close(), new Promise((r) => (timer = setTimeout(r, 15000)))]);
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+type OpenedDb = ReturnType<typeof openWebPorts>['db'];
+
+/** `reminders: false`: no consent reminders through the channels (the page banner stays). */
+export async function startWebServer(o: { relay: RelayConfig; web?: WebConfigInput; log?: Logger; reminders?: WebServerReminders | false }): Promise<WebServer> {
   const log = o.log ?? consoleLogger('web');
   resolveWebConfig(o.web); // a bad config fails before a database or a connection is opened
   const opened = openWebPorts({ relay: o.relay });
@@ -44,11 +82,17 @@ export async function startWebServer(o: { relay: RelayConfig; web?: WebConfigInp
   const addr = web.app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : web.ctx.config.port;
   const host = web.ctx.config.host.includes(':') ? `[${web.ctx.config.host}]` : web.ctx.config.host;
+  const url = `http://${host}:${port}`;
+  const r = o.reminders === false ? null : (o.reminders ?? {});
+  const pagesUrl = r?.pagesUrl ?? process.env.QUIETCAM_PAGES_URL ?? url;
+  const notifier = r?.notifier === undefined ? alertChannelsNotifier({ relay: o.relay, db: opened.db, pagesUrl, log }) : r.notifier;
+  const reminders = r ? startReminders({ ports: opened.ports, config: web.ctx.config, notifier, pagesUrl, log, everyMs: r.everyMs }) : null;
   return {
     ...web,
-    url: `http://${host}:${port}`,
+    url,
     ports: opened.ports,
     async close() {
+      reminders?.stop();
       clearInterval(timer);
       clearInterval(sync);
       await web.app.close();

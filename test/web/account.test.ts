@@ -75,7 +75,7 @@ test('delete my account: everything in S3 (every version), cameras, logins, sess
   const r = await c.ann.client.post('/account/delete', { current: c.ann.password, code: await nextCode(c, c.ann.secret), confirm: 'yes' });
   assert.is(r.status, 200, r.body.slice(0, 400));
   assert.match(r.body, /2 contribution\(s\), 13 object\(s\) removed from S3 \(every version\), 1 other object\(s\) of yours .*, 2 camera\(s\) removed/);
-  assert.match(r.body, /id="relist">A re-list of S3 under your prefixes \(contributions, consent, access, flags\) finds <strong>0<\/strong> object/);
+  assert.match(r.body, /id="relist">A re-list of S3 under your prefixes \(contributions, consent, access, flags, stats\) finds <strong>0<\/strong> object/);
   assert.equal(await c.web.objects.list(`contributions/${c.ann.id}/`), [], 'the bucket itself lists nothing of hers');
   assert.is(c.web.ports.accounts.byUsername('ann'), null);
   assert.is(count(c, 'SELECT count(*) AS n FROM web_sessions WHERE account_id = ?', c.ann.id), 0);

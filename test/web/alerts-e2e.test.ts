@@ -1,9 +1,13 @@
 /**
  * The smart-alert pages in Debian's Chromium (playwright-core): an owner signs up, adds two
  * cameras, turns alerts on per camera (each asks for a TOTP code: a wrong one is refused), turns
- * them all off with one click, reads the enrolment log, and sees a new alert appear on the alerts
- * page without reloading it (the live feed's script runs under the page's CSP). The pages run on
- * the in-process ports (SQLite on ':memory:', a virtual clock) on a loopback port.
+ * them all off with one click, reads the enrolment log, sees a new alert appear on the alerts
+ * page without reloading it (the live feed's script runs under the page's CSP), and uses the
+ * event history: frames with the person boxes drawn over them (checked in the rendered pixels),
+ * the filters, deleting one event and then all of them (each after a confirmation; the frame files
+ * are gone from the disk). Every alert page on a 390 px phone: no sideways scroll, axe-core clean.
+ * The pages run on the in-process ports (SQLite on ':memory:', frames in a temp dir, a virtual
+ * clock) on a loopback port.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -12,19 +16,23 @@ import sharp from 'sharp';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { SqliteEventHistory } from '../../src/adapters/sqlite-alerts.js';
 import { totpCode } from '../../src/web/totp.js';
 import { tempDir } from '../relay/helpers/env.js';
 import { testWeb, type TestWeb } from './helpers.js';
+import { assertAxeClean, assertNoSidewaysScroll } from './page-checks.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium`);
 
-interface Ctx { tmp: ReturnType<typeof tempDir>; web: TestWeb; url: string; ctx: BrowserContext; page: Page; secret: string; cams: string[] }
+interface Ctx { tmp: ReturnType<typeof tempDir>; web: TestWeb; url: string; ctx: BrowserContext; page: Page; secret: string; cams: string[]; history: SqliteEventHistory }
 const test = suite<Ctx>('web: smart alert settings in chromium');
 
 test.before(async (c) => {
   c.tmp = tempDir('quietcam-alerts-e2e-');
   c.web = testWeb({ cookies: 'insecure-localhost' });
+  c.history = new SqliteEventHistory(c.web.db, join(c.tmp.dir, 'alerts'));
+  c.web.ports.history = c.history;
   await c.web.app.listen({ port: 0, host: '127.0.0.1' });
   c.url = `http://127.0.0.1:${(c.web.app.server.address() as AddressInfo).port}`;
   const profile = join(c.tmp.dir, 'profile');
@@ -124,6 +132,101 @@ test('a new alert appears on the alerts page without a reload; its image opens f
   assert.is(await p.$eval('li.alert-item img', (i) => (i as unknown as { naturalWidth: number }).naturalWidth), 320);
   assert.equal(errors.filter((e) => /Content Security Policy/i.test(e)), [], 'no CSP violation');
   await p.screenshot({ path: join(c.tmp.dir, 'alerts-feed.png'), fullPage: true });
+});
+
+/** A person event (one box) on the porch and an empty one at the gate, each with two 320x240 frames. */
+async function seedHistory(c: Ctx): Promise<{ person: number; empty: number; files: string[] }> {
+  const owner = c.web.ports.accounts.byUsername('olive')!.id;
+  const jpeg = new Uint8Array(await sharp({ create: { width: 320, height: 240, channels: 3, background: '#346' } }).jpeg({ quality: 95 }).toBuffer());
+  const box = { x: 100, y: 40, w: 80, h: 160, score: 0.81 };
+  const ids: number[] = [];
+  for (const [cam, person, ago] of [[c.cams[0], true, 600000], [c.cams[1], false, 300000]] as const) {
+    const start = c.web.clock.now - ago;
+    const id = c.history.create({ cameraId: cam, ownerId: owner, boardEventId: 7, startMs: start, detector: 'test' });
+    for (const i of [0, 1]) c.history.addFrame(id, { index: i, atMs: start + i * 1000, offsetMs: i * 1000, width: 320, height: 240, score: person ? 0.81 : 0.1, boxes: person ? [box] : [] }, jpeg);
+    c.history.update(id, { endMs: start + 4000, verdict: person ? 'person' : 'no-person', bestScore: person ? 0.81 : 0.1, bestFrame: 0, ...(person ? { alertMs: start + 500, alertTo: 'mqtt' } : {}) });
+    ids.push(id);
+  }
+  return { person: ids[0], empty: ids[1], files: [ids[0], ids[1]].flatMap((id) => c.history.get(id)!.frames.map((f) => f.path)) };
+}
+
+/** [r, g, b] at (x, y) of a PNG screenshot. */
+async function pixel(png: Buffer, x: number, y: number): Promise<number[]> {
+  const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const i = (Math.round(y) * info.width + Math.round(x)) * 3;
+  return [data[i], data[i + 1], data[i + 2]];
+}
+const near = (a: number[], b: number[]) => a.every((v, i) => Math.abs(v - b[i]) <= 40);
+
+test('the event history: frames with the person box drawn over them, filters, delete one then all after confirming', async (c) => {
+  const p = c.page;
+  const { person, empty, files } = await seedHistory(c);
+  await p.click('nav >> text=Event history');
+  await p.waitForURL('**/alerts/history');
+  assert.equal(await p.$$eval('article.event', (a) => a.map((e) => Number((e as unknown as { dataset: { event: string } }).dataset.event))), [empty, person]);
+  // the rendered pixels: the box's amber edge over the frame, the frame's own colour inside it
+  const fig = p.locator(`#event-${person} figure[data-frame="0"] svg`);
+  await p.waitForFunction((sel) => {
+    const img = (globalThis as unknown as { document: { querySelector(s: string): { getBBox(): { width: number } } | null } }).document.querySelector(sel);
+    return !!img && img.getBBox().width > 0;
+  }, `#event-${person} figure[data-frame="0"] image`);
+  await p.waitForLoadState('networkidle');
+  const shot = await fig.screenshot();
+  const size = (await fig.boundingBox())!;
+  const k = size.width / 320;
+  assert.ok(near(await pixel(shot, 100 * k, 120 * k), [255, 176, 0]), `the box's left edge is amber: ${await pixel(shot, 100 * k, 120 * k)}`);
+  assert.ok(near(await pixel(shot, 140 * k, 120 * k), [0x33, 0x44, 0x66]), `inside the box: the frame: ${await pixel(shot, 140 * k, 120 * k)}`);
+  assert.ok(near(await pixel(shot, 20 * k, 20 * k), [0x33, 0x44, 0x66]), 'outside the box: the frame');
+  assert.match((await p.textContent(`#event-${person} .alert-sent`))!, /mqtt/);
+  // filters
+  await p.check('input[name=people]');
+  await p.click('#filter button');
+  await p.waitForURL(/people=yes/);
+  assert.equal(await p.$$eval('article.event', (a) => a.length), 1);
+  assert.ok(await p.isChecked('input[name=people]'), 'the form keeps the choice');
+  await p.goto(`${c.url}/alerts/history`);
+  await p.selectOption('#f-camera', c.cams[1]);
+  await p.click('#filter button');
+  await p.waitForSelector(`#event-${empty}`);
+  assert.equal(await p.$$eval('article.event', (a) => a.length), 1);
+  // delete one: a confirmation page first, Cancel keeps it
+  await p.click(`#event-${empty} a.danger`);
+  await p.waitForSelector('#confirm-delete');
+  await p.click('text=Cancel');
+  await p.waitForSelector(`#event-${empty}`);
+  assert.ok(files.every((f) => existsSync(f)));
+  await p.click(`#event-${empty} a.danger`);
+  await p.click('#confirm-delete');
+  await p.waitForSelector('.flash');
+  assert.match((await p.textContent('.flash'))!, /Deleted the event .* and its 2 frame\(s\)/);
+  assert.ok(p.url().includes(`camera=${c.cams[1]}`), 'back to the same filter');
+  assert.is(c.history.get(empty), null);
+  assert.equal(files.slice(2).filter((f) => existsSync(f)), [], 'its frames are gone from the disk');
+  assert.ok(files.slice(0, 2).every((f) => existsSync(f)), 'the other event\'s frames stay');
+  await p.screenshot({ path: join(c.tmp.dir, 'alerts-history.png'), fullPage: true });
+  // delete all
+  await p.goto(`${c.url}/alerts/history`);
+  await p.click('#delete-all');
+  assert.is(await p.textContent('#delete-all-count'), '1');
+  await p.click('#confirm-delete-all');
+  await p.waitForSelector('.flash');
+  assert.match((await p.textContent('.flash'))!, /Deleted 1 event/);
+  assert.equal(await p.$$eval('article.event', (a) => a.length), 0);
+  assert.equal(files.filter((f) => existsSync(f)), []);
+});
+
+test('every alert page on a 390 px phone: no sideways scroll, axe-core clean', async (c) => {
+  const p = c.page;
+  await seedHistory(c);
+  await p.setViewportSize({ width: 390, height: 844 });
+  for (const path of ['/alerts/history', `/alerts/history/${c.history.list()[0].id}/delete`, '/alerts/history/delete-all', '/alerts/settings', '/alerts']) {
+    await p.goto(`${c.url}${path}`);
+    await p.waitForLoadState('networkidle').catch(() => {}); // the live feed keeps a stream open
+    await assertNoSidewaysScroll(p);
+    await assertAxeClean(p);
+  }
+  await p.goto(`${c.url}/alerts/history`);
+  await p.screenshot({ path: join(c.tmp.dir, 'alerts-history-phone.png'), fullPage: true });
 });
 
 test.run();

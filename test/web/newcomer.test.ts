@@ -5,20 +5,25 @@
  * `quietcam sim scene:busy --provisioning FILE` as a child process, and see that camera's own
  * contribution in the Data Integrity Zone and its "last seen" on the cameras page. Then every
  * page is checked on a 390 px phone (page width = viewport width) and with axe-core run in the
- * page (no serious or critical violations), and the account is deleted, checked in S3 itself.
+ * page (no serious or critical violations), the consent reminder renewed in one click on the
+ * phone, and the account is deleted, checked in S3 itself (every version) and in the data folder.
  * Screenshots: a temporary folder, or docs/screenshots/ with QUIETCAM_SCREENSHOTS=docs.
  */
 // test-timeout: 180 s (33 s alone on 2 cores; 81 s while three other browser suites ran)
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, ListObjectVersionsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { s3Client } from '../../src/adapters/s3-store.js';
+import { SqliteAlertSettings } from '../../src/adapters/sqlite-alert-settings.js';
+import { SqliteEventHistory } from '../../src/adapters/sqlite-alerts.js';
+import { openDatabase } from '../../src/adapters/sqlite-schema.js';
+import { statsKey } from '../../src/operator/keys.js';
 import type { Stack } from '../../src/relay/stack.js';
 import type { WebServer } from '../../src/web/server.js';
 import { totpCode } from '../../src/web/totp.js';
@@ -30,6 +35,7 @@ const ROOT = join(import.meta.dirname, '../..');
 const SHOTS = process.env.QUIETCAM_SCREENSHOTS === 'docs' ? join(ROOT, 'docs/screenshots') : join(tmpdir(), `quietcam-newcomer-shots-${process.pid}`);
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const PASSWORD = 'correct horse battery';
+const DAY = 86400000;
 if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium`);
 
 interface Ctx {
@@ -75,6 +81,25 @@ async function s3Keys(c: Ctx, prefix: string): Promise<string[]> {
   } finally {
     client.destroy();
   }
+}
+
+/** Every key in the bucket, every version and delete marker (ListObjectVersions; a plain listing where the endpoint has no versions). */
+async function s3AllVersions(c: Ctx): Promise<string[]> {
+  const client = s3Client(c.stack.relay.config.s3);
+  try {
+    const r = await client.send(new ListObjectVersionsCommand({ Bucket: c.stack.bucket }));
+    return [...(r.Versions ?? []), ...(r.DeleteMarkers ?? [])].map((v) => v.Key!);
+  } catch {
+    return s3Keys(c, '');
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Every file under `dir` (relative paths). */
+function filesUnder(dir: string, base = dir): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? filesUnder(join(dir, n), base) : [join(dir, n).slice(base.length + 1)]));
 }
 
 /** In the page: its width, the viewport's, and elements past the right edge outside a box that scrolls sideways on purpose. */
@@ -168,7 +193,7 @@ test('`quietcam sim scene:busy --provisioning FILE` plays as her camera: its con
   await p.goto(`${c.web.url}/cameras`);
   assert.not.match((await p.textContent('#cameras .last-seen'))!, /not seen yet/);
   await p.goto(`${c.web.url}/cameras/${c.cameraId}`);
-  assert.match((await p.textContent('#camera-activity'))!, /Last seen: 2\d{3}-.* · last contribution: 2\d{3}-.* · 1 stored · smart alerts: off/);
+  assert.match((await p.textContent('#camera-activity'))!, /(online|offline), last seen 2\d{3}-.* · last event: .* · last contribution: 2\d{3}-.* · 1 stored · smart alerts: off/);
   await p.goto(`${c.web.url}/cameras`);
   await shot(p, '12-cameras-last-seen');
 });
@@ -183,6 +208,11 @@ test('a wrong token is refused by the broker, and the command says so', async (c
 test('every page on a 390 px phone: page width = viewport width; axe-core finds no serious violation on any page', async (c) => {
   const p = c.page;
   await p.setViewportSize({ width: 390, height: 844 });
+  // her consent ends in 5 days (a record as a year-old decision would have): the reminder banner on Cameras and Zone;
+  // and a reviewer's look in her access log (times in her zone, Europe/Berlin)
+  const cam = c.web.ports.cameras.get(c.cameraId)!;
+  c.web.ports.cameras.setConsent({ ...cam.consent!, version: cam.consent!.version + 1, grantedMs: Date.now() - 360 * DAY, expiresMs: Date.now() + 5 * DAY, action: 'set' });
+  c.web.ports.accessLog.record({ ownerId: c.ownerId, viewerId: 'o-reviewer', viewer: 'rita.reviewer@example.org', viewerRole: 'reviewer', cameraId: c.cameraId, bundleId: c.bundleId, object: '1-view.jpg', why: 'annotating people and cars for ObjecTron', atMs: Date.now() });
   const pages = ['/cameras', `/cameras/${c.cameraId}`, `/cameras/${c.cameraId}/remove`, '/zone', `/zone/c/${c.cameraId}/${c.bundleId}`,
     '/access-log', '/status', '/alerts', '/alerts/settings', '/account', '/account/totp', '/account/delete'];
   for (const url of pages) {
@@ -192,6 +222,18 @@ test('every page on a 390 px phone: page width = viewport width; axe-core finds 
     await checkAccessibility(p, url);
   }
   await shot(p, '13-phone-account-delete');
+  await p.goto(`${c.web.url}/access-log`);
+  assert.match((await p.textContent('#access'))!, /When \(Europe\/Berlin\)/);
+  // the reminder, and its one-click renew on the phone
+  await p.goto(`${c.web.url}/zone`);
+  assert.match((await p.textContent('#reminder'))!, /Your consent for Driveway \("Motion only"\) ends in 5 day\(s\), on 2\d{3}-\d\d-\d\d \d\d:\d\d \(Europe\/Berlin\)/);
+  await p.goto(`${c.web.url}/cameras`);
+  await shot(p, '18-phone-reminder');
+  await p.click(`#renew-${c.cameraId}`);
+  await p.waitForURL('**/cameras');
+  assert.match((await p.textContent('.flash'))!, /Confirmed "Motion only" until/);
+  assert.is(await p.locator('#reminder').count(), 0, 'renewed: no reminder');
+  assert.is(c.web.ports.cameras.get(c.cameraId)!.consent!.action, 'reconfirm');
   // the pages behind a form: the delete confirmation, and the pairing answer
   await p.goto(`${c.web.url}/zone`);
   await p.click('tr.contribution button.danger');
@@ -239,6 +281,16 @@ test('delete my account: the page and S3 itself find nothing left under her pref
   await p.setViewportSize({ width: 1100, height: 850 });
   assert.is((await s3Keys(c, `contributions/${c.ownerId}/`)).length, 6);
   assert.ok((await s3Keys(c, `consent/${c.ownerId}/`)).length >= 1, 'the console\'s consent record of her camera is there before');
+  // what the review console and the alert stage leave: her counts in S3; an event with its frames on disk and its sent alert
+  const s3 = s3Client(c.stack.relay.config.s3);
+  await s3.send(new PutObjectCommand({ Bucket: c.stack.bucket, Key: statsKey(c.ownerId), Body: '{"annotated":1}', ContentType: 'application/json' }));
+  s3.destroy();
+  const db = openDatabase(join(c.tmp.dir, 'relay.db'));
+  const history = new SqliteEventHistory(db, join(c.tmp.dir, 'alerts'));
+  const ev = history.create({ cameraId: c.cameraId, ownerId: c.ownerId, boardEventId: 1, startMs: Date.now(), detector: 'test' });
+  const frame = history.addFrame(ev, { index: 0, atMs: Date.now(), offsetMs: 0, width: 4, height: 3, score: 0.9, boxes: [] }, Uint8Array.from([0xff, 0xd8, 0xff, 0xd9]));
+  new SqliteAlertSettings(db).record({ cameraId: c.cameraId, ownerId: c.ownerId, eventId: String(ev), atMs: Date.now(), verdict: 'person', score: 0.9, boxes: [], imagePath: frame.path }, Date.now());
+  assert.ok(existsSync(frame.path));
   await p.goto(`${c.web.url}/account`);
   await p.click('#delete-account');
   await p.fill('input[name=current]', PASSWORD);
@@ -249,7 +301,19 @@ test('delete my account: the page and S3 itself find nothing left under her pref
   assert.match((await p.textContent('#account-deleted'))!, /1 contribution\(s\), 6 object\(s\) removed from S3 \(every version\), \d+ other object\(s\) of yours .*, 2 camera\(s\) removed/);
   assert.match((await p.textContent('#relist'))!, /finds 0 object/);
   await shot(p, '17-account-deleted');
+  assert.match((await p.textContent('#local-deleted'))!, /1 smart-alert event\(s\) with their frame files, 1 sent alert\(s\)/);
+  assert.match((await p.textContent('#relist'))!, /\(contributions, consent, access, flags, stats\) finds 0 object.*lists 0 event/);
+  await checkAccessibility(p, 'account deleted');
+  await p.setViewportSize({ width: 390, height: 844 });
+  await checkPhoneLayout(p, 'account deleted');
   for (const root of ['contributions', 'consent', 'access', 'flags']) assert.equal(await s3Keys(c, `${root}/${c.ownerId}/`), [], `S3 lists nothing under ${root}/<her id>/`);
+  // every version of every key in the bucket (ListObjectVersions where the endpoint has it), and the data folder
+  const everything = await s3AllVersions(c);
+  assert.equal(everything.filter((k) => k.includes(c.ownerId)), [], 'no version of any key of hers');
+  assert.not.ok(existsSync(frame.path), 'the frame file is gone');
+  assert.equal(filesUnder(join(c.tmp.dir, 'alerts')).filter((f) => f.includes(c.cameraId)), [], 'no file of her camera in the data folder');
+  assert.is((db.prepare('SELECT count(*) AS n FROM alert_log WHERE owner_id = ?').get(c.ownerId) as { n: number }).n, 0);
+  db.close();
   assert.is(c.stack.relay.registry.get(c.cameraId), null, 'the relay no longer knows her camera');
   const again = await run(['sim', 'scene:busy', '--provisioning', `quietcam-${c.cameraId}.json`, '--broker', c.stack.brokerUrl, '--seconds', '5', '--quiet']);
   assert.match(again.out, /refused camera/, 'her camera\'s login is gone');

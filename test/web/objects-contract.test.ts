@@ -42,6 +42,15 @@ function contract(name: string, make: () => Promise<Impl>) {
     assert.is(await impl.objects.deleteAll('contributions/o1/cam-a/2026/05/01/b-2/'), 0, 'idempotent');
   });
 
+  test('deleteKey removes that one key and never a longer one', async ({ impl }) => {
+    await impl.put('stats/o1.json', '{"annotated":1}');
+    await impl.put('stats/o1.json.bak', 'not the key');
+    await impl.put('stats/o12.json', 'another owner');
+    assert.is(await impl.objects.deleteKey('stats/o1.json'), 1);
+    assert.equal(await impl.objects.list('stats/'), ['stats/o1.json.bak', 'stats/o12.json']);
+    assert.is(await impl.objects.deleteKey('stats/o1.json'), 0, 'idempotent');
+  });
+
   test('deleteAll refuses a prefix that is not a folder', async ({ impl }) => {
     let threw = false;
     await impl.objects.deleteAll('contributions/o1/cam-a/2026/05/01/b-2').catch(() => { threw = true; });
@@ -89,5 +98,23 @@ versions('deletes every version and delete marker', async () => {
   assert.is(await o.deleteAll('p/'), 4);
   const del = sent.find((x) => x instanceof DeleteObjectsCommand) as DeleteObjectsCommand;
   assert.equal(del.input.Delete!.Objects, [{ Key: 'p/a', VersionId: 'v1' }, { Key: 'p/a', VersionId: 'v2' }, { Key: 'p/b', VersionId: 'v1' }, { Key: 'p/c', VersionId: 'm1' }]);
+});
+versions('deleteKey deletes every version of the key alone', async () => {
+  const sent: unknown[] = [];
+  const fake = {
+    async send(cmd: unknown) {
+      sent.push(cmd);
+      if (cmd instanceof ListObjectVersionsCommand) {
+        return { Versions: [{ Key: 's/o1.json', VersionId: 'v1' }, { Key: 's/o1.json', VersionId: 'v2' }, { Key: 's/o1.json.x', VersionId: 'v1' }], DeleteMarkers: [{ Key: 's/o1.json', VersionId: 'm1' }], IsTruncated: false };
+      }
+      if (cmd instanceof DeleteObjectsCommand) return { Errors: [] };
+      throw new Error('unexpected');
+    },
+    destroy() {},
+  } as unknown as S3Client;
+  const o = s3Objects(resolveConfig({}).s3, fake);
+  assert.is(await o.deleteKey('s/o1.json'), 3);
+  const del = sent.find((x) => x instanceof DeleteObjectsCommand) as DeleteObjectsCommand;
+  assert.equal(del.input.Delete!.Objects, [{ Key: 's/o1.json', VersionId: 'v1' }, { Key: 's/o1.json', VersionId: 'v2' }, { Key: 's/o1.json', VersionId: 'm1' }]);
 });
 versions.run();

@@ -15,6 +15,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { AlertChannel, AlertMessage, Delivery } from '../message.js';
+import { reminderTopic, type NoticeDelivery } from '../notice.js';
 
 export const MQTT_ALERT_DEFAULTS = {
   offDelayS: 60, // the binary sensor turns off a minute after the last alert: one event lasts seconds to minutes
@@ -103,8 +104,15 @@ export function mqttAlertsChannel(o: MqttAlertsOptions): AlertChannel & { readon
     return jpeg ? 'sent' : 'sent (no image)';
   }
 
+  /** A notice (consent reminder) on `quietcam/<camera>/reminder`, QoS 1, not retained. */
+  async function notify(d: NoticeDelivery): Promise<string> {
+    await publish(reminderTopic(d.message.camera), JSON.stringify(d.message), false);
+    return 'sent';
+  }
+
   return {
-    name: 'mqtt', client, wanted: (c) => c.mqtt, deliver,
-    close: () => new Promise<void>((r) => client.end(false, {}, () => r())),
+    name: 'mqtt', client, wanted: (c) => c.mqtt, deliver, notify,
+    // forced when the broker is away: a graceful end would wait for the queued publishes, for ever
+    close: () => new Promise<void>((r) => client.end(!client.connected, {}, () => r())),
   };
 }

@@ -9,6 +9,7 @@
 import webpush from 'web-push';
 import type { VapidKeys } from '../../adapters/vapid-keys.js';
 import type { AlertChannel, Delivery } from '../message.js';
+import type { NoticeDelivery } from '../notice.js';
 import type { PushSubscriptionRecord } from '../ports.js';
 import { MAX_PUSH_SUBSCRIPTIONS, pushEndpointOk } from '../urls.js';
 
@@ -52,11 +53,16 @@ export function webPushChannel(o: WebPushOptions): AlertChannel {
   }
 
   async function deliver(d: Delivery): Promise<string> {
-    const subs = d.pushSubscriptions();
-    if (!subs.length) throw new Error('no browser subscribed');
     const { boxes: _boxes, ...rest } = d.message;
-    const payload = JSON.stringify({ ...rest, title: `Person at ${d.message.cameraName}` });
-    const results = await Promise.allSettled(subs.map((s) => pushOne(s, payload, d.ownerId)));
+    return pushAll(d.ownerId, d.pushSubscriptions(), JSON.stringify({ ...rest, title: `Person at ${d.message.cameraName}` }));
+  }
+
+  /** A notice (consent reminder): its own title; the notification opens its page (the camera's). */
+  const notify = (d: NoticeDelivery) => pushAll(d.ownerId, d.pushSubscriptions(), JSON.stringify(d.message));
+
+  async function pushAll(ownerId: string, subs: PushSubscriptionRecord[], payload: string): Promise<string> {
+    if (!subs.length) throw new Error('no browser subscribed');
+    const results = await Promise.allSettled(subs.map((s) => pushOne(s, payload, ownerId)));
     const ok = results.filter((r) => r.status === 'fulfilled' && r.value).length;
     if (!ok) {
       const err = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
@@ -65,5 +71,5 @@ export function webPushChannel(o: WebPushOptions): AlertChannel {
     return ok === subs.length ? 'sent' : `sent to ${ok} of ${subs.length}`;
   }
 
-  return { name: 'webpush', wanted: (c) => c.webPush, deliver };
+  return { name: 'webpush', wanted: (c) => c.webPush, deliver, notify };
 }

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AlertChannel, Delivery } from '../message.js';
+import type { NoticeDelivery } from '../notice.js';
 import { webhookUrlOk } from '../urls.js';
 import { signWebhook } from '../webhook-signature.js';
 
@@ -45,13 +46,14 @@ export function webhookChannel(o: WebhookOptions = {}): AlertChannel {
     return res.status;
   }
 
-  async function deliver(d: Delivery): Promise<string> {
-    const { webhookUrl: url, webhookSecret: secret } = d.channels;
+  /** One signed JSON POST of `message` (an alert or a notice), with retries. */
+  async function post(channels: Delivery['channels'], message: object): Promise<string> {
+    const { webhookUrl: url, webhookSecret: secret } = channels;
     if (!url || !secret || !webhookUrlOk(url)) throw new Error('no valid webhook URL');
     if (inFlight >= c.maxInFlight) throw new Error('busy: too many webhook deliveries under way');
     inFlight++;
     try {
-      const body = JSON.stringify(d.message);
+      const body = JSON.stringify(message);
       const id = randomUUID(); // the same on every retry: a receiver can drop duplicates
       let why = '';
       for (let i = 0; i < c.attempts; i++) {
@@ -71,5 +73,7 @@ export function webhookChannel(o: WebhookOptions = {}): AlertChannel {
     }
   }
 
-  return { name: 'webhook', wanted: (ch) => !!ch.webhookUrl && !!ch.webhookSecret, deliver };
+  const deliver = (d: Delivery) => post(d.channels, d.message);
+  const notify = (d: NoticeDelivery) => post(d.channels, d.message);
+  return { name: 'webhook', wanted: (ch) => !!ch.webhookUrl && !!ch.webhookSecret, deliver, notify };
 }

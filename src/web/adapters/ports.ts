@@ -12,13 +12,16 @@ import type { RelayConfig } from '../../relay/config.js';
 import type { Clock, ConfigPublisher, ObjectAccess, WebPorts } from '../ports.js';
 import { SqliteAccounts, SqliteSessions } from './sqlite-accounts.js';
 import { SqliteCameras } from './sqlite-cameras.js';
+import { SqliteReminders } from './sqlite-reminders.js';
 import { SqliteAccessLog, SqliteContributions } from './sqlite-contributions.js';
 import { openWebDb, type SqliteDatabase } from './sqlite-db.js';
 import { mqttConfigPublisher } from './mqtt-config.js';
+import { mqttCameraLink } from './mqtt-camera-link.js';
 import { s3Objects } from './s3-objects.js';
 import { configPayload } from '../consent.js';
 import { serviceLogin } from '../../adapters/broker-users.js';
 import { SqliteAlertSettings } from '../../adapters/sqlite-alert-settings.js';
+import { SqliteEventHistory } from '../../adapters/sqlite-alerts.js';
 import { loadOrCreateVapidKeys } from '../../adapters/vapid-keys.js';
 import { s3OperatorBucket } from '../../adapters/s3-operator.js';
 import { HomeChannel } from '../../operator/home.js';
@@ -53,6 +56,7 @@ export function sqlitePorts(db: SqliteDatabase) {
     contributions: new SqliteContributions(db),
     accessLog: new SqliteAccessLog(db),
     alerts: new SqliteAlertSettings(db),
+    reminders: new SqliteReminders(db),
   };
 }
 
@@ -65,6 +69,8 @@ export function openWebPorts(o: OpenWebPortsOptions): OpenedWebPorts {
   const opBucket = o.operator === undefined ? s3OperatorBucket(o.relay.s3) : null;
   const operator = o.operator === undefined ? new HomeChannel(opBucket!, clock) : (o.operator ?? undefined);
   const ports: WebPorts = { ...sql, objects: o.objects ?? s3!, configPublisher: o.configPublisher ?? null!, clock, operator };
+  // the relay's alert stage writes the event history (rows here, frames in <dataDir>/alerts); the pages read and delete it
+  ports.history = new SqliteEventHistory(db, join(o.relay.dataDir, 'alerts'));
   const cameraIds = () => (db.prepare('SELECT camera_id FROM web_cameras').all() as { camera_id: string }[]).map((r) => r.camera_id);
   // Web Push: the home's VAPID key pair, made once in the data dir (the relay signs pushes with the same file)
   ports.vapidPublicKey = loadOrCreateVapidKeys(o.relay.dataDir).publicKey;
@@ -81,6 +87,8 @@ export function openWebPorts(o: OpenWebPortsOptions): OpenedWebPorts {
     const login = serviceLogin(o.relay.dataDir, 'web');
     mqtt = mqttConfigPublisher({ url: o.relay.broker.url, ...login, caFile: o.relay.broker.caFile, onConnect: republish });
     ports.configPublisher = mqtt;
+    // the boards' signed status and live frames, and live-view requests, on the same connection
+    ports.cameraLink = mqttCameraLink(mqtt.client, { secretOf: (id) => sql.cameras.get(id)?.secret, clock });
   }
   return {
     ports,

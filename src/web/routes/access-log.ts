@@ -13,6 +13,7 @@ import { html, page } from '../html.js';
 import { bundleId, cameraId, parse } from '../input.js';
 import { PURPOSE_OBJECTRON, consentAllows } from '../../protocol/consent.js';
 import { cameraTerms } from '../consent.js';
+import { formatTime } from '../time.js';
 import { objectName, sendObject } from './objects.js';
 
 export function registerAccessLog(app: FastifyInstance, ctx: WebContext): void {
@@ -25,9 +26,9 @@ export function registerAccessLog(app: FastifyInstance, ctx: WebContext): void {
     const entries = [...ports.accessLog.listForOwner(a.id, 500), ...remote].sort((x, y) => y.atMs - x.atMs).slice(0, 500);
     const names = new Map(ports.cameras.listByOwner(a.id).map((c) => [c.cameraId, c.name]));
     const body = html`<p>Every time someone other than you looked at one of your contributions. Nobody else appears here because nobody else looked.</p>
-${entries.length ? html`<table id="access"><tr><th>When (UTC)</th><th>Who</th><th>What</th><th>Why</th></tr>${entries.map((e) => html`<tr>
-<td>${new Date(e.atMs).toISOString().replace('T', ' ').slice(0, 19)}</td><td>${e.viewer} (${e.viewerRole})</td>
-<td>${names.get(e.cameraId) ?? e.cameraId} / ${e.bundleId} / ${e.object}</td><td>${e.why}</td></tr>`)}</table>` : html`<p id="no-access">No views by anyone else.</p>`}`;
+${entries.length ? html`<div class="table-wrap"><table id="access"><tr><th>When (${a.timeZone})</th><th>Who</th><th>What</th><th>Why</th></tr>${entries.map((e) => html`<tr>
+<td>${formatTime(e.atMs, a.timeZone)}</td><td>${e.viewer} (${e.viewerRole})</td>
+<td>${names.get(e.cameraId) ?? e.cameraId} / ${e.bundleId} / ${e.object}</td><td>${e.why}</td></tr>`)}</table></div>` : html`<p id="no-access">No views by anyone else.</p>`}`;
     return sendPage(reply, page({ title: 'Access log', body, user: a.username, csrf: req.session!.csrf }));
   });
 

@@ -21,7 +21,7 @@ export function registerRemoveCamera(app: FastifyInstance, ctx: WebContext, own:
 <form method="post" action="/cameras/${cam.cameraId}/remove">${csrfField(csrf)}
 <fieldset${error ? html` aria-describedby="e-contributions"` : ''}><legend>Its <strong id="remove-count">${n}</strong> contribution(s) in S3</legend>
 <label><input type="radio" name="contributions" value="keep" checked> Keep them (you can delete them later in the Data Integrity Zone)</label>
-<label><input type="radio" name="contributions" value="delete"> Delete them now, with every stored version</label>
+<label><input type="radio" name="contributions" value="delete"> Delete them now, with every stored version, and its smart-alert events (frames on this server), sent alerts and consent reminders</label>
 ${error ? html`<p class="field-error" id="e-contributions">${error}</p>` : ''}</fieldset>
 <input type="hidden" name="confirm" value="yes">
 <button type="submit" class="danger" id="confirm-remove">Remove "${cam.name}"</button> <a href="/cameras/${cam.cameraId}">Cancel</a></form>`;
@@ -46,7 +46,7 @@ ${error ? html`<p class="field-error" id="e-contributions">${error}</p>` : ''}</
     }
     ctx.log.info(`web: camera ${cam.cameraId} removed (contributions ${f.contributions})`);
     const kept = ports.contributions.count(a.id, { cameraId: cam.cameraId });
-    setFlash(ctx, req, `Removed "${cam.name}": its login no longer works${r.configCleared ? ' and its settings were cleared at the broker' : ' (the broker was not reachable to clear its settings; it keeps no login for it)'}. ${r.contributions ? reportText(r.contributions) : `${kept} contribution(s) kept.`}`);
+    setFlash(ctx, req, `Removed "${cam.name}": its login no longer works${r.configCleared ? ' and its settings were cleared at the broker' : ' (the broker was not reachable to clear its settings; it keeps no login for it)'}. ${r.contributions ? reportText(r.contributions) : `${kept} contribution(s) kept.`}${r.local ? ` On this server: ${r.local.events} event(s) with their frames, ${r.local.alerts} sent alert(s) and ${r.local.reminders} reminder(s) deleted; ${r.local.eventsLeft} event(s) left.` : ''}`);
     return seeOther(reply, '/cameras');
   });
 }

@@ -1,7 +1,8 @@
 /**
  * Consent changes: the per-camera choice (off / Motion only / ObjecTron only / both), the yearly
- * re-confirmation, the warned confirmation of an interior camera, and withdrawing everything in
- * one click. Each one is a new consent record (consent.ts decide) in force for the relay at once
+ * re-confirmation (from the camera's page, or in one click from the reminder banner:
+ * ../reminder-banner.ts), the warned confirmation of an interior camera, and withdrawing
+ * everything in one click. Each one is a new consent record (consent.ts decide) in force for the relay at once
  * and pushed to the camera as its retained config.
  */
 import type { FastifyInstance } from 'fastify';
@@ -11,6 +12,7 @@ import { choiceLabel, CHOICES } from '../consent-text.js';
 import { decide } from '../consent.js';
 import { form, parse } from '../input.js';
 import { setFlash } from '../session.js';
+import { formatTime } from '../time.js';
 import { cameraPage, ownCamera } from './cameras.js';
 
 const pushNote = (pushed: boolean) => (pushed ? ' The camera has been told.' : ' The camera will be told when it reconnects; the relay enforces it already.');
@@ -35,12 +37,13 @@ export function registerConsent(app: FastifyInstance, ctx: WebContext): void {
   app.post('/cameras/:id/reconfirm', async (req, reply) => {
     const a = requireAccount(req);
     const cam = ownCamera(ctx, a, idOf(req));
-    parse(form({}), req.body);
+    // `back`: the reminder banner's one-click renew returns to the page it was on (a fixed list: no open redirect)
+    const f = parse(form({ back: z.enum(['/cameras', '/zone']).optional() }), req.body);
     const bits = cam.consent?.purposes ?? 0;
     if (!bits) throw new HttpError(409, 'Contributions are off for this camera: choose them instead.');
     const r = await decide(ports, config, cam, bits, 'reconfirm');
-    setFlash(ctx, req, `Confirmed "${choiceLabel(bits)}" until ${new Date(r.camera.consent!.expiresMs).toISOString().slice(0, 10)}.${pushNote(r.push.pushed)}`);
-    return seeOther(reply, `/cameras/${cam.cameraId}`);
+    setFlash(ctx, req, `Confirmed "${choiceLabel(bits)}" until ${formatTime(r.camera.consent!.expiresMs, a.timeZone).slice(0, 16)} (${a.timeZone}).${pushNote(r.push.pushed)}`);
+    return seeOther(reply, f.back ?? `/cameras/${cam.cameraId}`);
   });
 
   app.post('/cameras/:id/interior-confirm', async (req, reply) => {

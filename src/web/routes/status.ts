@@ -26,7 +26,7 @@ export function registerStatus(app: FastifyInstance, ctx: WebContext): void {
       const cam = cams.find((c) => c.cameraId === id);
       const x = activity.get(id) ?? { uploaded: 0, lastUploadedMs: null, pending: 0, retrying: 0 };
       return html`<tr data-camera="${id}"><td>${cam ? cam.name : '(removed)'}<br><code>${id}</code></td>
-<td>${cam ? stateText(consentState(cam, now, config.consent.remindMs)) : '-'}</td><td class="uploaded">${x.uploaded}</td><td>${x.lastUploadedMs === null ? '-' : formatTime(x.lastUploadedMs, a.timeZone)}</td>
+<td>${cam ? stateText(consentState(cam, now, config.consent.remindMs), a.timeZone) : '-'}</td><td class="uploaded">${x.uploaded}</td><td>${x.lastUploadedMs === null ? '-' : formatTime(x.lastUploadedMs, a.timeZone)}</td>
 <td class="pending">${x.pending}</td><td class="retrying">${x.retrying}</td></tr>`;
     });
     const body = html`<p>What the relay holds for your cameras: contributions stored in S3, and bundles it accepted that are still waiting to be stored (retried until S3 confirms them). Only your cameras are shown.</p>

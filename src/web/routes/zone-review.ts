@@ -5,10 +5,11 @@
  */
 import { html, type Html } from '../html.js';
 import type { WebPorts } from '../ports.js';
+import { formatDay } from '../time.js';
 
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-export async function reviewSection(ports: WebPorts, ownerId: string): Promise<Html> {
+/** `tz`: the owner's time zone (days are shown in it, and named). */
+export async function reviewSection(ports: WebPorts, ownerId: string, tz: string): Promise<Html> {
+  const day = (ms: number) => formatDay(ms, tz);
   if (!ports.operator) return html``;
   let flags, stats;
   try {
@@ -23,6 +24,6 @@ export async function reviewSection(ports: WebPorts, ownerId: string): Promise<H
   return html`<h2>Your contributions so far</h2>
 <p id="so-far">${given} stored · ${stats?.annotated ?? 0} annotated by reviewers (${stats?.boxes ?? 0} objects marked) · ${flags.length} flagged and deleted</p>
 ${flags.length ? html`<h3>Flagged and deleted by a reviewer</h3><p>A reviewer found these should not have been sent. They were deleted from S3 at once, with every copy and annotation, will not be stored again, and are never exported.</p>
-<table id="flagged"><tr><th>Camera</th><th>Contribution</th><th>Captured</th><th>Deleted</th><th>Why</th></tr>${flags.map((f) => html`<tr class="flag">
+<table id="flagged"><tr><th>Camera</th><th>Contribution</th><th>Captured (${tz})</th><th>Deleted</th><th>Why</th></tr>${flags.map((f) => html`<tr class="flag">
 <td>${names.get(f.cameraId) ?? f.cameraId}</td><td>${f.bundleId}</td><td>${f.captureTimeMs === null ? '' : day(f.captureTimeMs)}</td><td>${day(f.atMs)}</td><td class="reason">${f.reason}</td></tr>`)}</table>` : ''}`;
 }
