@@ -59,9 +59,14 @@ if (role === 'broker') {
   await startWebServer({ relay: stack.relay.config, web: { port: 0 }, log });
   stack.relay.on('uploaded', (r) => send({ uploaded: [r.bundleId, Date.now()] }));
   const stage = stack.relay.alerts as { stats?: () => unknown } | undefined;
+  // how long the stack's thread was held at a time (a detection in it, a long synchronous call)
+  const { monitorEventLoopDelay } = await import('node:perf_hooks');
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
   process.on('message', (m: { ask?: string }) => {
     if (m.ask === 'alerts') send({ to: 'alerts', answer: stage?.stats ? stage.stats() : null });
-    if (m.ask === 'memory') send({ to: 'memory', answer: process.memoryUsage() });
+    if (m.ask === 'memory') send({ to: 'memory', answer: { ...process.memoryUsage(), loopDelayP99Ms: delay.percentile(99) / 1e6, loopDelayMaxMs: delay.max / 1e6 } });
+    if (m.ask === 'memory') delay.reset();
   });
   send({ ready: { url: stack.brokerUrl, logins: JSON.stringify(stack.paired) } });
 } else {

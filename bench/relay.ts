@@ -290,6 +290,8 @@ function print(r: RelayBench): void {
   if (r.frames) console.log(`    event frames: ${r.frames.scored} of ${r.frames.sent} scored by the person detector during the run`);
   const mb = (m: NodeJS.MemoryUsage) => `JS heap ${(m.heapUsed / 1048576).toFixed(0)} of ${(m.heapTotal / 1048576).toFixed(0)}, external ${(m.external / 1048576).toFixed(0)} (array buffers and WASM memory ${(m.arrayBuffers / 1048576).toFixed(0)})`;
   if (r.memory) console.log(`    where the RSS is (MB): idle ${mb(r.memory.idle)}; after the load ${mb(r.memory.after)}`);
+  const held = r.memory?.after as { loopDelayP99Ms?: number; loopDelayMaxMs?: number } | undefined;
+  if (held?.loopDelayMaxMs !== undefined) console.log(`    the stack's thread held during the load: event-loop delay p99 ${held.loopDelayP99Ms!.toFixed(0)} ms, max ${held.loopDelayMaxMs.toFixed(0)} ms`);
 }
 
 export async function main(): Promise<void> {
