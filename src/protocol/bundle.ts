@@ -200,33 +200,33 @@ function checkEnvelope(bytes: Uint8Array): Failed | null {
  * Every size in the header against the limits, and the length they add up to against the
  * announced one, before any offset is computed or anything allocated; null when they hold.
  */
+/** The header's sizes of the variable parts. */
+function sizesOf(bytes: Uint8Array): { cols: number; rows: number; boxCount: number; rawLength: number; bgWidth: number; bgHeight: number } {
+  return { cols: readU16(bytes, 28), rows: readU16(bytes, 30), boxCount: readU16(bytes, 32), rawLength: readU32(bytes, 38), bgWidth: readU16(bytes, 42), bgHeight: readU16(bytes, 44) };
+}
+
 function checkSizes(bytes: Uint8Array): Failed | null {
-  const cols = readU16(bytes, 28);
-  const rows = readU16(bytes, 30);
-  const boxCount = readU16(bytes, 32);
-  const rawLength = readU32(bytes, 38);
-  const bgWidth = readU16(bytes, 42);
-  const bgHeight = readU16(bytes, 44);
-  const err = checkGeometry(readU16(bytes, 24), readU16(bytes, 26), bytes[23], cols, rows) ||
-    checkRawView(readU16(bytes, 34), readU16(bytes, 36), rawLength) ||
-    checkBackground(bgWidth, bgHeight, bgWidth * bgHeight);
+  const z = sizesOf(bytes);
+  const err = checkGeometry(readU16(bytes, 24), readU16(bytes, 26), bytes[23], z.cols, z.rows) ||
+    checkRawView(readU16(bytes, 34), readU16(bytes, 36), z.rawLength) ||
+    checkBackground(z.bgWidth, z.bgHeight, z.bgWidth * z.bgHeight);
   if (err) return { ok: false, error: err };
-  if (boxCount > MAX_BOXES) return failed('too-large', 'boxCount: ' + boxCount + ', limit ' + MAX_BOXES);
+  if (z.boxCount > MAX_BOXES) return failed('too-large', 'boxCount: ' + z.boxCount + ', limit ' + MAX_BOXES);
   const total = readU32(bytes, 6);
-  const expected = BUNDLE_HEADER_BYTES + bytes[46] + bytes[47] + bytes[48] + bytes[49] + 3 * maskBytes(cols * rows) +
-    BOX_BYTES * boxCount + bgWidth * bgHeight + rawLength + MAC_BYTES + 4;
+  const expected = BUNDLE_HEADER_BYTES + bytes[46] + bytes[47] + bytes[48] + bytes[49] + 3 * maskBytes(z.cols * z.rows) +
+    BOX_BYTES * z.boxCount + z.bgWidth * z.bgHeight + z.rawLength + MAC_BYTES + 4;
   if (expected !== total) return failed('bad-field', 'announced length ' + total + ' differs from the ' + expected + ' bytes its fields need');
   return null;
 }
 
 /** The fields of a bundle whose envelope and sizes were checked (checkEnvelope, checkSizes). */
 function readBundle(bytes: Uint8Array): DecodeBundleResult {
-  const cols = readU16(bytes, 28);
-  const rows = readU16(bytes, 30);
-  const boxCount = readU16(bytes, 32);
-  const rawLength = readU32(bytes, 38);
-  const bgWidth = readU16(bytes, 42);
-  const bgHeight = readU16(bytes, 44);
+  const z = sizesOf(bytes);
+  const cols = z.cols;
+  const rows = z.rows;
+  const boxCount = z.boxCount;
+  const bgWidth = z.bgWidth;
+  const bgHeight = z.bgHeight;
   const cells = cols * rows;
   const mb = maskBytes(cells);
   let p = BUNDLE_HEADER_BYTES;
@@ -252,7 +252,7 @@ function readBundle(bytes: Uint8Array): DecodeBundleResult {
   }
   const pixels = copyBytes(bytes, p, bgWidth * bgHeight);
   p += bgWidth * bgHeight;
-  const jpeg = copyBytes(bytes, p, rawLength);
+  const jpeg = copyBytes(bytes, p, z.rawLength);
   const bundle: Bundle = {
     cameraId: cameraId,
     bundleId: bundleId,
