@@ -76,9 +76,13 @@ export function xtensaFigures(inputs: FirmwareInput[], frames: number, opts: Run
     debian: { appInstrPerFrame: Math.round(deb.app), bareInstrPerFrame: Math.round(deb.bare), ratio: deb.app / deb.bare, sameBytes: out.length > 0 && out.equals(beforeStats(deb.r.stdout)) },
   };
   if (profile) {
-    const p = profileXtensa(inputs, XTENSA_GOALS.profileWarmup, opts);
-    if ('missing' in p) console.log(`    lx106 profile unavailable: ${p.missing}`);
-    else fig.profile = { groups: p.groups, functions: p.functions.slice(0, 12), perFrame: p.perFrame, frames: p.frames };
+    try {
+      const p = profileXtensa(inputs, XTENSA_GOALS.profileWarmup, opts);
+      if ('missing' in p) console.log(`    lx106 profile unavailable: ${p.missing}`);
+      else fig.profile = { groups: p.groups, functions: p.functions.slice(0, 12), perFrame: p.perFrame, frames: p.frames };
+    } catch (e) {
+      console.log(`    lx106 profile unavailable (a QEMU without plugin support?): ${(e as Error).message.split('\n')[0]}`);
+    }
   }
   return fig;
 }

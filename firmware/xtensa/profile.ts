@@ -7,6 +7,7 @@
  * input records stays in). Exact counts, like the CCOUNT figures; no sampling.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,7 +51,7 @@ export const GROUPS: { name: string; re: RegExp }[] = [
 /** The plugin, built into the cache (null with the reason when the host has no gcc). */
 export function tbcountPlugin(): { path: string } | { missing: string } {
   const src = join(ROOT, 'firmware/xtensa/tbcount.c');
-  const so = join(CACHE, `libtbcount-${readFileSync(src).length}-${Math.round(Number(execFileSync('stat', ['-c', '%Y', src]).toString()))}.so`);
+  const so = join(CACHE, `libtbcount-${createHash('sha256').update(readFileSync(src)).digest('hex').slice(0, 16)}.so`);
   if (existsSync(so)) return { path: so };
   if (spawnSync('gcc', ['--version']).status !== 0) return { missing: 'no host gcc to build the QEMU plugin' };
   mkdirSync(CACHE, { recursive: true });

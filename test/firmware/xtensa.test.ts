@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { ensureRuntime } from '../../firmware/node/runtime-binary.ts';
 import { xtensaMissing } from '../../firmware/xtensa/build.ts';
 import { runFirmwareXtensa } from '../../firmware/xtensa/run.ts';
+import { profileXtensa } from '../../firmware/xtensa/profile.ts';
 import { CAMERA, H, W, eventsOf, twoEvents } from './scenario.ts';
 
 /** Offset of the first record of `type` in a runtime's output (records: type byte, u32 LE length, payload). */
@@ -48,6 +49,22 @@ if (missing) {
     const perFrame = xt.counts!.stepInsn / frames;
     assert.ok(perFrame > 1e6 && perFrame < 1e8, `instructions per frame ${perFrame}`);
     console.log(`  lx106: ${frames} frames, ${(perFrame / 1e6).toFixed(2)} M instructions per frame (qc_host_frame, first frame included), heap base ${String((xt.decoded.stats as Record<string, unknown>).heapBase)} B`);
+  });
+
+  test('the per-function profile (our QEMU plugin) sees Duktape at work and little software floating point (fastint)', () => {
+    const inputs = twoEvents().filter((r) => r.kind === 'frame').slice(0, 16);
+    const p = profileXtensa(inputs, 12, { width: W, height: H, settings: { camera: CAMERA }, quietLogs: true });
+    if ('missing' in p) {
+      console.log(`  profile NOT RUN: ${p.missing}`);
+      return;
+    }
+    assert.is(p.frames, 4);
+    const share = (name: string) => p.groups.find((g) => g.name === name)?.share ?? 0;
+    assert.ok(p.perFrame > 1e6 && p.perFrame < 2e7, `instructions a frame ${p.perFrame}`);
+    assert.ok(share('Duktape') > 0.5, `Duktape ${share('Duktape')}`);
+    assert.ok(share('software floating point') < 0.1, `software floating point ${share('software floating point')} (Debian's Duktape without fastint: 0.18 here)`);
+    assert.ok(p.functions.some((f) => f.name === 'duk__js_execute_bytecode_inner'), 'functions named from the ELF symbols');
+    assert.ok(Math.abs(p.functions.reduce((a, f) => a + f.share, 0) - 1) < 1e-9);
   });
 }
 
