@@ -17,17 +17,22 @@ import { State } from './state.js';
 
 /** Per-cell rates and raw foreground for one boot-calibration frame; `r` is the fast rate. */
 export function bootCells(s: State, frame: Uint8Array, r: number): void {
-  for (let c = 0; c < s.cells; c++) {
-    s.stillAge[c] = 0;
-    if (s.raw[c]) {
-      s.rate[c] = 0;
-      s.calDirty[c] = 1;
-    } else if (s.calDirty[c]) {
+  const raw = s.raw;
+  const rate = s.rate;
+  const dirty = s.calDirty;
+  const stillAge = s.stillAge;
+  const cells = s.cells;
+  for (let c = 0; c < cells; c++) {
+    stillAge[c] = 0;
+    if (raw[c]) {
+      rate[c] = 0;
+      dirty[c] = 1;
+    } else if (dirty[c]) {
       absorbCell(s, frame, c);
-      s.calDirty[c] = 0;
-      s.rate[c] = 0;
+      dirty[c] = 0;
+      rate[c] = 0;
     } else {
-      s.rate[c] = r;
+      rate[c] = r;
     }
   }
 }
@@ -35,9 +40,12 @@ export function bootCells(s: State, frame: Uint8Array, r: number): void {
 /** After the background update: unless this was the last calibration frame, compare the next frame with this one. */
 export function bootKeepFrame(s: State, frame: Uint8Array, last: boolean): void {
   if (last) {
-    for (let c = 0; c < s.cells; c++) s.calDirty[c] = 0;
+    const dirty = s.calDirty;
+    const cells = s.cells;
+    for (let c = 0; c < cells; c++) dirty[c] = 0;
     return;
   }
   const bg8 = s.bg8;
-  for (let i = 0; i < s.pixels; i++) bg8[i] = frame[i];
+  const pixels = s.pixels;
+  for (let i = 0; i < pixels; i++) bg8[i] = frame[i];
 }
