@@ -64,7 +64,7 @@ console.error('esbuild children: ' + readdirSync('/proc').filter((p) => /^[0-9]+
 test('the build runs without TypeScript: no tsx hooks, no esbuild service process', () => {
   assert.not.match(readFileSync(join(OUT, 'main.js'), 'utf8'), /tsx\/esm/);
   // the detector's worker thread is built too, and started without a loader
-  assert.ok(readFileSync(join(OUT, 'person-worker.js'), 'utf8').includes('nanodetPersonDetector'));
+  assert.ok(readFileSync(join(OUT, 'person-worker.js'), 'utf8').includes('personDetectorHere'));
   assert.match(readFileSync(join(OUT, 'no-loader.js'), 'utf8'), /export function register\(\) \{\}/);
   // (tsx starts one when its transform cache misses: not every time, so no comparison here)
   assert.is(esbuildChildren(`const { main } = await import(${JSON.stringify(join(OUT, 'main.js'))});`), 0);
