@@ -5,8 +5,8 @@
  * loop and never takes more than one core. The WASM backend runs a model on one core (its threaded
  * build does not start in Node), so more cores need more workers, each with its own model.
  *
- * Limits: each worker holds its own tfjs and model (~60-70 MB RSS, measured by
- * `npm run bench -- alerts`); workers run with a small young generation (like `npm start`'s 2 MB
+ * Limits: each worker holds its own tfjs and model (~110 MB RSS idle, ~150 MB at peak, run from
+ * the sources: `npm run bench -- alerts`); workers run with a small young generation (like `npm start`'s 2 MB
  * semi-spaces) and without source maps (tfjs' maps alone are ~30 MB parsed). Workers are started
  * with tsx registered (the sources run as TypeScript), like bin/quietcam.js. A worker that dies
  * fails its pending frames (the alert stage logs them as undecodable).
