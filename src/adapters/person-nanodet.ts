@@ -15,8 +15,6 @@
 import type { PersonBox, PersonDetector, PersonResult } from '../alerts/types.js';
 import { checkInputSize, decodeJpeg, humanModelFile, loadGraph, serialised, suppress, tfjsWasmDir, type BoxOptions, type GraphPatch, type InputSize, type Tensor } from './person-tfjs.js';
 
-export { suppress } from './person-tfjs.js';
-
 /** Feature map strides of the three heads. */
 const STRIDES = [8, 16, 32];
 /** Bins of NanoDet's box distribution per side (reg_max 10 + 1): 44 = 4 sides x 11. */
