@@ -66,7 +66,6 @@ test('a bag left beside a seated owner who reaches over it for 6 minutes is stat
     if (cx >= 5 && cx <= 7 && cy >= 5 && cy <= 9) seat++;
     else elsewhere++;
   }
-  if (process.env.SHOW) for (let y = 0; y < H / 4; y++) { let l = ""; for (let x = 0; x < cols; x++) { const c = y * cols + x; l += out.staticMask[c] ? "S" : out.motion[c] ? "M" : "."; } console.log(l); }
   assert.is(bag, 4, `bag cells static at the end: ${bag} of 4`);
   assert.is(seat, 0, 'no static cell where the owner sat');
   assert.is(elsewhere, 0, 'no static cell anywhere else');
