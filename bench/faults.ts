@@ -15,6 +15,7 @@ const N = Number(process.env.FAULT_BUNDLES ?? 30);
 
 export const FAULTS: { name: string; run: () => Promise<FaultResult> }[] = [
   { name: 'relay-kill', run: () => relayKill(N, 2) },
+  { name: 'relay-kill-appends', run: () => relayKill(N, 6, false) },
   { name: 'mosquitto-kill-default', run: () => mosquittoKill({ bundles: 2 * N, durable: false, acked: false }) },
   { name: 'mosquitto-kill-every-change', run: () => mosquittoKill({ bundles: 2 * N, durable: true, acked: false, settings: ['persistence true', 'autosave_on_changes true', 'autosave_interval 1'] }) },
   { name: 'mosquitto-kill-durable', run: () => mosquittoKill({ bundles: 2 * N, durable: true, acked: false }) },

@@ -7,8 +7,9 @@ const want = (name: string) => only.length === 0 || only.includes(name);
 if (want('detector')) await (await import('./detector.ts')).main();
 if (want('accuracy')) {
   const f = await import('../sim/figures.ts');
+  const c = await import('../sim/figures-classes.ts');
   f.printFigures('\ndetector accuracy (EVAL.md protocol, 80-wide grid)', [
-    ...(await f.sceneFigures()), ...(await f.treeFigures()), ...(await f.vtestFigures()), ...(await f.hallFigures()),
+    ...(await c.classFigures()), ...(await f.sceneFigures()), ...(await f.treeFigures()), ...(await f.vtestFigures()), ...(await f.hallFigures()),
   ]);
 }
 for (const name of ['sim', 's3-outage', 'relay', 'packet-size', 'firmware', 'firmware-mac', 'faults', 'alerts']) {

@@ -121,7 +121,7 @@ const PINS = object(Object.fromEntries(PIN_NAMES.map((n) => [n, pin])) as Record
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const badName = (iss: { input?: unknown }) => `{path} must be 1-63 of a-z 0-9 - (got ${show(iss.input)})`;
-const FIELDS = ['name', 'description', 'target', 'engine', 'camera', 'alternateCamera', 'pins', 'psramBytes', 'working', 'memory', 'mqtt', 'maxViewBytes', 'eventFrames'];
+const FIELDS = ['name', 'description', 'target', 'engine', 'camera', 'alternateCamera', 'pins', 'psramBytes', 'working', 'memory', 'mqtt', 'maxViewBytes', 'eventFrames', 'status', 'liveView'];
 
 /** Event frames for person alerts (firmware/app/event-frames.ts, src/protocol/event-frame.ts). */
 const EVENT_FRAMES = object({
@@ -132,6 +132,20 @@ const EVENT_FRAMES = object({
     .describe('when to send the raw view after the event starts, ms (while the event lasts); [] = never'),
   maxBytes: int(1, 262144, 'bytes', 'largest JPEG sent as an event frame (larger views are skipped and counted)'),
 }, ': { atMs, maxBytes }', (k) => `{path}.${k} is not a field (atMs, maxBytes)`);
+
+/** The status message (firmware/app/status.ts, src/protocol/camera-status.ts). */
+const STATUS = object({
+  // 60 s: the cameras page calls a camera offline after 2 intervals without one, so within 2 minutes.
+  intervalMs: int(10000, 3600000, 'ms', 'how often the board publishes its status (also at start-up and at each reconnection)'),
+}, ': { intervalMs }', (k) => `{path}.${k} is not a field (intervalMs)`);
+
+/** Live view for the owner's page (firmware/app/live-view.ts, src/protocol/live-view.ts). */
+const LIVE_VIEW = object({
+  // 2 per second of a few-KB JPEG: ~10 KB/s on the Wi-Fi, far below what the bundles need, and enough to see who is at the door.
+  maxFps: int(1, 5, 'frames/s', 'most live frames per second (a request asking more gets this)'),
+  maxSeconds: int(1, 120, 's', 'longest live view per request'),
+  maxBytes: int(1, 262144, 'bytes', 'largest JPEG sent as a live frame (larger views are skipped and counted)'),
+}, ': { maxFps, maxSeconds, maxBytes }', (k) => `{path}.${k} is not a field (maxFps, maxSeconds, maxBytes)`);
 
 /** The whole profile: fields with ranges and descriptions, then the rules between fields. */
 export const BOARD_SCHEMA = object({
@@ -170,6 +184,8 @@ export const BOARD_SCHEMA = object({
   // 262144: src/protocol/limits.ts MAX_RAW_VIEW_BYTES.
   maxViewBytes: int(0, 262144, 'bytes', 'largest raw view (JPEG) the app reserves room for'),
   eventFrames: EVENT_FRAMES.optional().describe('event frames for the relay person detector (alerts only, never uploaded); absent = none'),
+  status: STATUS.optional().describe('status message period; absent = every 60 s'),
+  liveView: LIVE_VIEW.optional().describe("live view on the owner's page (never stored, never uploaded); absent = none"),
 }, '', (k) => `unknown field '${k}' (known: ${FIELDS.join(', ')})`)
   .superRefine((b, ctx) => crossFieldRules(b as BoardProfile, ctx), always);
 

@@ -1,7 +1,12 @@
 /**
  * `quietcam eval <folder | video | scene:NAME ...> [--width 80] [--cell 4] [--fps N] [--json]
- *  [--write-masks DIR]`: scores the project detector and the naive frame-differencing baseline on
+ *  [--write-masks DIR] [--masks DIR [--first-frame N]] [--sky FILE]`: scores the project detector and the naive frame-differencing baseline on
  * each source with the protocol of ../shared/EVAL.md, in the same run.
+ *
+ * Folders may follow the CDnet, UCSD or SBI layout, or hold one video and a masks folder
+ * (sim/sources/layout.ts). `--masks` gives a video its per-frame masks (mask N = frame N +
+ * --first-frame), `--sky` a hand-drawn sky mask (any source); the sky IoU column then has figures,
+ * and the static IoU has them whenever the masks show something that stays 25 frames.
  *
  * Limits: sources are evaluated one after another; a source that fails to open or decode is
  * reported on stderr and counted, the others still run, and the exit code is then 1. `--json`
@@ -40,6 +45,9 @@ export async function run(args: string[]): Promise<number> {
       fps: { type: 'string' },
       json: { type: 'boolean', default: false },
       'write-masks': { type: 'string' },
+      masks: { type: 'string' },
+      'first-frame': { type: 'string' },
+      sky: { type: 'string' },
     },
   });
   if (positionals.length === 0) throw new Error('give at least one source: a CDnet folder, a video file or scene:NAME');
@@ -48,6 +56,11 @@ export async function run(args: string[]): Promise<number> {
   const fps = values.fps === undefined ? undefined : Number(values.fps);
   if (fps !== undefined && !(fps > 0 && Number.isFinite(fps))) throw new Error(`--fps must be a positive number, got '${values.fps}'`);
   const json = values.json === true;
+  const ff = values['first-frame'];
+  const firstFrame = ff === undefined ? undefined : Number(ff);
+  if (firstFrame !== undefined && !(Number.isInteger(firstFrame) && firstFrame >= 0)) throw new Error(`--first-frame must be a whole number, got '${ff}'`);
+  if (firstFrame !== undefined && !values.masks) throw new Error('--first-frame needs --masks');
+  const truthOpts = { masks: values.masks, firstFrame, sky: values.sky };
   const masks = values['write-masks'] ? new MaskWriter(values['write-masks']) : undefined;
   const methods = defaultMethods(cellSize);
   const quietProgress = json || !process.stderr.isTTY;
@@ -58,7 +71,7 @@ export async function run(args: string[]): Promise<number> {
   for (const spec of positionals) {
     let progress: ReturnType<typeof createProgress> | undefined;
     try {
-      const source = await openSource(spec, { fps });
+      const source = await openSource(spec, { fps, ...truthOpts });
       progress = createProgress({ label: source.name, total: expectedFrames(source), silent: quietProgress });
       const onFrame = masks ? await masks.forSequence(source.name) : undefined;
       const r = await evaluateSource(source, { width, methods, onFrame, onProgress: (d, t) => progress!.update(d, t) });

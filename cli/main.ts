@@ -21,7 +21,7 @@ export const commands: Record<string, Command> = {
   },
   eval: {
     summary: 'score the detector on CDnet-layout folders, videos or generated scenes (../shared/EVAL.md)',
-    usage: 'quietcam eval <folder | video | scene:NAME ...> [--width 80] [--cell 4] [--fps N] [--json] [--write-masks DIR]',
+    usage: 'quietcam eval <folder | video | scene:NAME ...> [--width 80] [--cell 4] [--fps N] [--json] [--write-masks DIR] [--masks DIR [--first-frame N]] [--sky FILE]',
     load: () => import('./eval.ts'),
   },
   relay: {

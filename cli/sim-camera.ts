@@ -101,6 +101,30 @@ function configSummary(payload: Uint8Array | null): { purposes: string; grantedM
   }
 }
 
+/**
+ * `--live`: stay connected as the paired camera and play `source` in real time (sim/live-camera.ts),
+ * so the cameras page shows it online and the live view works; until `seconds` or Ctrl-C.
+ */
+export async function playLive(source: FrameSource, l: CameraLogin, o: { seconds: number; width: number }): Promise<number> {
+  const { startLiveCamera } = await import('../sim/live-camera.ts');
+  const cam = startLiveCamera(source, l, { seconds: o.seconds, width: o.width, log: (line) => console.log(`  board: ${line}`) });
+  const stop = () => void cam.stop();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  console.log(`camera ${l.cameraId}: playing ${source.name} live for ${o.seconds} s (Ctrl-C stops): open ${SIM_CAMERA_DEFAULTS.pagesUrl}/cameras/${l.cameraId} and press "Live view"`);
+  try {
+    const r = await cam.done;
+    console.log(`camera ${l.cameraId}: ${r.frames} frames, ${r.published} publishes, ${r.stats.liveStarted} live view(s), ${r.stats.liveFrames} live frame(s)`);
+    return 0;
+  } catch (err) {
+    console.error(`quietcam sim: camera ${l.cameraId}: ${(err as Error).message}`);
+    return 1;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
 /** Play `source` as the paired camera; returns the exit code. */
 export async function playAsCamera(source: FrameSource, l: CameraLogin, o: { seconds?: number; width: number; quiet: boolean }): Promise<number> {
   const { runFirmwareOnSource } = await import('../sim/firmware.ts');

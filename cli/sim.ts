@@ -12,7 +12,10 @@ import { FrameSampler, SAMPLER_DEFAULTS, defaultReportDir, writeReport } from '.
 import { RUN_DEFAULTS, runSource, type RunResult } from '../sim/runner.js';
 import { openSource } from '../sim/sources/open.js';
 import type { FrameSource } from '../sim/sources/types.js';
-import { cameraLogin, playAsCamera, type CameraLogin } from './sim-camera.js';
+import { cameraLogin, playAsCamera, playLive, type CameraLogin } from './sim-camera.js';
+
+/** `--live` plays this long when --seconds is not given: 10 minutes of a camera that is online. */
+const LIVE_SECONDS = 600;
 
 export const SIM_DEFAULTS = {
   /** Played when no source is given: a scene with a bit of everything. */
@@ -44,11 +47,14 @@ Options:
                  consent you chose, and publishes its events and snapshots to your account
   --provisioning FILE  the same, from the provisioning file the pages offer (quietcam-<id>.json)
   --broker URL   with --camera/--provisioning: the broker (default mqtt://127.0.0.1:1883, the local demo)
+  --live         with --camera/--provisioning: stay connected and play in real time, like a board
+                 (its status on the cameras page, the live view on request) for --seconds (default
+                 ${LIVE_SECONDS}) or until Ctrl-C
 Default source: ${SIM_DEFAULTS.source}`;
 
 class UsageError extends Error {}
 
-interface SimArgs { spec: string; width: number; out?: string; seconds?: number; samples: number; quiet: boolean; runtime?: 'node' | 'embedded'; secret?: string; camera?: CameraLogin; alerts: boolean; json: boolean }
+interface SimArgs { spec: string; width: number; out?: string; seconds?: number; samples: number; quiet: boolean; runtime?: 'node' | 'embedded'; secret?: string; camera?: CameraLogin; live: boolean; alerts: boolean; json: boolean }
 
 function parse(args: string[]): SimArgs {
   let parsed;
@@ -70,6 +76,7 @@ function parse(args: string[]): SimArgs {
         camera: { type: 'string' },
         token: { type: 'string' },
         provisioning: { type: 'string' },
+        live: { type: 'boolean' },
         broker: { type: 'string' },
       },
     });
@@ -105,6 +112,7 @@ function parse(args: string[]): SimArgs {
       throw new UsageError((err as Error).message);
     }
   } else if (values.broker !== undefined) throw new UsageError('--broker needs --camera and --token (or --provisioning)');
+  if (values.live && !camera) throw new UsageError('--live needs --camera and --token (or --provisioning)');
   return {
     camera,
     runtime: values.runtime as SimArgs['runtime'],
@@ -116,6 +124,7 @@ function parse(args: string[]): SimArgs {
     seconds,
     samples: int('samples', values.samples, SAMPLER_DEFAULTS.samples, 1, 200),
     quiet: Boolean(values.quiet),
+    live: Boolean(values.live),
     alerts: Boolean(values.alerts),
     json: Boolean(values.json),
   };
@@ -144,6 +153,7 @@ export async function run(args: string[]): Promise<number> {
   }
 
   if (a.alerts) return runAlerts(source, a);
+  if (a.camera && a.live) return playLive(source, a.camera, { seconds: a.seconds ?? LIVE_SECONDS, width: a.width });
   if (a.camera) return playAsCamera(source, a.camera, { seconds: a.seconds, width: a.width, quiet: a.quiet });
   if (a.runtime) return runDeviceApp(source, a);
 

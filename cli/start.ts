@@ -40,7 +40,8 @@ Next: your own camera, in your own account (these two belong to a demo owner).
   3. Click "Choose what this camera may contribute", choose "Motion only", tick "I agree", Save.
   4. In another terminal:   npx quietcam sim scene:busy --provisioning quietcam-<camera id>.json
      (or --camera <camera id> --token <pairing token>, as the page showed them)
-  5. Its snapshot appears in the Data Integrity Zone: http://127.0.0.1:8080/zone`;
+  5. Its snapshot appears in the Data Integrity Zone: http://127.0.0.1:8080/zone
+  6. Add --live to step 4: the camera stays online (Cameras shows its state), and "Live view" on its page shows it`;
 }
 
 function cameras(args: string[]): Camera[] {

@@ -61,7 +61,7 @@ export interface BuildOptions {
 
 /** The profile fields the app reads, inlined into the bundle. */
 function boardConstant(b: BoardProfile): unknown {
-  return { name: b.name, memory: b.memory, mqtt: b.mqtt, maxViewBytes: b.maxViewBytes, eventFrames: b.eventFrames };
+  return { name: b.name, memory: b.memory, mqtt: b.mqtt, maxViewBytes: b.maxViewBytes, eventFrames: b.eventFrames, status: b.status, liveView: b.liveView };
 }
 
 /** tsc: the app and what it imports to ES5 in `tmp`; throws with every diagnostic. Returns the program. */

@@ -169,6 +169,7 @@ async function worker() {
   }
 }
 const t0 = Date.now();
+await prebuildFirmware();
 await Promise.all(Array.from({ length: concurrency }, worker));
 if (process.env.TEST_TIMES !== 'off') try {
   mkdirSync(join(root, 'dist'), { recursive: true });
@@ -186,3 +187,19 @@ if (timedOut.length) console.log(`timed out: ${timedOut.join(', ')}`);
 console.log(`wall time ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exitCode = failed ? 1 : 0;
+
+/**
+ * The firmware bundles and the desktop runtime are built once here, before any file starts, so
+ * no test file pays gcc's ~10-80 s inside its own timeout (two files building at once would both
+ * pay it). Where gcc or duktape-dev is missing the files that need them say so themselves.
+ */
+async function prebuildFirmware(): Promise<void> {
+  if (!files.some((f) => /test[\\/](firmware|cli|sim)[\\/]/.test(f))) return;
+  const t = Date.now();
+  const { firmwareBundle } = await import('../firmware/node/run.ts');
+  const { ensureRuntime, runtimeMissing } = await import('../firmware/node/runtime-binary.ts');
+  for (const board of ['desktop', 'esp32-cam-ai-thinker']) firmwareBundle(board);
+  if (!runtimeMissing()) ensureRuntime();
+  process.stdout.write(`firmware bundles and runtime ready (${((Date.now() - t) / 1000).toFixed(1)} s)\n`);
+}
+

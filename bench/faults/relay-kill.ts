@@ -1,7 +1,10 @@
 /**
  * Fault: the relay, a process of its own (`quietcam relay --config FILE`, cli/relay.ts), is SIGKILLed
  * `kills` times while bundles arrive and uploads are in flight (S3 slowed by a proxy), and started
- * again on the same data dir each time. Board-like cameras wait for the end-to-end ack.
+ * again on the same data dir each time. Board-like cameras wait for the end-to-end ack; or
+ * (`acked` false) plain QoS 1 publishers, done at the broker's PUBACK, so only what the relay keeps
+ * on disk saves a bundle: with 1 KiB chunks most kills land amid chunk-spool appends
+ * (src/adapters/chunk-spool.ts), and a torn record must cost nothing that was acknowledged.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -18,6 +21,9 @@ import { bundles, CAMERAS, logins, metaCount, publishers, result, settle, type F
 
 const RELAY = fileURLToPath(new URL('../../cli/relay.ts', import.meta.url));
 
+/** Chunks the restarted relays replayed from disk (their "resumed: N journalled chunks replayed" lines). */
+let replayed = 0;
+
 async function startRelayProcess(configFile: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', RELAY, '--config', configFile], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -28,6 +34,7 @@ async function startRelayProcess(configFile: string): Promise<ChildProcess> {
   child.stderr!.on('data', (d) => (out += d));
   await waitFor(() => out.includes('relay ready') || child.exitCode !== null, 20000, 'the relay process');
   if (child.exitCode !== null) throw new Error(`relay process exited ${child.exitCode}: ${out.slice(-300)}`);
+  replayed += Number(/resumed: (\d+) journalled chunks replayed/.exec(out)?.[1] ?? 0);
   return child;
 }
 
@@ -38,7 +45,7 @@ async function kill(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-export async function relayKill(n: number, kills = 2): Promise<FaultResult> {
+export async function relayKill(n: number, kills = 2, acked = true): Promise<FaultResult> {
   const tmp = tempDir('quietcam-fault-');
   const l = logins(tmp.dir);
   const broker = await startBroker({ port: 0, auth: l.auth() });
@@ -55,8 +62,9 @@ export async function relayKill(n: number, kills = 2): Promise<FaultResult> {
   };
   writeFileSync(configFile, JSON.stringify(input));
   const config = loadConfig({ file: configFile, env: {} });
+  replayed = 0;
   let relay = await startRelayProcess(configFile);
-  const pubs = await publishers(broker.url, l, true);
+  const pubs = await publishers(broker.url, l, acked);
   let faultEnd = Date.now();
   try {
     const list = await bundles(n, 'rk');
@@ -73,7 +81,8 @@ export async function relayKill(n: number, kills = 2): Promise<FaultResult> {
     }
     await Promise.race([Promise.all(sent), sleep(30000)]);
     const s = await settle(() => metaCount(config), n, 4000, 30000);
-    return await result(`relay kill -9 x${kills} mid-upload`, config, list, faultEnd, s.lastChangeMs, `${pubs.resent()} bundles re-sent`);
+    const what = acked ? 'mid-upload' : 'amid chunk-spool appends, QoS 1 only (no end-to-end ack)';
+    return await result(`relay kill -9 x${kills} ${what}`, config, list, faultEnd, s.lastChangeMs, `${acked ? `${pubs.resent()} bundles re-sent` : 'nothing re-sent by the cameras'}; ${replayed} chunks replayed from the spool at the restarts`);
   } finally {
     await pubs.close();
     await kill(relay);

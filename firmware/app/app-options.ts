@@ -9,6 +9,8 @@ import { isValidCameraId } from '../../src/protocol/ids.js';
 import { hexToBytes, SECRET_BYTES } from '../../src/protocol/mac.js';
 import { EventFrameSchedule } from './event-frames.js';
 import type { Ports } from './hardware.js';
+import type { LiveViewOptions } from './live-view.js';
+import { STATUS_DEFAULTS } from './status.js';
 import type { SnapshotRuleOptions } from './snapshot-rule.js';
 
 export interface AppOptions {
@@ -39,6 +41,10 @@ export interface AppOptions {
   unackedBundles?: number;
   /** ms (monotonic) before an unacknowledged bundle is sent again; doubles per send up to 64x (default 60000). */
   ackTimeoutMs?: number;
+  /** Status message period, ms (10000-3600000; default 60000): status.ts. */
+  statusIntervalMs?: number;
+  /** Live view for the owner's page (live-view.ts); absent: requests are refused. Needs a raw view. */
+  liveView?: LiveViewOptions;
 }
 
 export const APP_DEFAULTS = {
@@ -79,6 +85,9 @@ export interface AppSetup {
   frameMaxBytes: number;
   unackedBundles: number;
   ackTimeoutMs: number;
+  statusIntervalMs: number;
+  /** null: no live view (none in the profile, or no raw view). */
+  liveView: LiveViewOptions | null;
 }
 
 function checkInt(name: string, v: unknown, min: number, max: number): number {
@@ -125,6 +134,12 @@ export function readOptions(ports: Ports, o: AppOptions): AppSetup {
     throw new RangeError('firmware app: settings "' + APP_DEFAULTS.secretKey + '" must hold the camera\'s MAC secret (64 hex digits, from provisioning)');
   }
   const ef = o.eventFrames;
+  const lv = o.liveView && maxViewBytes > 0 ? o.liveView : null;
+  if (lv) {
+    checkInt('liveView.maxFps', lv.maxFps, 1, 5);
+    checkInt('liveView.maxSeconds', lv.maxSeconds, 1, 120);
+    checkInt('liveView.maxBytes', lv.maxBytes, 1, 262144);
+  }
   return {
     board: o.board,
     appHeapBytes: appHeapBytes,
@@ -143,5 +158,7 @@ export function readOptions(ports: Ports, o: AppOptions): AppSetup {
     frameMaxBytes: ef ? checkInt('eventFrames.maxBytes', ef.maxBytes, 1, 262144) : 0,
     unackedBundles: checkInt('unackedBundles', orDefault(o.unackedBundles, APP_DEFAULTS.unackedBundles), 1, 8),
     ackTimeoutMs: checkInt('ackTimeoutMs', orDefault(o.ackTimeoutMs, APP_DEFAULTS.ackTimeoutMs), 1000, 86400000),
+    statusIntervalMs: checkInt('statusIntervalMs', orDefault(o.statusIntervalMs, STATUS_DEFAULTS.intervalMs), 10000, 3600000),
+    liveView: lv,
   };
 }

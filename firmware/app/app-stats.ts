@@ -31,6 +31,12 @@ export interface AppStats {
   resent: number;
   unackedDropped: number;
   unacked: number;
+  /** Status messages sent; live views started, requests refused (forged, replayed, expired, off), live frames sent and skipped (no view, too large). */
+  statusSent: number;
+  liveStarted: number;
+  liveRejected: number;
+  liveFrames: number;
+  liveFramesSkipped: number;
 }
 
 /** Zero counters with the sizes fixed at start-up. */
@@ -40,6 +46,7 @@ export function newStats(stateBytes: number, externalBytes: number, nativeKernel
     publishFailures: 0, configUpdates: 0, configRejected: 0, eventFrames: 0, eventFramesSkipped: 0,
     stateBytes: stateBytes, externalBytes: externalBytes, nativeKernels: nativeKernels ? 1 : 0, nativeDigest: nativeDigest ? 1 : 0,
     acked: 0, ackRejected: 0, ackUnknown: 0, resent: 0, unackedDropped: 0, unacked: 0,
+    statusSent: 0, liveStarted: 0, liveRejected: 0, liveFrames: 0, liveFramesSkipped: 0,
   };
 }
 
@@ -51,5 +58,6 @@ export function copyStats(s: AppStats, unackedDropped: number, unacked: number):
     configUpdates: s.configUpdates, configRejected: s.configRejected, eventFrames: s.eventFrames, eventFramesSkipped: s.eventFramesSkipped,
     stateBytes: s.stateBytes, externalBytes: s.externalBytes, nativeKernels: s.nativeKernels, nativeDigest: s.nativeDigest,
     acked: s.acked, ackRejected: s.ackRejected, ackUnknown: s.ackUnknown, resent: s.resent, unackedDropped: unackedDropped, unacked: unacked,
+    statusSent: s.statusSent, liveStarted: s.liveStarted, liveRejected: s.liveRejected, liveFrames: s.liveFrames, liveFramesSkipped: s.liveFramesSkipped,
   };
 }

@@ -24,7 +24,7 @@
  *   app.receive('quietcam/porch/config', configBytes);
  *   while (running) app.step();   // once per frame
  */
-import { DETECTOR_VERSION } from '../../src/core/index.js';
+import { DETECTOR_VERSION, EVENT_START } from '../../src/core/index.js';
 import type { DetectorOutput, MotionDetector } from '../../src/core/index.js';
 import { openAck } from '../../src/protocol/ack.js';
 import { macOf } from '../../src/protocol/mac.js';
@@ -42,6 +42,7 @@ import { configRejectedMessage, writeSigned } from './event-message.js';
 import { LOG_ERROR, LOG_INFO, LOG_WARN } from './hardware.js';
 import type { Ports } from './hardware.js';
 import { SnapshotRule } from './snapshot-rule.js';
+import { OwnerLink } from './owner-link.js';
 
 export { APP_DEFAULTS } from './app-options.js';
 export type { AppOptions } from './app-options.js';
@@ -64,6 +65,7 @@ export class FirmwareApp {
   private readonly topicConfig: string;
   private readonly topicAck: string;
   private readonly s: AppStats;
+  private readonly owner: OwnerLink;
   private lastReportTicks: number;
 
   /** Checks the options (app-options.ts) before allocating anything, then allocates everything. */
@@ -87,6 +89,7 @@ export class FirmwareApp {
     this.guard = new ConfigGuard(ports.settings, setup.cameraId, this.key);
     this.s = newStats(heap.stateBytes, ext.externalBytes, heap.nativeKernels, heap.nativeDigest);
     this.events = new EventPublisher(ports, setup, heap, ext, this.rule, this.consent, this.s);
+    this.owner = new OwnerLink(ports, { cameraId: setup.cameraId, board: setup.board, key: this.key, rule: this.rule, view: ext.view, message: this.message, stats: this.s, statusIntervalMs: setup.statusIntervalMs, liveView: setup.liveView });
     this.lastReportTicks = -1;
     ports.log.log(LOG_INFO, 'quietcam ' + setup.board + ': camera ' + setup.cameraId + ', ' + setup.width + 'x' + setup.height +
       ', state ' + heap.stateBytes + ' B, external ' + ext.externalBytes + ' B, detector ' + DETECTOR_VERSION + ' ' + ext.bundle.configHash +
@@ -113,14 +116,24 @@ export class FirmwareApp {
     return this.topicAck;
   }
 
+  /** The command topic the port must subscribe to as well (the owner's signed live-view requests). */
+  commandTopic(): string {
+    return this.owner.topicCommand;
+  }
+
   /**
-   * A message arrived on a subscribed topic: the config (only the owner's count) or an ack. The
+   * A message arrived on a subscribed topic: the config (only the owner's count), an ack or a
+   * live-view request (owner-link.ts). The
    * broker sends the retained config on every (re)subscription, so a config also means the
    * connection is (back) up: waiting bundles are sent again at the next step.
    */
   receive(topic: string, payload: Uint8Array): void {
     if (topic === this.topicAck) {
       this.receiveAck(payload);
+      return;
+    }
+    if (topic === this.owner.topicCommand) {
+      this.owner.command(payload);
       return;
     }
     if (topic !== this.topicConfig) return;
@@ -143,6 +156,7 @@ export class FirmwareApp {
   /** The port (re)connected: send the waiting bundles again at the next step. */
   reconnected(): void {
     this.events.unacked.reconnected();
+    this.owner.connected();
   }
 
   private receiveAck(payload: Uint8Array): void {
@@ -184,6 +198,8 @@ export class FirmwareApp {
     const state = out.eventState;
     this.events.frame(state);
     this.events.resendDue();
+    if (state === EVENT_START) this.owner.lastEventWall = Math.floor(this.ports.clock.now());
+    this.owner.step();
     return state;
   }
 

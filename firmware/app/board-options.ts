@@ -13,6 +13,10 @@ export interface BoardInput {
   maxViewBytes: number;
   /** Event frames for person alerts (boards/schema.ts); absent: none. */
   eventFrames?: { atMs: number[]; maxBytes: number };
+  /** Status message period (boards/schema.ts); absent: the app's default. */
+  status?: { intervalMs: number };
+  /** Live view for the owner's page; absent: none. */
+  liveView?: { maxFps: number; maxSeconds: number; maxBytes: number };
 }
 
 export function appOptionsFromBoard(b: BoardInput): AppOptions {
@@ -26,5 +30,7 @@ export function appOptionsFromBoard(b: BoardInput): AppOptions {
     eventFrames: b.eventFrames ? { atMs: b.eventFrames.atMs, maxBytes: b.eventFrames.maxBytes } : undefined,
     unackedBundles: b.mqtt.unackedBundles,
     ackTimeoutMs: b.mqtt.ackTimeoutMs,
+    statusIntervalMs: b.status ? b.status.intervalMs : undefined,
+    liveView: b.liveView ? { maxFps: b.liveView.maxFps, maxSeconds: b.liveView.maxSeconds, maxBytes: b.liveView.maxBytes } : undefined,
   };
 }

@@ -84,6 +84,18 @@ export interface DigestPort {
   sha256Blocks(state: Int32Array, data: Uint8Array, from: number, blocks: number): void;
 }
 
+/**
+ * The board's health for the status message (optional; firmware/app/status.ts): on the ESP32
+ * esp_get_free_heap_size() and esp_wifi_sta_get_ap_info()'s RSSI; the desktop runtime and Node
+ * report fixed simulated values (the same in both, so their outputs stay byte-identical).
+ */
+export interface SystemPort {
+  /** Free heap bytes (the whole system's, not only the engine's). */
+  freeHeap(): number;
+  /** Wi-Fi signal of the access point in dBm (-127..-1), 0 when not known or not on Wi-Fi. */
+  rssi(): number;
+}
+
 export interface Ports {
   camera: CameraPort;
   clock: ClockPort;
@@ -93,4 +105,5 @@ export interface Ports {
   memory: MemoryPort;
   kernels?: KernelsPort;
   digest?: DigestPort;
+  system?: SystemPort;
 }

@@ -5,6 +5,7 @@
  *   quietcam.start()                 once, after boot (allocates everything)
  *   quietcam.configTopic()           the topic to subscribe to (retained consent)
  *   quietcam.ackTopic()              the topic to subscribe to as well (the relay's signed acks)
+ *   quietcam.commandTopic()          and this one (the owner's signed live-view requests)
  *   quietcam.reconnected()           the MQTT connection came back (waiting bundles are sent again)
  *   quietcam.receive(topic, bytes)   for each message on a subscribed topic
  *   quietcam.step()                  once per camera frame
@@ -43,6 +44,10 @@ export function configTopic(): string {
 
 export function ackTopic(): string {
   return running().ackTopic();
+}
+
+export function commandTopic(): string {
+  return running().commandTopic();
 }
 
 export function reconnected(): void {

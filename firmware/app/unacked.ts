@@ -10,7 +10,9 @@
  *   back (`reconnected()`: the app takes the retained config the broker sends on every
  *   (re)subscription as that sign).
  * - A slot is freed only by an ack with this camera's MAC naming its bundle id *and* CRC, so a
- *   forged ack, or an old ack replayed for a new bundle that reused an id, frees nothing.
+ *   forged ack, or an old ack replayed for a new bundle that reused an id, frees nothing. A signed
+ *   refusal (src/protocol/ack.ts: consent off, a bundle the relay's decoder refuses) frees it the
+ *   same way: the relay will never store those bytes, so sending them again would only cost power.
  * ES5-safe: plain arrays of numbers and strings, no allocation after the constructor but the ids.
  */
 import type { MemoryPort } from './hardware.js';

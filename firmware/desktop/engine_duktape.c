@@ -185,6 +185,17 @@ static duk_ret_t digest_sha256_blocks(duk_context *ctx) {
   return 0;
 }
 
+/* ports.system: health for the status message (qc_ports.h). */
+static duk_ret_t system_free_heap(duk_context *ctx) {
+  duk_push_number(ctx, qc_system_free_heap());
+  return 1;
+}
+
+static duk_ret_t system_rssi(duk_context *ctx) {
+  duk_push_int(ctx, qc_system_rssi());
+  return 1;
+}
+
 static void put_fn(duk_context *ctx, const char *name, duk_c_function fn, duk_idx_t nargs) {
   duk_push_c_function(ctx, fn, nargs);
   duk_put_prop_string(ctx, -2, name);
@@ -229,6 +240,11 @@ static void push_ports(duk_context *ctx, int kernels) {
   duk_push_object(ctx);
   put_fn(ctx, "external", memory_external, 1);
   duk_put_prop_string(ctx, -2, "memory");
+
+  duk_push_object(ctx);
+  put_fn(ctx, "freeHeap", system_free_heap, 0);
+  put_fn(ctx, "rssi", system_rssi, 0);
+  duk_put_prop_string(ctx, -2, "system");
 
   if (kernels) {
     duk_push_object(ctx);
@@ -382,6 +398,14 @@ static int e_ack_topic(void *p, char *out, size_t ocap, char *err, size_t cap) {
   return rc;
 }
 
+static int e_command_topic(void *p, char *out, size_t ocap, char *err, size_t cap) {
+  qc_duk_t *d = (qc_duk_t *)p;
+  int rc = call_method(d->ctx, "quietcam", "commandTopic", 0, err, cap);
+  if (rc == 0) snprintf(out, ocap, "%s", duk_safe_to_string(d->ctx, -1));
+  duk_pop(d->ctx);
+  return rc;
+}
+
 static int e_reconnected(void *p, char *err, size_t cap) {
   qc_duk_t *d = (qc_duk_t *)p;
   int rc = call_method(d->ctx, "quietcam", "reconnected", 0, err, cap);
@@ -435,6 +459,7 @@ void qc_duk_engine(qc_duk_t *d, qc_engine_t *e) {
   e->start = e_start;
   e->config_topic = e_config_topic;
   e->ack_topic = e_ack_topic;
+  e->command_topic = e_command_topic;
   e->reconnected = e_reconnected;
   e->receive = e_receive;
   e->step = e_step;

@@ -147,6 +147,12 @@ int qc_desktop_settings_file(const char *path) {
   return 0;
 }
 
+/* Simulated health, the same numbers as firmware/node/node-ports.ts (SIMULATED_SYSTEM), so the
+   desktop runtime and Node publish byte-identical status messages: an ESP32-CAM's typical free
+   internal heap with Wi-Fi up, and a fair signal. */
+double qc_system_free_heap(void) { return 163840; }
+int qc_system_rssi(void) { return -58; }
+
 void qc_log(int level, const char *msg, size_t len) {
   if (quiet_logs && level > QC_LOG_WARN) return;
   uint8_t lv = (uint8_t)level;

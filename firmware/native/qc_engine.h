@@ -13,6 +13,7 @@ typedef struct qc_engine {
   int (*start)(void *ctx, char *err, size_t cap);                                   /* quietcam.start() */
   int (*config_topic)(void *ctx, char *out, size_t cap, char *err, size_t ecap);    /* quietcam.configTopic() */
   int (*ack_topic)(void *ctx, char *out, size_t cap, char *err, size_t ecap);       /* quietcam.ackTopic(): subscribe to it too */
+  int (*command_topic)(void *ctx, char *out, size_t cap, char *err, size_t ecap);   /* quietcam.commandTopic(): and to it (live view) */
   int (*reconnected)(void *ctx, char *err, size_t cap);                             /* quietcam.reconnected() */
   int (*receive)(void *ctx, const char *topic, size_t topic_len, const uint8_t *data, size_t len, char *err, size_t cap);
   int (*step)(void *ctx, int *state, char *err, size_t cap);                        /* quietcam.step() */

@@ -52,6 +52,11 @@ int qc_settings_set(const char *key, const char *value, size_t len);
 
 void qc_log(int level, const char *msg, size_t len);
 
+/* The board's health for its status message (ports.system): free heap bytes, and the Wi-Fi
+   signal of the access point in dBm (-127..-1; 0 when not known or not on Wi-Fi). */
+double qc_system_free_heap(void);
+int qc_system_rssi(void);
+
 /* External memory (qc_external.c): a bump allocator over one region the platform hands over at
    boot (malloc on the desktop, PSRAM on the board). Zeroed; NULL when the region is exhausted. */
 void qc_external_init(void *base, size_t size);

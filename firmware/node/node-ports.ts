@@ -12,6 +12,12 @@ export const SETTINGS_VALUE_MAX = 64;
 export const INBOX_SLOTS = 4;
 export const INBOX_TOPIC_MAX = 96;
 export const INBOX_PAYLOAD_MAX = 1024;
+/**
+ * The health a simulated board reports (ports.system), the same numbers as the desktop runtime's
+ * port_desktop.c, so both publish byte-identical status messages: an ESP32-CAM's typical free
+ * heap with Wi-Fi up (bytes) and a fair Wi-Fi signal (dBm).
+ */
+export const SIMULATED_SYSTEM = { freeHeap: 163840, rssi: -58 };
 
 export interface NodePortsOptions {
   width: number;
@@ -80,6 +86,7 @@ export class NodePorts {
           o.outputs.push({ kind: 'log', level, text: String(message) });
         },
       },
+      system: { freeHeap: () => SIMULATED_SYSTEM.freeHeap, rssi: () => SIMULATED_SYSTEM.rssi },
       memory: {
         external(bytes) {
           const at = (self.externalUsed + 7) & ~7;

@@ -115,7 +115,9 @@ export async function evaluateSource(source: FrameSource, opts: EvaluateOptions)
         const sg = s.frame.staticGrid;
         for (let i = 0; i < sg.length; i++) if (!out.foreground[i]) sg[i] = 0;
       }
-      cellsToGrid(out.sky, out.cols, out.rows, out.cellSize, gw, gh, s.frame.skyGrid);
+      // The sky at the working grid: the detector's own pixel-level sky when it gives one.
+      if (s.det.writesSkyPixels && out.skyPixels && out.skyPixels.length === gw * gh) s.frame.skyGrid.set(out.skyPixels);
+      else cellsToGrid(out.sky, out.cols, out.rows, out.cellSize, gw, gh, s.frame.skyGrid);
       s.scorer.add(frame.truth, frame.scored, out.foreground, s.frame.staticGrid, s.frame.skyGrid);
     }
     if (opts.onFrame) await opts.onFrame({ frame, step, grid, gridWidth: gw, gridHeight: gh, methods: frames });

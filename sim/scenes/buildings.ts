@@ -1,7 +1,8 @@
 /**
  * Buildings standing on the horizon: brick or rendered walls with window grids, leaving gaps of
  * sky between them (an irregular skyline for the sky mask), or with `solid` one brick wall that
- * fills everything above the horizon (a courtyard: no sky at all).
+ * fills everything above the horizon (a courtyard: no sky at all), or with `solid` and `facade` a
+ * bright, flat rendered wall (no sky, though it looks like it).
  */
 import { readParams } from './params.js';
 import { hash32, Rng } from './random.js';
@@ -10,6 +11,7 @@ import { SKY_NO, type Backdrop, type BuildingsSpec, type Element } from './types
 
 export const BUILDINGS_PARAMS = {
   count: { def: 4, min: 1, max: 12 }, // buildings across the frame (one per equal slot)
+  tone: { def: 205, min: 0, max: 255 }, // grey of a `facade` wall
 };
 const HEIGHT_RANGE = [0.3, 0.85]; // building height as a fraction of the space above the horizon
 const SLOT_FILL = [0.55, 0.9]; // width as a fraction of its slot: the rest is sky
@@ -67,6 +69,16 @@ export function createBuildings(spec: BuildingsSpec, seed: number): Element {
       const { width: W, horizonY } = b.g;
       const rng = new Rng(seed);
       const fine = grain(W, b.g.height, hash32(seed, 3));
+      if (solid && spec.facade) {
+        // A bright rendered wall up to the top edge, smooth as sky, with two floors of dark
+        // windows (a storey is 6 window units; the top fifth is one flat bright surface).
+        rect(b, 0, 0, W, horizonY, p.tone, fine, 6);
+        const u = Math.max(2, Math.round(b.g.height / 30));
+        for (const y1 of [horizonY - u, horizonY - 7 * u]) {
+          for (let x = Math.round(W * 0.08); x + 2 * u < W; x += Math.round(W * 0.22)) rect(b, x, y1 - 3 * u, x + 2 * u, y1, 60, fine, 4);
+        }
+        return;
+      }
       if (solid) {
         brick(b, 0, 0, W, horizonY, 118, seed, fine);
         // A door and a window, so the wall is not one repeated pattern.

@@ -5,7 +5,7 @@
  * look-up table applied with the noise in a single pass (noise.ts).
  */
 import { readParams } from './params.js';
-import type { CameraState, Element, ExposureSpec, IrSpec, LightSpec, SceneEvent } from './types.js';
+import type { CameraState, Element, ExposureSpec, FogSpec, IrSpec, LightSpec, SceneEvent } from './types.js';
 
 export const LIGHT_PARAMS = {
   at: { def: 30, min: 0, max: 1e6 }, // s, the switch
@@ -22,6 +22,11 @@ export const IR_PARAMS = {
 export const EXPOSURE_PARAMS = {
   at: { def: 30, min: 0, max: 1e6 }, // s, auto-exposure settles on a new gain
   gain: { def: 1.12, min: 0.25, max: 4 }, // multiplies the grey level
+};
+
+export const FOG_PARAMS = {
+  density: { def: 0.75, min: 0, max: 0.98 }, // share of the contrast the fog takes away
+  level: { def: 200, min: 0, max: 255 }, // grey of the fog itself (mid-grey maps here)
 };
 
 export function resetCamera(cam: CameraState): void {
@@ -94,5 +99,19 @@ export function createExposure(spec: ExposureSpec): Element {
       }
     },
     events: () => [{ t: p.at, kind: 'exposure', what: 'switch', note: `gain ×${p.gain}` }],
+  };
+}
+
+/** Fog from the first frame: a constant contrast compression (no event, not a change). */
+export function createFog(spec: FogSpec): Element {
+  const p = readParams(spec, FOG_PARAMS, 'fog');
+  return {
+    kind: 'fog',
+    layer: 3,
+    foreground: false,
+    camera(_t: number, cam: CameraState) {
+      cam.irContrast = (cam.irContrast || 1) * (1 - p.density);
+      cam.irLevel = p.level;
+    },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The named scenes. Each is a SceneSpec in resolution-independent units, so it renders at any
  * size (default 320x240 at 10 fps). Timing rules that tests and detector tuning rely on:
- *  - nothing moving appears before 10 s (100 frames of warm-up at 10 fps);
+ *  - nothing moving appears before 10 s (100 frames of warm-up at 10 fps), except in `boot`,
+ *    which is about a camera that boots into motion;
  *  - an object that stops stays still for at least 30 s before the scene ends;
  *  - the seed changes looks (textures, tones, noise, sway), never the timeline.
  */
@@ -105,6 +106,61 @@ export const CATALOG: readonly CatalogScene[] = [
       { kind: 'ir', at: 100 },
       { kind: 'person', enterAt: 102, speed: 1.2, dir: 1, y: 0.84 },
     ],
+  },
+  // Issue 18: one scene per class the detector fell short on.
+  {
+    name: 'queue',
+    description: 'courtyard with a door, noise; three people with hard shadows (truth 50) walk up and wait by the door (25, 20, 15 s), a fourth walks past: people who stand still',
+    seconds: 70,
+    elements: [
+      ...COURTYARD, { kind: 'noise', sigma: 2 },
+      { kind: 'person', enterAt: 12, speed: 1, dir: 1, y: 0.8, tone: 'dark', stopX: 0.3, waitS: 25, shadow: true },
+      { kind: 'person', enterAt: 15, speed: 0.9, dir: 1, y: 0.88, tone: 'light', stopX: 0.45, waitS: 20, shadow: true },
+      { kind: 'person', enterAt: 18, speed: 1.1, dir: -1, y: 0.74, tone: 'mixed', stopX: 0.6, waitS: 15, shadow: true },
+      { kind: 'person', enterAt: 40, speed: 1.3, dir: 1, y: 0.93, tone: 'dark', shadow: true },
+    ],
+  },
+  {
+    name: 'boot',
+    description: 'the camera boots into a busy street: four people already walking in the first frame, a car arriving at 2 s and parking; motion truth from frame 0',
+    seconds: 40,
+    elements: [
+      ...STREET, { kind: 'noise', sigma: 2 },
+      { kind: 'person', enterAt: 0, startX: 0.2, speed: 1.2, dir: 1, y: 0.86, tone: 'dark' },
+      { kind: 'person', enterAt: 0, startX: 0.75, speed: 0.9, dir: -1, y: 0.78, tone: 'light' },
+      { kind: 'person', enterAt: 0, startX: 0.5, speed: 1.4, dir: 1, y: 0.93, tone: 'mixed' },
+      { kind: 'person', enterAt: 0, startX: 0.35, speed: 1, dir: -1, y: 0.7, tone: 'dark' },
+      { kind: 'car', enterAt: 2, parkX: 0.6, approachS: 4 },
+    ],
+  },
+  {
+    name: 'sky-crown',
+    description: 'two big trees whose crowns fill much of the sky sway hard in the wind, clouds, noise: sky seen around and through moving crowns; no motion truth',
+    seconds: 50,
+    elements: [
+      ...STREET, { kind: 'clouds' },
+      { kind: 'tree', x: 0.28, y: 0.6, heightM: 15, crownM: 9, trunkM: 3, swayM: 0.9, periodS: 2 },
+      { kind: 'tree', x: 0.8, y: 0.58, heightM: 13, crownM: 7, trunkM: 3, swayM: 0.7, periodS: 1.7 },
+      { kind: 'noise', sigma: 2 },
+    ],
+  },
+  {
+    name: 'facade',
+    description: 'a bright, flat rendered façade up to the top of the frame, a row of windows, noise: no sky at all (the sky mask must stay empty); no motion truth',
+    seconds: 40,
+    elements: [{ kind: 'buildings', solid: true, facade: true }, { kind: 'ground' }, { kind: 'noise', sigma: 2 }],
+  },
+  {
+    name: 'fog',
+    description: 'the courtyard in dense fog (contrast ×0.25 toward a bright grey), noise: no sky (the mask must stay empty); no motion truth',
+    seconds: 40,
+    elements: [...COURTYARD, { kind: 'fog' }, { kind: 'noise', sigma: 2 }],
+  },
+  {
+    name: 'bag',
+    description: 'courtyard, noise; a person walks in at 12 s, sits down and puts a bag beside them, stays 20 s, then leaves: the bag stays (static foreground)',
+    seconds: 75,
+    elements: [...COURTYARD, { kind: 'noise', sigma: 2 }, { kind: 'package', enterAt: 12, dropX: 0.4, y: 0.9, speed: 1, heightM: 1.3, boxM: 0.5, waitS: 20 }],
   },
   {
     name: 'quiet',

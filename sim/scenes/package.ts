@@ -13,6 +13,7 @@ export const PACKAGE_PARAMS = {
   ...PERSON_PARAMS,
   dropX: { def: 0.45, min: 0.05, max: 0.95 }, // where the box is put down, fraction of the frame width
   boxM: { def: 0.45, min: 0.1, max: 2 }, // m, box width (height is 0.7 of it)
+  waitS: { def: 0, min: 0, max: 1e6 }, // s the carrier stays beside the box (sitting, still) before leaving
 };
 const FALL_S = 0.3; // s from release to lying on the ground
 const CARRY_HEIGHT = 0.42; // box bottom above the feet, fraction of the person's height
@@ -37,11 +38,13 @@ export function createPackage(spec: PackageSpec, g: Geometry, seed: number): Ele
   const dir = readDir(spec.dir, 'package');
   const rng = new Rng(hash32(seed, 1));
   const tone = readChoice(spec.tone, TONES, 'package.tone') ?? rng.pick(TONES);
-  const walk = new Walk(g, p.enterAt, p.speed, dir, p.y, p.heightM);
+  const walk = new Walk(g, p.enterAt, p.speed, dir, p.y, p.heightM, p.waitS > 0 ? { stopX: p.dropX, waitS: p.waitS } : {});
   const people = walkSprites(walk, tone, seed);
   const box = boxSprite(g.scaleAt(walk.footY), p.boxM, hash32(seed, 2));
-  const reach = Math.round(0.16 * walk.heightPx); // box centre ahead of the feet, in the hands
-  const dropAt = walk.timeAt(p.dropX * g.width);
+  // Box centre ahead of the feet: in the hands, or set down beside a carrier who stays.
+  const reach = Math.round((p.waitS > 0 ? 0.5 : 0.16) * walk.heightPx);
+  // With a wait, the box is put down beside the carrier as they stop; otherwise on the move.
+  const dropAt = p.waitS > 0 ? walk.stopAt : walk.timeAt(p.dropX * g.width);
   const dropBoxX = Math.round(walk.x(dropAt) + dir * reach);
   const carryY = walk.footY - Math.round(CARRY_HEIGHT * walk.heightPx);
   return {
@@ -52,7 +55,7 @@ export function createPackage(spec: PackageSpec, g: Geometry, seed: number): Ele
     draw(f: FrameContext) {
       const t = f.t;
       if (t < walk.enterAt) return;
-      if (walk.active(t)) blit(f, people[walk.pose(t)], Math.round(walk.x(t)), walk.footY, TRUTH_FG, true);
+      if (walk.active(t)) blit(f, people[walk.pose(t)], Math.round(walk.x(t)), walk.footY, TRUTH_FG, !walk.waiting(t));
       if (t < dropAt) {
         blit(f, box, Math.round(walk.x(t) + dir * reach), carryY, TRUTH_FG, true);
       } else {
@@ -65,6 +68,7 @@ export function createPackage(spec: PackageSpec, g: Geometry, seed: number): Ele
         { t: walk.enterAt, kind: 'package', what: 'enter', note: `${tone} person carrying a box` },
         { t: dropAt, kind: 'package', what: 'drop' },
         { t: dropAt + FALL_S, kind: 'package', what: 'stop', note: `box lies at x=${dropBoxX} px until the end` },
+        ...(p.waitS > 0 ? [{ t: dropAt, kind: 'package' as const, what: 'wait' as const, until: dropAt + p.waitS, note: `carrier stays ${p.waitS} s beside the box` }] : []),
         { t: walk.leaveAt, kind: 'package', what: 'leave', note: 'carrier has left; the box stays' },
       ];
     },

@@ -5,7 +5,7 @@
  * applies camera effects and noise in one pass. No allocation per frame.
  */
 import { createBuildings } from './buildings.js';
-import { buildLut, createExposure, createIr, createLight, resetCamera } from './camera.js';
+import { buildLut, createExposure, createFog, createIr, createLight, resetCamera } from './camera.js';
 import { ring } from './canvas.js';
 import { createCar } from './car.js';
 import { createClouds } from './clouds.js';
@@ -48,6 +48,7 @@ const FACTORIES: Record<ElementKind, Factory> = {
   light: createLight as Factory,
   ir: createIr as Factory,
   exposure: createExposure as Factory,
+  fog: createFog as Factory,
   noise: createNoise as Factory,
 };
 export const ELEMENT_KINDS = Object.keys(FACTORIES) as ElementKind[];

@@ -9,7 +9,11 @@ export interface SkySpec { kind: 'sky'; top?: number; bottom?: number }
 /** Textured ground below the horizon: verge, pavements, a road with a dashed line. */
 export interface GroundSpec { kind: 'ground'; road?: boolean }
 /** Buildings standing on the horizon; `solid` makes one wall from the top of the frame down. */
-export interface BuildingsSpec { kind: 'buildings'; solid?: boolean; count?: number }
+export interface BuildingsSpec {
+  kind: 'buildings'; solid?: boolean; count?: number;
+  /** With `solid`: a bright, flat rendered façade (tone `tone`) instead of brick: not sky, though it looks like it. */
+  facade?: boolean; tone?: number;
+}
 /** Soft low-contrast clouds drifting over the visible sky. */
 export interface CloudsSpec { kind: 'clouds'; speed?: number; contrast?: number; cover?: number }
 /** A tree whose leafy crown sways: dynamic background (never motion truth, never sky). */
@@ -19,12 +23,20 @@ export interface TreeSpec {
 /** Walks across the whole frame, entering and leaving it. */
 export interface PersonSpec {
   kind: 'person'; enterAt: number; speed?: number; dir?: 1 | -1; y?: number; heightM?: number; tone?: Tone;
+  /** Stop at this fraction of the width and stand `waitS` seconds (a queue at a door). */
+  stopX?: number; waitS?: number;
+  /** Already this far into the frame at `enterAt` (a camera that boots into a busy scene). */
+  startX?: number;
+  /** Cast a hard shadow on the ground (CDnet truth 50: background). */
+  shadow?: boolean;
 }
 /** Drives in, decelerates and stays parked until the end. */
 export interface CarSpec { kind: 'car'; enterAt: number; parkX?: number; y?: number; dir?: 1 | -1; approachS?: number; tone?: 'dark' | 'light' }
 /** A person walks in carrying a box, puts it down when their feet reach `dropX` and walks on; the box stays. */
 export interface PackageSpec {
   kind: 'package'; enterAt: number; dropX?: number; boxM?: number; speed?: number; dir?: 1 | -1; y?: number; heightM?: number; tone?: Tone;
+  /** Seconds the carrier stays beside the box (sitting or standing still) before leaving. */
+  waitS?: number;
 }
 /** Global brightness step: v*gain + offset from `at` (until `until`, if given). */
 export interface LightSpec { kind: 'light'; at: number; until?: number; gain?: number; offset?: number }
@@ -32,6 +44,8 @@ export interface LightSpec { kind: 'light'; at: number; until?: number; gain?: n
 export interface IrSpec { kind: 'ir'; at: number; contrast?: number; level?: number; noise?: number }
 /** Auto-exposure jump: small global gain step at `at`. */
 export interface ExposureSpec { kind: 'exposure'; at: number; gain?: number }
+/** Dense fog over the whole view from the first frame: contrast pressed toward a bright grey. */
+export interface FogSpec { kind: 'fog'; density?: number; level?: number }
 /** Gaussian sensor noise, independent per pixel and frame. */
 export interface NoiseSpec { kind: 'noise'; sigma?: number }
 
@@ -39,7 +53,7 @@ export type Tone = 'dark' | 'light' | 'mixed';
 
 export type ElementSpec =
   | SkySpec | GroundSpec | BuildingsSpec | CloudsSpec | TreeSpec | PersonSpec | CarSpec | PackageSpec
-  | LightSpec | IrSpec | ExposureSpec | NoiseSpec;
+  | LightSpec | IrSpec | ExposureSpec | FogSpec | NoiseSpec;
 
 export type ElementKind = ElementSpec['kind'];
 
@@ -126,7 +140,9 @@ export interface SceneEvent {
   kind: ElementKind;
   /** Which element: kind#ordinal in the spec, e.g. `person#1` (the second person). */
   id?: string;
-  what: 'enter' | 'leave' | 'stop' | 'drop' | 'switch';
+  what: 'enter' | 'leave' | 'stop' | 'wait' | 'drop' | 'switch';
+  /** End of a `wait` (seconds from the start). */
+  until?: number;
   note?: string;
 }
 

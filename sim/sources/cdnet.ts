@@ -11,9 +11,10 @@
  * are decoded one at a time (nothing is preloaded), each into a fresh array the consumer may keep.
  * Capture times are position-based: frame i (0-based, in sorted order) is at i·1000/fps ms.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import { IMAGE_EXTENSIONS, readImage, type GreyImage } from '../image-io.js';
+import { readImage, type GreyImage } from '../image-io.js';
+import { findLayout, frameNumber, isDir, type LayoutKind } from './layout.js';
 import type { FrameSource, FrameTruth, NativeFrame } from './types.js';
 
 export const CDNET_DEFAULTS = {
@@ -37,39 +38,12 @@ export interface CdnetSource extends FrameSource {
   readonly temporalRoi?: { start: number; end: number };
   /** Absolute folder path. */
   readonly folder: string;
+  /** Which public layout the folder follows (sim/sources/layout.ts). */
+  readonly layout: LayoutKind;
   frames(): AsyncIterable<CdnetFrame>;
 }
 
-interface Entry { n: number; file: string }
-
-/** Frame number of a file: the trailing digits of its stem, or -1 when there are none. */
-export function frameNumber(file: string): number {
-  const m = /(\d+)$/.exec(basename(file, extname(file)));
-  return m ? Number(m[1]) : -1;
-}
-
-async function listImages(dir: string, what: string): Promise<Entry[]> {
-  const names = (await readdir(dir)).filter((f) => !f.startsWith('.') && IMAGE_EXTENSIONS.includes(extname(f).toLowerCase()));
-  const out: Entry[] = [];
-  const seen = new Map<number, string>();
-  for (const f of names) {
-    const n = frameNumber(f);
-    if (n < 0) throw new Error(`${join(dir, f)}: ${what} file name has no trailing frame number (expected e.g. in000470.jpg)`);
-    const prev = seen.get(n);
-    if (prev) throw new Error(`${dir}: ${what} files '${prev}' and '${f}' both have frame number ${n}`);
-    seen.set(n, f);
-    out.push({ n, file: join(dir, f) });
-  }
-  return out.sort((a, b) => a.n - b.n);
-}
-
-async function isDir(p: string): Promise<boolean> {
-  try {
-    return (await stat(p)).isDirectory();
-  } catch {
-    return false;
-  }
-}
+export { frameNumber };
 
 async function exists(p: string): Promise<boolean> {
   try {
@@ -89,24 +63,6 @@ export function parseTemporalRoi(text: string, file = 'temporalROI.txt'): { star
     throw new Error(`${file}: expected "start end" (two integers, start <= end), got '${text.trim()}'`);
   }
   return { start, end };
-}
-
-/** The sorted images of `<root>/input`, with clear errors for a missing or empty folder. */
-async function inputImages(root: string, folder: string): Promise<{ n: number; file: string }[]> {
-  if (!(await isDir(root))) throw new Error(`${folder}: not a folder`);
-  const inputDir = join(root, 'input');
-  if (!(await isDir(inputDir))) throw new Error(`${folder}: no input/ folder (a CDnet sequence holds input/, groundtruth/, ROI.bmp, temporalROI.txt)`);
-  const inputs = await listImages(inputDir, 'input');
-  if (inputs.length === 0) throw new Error(`${inputDir}: no images (${IMAGE_EXTENSIONS.join(', ')})`);
-  return inputs;
-}
-
-/** Ground-truth mask file per frame number (empty without a groundtruth/ folder). */
-async function groundTruthFiles(root: string): Promise<Map<number, string>> {
-  const gtDir = join(root, 'groundtruth');
-  const truthFiles = new Map<number, string>();
-  if (await isDir(gtDir)) for (const e of await listImages(gtDir, 'ground-truth')) truthFiles.set(e.n, e.file);
-  return truthFiles;
 }
 
 type SizeCheck = (img: { width: number; height: number }, file: string) => void;
@@ -178,8 +134,12 @@ export async function openCdnet(folder: string, opts: CdnetOptions = {}): Promis
   const root = resolve(folder);
   const fps = opts.fps ?? CDNET_DEFAULTS.fps;
   if (!(fps > 0) || !Number.isFinite(fps)) throw new RangeError(`fps must be a positive number, got ${opts.fps}`);
-  const inputs = await inputImages(root, folder);
-  const truthFiles = await groundTruthFiles(root);
+  if (!(await isDir(root))) throw new Error(`${folder}: not a folder`);
+  const layout = await findLayout(root, folder);
+  if (layout.kind === 'video+masks') throw new Error(`${folder}: a video with masks, not an image sequence (open it with openFolder)`);
+  const inputs = layout.inputs;
+  if (inputs.length === 0) throw new Error(`${folder}: no images in its input folder`);
+  const truthFiles = layout.truth;
   // An empty groundtruth/ is treated like none: the sequence is scored for false alarms.
   const hasTruth = truthFiles.size > 0;
   const troiFile = join(root, 'temporalROI.txt');
@@ -201,6 +161,7 @@ export async function openCdnet(folder: string, opts: CdnetOptions = {}): Promis
   return {
     name: basename(root),
     folder: root,
+    layout: layout.kind,
     width,
     height,
     fps,

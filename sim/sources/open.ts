@@ -1,8 +1,12 @@
 /**
  * One entry point for every kind of frame source, chosen from a command-line spec:
  *   - `scene:NAME` or `scene:NAME:SEED`  a generated scene (sim/scenes), with ground truth;
- *   - a folder                            a CDnet-layout sequence (input/, groundtruth/, ...);
+ *   - a folder                            an image sequence: CDnet (input/, groundtruth/), UCSD (in/),
+ *                                         SBI (numbered images), or one video plus a masks folder
+ *                                         (sim/sources/layout.ts);
  *   - any other file                      a video, decoded by ffmpeg.
+ * `masks` (a folder of per-frame masks, for a video) and `sky` (a hand-drawn sky mask) add truth
+ * to any source (sim/sources/truth.ts).
  *
  * Limits: the scene generator is loaded only when a scene is asked for, so folders and videos
  * work without it. Options that a kind of source does not use are ignored by it.
@@ -15,6 +19,12 @@ export interface OpenOptions {
   fps?: number;
   /** Scene seed; `scene:NAME:SEED` in the spec takes precedence. */
   seed?: number;
+  /** Folder of per-frame masks for a video source (mask N = frame N + firstFrame). */
+  masks?: string;
+  /** Frame number of a video's first frame in the masks' numbering (default 0). */
+  firstFrame?: number;
+  /** Hand-drawn sky mask (255 sky, 0 not, 128 uncertain) for any source. */
+  sky?: string;
   /** Anything else is passed through to the scene generator (e.g. `seconds`). */
   [key: string]: unknown;
 }
@@ -55,6 +65,23 @@ async function loadScenes(scene: string): Promise<ScenesModule> {
  * const scene = await openSource('scene:busy:7', { seconds: 30 });
  */
 export async function openSource(spec: string, opts: OpenOptions = {}): Promise<FrameSource> {
+  const src = await openBare(spec, opts);
+  const { maskFiles, readSky, withTruth } = await import('./truth.js');
+  if (opts.masks && !(await isVideo(spec))) throw new Error(`${spec}: --masks is for a video source (folders bring their own masks)`);
+  const masks = opts.masks ? await maskFiles(opts.masks) : undefined;
+  const sky = opts.sky ? await readSky(opts.sky, src.width, src.height) : undefined;
+  return withTruth(src, { masks, sky, firstFrame: opts.firstFrame });
+}
+
+async function isVideo(spec: string): Promise<boolean> {
+  try {
+    return !parseSceneSpec(spec) && (await stat(spec)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function openBare(spec: string, opts: OpenOptions): Promise<FrameSource> {
   const scene = parseSceneSpec(spec);
   if (scene) {
     const mod = await loadScenes(scene.name);
@@ -77,6 +104,14 @@ export async function openSource(spec: string, opts: OpenOptions = {}): Promise<
     throw new Error(`${spec}: no such file or folder (expected a CDnet folder, a video file or scene:NAME)`);
   }
   if (isDir) {
+    const { findLayout } = await import('./layout.js');
+    const layout = await findLayout(spec);
+    if (layout.kind === 'video+masks') {
+      const { openVideo } = await import('./video.js');
+      const { withTruth } = await import('./truth.js');
+      const video = await openVideo(layout.video!, { fps: opts.fps });
+      return withTruth(video, { masks: layout.truth, firstFrame: opts.firstFrame });
+    }
     const { openCdnet } = await import('./cdnet.js');
     return openCdnet(spec, { fps: opts.fps });
   }

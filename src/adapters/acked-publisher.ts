@@ -19,8 +19,8 @@ export interface AckedPublisher {
   readonly inner: BundlePublisher;
   /** Resolves once the relay acked the bundle (after as many sends as that took). */
   publish(bundle: Bundle): Promise<void>;
-  /** Whole-bundle sends beyond the first; acks refused (bad MAC). */
-  readonly stats: { resent: number; acked: number; refused: number };
+  /** Whole-bundle sends beyond the first; acks refused (bad MAC); bundles the relay answered with a signed refusal (publish resolves: a final answer). */
+  readonly stats: { resent: number; acked: number; refused: number; declined: number };
   close(): Promise<void>;
 }
 
@@ -30,7 +30,7 @@ export async function connectAckedPublisher(o: AckedPublisherOptions): Promise<A
   const secret = given ?? (o.secretOf ?? demoCameraSecret)(o.cameraId);
   const key = macKey(secret);
   const waiting = new Map<string, { crc: number; acked: () => void; resend: () => void; stop: () => void }>();
-  const stats = { resent: 0, acked: 0, refused: 0 };
+  const stats = { resent: 0, acked: 0, refused: 0, declined: 0 };
   const topic = ackTopic(o.cameraId);
   inner.client.on('message', (t, payload) => {
     if (t !== topic) return;
@@ -40,7 +40,9 @@ export async function connectAckedPublisher(o: AckedPublisherOptions): Promise<A
       return;
     }
     const w = waiting.get(a.bundleId);
-    if (w && w.crc === a.crc) w.acked();
+    if (!w || w.crc !== a.crc) return;
+    if (a.refused) stats.declined++;
+    w.acked();
   });
   // Subscribe on every connection (a clean session, or a broker that lost it, forgets subscriptions).
   const subscribe = () => inner.client.subscribe(topic, { qos: 1 });

@@ -6,14 +6,17 @@
  * Identities (the MQTT username decides; anonymous clients never get one):
  * | identity        | username          | may publish                                      | may subscribe                                        |
  * |-----------------|-------------------|--------------------------------------------------|------------------------------------------------------|
- * | camera X        | X (its camera id) | `quietcam/X/bundle`, `quietcam/X/event`, `quietcam/X/frame`, not retained | `quietcam/X/config`, `quietcam/X/ack` |
+ * | camera X        | X (its camera id) | `quietcam/X/bundle`, `quietcam/X/event`, `quietcam/X/frame`, `quietcam/X/status`, `quietcam/X/live`, not retained | `quietcam/X/config`, `quietcam/X/ack`, `quietcam/X/command` |
  * | relay service   | `quietcam-relay` (or `quietcam-relay-<n>`) | `quietcam/<id>/ack`, not retained                 | `quietcam/+/bundle`, `quietcam/+/event`, `quietcam/+/frame` (or one id), also as `$share/<group>/...` |
- * | web service     | `quietcam-web`    | `quietcam/<id>/config`, retained only             | nothing                                              |
+ * | web service     | `quietcam-web`    | `quietcam/<id>/config`, retained only; `quietcam/<id>/command`, not retained | `quietcam/+/status`, `quietcam/+/live` (or one id) |
  * | Home Assistant  | `quietcam-ha`     | `homeassistant/status` (its birth and will)       | `quietcam/+/alert`, `quietcam/+/alert-image`, `quietcam/+/reminder` (or one id), `homeassistant/...` |
  * Smart alerts: the relay also publishes `quietcam/<id>/alert`, `quietcam/<id>/alert-image` and the
  * consent reminder `quietcam/<id>/reminder` (not retained) and, retained, its Home Assistant discovery configs
  * `homeassistant/{binary_sensor,image}/quietcam_<id>/person/config`. Nobody else may publish those,
  * and only the Home Assistant login may read them: not cameras, not the web, not anonymous.
+ * Status and live frames go to the web only (the owner's pages): not to the relay (never stored,
+ * never uploaded), not to Home Assistant, not to other cameras. Only the web may send a camera a
+ * command (a live-view request, MAC'd with the camera's secret: src/protocol/live-view.ts).
  * Everything else is refused: `#`, `quietcam/#`, `$SYS/...`, another camera's topics, a camera's
  * config or ack, retained bundles. A camera id that starts with `quietcam-` can never be a camera
  * identity (those names are the services').
@@ -63,6 +66,16 @@ function cameraTopic(topic: string): { cameraId: string; kind: string } | null {
   return { cameraId: parts[1], kind: parts[2] };
 }
 
+/** What a camera publishes (never retained), and what the web reads of every camera. */
+const CAMERA_PUBLISHES = ['bundle', 'event', 'frame', 'status', 'live'];
+const WEB_READS = ['status', 'live'];
+
+/** `quietcam/<+ or a valid camera id>/<one of kinds>`: a filter with the camera level as the only wildcard. */
+function cameraFilter(filter: string, kinds: string[]): boolean {
+  const parts = filter.split('/');
+  return parts.length === 3 && parts[0] === 'quietcam' && (parts[1] === '+' || isValidCameraId(parts[1])) && kinds.indexOf(parts[2]) >= 0;
+}
+
 /** The alert topics' last level (src/alerts/channels/mqtt-alerts.ts; `reminder`: consent reminders, src/alerts/notice.ts). */
 const ALERT_KINDS = ['alert', 'alert-image', 'reminder'];
 
@@ -86,9 +99,9 @@ export function mayPublish(id: BrokerIdentity, topic: string, retain: boolean): 
   const t = cameraTopic(topic);
   if (!t) return false;
   switch (id.kind) {
-    case 'camera': return !retain && t.cameraId === id.cameraId && (t.kind === 'bundle' || t.kind === 'event' || t.kind === 'frame');
+    case 'camera': return !retain && t.cameraId === id.cameraId && CAMERA_PUBLISHES.indexOf(t.kind) >= 0;
     case 'relay': return !retain && (t.kind === 'ack' || ALERT_KINDS.indexOf(t.kind) >= 0);
-    case 'web': return retain && t.kind === 'config';
+    case 'web': return t.kind === 'config' ? retain : !retain && t.kind === 'command';
   }
 }
 
@@ -112,7 +125,7 @@ export function maySubscribe(id: BrokerIdentity, filter: string): boolean {
   if (typeof filter !== 'string') return false;
   switch (id.kind) {
     case 'camera':
-      return filter === `quietcam/${id.cameraId}/config` || filter === `quietcam/${id.cameraId}/ack`;
+      return filter === `quietcam/${id.cameraId}/config` || filter === `quietcam/${id.cameraId}/ack` || filter === `quietcam/${id.cameraId}/command`;
     case 'relay': {
       const f = unshare(filter);
       if (f === null) return false;
@@ -120,7 +133,7 @@ export function maySubscribe(id: BrokerIdentity, filter: string): boolean {
       return parts.length === 3 && parts[0] === 'quietcam' && (parts[1] === '+' || isValidCameraId(parts[1])) && (parts[2] === 'bundle' || parts[2] === 'event' || parts[2] === 'frame');
     }
     case 'web':
-      return false;
+      return cameraFilter(filter, WEB_READS);
     case 'ha': {
       if (isHaTopic(filter)) return true;
       const parts = filter.split('/');
@@ -138,9 +151,9 @@ export function mayReceive(id: BrokerIdentity, topic: string): boolean {
   const t = cameraTopic(topic);
   if (!t) return false;
   switch (id.kind) {
-    case 'camera': return t.cameraId === id.cameraId && (t.kind === 'config' || t.kind === 'ack');
+    case 'camera': return t.cameraId === id.cameraId && (t.kind === 'config' || t.kind === 'ack' || t.kind === 'command');
     case 'relay': return t.kind === 'bundle' || t.kind === 'event' || t.kind === 'frame';
-    case 'web': return false;
+    case 'web': return WEB_READS.indexOf(t.kind) >= 0;
     case 'ha': return ALERT_KINDS.indexOf(t.kind) >= 0;
   }
 }

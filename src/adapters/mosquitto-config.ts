@@ -109,6 +109,9 @@ export function mosquittoAcl(cameraIds: string[], relays = 1): string {
     '',
     `user ${SERVICE_USERS.web}`,
     'topic write quietcam/+/config',
+    'topic write quietcam/+/command',
+    'topic read quietcam/+/status',
+    'topic read quietcam/+/live',
     '',
     `user ${SERVICE_USERS.ha}`,
     'topic read quietcam/+/alert',
@@ -118,7 +121,8 @@ export function mosquittoAcl(cameraIds: string[], relays = 1): string {
     'topic write homeassistant/status',
   );
   for (const id of cameraIds) {
-    lines.push('', `user ${id}`, `topic write quietcam/${id}/bundle`, `topic write quietcam/${id}/event`, `topic write quietcam/${id}/frame`, `topic read quietcam/${id}/config`, `topic read quietcam/${id}/ack`);
+    lines.push('', `user ${id}`, `topic write quietcam/${id}/bundle`, `topic write quietcam/${id}/event`, `topic write quietcam/${id}/frame`,
+      `topic write quietcam/${id}/status`, `topic write quietcam/${id}/live`, `topic read quietcam/${id}/config`, `topic read quietcam/${id}/ack`, `topic read quietcam/${id}/command`);
   }
   return lines.join('\n') + '\n';
 }

@@ -184,6 +184,14 @@ CREATE TABLE consent_reminders (
 CREATE INDEX consent_reminders_owner ON consent_reminders (owner_id, sent_ms);
 `;
 
+/**
+ * SD-card wear (issue 19): an outbox entry's bundle bytes may live in its chunk spool file
+ * (adapters/chunk-spool.ts, `<dataDir>/spool/<spool>`) instead of `bytes` (then empty).
+ */
+const OUTBOX_SPOOL = `
+ALTER TABLE outbox ADD COLUMN spool TEXT;
+`;
+
 /** The schema before migrations existed (exported for the test that opens such a database). */
 export const WEB_AND_RELAY_TABLES_V1 = RELAY_TABLES_V1 + WEB_TABLES_V1;
 
@@ -197,6 +205,7 @@ export const MIGRATIONS: readonly string[] = [
   ALERT_SETTINGS, // 6
   ALERT_HISTORY, // 7
   CONSENT_REMINDERS, // 8
+  OUTBOX_SPOOL, // 9
 ];
 
 /** Bring `db` up to the last migration; each one commits with its new user_version or not at all. */

@@ -3,25 +3,30 @@
  * WAL mode, so the web pages can read the index while the relay writes, and relays on one host
  * can share the file (journal and outbox: see addChunkAndCollect and `lease`).
  *
- * Durability (WAL mode; every commit is synchronous NORMAL: written to the WAL file, which
- * survives the relay being killed, but not fsynced by SQLite):
- * - journal chunks (a partial bundle): that is all (~50 us per chunk instead of 0.2-1.5 ms);
- * - a bundle accepted into the outbox: with `synchronous: 'full'` (the default) the pipeline then
- *   calls durable(), which fsyncs the WAL file on libuv's thread pool, and the acknowledgement
- *   waits for it. That is what SQLite's own synchronous=FULL does at commit (fsync the WAL), minus
- *   the 0.4-2 ms the event loop would stand still in it; and the WAL being one file, it also makes
- *   the bundle's earlier chunk commits durable. `synchronous: 'normal'` skips it;
- * - a bundle uploaded or discarded: nothing more. Losing that commit in a power cut leaves the
- *   bundle in the outbox, and it is uploaded again to the same keys: nothing is lost or duplicated.
- * Checkpoints (SQLite's, every ~1000 pages) sync the WAL before copying it and the database after.
+ * Chunks and accepted bundles' bytes (not shared): in the chunk spool (chunk-spool.ts,
+ * `<dataDir>/spool/`), one append-only file per bundle, which stays the outbox's copy of the bytes
+ * (the row's `spool` names it, `bytes` is empty): a bundle is written to the disk once, not in WAL
+ * frames per chunk and again per checkpoint (SD-card wear). Relays sharing the file (`lease`) keep
+ * the journal table (reassembly needs its transactions) and the bytes in the row.
+ *
+ * Durability: commits are synchronous NORMAL (in the WAL file: they survive the relay being
+ * killed, not a power cut), spool appends likewise; a partial bundle's chunks stop there. A bundle
+ * accepted into the outbox is made durable by durable() (`synchronous: 'full'`, the default): the
+ * WAL and the spool's written files (and its folder when files appeared) fsynced on libuv's thread
+ * pool, the acknowledgement waiting for it (SQLite's synchronous=FULL, minus the 0.4-2 ms the event
+ * loop would stand still in it). A bundle uploaded or discarded: nothing more (lost in a power cut,
+ * it is uploaded again to the same keys). Checkpoints (every ~1000 pages) sync as SQLite does.
  *
  * Tables (sqlite-schema.ts): journal (chunks of partial bundles), outbox (accepted bundles
  * waiting for S3, leased when relays share the file), contributions (the index), discarded
  * (accepted, then dropped: consent withdrawn, bad image).
  */
-import { closeSync, fsync, openSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { assembleChunks, ChunkSpool, parseSpoolName, spoolName } from './chunk-spool.js';
 import type { ContributionRecord, JournalChunk, NewOutboxEntry, OutboxEntry, RelayStore } from '../relay/types.js';
 import { openDatabase, type SqliteDatabase } from './sqlite-schema.js';
+import { SharedJournal, type JournalledBundle } from './sqlite-shared-journal.js';
+import { WalSync } from './sqlite-wal-sync.js';
 
 export type { SqliteDatabase };
 
@@ -43,11 +48,18 @@ export interface SqliteStoreOptions {
    * entries are taken over when its lease runs out.
    */
   lease?: { owner: string; ms: number };
+  /**
+   * The chunk spool's folder (chunk-spool.ts): default `<the database's folder>/spool`; null: none
+   * (a database in memory has none). Chunks go there instead of the journal table, unless the file
+   * is shared (`lease`: relays sharing it reassemble through the journal table, one transaction per
+   * chunk); outbox entries whose bytes are there are read from there in either case.
+   */
+  spoolDir?: string | null;
 }
 
 interface OutboxRow {
   id: number; camera_id: string; bundle_id: string; owner_id: string; capture_ms: number; purposes: number;
-  consent_version: number; first_chunk_ms: number; accepted_ms: number; attempts: number; bytes: Buffer;
+  consent_version: number; first_chunk_ms: number; accepted_ms: number; attempts: number; bytes: Buffer; spool: string | null;
 }
 
 interface ContributionRow {
@@ -55,9 +67,9 @@ interface ContributionRow {
   consent_version: number; key_prefix: string; objects: string; uploaded_ms: number;
 }
 
-function toEntry(r: OutboxRow): OutboxEntry {
+function toEntry(r: OutboxRow, bytes: Uint8Array): OutboxEntry {
   return {
-    id: r.id, cameraId: r.camera_id, bundleId: r.bundle_id, ownerId: r.owner_id, bytes: new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.length),
+    id: r.id, cameraId: r.camera_id, bundleId: r.bundle_id, ownerId: r.owner_id, bytes,
     captureTimeMs: r.capture_ms, purposes: r.purposes, consentVersion: r.consent_version,
     firstChunkMs: r.first_chunk_ms, acceptedMs: r.accepted_ms, attempts: r.attempts,
   };
@@ -76,20 +88,25 @@ export class SqliteRelayStore implements RelayStore {
   private readonly q;
   private readonly acceptTx;
   private readonly completeTx;
-  private readonly collectTx;
   private readonly claimTx;
-  private readonly staleTx;
   private readonly discardTx;
+  private readonly shared: SharedJournal;
 
-  /** The fsync that durable() waits for next (not started yet), and the one running. */
-  private queuedSync: Promise<void> | null = null;
-  private runningSync: Promise<void> | null = null;
-  private walFd: number | null = null;
-  /** fsyncs run so far (tests count them). */
-  syncs = 0;
+  private readonly walSync: WalSync;
+  /** The chunk spool (null: none), and whether chunks go there (not shared) rather than to the journal table. */
+  readonly spool: ChunkSpool | null;
+  readonly spoolsBundles: boolean;
+  /** Outbox entries dropped when the store opened because their spool file did not hold their bundle (a power cut before its fsync; never acknowledged). */
+  readonly lostAtOpen: number;
 
   /** `synchronous`: 'full' (default) makes durable() fsync; 'normal' makes it a no-op (see above). */
   constructor(private readonly db: SqliteDatabase, private readonly options: SqliteStoreOptions = {}) {
+    const dir = options.spoolDir === undefined ? (db.memory ? null : join(dirname(db.name), 'spool')) : options.spoolDir;
+    this.spool = dir === null ? null : new ChunkSpool(dir);
+    this.spoolsBundles = this.spool !== null && !options.lease;
+    this.shared = new SharedJournal(db);
+    const spool = this.spool;
+    this.walSync = new WalSync(db.name, spool ? () => spool.sync() : undefined);
     this.q = {
       addChunk: db.prepare('INSERT INTO journal (camera_id, bundle_id, received_ms, bytes) VALUES (?, ?, ?, ?)'),
       dropChunks: db.prepare('DELETE FROM journal WHERE camera_id = ? AND bundle_id = ?'),
@@ -97,119 +114,136 @@ export class SqliteRelayStore implements RelayStore {
       has: db.prepare(`SELECT 1 FROM outbox WHERE camera_id = @c AND bundle_id = @b
         UNION ALL SELECT 1 FROM contributions WHERE camera_id = @c AND bundle_id = @b
         UNION ALL SELECT 1 FROM discarded WHERE camera_id = @c AND bundle_id = @b LIMIT 1`),
-      insertOutbox: db.prepare(`INSERT INTO outbox (camera_id, bundle_id, owner_id, capture_ms, purposes, consent_version, first_chunk_ms, accepted_ms, bytes)
-        VALUES (@cameraId, @bundleId, @ownerId, @captureTimeMs, @purposes, @consentVersion, @firstChunkMs, @acceptedMs, @bytes)`),
+      insertOutbox: db.prepare(`INSERT INTO outbox (camera_id, bundle_id, owner_id, capture_ms, purposes, consent_version, first_chunk_ms, accepted_ms, bytes, spool)
+        VALUES (@cameraId, @bundleId, @ownerId, @captureTimeMs, @purposes, @consentVersion, @firstChunkMs, @acceptedMs, @bytes, @spool)`),
+      spooled: db.prepare('SELECT id, spool FROM outbox WHERE spool IS NOT NULL'),
+      spoolOf: db.prepare('SELECT spool FROM outbox WHERE id = ?').pluck(),
+      forget: db.prepare('DELETE FROM outbox WHERE id = ?'),
       pendingIds: db.prepare('SELECT id FROM outbox WHERE lease_until <= ? ORDER BY id LIMIT ?').pluck(),
-      stale: db.prepare(`SELECT camera_id, bundle_id, count(*) AS chunks, min(received_ms) AS first_ms, max(received_ms) AS last_ms
-        FROM journal GROUP BY camera_id, bundle_id HAVING max(received_ms) < ?`),
-      journalled: db.prepare('SELECT count(DISTINCT camera_id || \'/\' || bundle_id) AS bundles, coalesce(sum(length(bytes)), 0) AS bytes FROM journal'),
       claim: db.prepare('UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id = ? AND (lease_until <= ? OR lease_owner = ?)'),
-      bundleChunks: db.prepare('SELECT bytes, received_ms FROM journal WHERE camera_id = ? AND bundle_id = ? ORDER BY seq'),
       entry: db.prepare('SELECT * FROM outbox WHERE id = ?'),
       pendingCount: db.prepare('SELECT count(*) AS n FROM outbox'),
       failed: db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?'),
-      get: db.prepare('SELECT camera_id, bundle_id FROM outbox WHERE id = ?'),
+      get: db.prepare('SELECT camera_id, bundle_id, spool FROM outbox WHERE id = ?'),
       remove: db.prepare('DELETE FROM outbox WHERE id = ?'),
       insertContribution: db.prepare(`INSERT OR REPLACE INTO contributions (camera_id, bundle_id, owner_id, capture_ms, purposes, consent_version, key_prefix, objects, uploaded_ms)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       insertDiscarded: db.prepare('INSERT OR REPLACE INTO discarded (camera_id, bundle_id, reason, discarded_ms) VALUES (?, ?, ?, ?)'),
     };
-    this.acceptTx = db.transaction((e: NewOutboxEntry): OutboxEntry | 'duplicate' => {
+    this.acceptTx = db.transaction((e: NewOutboxEntry, spool: string | null): OutboxEntry | 'duplicate' => {
       this.q.dropChunks.run(e.cameraId, e.bundleId);
       if (this.q.has.get({ c: e.cameraId, b: e.bundleId })) return 'duplicate';
-      const info = this.q.insertOutbox.run({ ...e, bytes: buf(e.bytes) });
+      // spooled: its bytes are in the spool file already, written once (SD-card wear)
+      const info = this.q.insertOutbox.run({ ...e, bytes: spool ? Buffer.alloc(0) : buf(e.bytes), spool });
       return { ...e, id: Number(info.lastInsertRowid), attempts: 0 };
-    });
-    this.collectTx = db.transaction((cameraId: string, bundleId: string, bytes: Uint8Array, receivedMs: number): JournalChunk[] => {
-      this.q.addChunk.run(cameraId, bundleId, receivedMs, buf(bytes));
-      return (this.q.bundleChunks.all(cameraId, bundleId) as { bytes: Buffer; received_ms: number }[]).map((r) => ({ bytes: new Uint8Array(r.bytes), receivedMs: r.received_ms }));
-    });
-    this.staleTx = db.transaction((beforeMs: number) => {
-      const rows = this.q.stale.all(beforeMs) as { camera_id: string; bundle_id: string; chunks: number; first_ms: number; last_ms: number }[];
-      for (const r of rows) this.q.dropChunks.run(r.camera_id, r.bundle_id);
-      return rows.map((r) => ({ cameraId: r.camera_id, bundleId: r.bundle_id, chunks: r.chunks, firstMs: r.first_ms, lastMs: r.last_ms }));
     });
     this.claimTx = db.transaction((ids: number[], now: number): number[] => {
       const lease = this.options.lease!;
       return ids.filter((id) => this.q.claim.run(lease.owner, now + lease.ms, id, now, lease.owner).changes === 1);
     });
-    this.completeTx = db.transaction((id: number, r: ContributionRecord) => {
+    this.completeTx = db.transaction((id: number, r: ContributionRecord): string | null => {
+      const spool = (this.q.spoolOf.get(id) as string | null | undefined) ?? null;
       this.q.remove.run(id);
       this.q.insertContribution.run(r.cameraId, r.bundleId, r.ownerId, r.captureTimeMs, r.purposes, r.consentVersion, r.keyPrefix, JSON.stringify(r.objects), r.uploadedMs);
+      return spool;
     });
-    this.discardTx = db.transaction((id: number, reason: string) => {
-      const row = this.q.get.get(id) as { camera_id: string; bundle_id: string } | undefined;
-      if (!row) return;
+    this.discardTx = db.transaction((id: number, reason: string): string | null => {
+      const row = this.q.get.get(id) as { camera_id: string; bundle_id: string; spool: string | null } | undefined;
+      if (!row) return null;
       this.q.remove.run(id);
       this.q.insertDiscarded.run(row.camera_id, row.bundle_id, reason, Date.now());
+      return row.spool;
     });
+    this.lostAtOpen = this.checkSpooled();
   }
 
   /**
-   * Group commit: every caller gets an fsync that starts after its call (so after its commits).
-   * Calls while one is queued share it; a call while one runs queues the next.
+   * An outbox row can be on disk while its spool file is not (a power cut before durable()'s
+   * fsyncs: its bundle was never acknowledged, the camera still has it). Such rows are forgotten
+   * here, before anything is acknowledged, so the bundle sent again is stored, not taken for a
+   * duplicate.
    */
-  durable(): Promise<void> {
-    if (this.options.synchronous === 'normal' || this.db.memory) return Promise.resolve();
-    if (this.queuedSync) return this.queuedSync;
-    // (a failed fsync fails its own callers; the relay stops on it, but the next call still tries)
-    const queued = (this.runningSync?.catch(() => undefined) ?? Promise.resolve()).then(() => {
-      this.queuedSync = null;
-      const running = this.fsyncWal();
-      this.runningSync = running;
-      return running.finally(() => {
-        if (this.runningSync === running) this.runningSync = null;
-      });
-    });
-    this.queuedSync = queued;
-    return queued;
+  private checkSpooled(): number {
+    if (!this.spool) return 0;
+    let lost = 0;
+    for (const r of this.q.spooled.all() as { id: number; spool: string }[]) {
+      if (assembleChunks(this.spool.read(r.spool))) continue;
+      this.q.forget.run(r.id);
+      this.spool.drop(r.spool);
+      lost++;
+    }
+    return lost;
   }
 
-  /** fsync the WAL file (the database file if there is none), on the thread pool. */
-  private fsyncWal(): Promise<void> {
-    this.syncs++;
-    if (this.walFd === null) {
-      try {
-        this.walFd = openSync(`${this.db.name}-wal`, 'r');
-      } catch {
-        this.walFd = openSync(this.db.name, 'r');
-      }
-    }
-    const fd = this.walFd;
-    return new Promise((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
+  /** Group commit (sqlite-wal-sync.ts): the WAL and the spool's written files, fsynced off the event loop. */
+  durable(): Promise<void> {
+    if (this.options.synchronous === 'normal' || this.db.memory) return Promise.resolve();
+    return this.walSync.next();
+  }
+
+  /** Group fsyncs run so far (tests count them). */
+  get syncs(): number {
+    return this.walSync.runs;
   }
 
   addChunk(cameraId: string, bundleId: string, bytes: Uint8Array, receivedMs: number): void {
-    this.q.addChunk.run(cameraId, bundleId, receivedMs, buf(bytes));
+    if (this.spoolsBundles) this.spool!.append(cameraId, bundleId, bytes, receivedMs);
+    else this.q.addChunk.run(cameraId, bundleId, receivedMs, buf(bytes));
   }
 
   dropChunks(cameraId: string, bundleId: string): void {
     this.q.dropChunks.run(cameraId, bundleId);
+    this.spool?.drop(spoolName(cameraId, bundleId));
   }
 
-  /**
-   * For relays sharing this file: in one IMMEDIATE transaction (writers queue on the file's lock),
-   * journal the chunk and return every chunk journalled for its bundle, by any process. Exactly
-   * one caller sees the last chunk of a bundle join the others (accept() dedupes in any case).
-   */
+  /** Relays sharing this file: journal a chunk, return its bundle's chunks (sqlite-shared-journal.ts). */
   addChunkAndCollect(cameraId: string, bundleId: string, bytes: Uint8Array, receivedMs: number): JournalChunk[] {
-    return this.collectTx.immediate(cameraId, bundleId, bytes, receivedMs);
+    return this.shared.addAndCollect(cameraId, bundleId, bytes, receivedMs);
   }
 
   journalled(): { bundles: number; bytes: number } {
-    return this.q.journalled.get() as { bundles: number; bytes: number };
+    return this.shared.journalled();
   }
 
-  dropStaleChunks(beforeMs: number): { cameraId: string; bundleId: string; chunks: number; firstMs: number; lastMs: number }[] {
-    return this.staleTx.immediate(beforeMs);
+  dropExcessBundles(cameraId: string, keep: string, max: number): JournalledBundle[] {
+    return this.shared.dropExcess(cameraId, keep, max);
   }
 
+  dropStaleChunks(beforeMs: number): JournalledBundle[] {
+    return this.shared.dropStale(beforeMs);
+  }
+
+  /** The journal table's chunks, then the spool files' that are not an outbox entry's (a bundle already stored: its file is deleted). */
   journal(): JournalChunk[] {
-    return (this.q.journal.all() as { bytes: Buffer; received_ms: number }[]).map((r) => ({ bytes: new Uint8Array(r.bytes), receivedMs: r.received_ms }));
+    const out: JournalChunk[] = (this.q.journal.all() as { bytes: Buffer; received_ms: number }[]).map((r) => ({ bytes: new Uint8Array(r.bytes), receivedMs: r.received_ms }));
+    if (!this.spool) return out;
+    const outbox = new Set((this.q.spooled.all() as { spool: string }[]).map((r) => r.spool));
+    for (const name of this.spool.list()) {
+      if (outbox.has(name)) continue;
+      const ids = parseSpoolName(name)!;
+      if (this.has(ids.cameraId, ids.bundleId)) this.spool.drop(name); // uploaded or discarded: a kill came before the delete
+      else out.push(...this.spool.read(name));
+    }
+    return out.sort((a, b) => a.receivedMs - b.receivedMs); // stable: a file's order among equal times
   }
 
+  /** The bundle's spool file's name when the file holds exactly `bytes` (the usual case: its chunks were spooled), else null. */
+  private spooled(e: NewOutboxEntry): string | null {
+    if (!this.spool?.exists(e.cameraId, e.bundleId)) return null;
+    const name = spoolName(e.cameraId, e.bundleId);
+    const held = assembleChunks(this.spool.read(name));
+    if (held && Buffer.compare(held, e.bytes) === 0) return name;
+    this.spool.drop(name); // not this bundle's chunks (a store fed by hand): the row keeps the bytes
+    return null;
+  }
+
+  /** Spooled bundles (their last chunk is appended before this) keep their bytes in their spool file only. */
   accept(entry: NewOutboxEntry): OutboxEntry | 'duplicate' {
-    return this.acceptTx(entry);
+    const spooled = this.spooled(entry);
+    const r = this.acceptTx(entry, spooled);
+    if (spooled && r === 'duplicate') this.spool!.drop(spooled);
+    else if (spooled) this.spool!.seal(spooled);
+    return r;
   }
 
   has(cameraId: string, bundleId: string): boolean {
@@ -224,7 +258,15 @@ export class SqliteRelayStore implements RelayStore {
     const out: OutboxEntry[] = [];
     for (const id of ids) {
       const r = this.q.entry.get(id) as OutboxRow | undefined;
-      if (r) out.push(toEntry(r));
+      if (!r) continue;
+      if (r.spool === null) {
+        out.push(toEntry(r, new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.length)));
+        continue;
+      }
+      // checked at open; unreadable now only if the disk lost it since: forgotten, so a re-send is stored
+      const bytes = this.spool ? assembleChunks(this.spool.read(r.spool)) : null;
+      if (bytes) out.push(toEntry(r, bytes));
+      else this.q.forget.run(r.id);
     }
     return out;
   }
@@ -244,11 +286,13 @@ export class SqliteRelayStore implements RelayStore {
   }
 
   complete(id: number, record: ContributionRecord): void {
-    this.completeTx(id, record);
+    const spool = this.completeTx(id, record);
+    if (spool) this.spool?.drop(spool);
   }
 
   discard(id: number, reason: string): void {
-    this.discardTx(id, reason);
+    const spool = this.discardTx(id, reason);
+    if (spool) this.spool?.drop(spool);
   }
 
   contributions(filter: { ownerId?: string; cameraId?: string; limit?: number } = {}): ContributionRecord[] {
@@ -267,10 +311,8 @@ export class SqliteRelayStore implements RelayStore {
   }
 
   close(): void {
-    if (this.walFd !== null) {
-      closeSync(this.walFd);
-      this.walFd = null;
-    }
+    this.spool?.close();
+    this.walSync.close();
     if (this.options.ownsDb && this.db.open) this.db.close();
   }
 }

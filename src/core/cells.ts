@@ -8,6 +8,9 @@ import { DetectorConfig } from './config.js';
 import { State } from './state.js';
 import { absorbCell, cellSum } from './background.js';
 
+/** Frames a cell must have been still to count as someone standing (besideStanding). */
+const STANDING_FRAMES = 4;
+
 /** Mark raw foreground cells; returns how many there are. */
 export function classifyCells(s: State): number {
   // Arrays in locals: a property read per use costs more than the work in an interpreter.
@@ -22,6 +25,19 @@ export function classifyCells(s: State): number {
     n += fg;
   }
   return n;
+}
+
+/** Foreground that moved in and has stood still a few frames: someone waiting, not leaves. */
+function standing(s: State, n: number): boolean {
+  return s.moved[n] === 1 && s.raw[n] === 1 && s.stillAge[n] >= STANDING_FRAMES;
+}
+
+/** A 4-neighbour of cell c is standing foreground. */
+function besideStanding(s: State, c: number): boolean {
+  const cols = s.cols;
+  const cx = c % cols;
+  return (cx > 0 && standing(s, c - 1)) || (cx < cols - 1 && standing(s, c + 1)) ||
+    (c >= cols && standing(s, c - cols)) || (c + cols < s.cells && standing(s, c + cols));
 }
 
 /**
@@ -43,6 +59,8 @@ export function adaptCells(s: State, cfg: DetectorConfig, learnFlicker: boolean)
   const raw = s.raw;
   const rawPrev = s.rawPrev;
   const sad = s.sad;
+  const cnt = s.cnt;
+  const minPix = s.minPix;
   const inv16 = s.inv16;
   const thr = s.thr;
   const cells = s.cells;
@@ -53,6 +71,11 @@ export function adaptCells(s: State, cfg: DetectorConfig, learnFlicker: boolean)
       let mad16 = (sad[c] * inv16[c]) >>> 16;
       const cap = 2 * nz + 32;
       if (mad16 > cap) mad16 = cap;
+      // The edge of an object that moved in and stands in the next cell (a person waiting) is
+      // not noise: with half a moving cell's pixels over threshold beside it, the level may only
+      // fall, or the threshold would climb and eat the object from its outline inwards. Leaves
+      // are never still, so a tree still learns its own noise.
+      if (mad16 > nz && 2 * cnt[c] >= minPix[c] && besideStanding(s, c)) mad16 = nz;
       nz += (mad16 - nz) >> 4;
       noise[c] = nz;
     }
@@ -123,6 +146,9 @@ function isGhostRim(s: State, frame: Uint8Array, c: number, t: number): boolean 
 export function trackStatic(s: State, cfg: DetectorConfig, frame: Uint8Array, bgShift: number, heldShift: number): void {
   const still16 = cfg.stillLevel * 16;
   const dynStep = cfg.dynamicStep;
+  // A branch that settled flickered well above the event level; a car that braked through a
+  // few cells (each jump of content counts as flicker) only just reaches it.
+  const settled = cfg.dynamicLevel + (cfg.dynamicLevel >> 1);
   const raw = s.raw;
   const stillAge = s.stillAge;
   const staticAge = s.staticAge;
@@ -130,13 +156,18 @@ export function trackStatic(s: State, cfg: DetectorConfig, frame: Uint8Array, bg
   const rate = s.rate;
   const seenBg = s.seenBg;
   const moved = s.moved;
+  const cnt = s.cnt;
+  const minPix = s.minPix;
   const cells = s.cells;
   for (let c = 0; c < cells; c++) {
     if (!raw[c]) {
       stillAge[c] = 0;
       staticAge[c] = 0;
       prevMean[c] = 0xffff;
-      rate[c] = bgShift;
+      // A cell with the edge of someone standing next door in it (half a moving cell's pixels
+      // over threshold) learns as slowly as one under them, or they would be absorbed from their
+      // outline inwards.
+      rate[c] = 2 * cnt[c] >= minPix[c] && besideStanding(s, c) ? heldShift : bgShift;
       seenBg[c] = 1;
       moved[c] = 0;
       continue;
@@ -173,7 +204,7 @@ export function trackStatic(s: State, cfg: DetectorConfig, frame: Uint8Array, bg
       // A static cell is absorbed after staticMaxFrames; so is one that turns out to be a ghost:
       // never seen as background since calibration, flickering (a branch that settled), or on the
       // outline of a place an object left (isGhostRim, checked every 8 frames).
-      absorb = age > cfg.staticMaxFrames || !s.seenBg[c] || s.dyn[c] >= cfg.dynamicLevel ||
+      absorb = age > cfg.staticMaxFrames || !s.seenBg[c] || s.dyn[c] >= settled ||
         ((age & 7) === 1 && isGhostRim(s, frame, c, s.thr[c]));
     }
     if (absorb) {

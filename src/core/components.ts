@@ -61,6 +61,7 @@ export function findBoxes(s: State, cfg: DetectorConfig, frame: Uint8Array, moti
     let y0 = rows;
     let x1 = -1;
     let y1 = -1;
+    let besideStatic = 0;
     let calm = 0;
     while (head < tail) {
       const c = q[head++];
@@ -80,12 +81,15 @@ export function findBoxes(s: State, cfg: DetectorConfig, frame: Uint8Array, moti
           if (nx < 0 || nx >= cols) continue;
           const n = ny * cols + nx;
           if (motion[n] && !label[n]) { label[n] = next; q[tail++] = n; }
+          else if (s.staticAge[n] > 0) besideStatic = 1;
         }
       }
     }
     const area = tail;
     const strongSingle = area === 1 && s.cnt[seed] * 2 >= s.npix[seed];
-    const keep = calm > 0 && (area >= cfg.minBoxCells || strongSingle);
+    // Flicker touching something that moved in and stopped is its moving edge (someone waiting
+    // shifts their weight): it stays in the mask, but being flicker it starts no event below.
+    const keep = (calm > 0 || besideStatic === 1) && (area >= cfg.minBoxCells || strongSingle);
     if (!keep) {
       for (let k = 0; k < tail; k++) motion[q[k]] = 0;
       continue;

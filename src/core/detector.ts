@@ -14,21 +14,23 @@ import { difference } from './difference.js';
 import { seedBackground, updateBackground, ROW_STRIDE_LOG2 } from './background.js';
 import { classifyCells, adaptCells, trackStatic } from './cells.js';
 import { isGlobalChange, remapBackground } from './global-change.js';
-import { updateSky } from './sky.js';
+import { updateSky, writeSkyPixels } from './sky.js';
 import { findBoxes } from './components.js';
 import { stepEvents } from './events.js';
 import { writeForeground } from './foreground.js';
+import { bootCells, bootKeepFrame } from './boot.js';
 import { DetectorOutput, MotionDetector } from './types.js';
 import { JS_KERNELS, PixelKernels } from './kernels.js';
 
 /** Bumped whenever the algorithm changes what it outputs for the same input and config. */
-export const DETECTOR_VERSION = '1.0.0';
+export const DETECTOR_VERSION = '1.1.0';
 
 export class FixedPointDetector implements MotionDetector {
   readonly width: number;
   readonly height: number;
   readonly cellSize: number;
   readonly config: DetectorConfig;
+  readonly writesSkyPixels = true;
   private s: State;
   private readonly k: PixelKernels;
 
@@ -95,7 +97,18 @@ export class FixedPointDetector implements MotionDetector {
       out.globalChange = 1;
     }
 
-    if (calibrating) {
+    const booting = calibrating && s.frame <= cfg.calibrationFrames;
+    if (booting) {
+      // Just booted: frame differencing for the mask, learning only where nothing moves (boot.ts).
+      const k = s.calibrationTotal - s.calibrating;
+      bootCells(s, frame, k < 2 ? 1 : k < 5 ? 2 : 3);
+      adaptCells(s, cfg, false);
+      // The per-pixel mask needs the previous frame, which the update below replaces.
+      if (out.foreground.length === s.pixels) writeForeground(s, frame, s.raw, s.raw, out.foreground);
+      updateBackground(s, frame, 1, 0, this.k);
+      bootKeepFrame(s, frame, s.calibrating === 1);
+      s.calibrating--;
+    } else if (calibrating) {
       // Fast learning: shift 1, then 2, then 3 approximates a running mean. Static objects are
       // held (only possible after a global change: at start-up there are none).
       const k = s.calibrationTotal - s.calibrating;
@@ -145,7 +158,8 @@ export class FixedPointDetector implements MotionDetector {
     out.eventState = stepEvents(s, cfg, eventBoxes > 0, calibrating || warming);
     out.eventId = s.eventId;
     out.calibrating = calibrating ? 1 : 0;
-    if (out.foreground.length === s.pixels) writeForeground(s, frame, out.motion, out.staticMask, out.foreground);
+    if (out.foreground.length === s.pixels && !booting) writeForeground(s, frame, out.motion, out.staticMask, out.foreground);
+    if (out.skyPixels && out.skyPixels.length === s.pixels) writeSkyPixels(s, out.sky, out.skyPixels);
   }
 }
 

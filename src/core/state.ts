@@ -49,6 +49,8 @@ export interface State {
   moved: Uint8Array;
   /** Per-cell 1 once the cell has been seen as background since the last (re)calibration. */
   seenBg: Uint8Array;
+  /** Per-cell 1 while a cell moved during the boot calibration and has not been re-learned (boot.ts). */
+  calDirty: Uint8Array;
   /** Per-cell background update shift for this frame; 0 = do not update. */
   rate: Uint8Array;
   /** Sky hysteresis score per cell (-8..8) and candidate/visited scratch. */
@@ -106,6 +108,7 @@ export function createState(cfg: DetectorConfig): State {
     staticAge: new Uint16Array(cells),
     prevMean: new Uint16Array(cells),
     rate: new Uint8Array(cells),
+    calDirty: new Uint8Array(cells),
     seenBg: new Uint8Array(cells),
     moved: new Uint8Array(cells),
     skyScore: new Int8Array(cells),
@@ -156,6 +159,7 @@ export function clearState(s: State, cfg: DetectorConfig): void {
     s.staticAge[c] = 0;
     s.prevMean[c] = 0xffff;
     s.rate[c] = 0;
+    s.calDirty[c] = 0;
     s.seenBg[c] = 0;
     s.moved[c] = 0;
     s.skyScore[c] = 0;
@@ -172,7 +176,7 @@ export function clearState(s: State, cfg: DetectorConfig): void {
 /** Bytes held in typed arrays. */
 export function stateBytes(s: State): number {
   const arrays = [s.bgq, s.bg8, s.thr, s.cnt, s.sad, s.npix, s.inv16, s.minPix, s.sample, s.cellFirst, s.cellW, s.cellH, s.noise, s.dyn, s.raw, s.rawPrev,
-    s.stillAge, s.staticAge, s.prevMean, s.rate, s.seenBg, s.moved, s.skyScore, s.scratch, s.queue, s.label];
+    s.stillAge, s.staticAge, s.prevMean, s.rate, s.calDirty, s.seenBg, s.moved, s.skyScore, s.scratch, s.queue, s.label];
   let total = 0;
   for (let i = 0; i < arrays.length; i++) total += arrays[i].byteLength;
   return total;

@@ -35,6 +35,11 @@ export interface DetectorOutput {
    * evaluation scores against ground truth. Empty (length 0) when not wanted.
    */
   foreground: Uint8Array;
+  /**
+   * Per working-grid pixel, 1 where the sky is: the sky cells refined to the pixels as bright as
+   * the sky next to them (evaluation only; filled with `foreground`, absent or empty otherwise).
+   */
+  skyPixels?: Uint8Array;
   /** Motion boxes in cell units, 4 per box: x0, y0, x1, y1 (inclusive). */
   boxes: Int16Array;
   /** Cells covered by each box's component. */
@@ -63,6 +68,8 @@ export interface MotionDetector {
   stateBytes(): number;
   /** Background estimate, one grey byte per working-grid pixel, written into `out`. */
   background(out: Uint8Array): void;
+  /** True when `step` fills `out.skyPixels` (when it has the working grid's length). */
+  readonly writesSkyPixels?: boolean;
 }
 
 /**
@@ -83,6 +90,7 @@ export function createOutput(width: number, height: number, cellSize: number, ma
     staticMask: new Uint8Array(cols * rows),
     sky: new Uint8Array(cols * rows),
     foreground: new Uint8Array(withForeground === false ? 0 : width * height),
+    skyPixels: new Uint8Array(withForeground === false ? 0 : width * height),
     boxes: new Int16Array(nb * 4),
     boxAreas: new Uint16Array(nb),
     boxCount: 0,

@@ -7,10 +7,20 @@
  * camera's secret under the domain `quietcam-ack/<camera>/`:
  *   {"v":1,"bundle":"t1700000000000-e3","crc":"314b45f6","mac":"<32 hex>"}
  * `crc` is the bundle's own CRC-32 (its last 4 bytes, also in every chunk header), 8 lower-case hex.
+ *
+ * A refusal is the same message with a last member `refused`, a reason of 1-24 characters a-z 0-9 -
+ * (`no-consent`, `consent-expired`, `bundle-too-large`, ...):
+ *   {"v":1,"bundle":"t1700000000000-e3","crc":"314b45f6","refused":"no-consent","mac":"<32 hex>"}
+ * It is a final answer too: the relay will never store these bytes, so the board drops them instead
+ * of sending them again with back-off for ever. (A board built before refusals reads one as
+ * malformed and ignores it: it keeps re-sending, as before.)
+ *
  * Who can make one: only a holder of the camera secret (the relay, the owner pages). A forged ack
  * (no secret) is refused, so it can never make a board drop a bundle. A replayed ack names a
- * bundle id and CRC that were stored: it can only free a bundle with the same id *and* bytes' CRC,
- * which was stored already. ES5-safe.
+ * bundle id and CRC that were stored (or refused): it can only free a bundle with the same id *and*
+ * bytes' CRC, which was answered already. The relay signs a refusal only for bytes that carry the
+ * camera's own bundle MAC (src/relay/ack.ts), so a sender without the secret cannot make it sign
+ * one. ES5-safe.
  */
 import { bytesToHex, openJson, signJson } from './mac.js';
 import type { HmacSha256 } from './sha256.js';
@@ -34,10 +44,25 @@ function crcHex(crc: number): string {
   return bytesToHex(b, 0, 4);
 }
 
-/** The signed ack text for one stored bundle. Throws a RangeError on an invalid bundle id. */
-export function encodeAck(key: HmacSha256, cameraId: string, bundleId: string, bundleCrc: number): string {
+/** Longest refusal reason, characters. */
+export const MAX_REFUSAL_LENGTH = 24;
+
+/** A refusal reason: 1-24 of a-z 0-9 -. */
+export function isValidRefusal(s: string): boolean {
+  if (s.length < 1 || s.length > MAX_REFUSAL_LENGTH) return false;
+  for (let i = 0; i < s.length; i++) if ('abcdefghijklmnopqrstuvwxyz0123456789-'.indexOf(s.charAt(i)) < 0) return false;
+  return true;
+}
+
+/**
+ * The signed ack text for one stored bundle, or with `refused` (a reason) for one the relay will
+ * never store. Throws a RangeError on an invalid bundle id or reason.
+ */
+export function encodeAck(key: HmacSha256, cameraId: string, bundleId: string, bundleCrc: number, refused?: string): string {
   if (!isValidBundleId(bundleId)) throw new RangeError('ack: invalid bundle id');
-  return signJson(key, ackMacDomain(cameraId), '{"v":' + ACK_FORMAT_VERSION + ',"bundle":"' + bundleId + '","crc":"' + crcHex(bundleCrc) + '"}');
+  if (refused !== undefined && !isValidRefusal(refused)) throw new RangeError('ack: invalid refusal reason');
+  const tail = refused === undefined ? '' : ',"refused":"' + refused + '"';
+  return signJson(key, ackMacDomain(cameraId), '{"v":' + ACK_FORMAT_VERSION + ',"bundle":"' + bundleId + '","crc":"' + crcHex(bundleCrc) + '"' + tail + '}');
 }
 
 /** A verified ack, or why it was refused. */
@@ -48,10 +73,12 @@ export interface OpenAckResult {
   bundleId: string;
   /** The bundle CRC-32, unsigned. */
   crc: number;
+  /** '' for "stored"; the reason for a refusal (either way the bundle is answered for good). */
+  refused: string;
 }
 
 function refused(error: string): OpenAckResult {
-  return { ok: false, error: error, bundleId: '', crc: 0 };
+  return { ok: false, error: error, bundleId: '', crc: 0, refused: '' };
 }
 
 /** Read an ack's bytes (ASCII) into text; '' when a byte is not printable ASCII. */
@@ -74,8 +101,17 @@ export function openAck(key: HmacSha256, cameraId: string, payload: Uint8Array):
   // No RegExp (not every board engine build has it): fixed prefix, id, fixed middle, 8 hex, '"}'.
   const head = '{"v":' + ACK_FORMAT_VERSION + ',"bundle":"';
   const mid = '","crc":"';
+  const why = '","refused":"';
   const end = body.indexOf(mid);
-  if (body.substring(0, head.length) !== head || end < 0 || body.length !== end + mid.length + 10 || body.substring(body.length - 2) !== '"}') return refused('malformed');
+  if (body.substring(0, head.length) !== head || end < 0 || body.substring(body.length - 2) !== '"}') return refused('malformed');
+  let reason = '';
+  if (body.length !== end + mid.length + 10) {
+    // a refusal: 8 hex, then exactly ',"refused":"<reason>"}'
+    const at = end + mid.length + 8;
+    if (body.substring(at, at + why.length) !== why) return refused('malformed');
+    reason = body.substring(at + why.length, body.length - 2);
+    if (!isValidRefusal(reason)) return refused('malformed');
+  }
   const id = body.substring(head.length, end);
   const hex = body.substring(end + mid.length, end + mid.length + 8);
   let crc = 0;
@@ -85,5 +121,5 @@ export function openAck(key: HmacSha256, cameraId: string, payload: Uint8Array):
     crc = crc * 16 + d;
   }
   if (!isValidBundleId(id)) return refused('malformed');
-  return { ok: true, error: '', bundleId: id, crc: crc };
+  return { ok: true, error: '', bundleId: id, crc: crc, refused: reason };
 }

@@ -62,10 +62,10 @@ export function eventFrameSize(cameraId: string, jpegLength: number): number {
 }
 
 /**
- * Write the signed message into `out` (the JPEG is jpeg[0..jpegLength)); returns its length.
- * Throws a RangeError when a field is out of range or `out` is too small.
+ * The same layout under another MAC domain (live-view frames: src/protocol/live-view.ts), so a
+ * frame sent for one purpose is never valid for the other.
  */
-export function encodeEventFrame(out: Uint8Array, key: HmacSha256, h: EventFrameHeader, jpeg: Uint8Array, jpegLength: number): number {
+export function encodeFrameMessage(out: Uint8Array, key: HmacSha256, domain: string, h: EventFrameHeader, jpeg: Uint8Array, jpegLength: number): number {
   const n = h.cameraId.length;
   if (!isValidCameraId(h.cameraId)) throw new RangeError('event frame: invalid camera id');
   if (jpegLength < 1 || jpegLength > MAX_RAW_VIEW_BYTES || jpegLength > jpeg.length) throw new RangeError('event frame: JPEG length ' + jpegLength);
@@ -90,8 +90,16 @@ export function encodeEventFrame(out: Uint8Array, key: HmacSha256, h: EventFrame
   p += 26;
   out.set(jpeg.subarray(0, jpegLength), p);
   p += jpegLength;
-  macOf(key, frameMacDomain(h.cameraId), out, 0, p, out, p);
+  macOf(key, domain, out, 0, p, out, p);
   return p + MAC_BYTES;
+}
+
+/**
+ * Write the signed message into `out` (the JPEG is jpeg[0..jpegLength)); returns its length.
+ * Throws a RangeError when a field is out of range or `out` is too small.
+ */
+export function encodeEventFrame(out: Uint8Array, key: HmacSha256, h: EventFrameHeader, jpeg: Uint8Array, jpegLength: number): number {
+  return encodeFrameMessage(out, key, frameMacDomain(h.cameraId), h, jpeg, jpegLength);
 }
 
 /** The fields (jpeg is a view into `b`), or an error word: bad-magic, bad-version, bad-camera, bad-length. */
@@ -115,12 +123,17 @@ export function decodeEventFrame(b: Uint8Array): { frame: EventFrame | null; err
   };
 }
 
+/** True when `b` (a decodable frame message) carries the right MAC for `key` under `domain`. */
+export function frameMessageMacOk(key: HmacSha256, domain: string, b: Uint8Array): boolean {
+  if (b.length < EVENT_FRAME_OVERHEAD) return false;
+  const end = b.length - MAC_BYTES;
+  const mac = new Uint8Array(MAC_BYTES);
+  macOf(key, domain, b, 0, end, mac, 0);
+  return sameBytes(mac, 0, b, end, MAC_BYTES);
+}
+
 /** True when the message (already decoded: its length is consistent) carries the right MAC for `key`. */
 export function eventFrameMacOk(key: HmacSha256, b: Uint8Array): boolean {
   const d = decodeEventFrame(b);
-  if (!d.frame) return false;
-  const end = b.length - MAC_BYTES;
-  const mac = new Uint8Array(MAC_BYTES);
-  macOf(key, frameMacDomain(d.frame.cameraId), b, 0, end, mac, 0);
-  return sameBytes(mac, 0, b, end, MAC_BYTES);
+  return d.frame ? frameMessageMacOk(key, frameMacDomain(d.frame.cameraId), b) : false;
 }

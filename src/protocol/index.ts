@@ -40,11 +40,16 @@ export {
   type IncompleteBundle, type PushResult, type ReassemblerOptions, type ReassemblyError, type ReassemblyErrorCode,
 } from './reassembler.js';
 export {
-  BUNDLE_SUBSCRIPTION, CONFIG_SUBSCRIPTION, EVENT_SUBSCRIPTION, FRAME_SUBSCRIPTION, TOPIC_ROOT,
-  ackTopic, bundleTopic, configTopic, eventTopic, frameTopic, parseTopic, type TopicKind,
+  BUNDLE_SUBSCRIPTION, CONFIG_SUBSCRIPTION, EVENT_SUBSCRIPTION, FRAME_SUBSCRIPTION, LIVE_SUBSCRIPTION, STATUS_SUBSCRIPTION, TOPIC_ROOT,
+  ackTopic, bundleTopic, commandTopic, configTopic, eventTopic, frameTopic, liveTopic, parseTopic, statusTopic, type TopicKind,
 } from './topics.js';
-export { ACK_FORMAT_VERSION, MAX_ACK_BYTES, ackMacDomain, encodeAck, openAck, type OpenAckResult } from './ack.js';
+export { ACK_FORMAT_VERSION, MAX_ACK_BYTES, MAX_REFUSAL_LENGTH, ackMacDomain, encodeAck, isValidRefusal, openAck, type OpenAckResult } from './ack.js';
 export {
-  EVENT_FRAME_OVERHEAD, EVENT_FRAME_VERSION, decodeEventFrame, encodeEventFrame, eventFrameMacOk, eventFrameSize, frameMacDomain,
-  type EventFrame, type EventFrameHeader,
+  EVENT_FRAME_OVERHEAD, EVENT_FRAME_VERSION, decodeEventFrame, encodeEventFrame, encodeFrameMessage, eventFrameMacOk, eventFrameSize, frameMacDomain,
+  frameMessageMacOk, type EventFrame, type EventFrameHeader,
 } from './event-frame.js';
+export { MAX_STATUS_BYTES, STATUS_VERSION, openStatus, statusMacDomain, statusText, type CameraStatus } from './camera-status.js';
+export {
+  LIVE_LIMITS, encodeLiveFrame, liveFrameMacDomain, liveRequestMacDomain, openLiveFrame, openLiveRequest, signLiveRequest,
+  type LiveRequest, type OpenLiveResult,
+} from './live-view.js';

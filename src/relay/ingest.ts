@@ -14,8 +14,8 @@ export type IngestResult =
   | { kind: 'chunk'; key: string; chunk: Chunk }
   /** Counted once under `reason` for `cameraId`. */
   | { kind: 'rejected'; cameraId: string; reason: string; detail: string; key?: string }
-  /** A chunk of a bundle already rejected: dropped without counting the bundle again. */
-  | { kind: 'dropped'; cameraId: string }
+  /** A chunk of a bundle already rejected: dropped without counting the bundle again (`last`: its last chunk; the relay may refuse it again then). */
+  | { kind: 'dropped'; cameraId: string; bundleId?: string; bundleCrc?: number; last?: boolean }
   /** A chunk of a bundle already in the outbox or the index. */
   /** A chunk of a bundle already in the outbox: `last` when it is the bundle's last chunk (the relay acks again then). */
   | { kind: 'duplicate'; cameraId: string; bundleId?: string; bundleCrc?: number; last?: boolean };
@@ -71,7 +71,7 @@ export function ingest(msg: IngestMessage, ctx: IngestContext): IngestResult {
     return { kind: 'rejected', cameraId: topic.cameraId, reason: 'topic-mismatch', detail: `chunk of camera ${c.cameraId} on the topic of ${topic.cameraId}` };
   }
   const key = bundleKey(c.cameraId, c.bundleId);
-  if (ctx.rejected.has(key)) return { kind: 'dropped', cameraId: c.cameraId };
+  if (ctx.rejected.has(key)) return { kind: 'dropped', cameraId: c.cameraId, bundleId: c.bundleId, bundleCrc: c.bundleCrc, last: c.index === c.total - 1 };
   if (!ctx.isKnownCamera(c.cameraId)) {
     return { kind: 'rejected', cameraId: c.cameraId, reason: 'unknown-camera', detail: `bundle ${c.bundleId}: camera not in the registry`, key };
   }

@@ -33,6 +33,10 @@ export interface PipelineDeps {
    * for each re-sent copy's last chunk.
    */
   onStored?: (cameraId: string, bundleId: string, bundleCrc: number) => void;
+  /** Validation refused a reassembled bundle: the relay may answer with a signed refusal (ack.ts decides). */
+  onRefused?: (cameraId: string, bundleId: string, bytes: Uint8Array, reason: string) => void;
+  /** The last chunk of a recently rejected bundle came again (ack.ts answers a refused one again). */
+  onRejectedResent?: (cameraId: string, bundleId: string, bundleCrc: number) => void;
 }
 
 export class Pipeline {
@@ -42,7 +46,7 @@ export class Pipeline {
   private readonly known = new Set<string>();
 
   constructor(private readonly d: PipelineDeps) {
-    if (d.shared && !(d.store.addChunkAndCollect && d.store.dropStaleChunks && d.store.journalled)) throw new Error('a shared relay needs a store that can be shared (SQLite)');
+    if (d.shared && !(d.store.addChunkAndCollect && d.store.dropStaleChunks && d.store.journalled && d.store.dropExcessBundles)) throw new Error('a shared relay needs a store that can be shared (SQLite)');
     this.stage = this.newStage();
   }
 
@@ -101,6 +105,7 @@ export class Pipeline {
         return;
       case 'dropped':
         metrics.chunksDropped++;
+        if (r.last && r.bundleId !== undefined && r.bundleCrc !== undefined) this.d.onRejectedResent?.(r.cameraId, r.bundleId, r.bundleCrc);
         return;
       case 'duplicate':
         metrics.chunksDuplicate++;
@@ -146,6 +151,7 @@ export class Pipeline {
       store.dropChunks(cameraId, bundleId);
       this.rejected.add(bundleKey(cameraId, bundleId));
       this.reject(cameraId, v.reason, v.detail);
+      this.d.onRefused?.(cameraId, bundleId, bytes, v.reason);
       return;
     }
     const entry = store.accept(v.entry);

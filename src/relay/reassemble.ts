@@ -1,7 +1,8 @@
 /**
  * Stage 2, reassemble: chunks in, whole bundles out, with the protocol's bounded Reassembler.
  * Every chunk of a partial bundle is journalled in the store before its PUBACK, so a relay killed
- * mid-bundle replays the journal at start and loses nothing the broker thinks was delivered.
+ * mid-bundle replays the journal at start and loses nothing the broker thinks was delivered (and
+ * with a spooling store, the chunk completing it too: the journal file is then the outbox's copy).
  * Bundles given up on (no chunk for timeoutMs, or evicted to stay within maxBytes/maxBundles) are
  * reported and their journal dropped.
  */
@@ -63,6 +64,8 @@ export class ReassembleStage {
       }
       case 'complete': {
         const key = bundleKey(r.cameraId, r.bundleId);
+        // a spooling store keeps the bundle's bytes in its chunk file: the last chunk goes there too
+        if (journal && this.store.spoolsBundles) this.store.addChunk(r.cameraId, r.bundleId, payload, receivedMs);
         const first = this.firstChunk.get(key) ?? receivedMs;
         this.firstChunk.delete(key);
         return { kind: 'complete', cameraId: r.cameraId, bundleId: r.bundleId, bytes: r.bytes, firstChunkMs: Math.min(first, receivedMs) };

@@ -120,6 +120,8 @@ export class Relay extends EventEmitter<RelayEvents> {
         this.uploader.notify();
       },
       onStored: (cameraId, bundleId, crc) => this.acks.stored(cameraId, bundleId, crc),
+      onRefused: (cameraId, bundleId, bytes, reason) => this.acks.refused(cameraId, bundleId, bytes, reason),
+      onRejectedResent: (cameraId, bundleId, crc) => this.acks.resent(cameraId, bundleId, crc),
     });
   }
 

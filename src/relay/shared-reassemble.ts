@@ -6,7 +6,9 @@
  * exactly one relay sees the bundle complete (and the outbox refuses a second copy anyway).
  *
  * Limits: partial bundles live on disk, not in memory (`maxBundles`/`maxBytes` do not apply; a
- * bundle with no new chunk for `timeoutMs` is dropped by whichever relay sweeps first); a relay
+ * bundle with no new chunk for `timeoutMs` is dropped by whichever relay sweeps first; one camera
+ * holds at most `maxPerCamera` partial bundles, all relays together: a new one evicts that camera's
+ * least recently fed, so a camera cannot fill the shared disk with partial bundles); a relay
  * killed between completing a bundle and storing it leaves the chunks journalled, and completes
  * it when its session's unacknowledged chunk is redelivered (it restarts with the same client id)
  * or at its next start (replay).
@@ -16,7 +18,7 @@ import type { ReassembleResult } from './reassemble.js';
 import type { JournalChunk, RelayStore } from './types.js';
 
 /** What a store must offer to be shared (adapters/sqlite-store.ts does). */
-export type SharedStore = RelayStore & Required<Pick<RelayStore, 'addChunkAndCollect' | 'dropStaleChunks' | 'journalled'>>;
+export type SharedStore = RelayStore & Required<Pick<RelayStore, 'addChunkAndCollect' | 'dropStaleChunks' | 'journalled' | 'dropExcessBundles'>>;
 
 /** Put a bundle's journalled chunks together (duplicates and order do not matter). */
 function assemble(chunks: JournalChunk[]): ReassembleResult | null {
@@ -37,7 +39,7 @@ export class SharedReassembleStage {
   /** Only for replaying the journal at start (journal: false): bundles this process finds complete there. */
   private readonly replayed = new Reassembler({ maxBundles: 4096, maxBytes: 1 << 30, rememberCompleted: 0 });
 
-  constructor(private readonly store: SharedStore, private readonly options: { timeoutMs: number }) {}
+  constructor(private readonly store: SharedStore, private readonly options: { timeoutMs: number; maxPerCamera: number }) {}
 
   /** Partial bundles are in the shared journal, not here: ingest asks the store. */
   isPartial(): boolean {
@@ -62,7 +64,9 @@ export class SharedReassembleStage {
     if (!d.ok) return { kind: 'rejected', cameraId: '(none)', reason: `reassembly-${d.error.code}`, detail: d.error.message };
     const { cameraId, bundleId, total } = d.chunk;
     const chunks = this.store.addChunkAndCollect(cameraId, bundleId, payload, receivedMs);
-    if (chunks.length < total) return { kind: 'partial', incomplete: [] };
+    // a bundle's first chunk (here) may be one too many for its camera
+    const evicted = chunks.length === 1 && total > 1 ? this.store.dropExcessBundles(cameraId, bundleId, this.options.maxPerCamera).map((b) => incomplete(b, 'evicted')) : [];
+    if (chunks.length < total) return { kind: 'partial', incomplete: evicted };
     const r = assemble(chunks);
     if (r?.kind === 'rejected' && r.bundleId) this.store.dropChunks(cameraId, bundleId);
     return r ?? { kind: 'partial', incomplete: [] };
@@ -71,8 +75,11 @@ export class SharedReassembleStage {
   /** Drop the bundles whose newest journalled chunk is older than timeoutMs (any relay's). */
   expire(nowMs: number): IncompleteBundle[] {
     this.replayed.expire(Number.MAX_SAFE_INTEGER);
-    return this.store.dropStaleChunks(nowMs - this.options.timeoutMs).map((b) => ({
-      cameraId: b.cameraId, bundleId: b.bundleId, reason: 'timeout' as const, received: b.chunks, total: 0, bundleLength: 0, firstMs: b.firstMs, lastMs: b.lastMs,
-    }));
+    return this.store.dropStaleChunks(nowMs - this.options.timeoutMs).map((b) => incomplete(b, 'timeout'));
   }
+}
+
+/** A bundle the shared journal gave up on (its total is not known without reading a chunk: 0). */
+function incomplete(b: { cameraId: string; bundleId: string; chunks: number; firstMs: number; lastMs: number }, reason: 'timeout' | 'evicted'): IncompleteBundle {
+  return { cameraId: b.cameraId, bundleId: b.bundleId, reason, received: b.chunks, total: 0, bundleLength: 0, firstMs: b.firstMs, lastMs: b.lastMs };
 }

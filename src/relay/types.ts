@@ -113,7 +113,12 @@ export interface JournalChunk {
  * one transaction; when it returns, the change is on disk (the MQTT acknowledgement follows).
  */
 export interface RelayStore {
-  /** Journal one chunk of a partial bundle. */
+  /**
+   * The journal is also where accepted bundles' bytes stay (adapters/chunk-spool.ts): the chunk
+   * that completes a bundle is journalled too, before accept(), which then writes no bytes again.
+   */
+  readonly spoolsBundles?: boolean;
+  /** Journal one chunk of a partial bundle (or, `spoolsBundles`, the chunk completing it). */
   addChunk(cameraId: string, bundleId: string, bytes: Uint8Array, receivedMs: number): void;
   /** Forget the journalled chunks of a bundle (rejected, evicted or timed out). */
   dropChunks(cameraId: string, bundleId: string): void;
@@ -145,6 +150,8 @@ export interface RelayStore {
   addChunkAndCollect?(cameraId: string, bundleId: string, bytes: Uint8Array, receivedMs: number): JournalChunk[];
   /** Shared stores: partial bundles journalled by every relay, and their bytes (the status page). */
   journalled?(): { bundles: number; bytes: number };
+  /** Shared stores: drop a camera's journalled bundles beyond `max` (keeping `keep`), least recently fed first. */
+  dropExcessBundles?(cameraId: string, keep: string, max: number): { cameraId: string; bundleId: string; chunks: number; firstMs: number; lastMs: number }[];
   /** Shared stores: drop the journalled bundles whose newest chunk arrived before `beforeMs`. */
   dropStaleChunks?(beforeMs: number): { cameraId: string; bundleId: string; chunks: number; firstMs: number; lastMs: number }[];
   /** Number of outbox entries. */

@@ -100,6 +100,7 @@ pre{background:#e9ecef;padding:.8em;overflow-x:auto;white-space:pre-wrap;word-br
 table{border-collapse:collapse;width:100%;background:#fff}th,td{border-bottom:1px solid #dde1e5;padding:.5em;text-align:left;vertical-align:top}
 .thumbs{white-space:normal}.thumbs img{width:72px;height:54px;object-fit:cover;border:1px solid #bbb;margin:0 3px 3px 0;background:#000}
 .full{display:flex;flex-wrap:wrap;gap:1em}.full figure{margin:0;flex:1 1 14em;max-width:24em}.full img{width:100%;height:auto;border:1px solid #bbb;background:#000;image-rendering:pixelated}
+img.live{max-width:100%;height:auto;border:1px solid #bbb;background:#000}
 ol.codes{columns:2;font-family:ui-monospace,monospace}
 .totp-setup{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}.totp-setup>div{flex:1 1 16em;min-width:0}
 @media (min-width:701px){#filter{display:flex;flex-wrap:wrap;gap:.5em 1em;align-items:flex-end}#filter label{margin:0}#filter input,#filter select{min-width:12em}}

@@ -10,6 +10,7 @@
 import type { AlertStore } from '../alerts/ports.js';
 import type { EventHistory } from '../alerts/types.js';
 import type { HomeChannel } from '../operator/home.js';
+import type { CameraLink } from './camera-link.js';
 import type { Clock, ContributionRecord, Placement } from '../relay/types.js';
 
 export type { Clock, ContributionRecord, Placement };
@@ -269,6 +270,8 @@ export interface WebPorts {
   vapidPublicKey?: string | null;
   /** The S3 channel to the operator's review console (consent records out; access entries, flags, counts in). Absent: no console. */
   operator?: HomeChannel;
+  /** The link to the boards: their signed status, live-view requests and frames (camera-link.ts). Absent: no broker, no status or live view. */
+  cameraLink?: CameraLink;
   /** ms since the epoch; injected so tests move time (consent expiry, TOTP). */
   clock: Clock;
 }

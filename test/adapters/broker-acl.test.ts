@@ -41,6 +41,24 @@ const PUBLISH: [BrokerIdentity, string, boolean, boolean][] = [
   [web, 'quietcam/porch/config', false, false],
   [web, 'quietcam/porch/bundle', false, false],
   [web, 'quietcam/BAD/config', true, false],
+  // status and live view (issue 16): a camera its own status and live frames, never retained; the web only commands
+  [porch, 'quietcam/porch/status', false, true],
+  [porch, 'quietcam/porch/status', true, false],
+  [porch, 'quietcam/yard/status', false, false],
+  [porch, 'quietcam/porch/live', false, true],
+  [porch, 'quietcam/porch/live', true, false],
+  [porch, 'quietcam/yard/live', false, false],
+  [porch, 'quietcam/porch/command', false, false],
+  [porch, 'quietcam/yard/command', false, false],
+  [relay, 'quietcam/porch/status', false, false],
+  [relay, 'quietcam/porch/command', false, false],
+  [relay, 'quietcam/porch/live', false, false],
+  [web, 'quietcam/porch/command', false, true],
+  [web, 'quietcam/porch/command', true, false],
+  [web, 'quietcam/+/command', false, false],
+  [web, 'quietcam/porch/status', false, false],
+  [web, 'quietcam/porch/live', false, false],
+  [{ kind: 'ha' }, 'quietcam/porch/command', false, false],
 ];
 
 for (const [id, topic, retain, want] of PUBLISH) {
@@ -78,6 +96,23 @@ const SUBSCRIBE: [BrokerIdentity, string, boolean][] = [
   [web, 'quietcam/+/config', false],
   [web, 'quietcam/porch/config', false],
   [web, '#', false],
+  [porch, 'quietcam/porch/command', true],
+  [porch, 'quietcam/yard/command', false],
+  [porch, 'quietcam/+/command', false],
+  [porch, 'quietcam/porch/status', false],
+  [porch, 'quietcam/porch/live', false],
+  [web, 'quietcam/+/status', true],
+  [web, 'quietcam/+/live', true],
+  [web, 'quietcam/porch/live', true],
+  [web, 'quietcam/+/command', false],
+  [web, 'quietcam/+/+', false],
+  [web, 'quietcam/#', false],
+  [web, '$share/g/quietcam/+/live', false],
+  [relay, 'quietcam/+/status', false],
+  [relay, 'quietcam/+/live', false],
+  [relay, '$share/relays/quietcam/+/live', false],
+  [{ kind: 'ha' }, 'quietcam/+/live', false],
+  [{ kind: 'ha' }, 'quietcam/+/status', false],
 ];
 
 for (const [id, filter, want] of SUBSCRIBE) {
@@ -93,6 +128,15 @@ test('delivery follows the same lists', () => {
   assert.ok(mayReceive(relay, 'quietcam/yard/bundle'));
   assert.not.ok(mayReceive(relay, 'quietcam/yard/config'));
   assert.not.ok(mayReceive(web, 'quietcam/yard/config'));
+  assert.ok(mayReceive(web, 'quietcam/yard/status'));
+  assert.ok(mayReceive(web, 'quietcam/yard/live'));
+  assert.not.ok(mayReceive(web, 'quietcam/yard/command'));
+  assert.ok(mayReceive(porch, 'quietcam/porch/command'));
+  assert.not.ok(mayReceive(porch, 'quietcam/yard/command'));
+  assert.not.ok(mayReceive(porch, 'quietcam/yard/live'));
+  assert.not.ok(mayReceive(relay, 'quietcam/yard/live'), 'live frames never reach the relay (never stored)');
+  assert.not.ok(mayReceive(relay, 'quietcam/yard/status'));
+  assert.not.ok(mayReceive({ kind: 'ha' }, 'quietcam/yard/live'));
 });
 
 test('usernames: cameras by id, the two services, nothing else', () => {

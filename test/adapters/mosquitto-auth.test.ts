@@ -105,9 +105,9 @@ files('several relays (--relays 2): each its own login and client id, none knock
 files('the ACL lists each login, no pattern rules', () => {
   const acl = mosquittoAcl(['porch']);
   assert.not.match(acl, /^pattern/m);
-  assert.match(acl, /^user porch\ntopic write quietcam\/porch\/bundle\ntopic write quietcam\/porch\/event\ntopic write quietcam\/porch\/frame\ntopic read quietcam\/porch\/config\ntopic read quietcam\/porch\/ack$/m);
+  assert.match(acl, /^user porch\ntopic write quietcam\/porch\/bundle\ntopic write quietcam\/porch\/event\ntopic write quietcam\/porch\/frame\ntopic write quietcam\/porch\/status\ntopic write quietcam\/porch\/live\ntopic read quietcam\/porch\/config\ntopic read quietcam\/porch\/ack\ntopic read quietcam\/porch\/command$/m);
   assert.match(acl, /^user quietcam-relay\ntopic read quietcam\/\+\/bundle\ntopic read quietcam\/\+\/event\ntopic read quietcam\/\+\/frame\ntopic write quietcam\/\+\/ack$/m);
-  assert.match(acl, /^user quietcam-web\ntopic write quietcam\/\+\/config$/m);
+  assert.match(acl, /^user quietcam-web\ntopic write quietcam\/\+\/config\ntopic write quietcam\/\+\/command\ntopic read quietcam\/\+\/status\ntopic read quietcam\/\+\/live$/m);
 });
 
 files.run();

@@ -43,6 +43,7 @@ for (const [args, pattern] of [
   [['--camera', 'Cam 1', '--token', TOKEN], /--camera needs the camera id/],
   [['--camera', 'cam-1', '--token', 'short'], /43 characters/],
   [['--broker', 'mqtt://x'], /--broker needs --camera/],
+  [['--live'], /--live needs --camera/],
   [['--camera', 'cam-1', '--token', TOKEN, '--runtime', 'embedded'], /leave out --runtime/],
   [['--provisioning', '/nonexistent/p.json'], /--provisioning/],
 ] as [string[], RegExp][]) {
@@ -52,6 +53,12 @@ for (const [args, pattern] of [
     assert.match(r.err, pattern);
   });
 }
+
+test('--live with an unreachable broker is a clear error (exit 1), not a hang', async () => {
+  const r = await runQuiet(['scene:plain:1', '--camera', 'cam-1', '--token', TOKEN, '--broker', 'mqtt://127.0.0.1:1', '--live', '--seconds', '1', '--quiet']);
+  assert.is(r.code, 1);
+  assert.match(r.err, /camera cam-1: .*(ECONNREFUSED|connect)/);
+});
 
 test('an unreachable broker is a clear error (exit 1), not a hang', async () => {
   const r = await runQuiet(['scene:plain:1', '--camera', 'cam-1', '--token', TOKEN, '--broker', 'mqtt://127.0.0.1:1', '--seconds', '1', '--quiet']);
@@ -68,6 +75,7 @@ test('`npm start` ends with the newcomer\'s next step: the exact commands', asyn
   assert.match(NEXT_STEP, /http:\/\/127\.0\.0\.1:8080/);
   assert.match(NEXT_STEP, /npx quietcam sim scene:busy --provisioning quietcam-<camera id>\.json/);
   assert.match(NEXT_STEP, /--camera <camera id> --token <pairing token>/);
+  assert.match(NEXT_STEP, /Add --live to step 4: .*"Live view"/);
 });
 
 test.run();

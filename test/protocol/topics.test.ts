@@ -25,8 +25,9 @@ test('refuses camera ids that would break the topic or a storage key', () => {
 test('parses received topics strictly', () => {
   assert.equal(parseTopic('quietcam/porch-1/bundle'), { cameraId: 'porch-1', kind: 'bundle' });
   assert.equal(parseTopic('quietcam/porch-1/config'), { cameraId: 'porch-1', kind: 'config' });
+  for (const kind of ['status', 'command', 'live'] as const) assert.equal(parseTopic(`quietcam/porch-1/${kind}`), { cameraId: 'porch-1', kind });
   for (const bad of ['quietcam/porch-1', 'quietcam/porch-1/bundle/x', 'other/porch-1/event', 'quietcam/Porch/event',
-    'quietcam//event', 'quietcam/porch-1/status', '/quietcam/porch-1/event']) {
+    'quietcam//event', 'quietcam/porch-1/state', 'quietcam/porch-1/commands', '/quietcam/porch-1/event']) {
     assert.is(parseTopic(bad), null, bad);
   }
 });

@@ -33,7 +33,7 @@ test('acks reach their camera only, through the broker\'s rules; every bundle ac
     assert.match(String(refused?.message), /Subscribe error/, 'yard may not subscribe to porch\'s acks (SUBACK 0x80)');
     const jpeg = await testJpeg();
     await Promise.all([0, 1, 2].map((i) => pub.publish(makeBundle({ cameraId: 'porch', bundleId: `b-${i}`, jpeg }))));
-    assert.equal(pub.stats, { resent: 0, acked: 3, refused: 0 });
+    assert.equal(pub.stats, { resent: 0, acked: 3, refused: 0, declined: 0 });
     assert.is(relay.acks.sent, 3);
     await sleep(100);
     assert.equal(seen, []);

@@ -3,10 +3,10 @@
  * killed with SIGKILL while uploads are in flight (S3 reached through a proxy that delays every
  * request by 100 ms), more bundles arrive while it is dead (the broker queues them for its
  * persistent session), and it is started again on the same data dir: every bundle ends up in S3
- * exactly once, and the outbox and chunk journal are empty.
+ * exactly once, and the outbox, the chunk journal and the chunk spool folder are empty.
  */
 import Database from 'better-sqlite3';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -87,6 +87,7 @@ test('relay SIGKILLed mid-upload and restarted: every bundle in S3 exactly once'
     assert.is(count('outbox'), 0);
     assert.is(count('journal'), 0);
     db.close();
+    assert.equal(readdirSync(join(tmp.dir, 'relay', 'spool')), [], 'no spool file left behind');
   } finally {
     await stopProcessWorld({ children: [relay.child], pub, proxy, broker, s3, tmp });
   }

@@ -47,6 +47,8 @@ test('3 relays on shared subscriptions, one SIGKILLed and restarted: every bundl
       broker: { url: broker.url, clientId: `quietcam-relay-${n}`, shareGroup: 'relays', reconnectMs: 200 },
       s3: { endpoint: `http://127.0.0.1:${proxy.port}`, ...S3RVER_CREDENTIALS },
       upload: { concurrency: 2, retryBaseMs: 100, retryMaxMs: 1000, leaseMs: 2000 },
+      // 6 bundles per camera are published at once (a board sends one at a time): room for them all
+      reassembly: { maxPerCamera: 8 },
       status: { port: statusPorts[n - 1] },
       cameras: cams.map((c) => camera(c)),
     }));

@@ -12,6 +12,7 @@ import { openWebDb, type SqliteDatabase } from '../../src/web/adapters/sqlite-db
 import { buildWebApp, type WebApp } from '../../src/web/app.js';
 import type { WebConfigInput } from '../../src/web/config.js';
 import { MemoryConfigPublisher, MemoryObjects } from '../../src/web/memory.js';
+import { CameraLink } from '../../src/web/camera-link.js';
 import type { WebPorts } from '../../src/web/ports.js';
 import { totpCode } from '../../src/web/totp.js';
 
@@ -23,6 +24,8 @@ export interface TestWeb extends WebApp {
   db: SqliteDatabase;
   objects: MemoryObjects;
   broker: MemoryConfigPublisher;
+  /** Commands the pages sent to boards (live-view requests), oldest first. */
+  commands?: { cameraId: string; payload: Uint8Array }[];
   clock: { now: number };
   close(): Promise<void>;
 }
@@ -31,9 +34,12 @@ export function testWeb(config: WebConfigInput = {}, db: SqliteDatabase = openWe
   const clock = { now: T0 };
   const objects = new MemoryObjects();
   const broker = new MemoryConfigPublisher();
-  const ports: WebPorts = { ...sqlitePorts(db), objects, configPublisher: broker, clock: () => clock.now };
+  const sql = sqlitePorts(db);
+  const commands: { cameraId: string; payload: Uint8Array }[] = [];
+  const cameraLink = new CameraLink({ secretOf: (id) => sql.cameras.get(id)?.secret, clock: () => clock.now, send: async (cameraId, payload) => void commands.push({ cameraId, payload }) });
+  const ports: WebPorts = { ...sql, objects, configPublisher: broker, cameraLink, clock: () => clock.now };
   const web = buildWebApp(ports, { cookies: 'secure', passwords: { scryptLogN: 10, minLength: 10 }, ...config }, silentLogger);
-  return { ...web, ports, db, objects, broker, clock, close: () => web.app.close() };
+  return { ...web, ports, db, objects, broker, commands, clock, close: () => web.app.close() };
 }
 
 export interface Res {

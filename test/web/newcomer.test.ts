@@ -193,7 +193,7 @@ test('`quietcam sim scene:busy --provisioning FILE` plays as her camera: its con
   await p.goto(`${c.web.url}/cameras`);
   assert.not.match((await p.textContent('#cameras .last-seen'))!, /not seen yet/);
   await p.goto(`${c.web.url}/cameras/${c.cameraId}`);
-  assert.match((await p.textContent('#camera-activity'))!, /Last seen: 2\d{3}-.* · last contribution: 2\d{3}-.* · 1 stored · smart alerts: off/);
+  assert.match((await p.textContent('#camera-activity'))!, /(online|offline), last seen 2\d{3}-.* · last event: .* · last contribution: 2\d{3}-.* · 1 stored · smart alerts: off/);
   await p.goto(`${c.web.url}/cameras`);
   await shot(p, '12-cameras-last-seen');
 });

@@ -193,6 +193,21 @@ static void set_obj(jerry_value_t parent, const char *name, jerry_value_t child)
   jerry_value_free(child);
 }
 
+/* ports.system: health for the status message (qc_ports.h; port_esp32.c reads the IDF). */
+static jerry_value_t system_free_heap(const jerry_call_info_t *ci, const jerry_value_t a[], const jerry_length_t n) {
+  (void)ci;
+  (void)a;
+  (void)n;
+  return jerry_number(qc_system_free_heap());
+}
+
+static jerry_value_t system_rssi(const jerry_call_info_t *ci, const jerry_value_t a[], const jerry_length_t n) {
+  (void)ci;
+  (void)a;
+  (void)n;
+  return jerry_number((double)qc_system_rssi());
+}
+
 static void define_ports(void) {
   qc_camera_info_t info;
   qc_camera_info(&info);
@@ -222,6 +237,10 @@ static void define_ports(void) {
   jerry_value_t memory = jerry_object();
   set_fn(memory, "external", memory_external);
   set_obj(ports, "memory", memory);
+  jerry_value_t system = jerry_object();
+  set_fn(system, "freeHeap", system_free_heap);
+  set_fn(system, "rssi", system_rssi);
+  set_obj(ports, "system", system);
   jerry_value_t kernels = jerry_object();
   set_fn(kernels, "difference", kernels_difference);
   set_fn(kernels, "updateBackground", kernels_update_background);
@@ -275,6 +294,15 @@ static int e_ack_topic(void *ctx, char *out, size_t ocap, char *err, size_t cap)
   (void)ctx;
   jerry_value_t r = call("ackTopic", NULL, 0);
   int rc = failed(r, "quietcam.ackTopic", err, cap);
+  if (rc == 0) out[jerry_string_to_buffer(r, JERRY_ENCODING_UTF8, (jerry_char_t *)out, (jerry_size_t)ocap - 1)] = 0;
+  jerry_value_free(r);
+  return rc;
+}
+
+static int e_command_topic(void *ctx, char *out, size_t ocap, char *err, size_t cap) {
+  (void)ctx;
+  jerry_value_t r = call("commandTopic", NULL, 0);
+  int rc = failed(r, "quietcam.commandTopic", err, cap);
   if (rc == 0) out[jerry_string_to_buffer(r, JERRY_ENCODING_UTF8, (jerry_char_t *)out, (jerry_size_t)ocap - 1)] = 0;
   jerry_value_free(r);
   return rc;
@@ -362,6 +390,7 @@ int qc_jerry_start(const uint8_t *bundle, size_t len, qc_engine_t *engine, char 
   engine->start = e_start;
   engine->config_topic = e_config_topic;
   engine->ack_topic = e_ack_topic;
+  engine->command_topic = e_command_topic;
   engine->reconnected = e_reconnected;
   engine->receive = e_receive;
   engine->step = e_step;

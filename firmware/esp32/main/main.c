@@ -35,6 +35,7 @@ static void app_task(void *arg) {
   char topic[96];
   if (engine.config_topic(engine.ctx, topic, sizeof topic, err, sizeof err) == 0) qc_esp_mqtt_subscribe(topic);
   if (engine.ack_topic(engine.ctx, topic, sizeof topic, err, sizeof err) == 0) qc_esp_mqtt_subscribe(topic);
+  if (engine.command_topic(engine.ctx, topic, sizeof topic, err, sizeof err) == 0) qc_esp_mqtt_subscribe(topic);
   const TickType_t period = pdMS_TO_TICKS(1000 / QC_FPS);
   TickType_t last = xTaskGetTickCount();
   for (;;) {

@@ -10,6 +10,7 @@
 #include "esp_log.h"
 #include "esp_netif.h"
 #include "esp_sntp.h"
+#include "esp_system.h"
 #include "esp_timer.h"
 #include "esp_wifi.h"
 #include "freertos/FreeRTOS.h"
@@ -151,8 +152,10 @@ void qc_esp_inbox_init(void) {
   qc_inbox_init(inbox_lock_fn, inbox_unlock_fn);
 }
 
-/* The topics the app reads: its retained config and the relay's acks (quietcam.ackTopic()). */
-static char subscribed[2][96];
+/* The topics the app reads: its retained config, the relay's acks (quietcam.ackTopic()) and the
+   owner's live-view requests (quietcam.commandTopic()). */
+#define QC_SUBSCRIPTIONS 3
+static char subscribed[QC_SUBSCRIPTIONS][96];
 static int connected_once;
 
 static void on_mqtt(void *arg, esp_event_base_t base, int32_t id, void *data) {
@@ -160,7 +163,7 @@ static void on_mqtt(void *arg, esp_event_base_t base, int32_t id, void *data) {
   (void)base;
   esp_mqtt_event_handle_t ev = (esp_mqtt_event_handle_t)data;
   if (id == MQTT_EVENT_CONNECTED) {
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < QC_SUBSCRIPTIONS; i++) {
       if (subscribed[i][0]) esp_mqtt_client_subscribe(mqtt, subscribed[i], 1);
     }
     /* Every connection after the first: the app sends its unacknowledged bundles again. */
@@ -174,7 +177,7 @@ static void on_mqtt(void *arg, esp_event_base_t base, int32_t id, void *data) {
 }
 
 void qc_esp_mqtt_subscribe(const char *topic) {
-  for (int i = 0; i < 2; i++) {
+  for (int i = 0; i < QC_SUBSCRIPTIONS; i++) {
     if (subscribed[i][0] && strcmp(subscribed[i], topic) != 0) continue;
     snprintf(subscribed[i], sizeof subscribed[i], "%s", topic);
     if (mqtt) esp_mqtt_client_subscribe(mqtt, subscribed[i], 1);
@@ -203,6 +206,16 @@ int qc_settings_set(const char *key, const char *value, size_t len) {
   if (e == ESP_OK) e = nvs_commit(h);
   nvs_close(h);
   return e == ESP_OK ? 0 : -1;
+}
+
+/* Free heap of the whole system (internal RAM and PSRAM), as the status message reports it. */
+double qc_system_free_heap(void) { return (double)esp_get_free_heap_size(); }
+
+/* RSSI of the access point the station is connected to, dBm; 0 when not connected. */
+int qc_system_rssi(void) {
+  wifi_ap_record_t ap;
+  if (esp_wifi_sta_get_ap_info(&ap) != ESP_OK) return 0;
+  return ap.rssi < 0 ? ap.rssi : 0;
 }
 
 void qc_log(int level, const char *msg, size_t len) {

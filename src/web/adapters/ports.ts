@@ -16,6 +16,7 @@ import { SqliteReminders } from './sqlite-reminders.js';
 import { SqliteAccessLog, SqliteContributions } from './sqlite-contributions.js';
 import { openWebDb, type SqliteDatabase } from './sqlite-db.js';
 import { mqttConfigPublisher } from './mqtt-config.js';
+import { mqttCameraLink } from './mqtt-camera-link.js';
 import { s3Objects } from './s3-objects.js';
 import { configPayload } from '../consent.js';
 import { serviceLogin } from '../../adapters/broker-users.js';
@@ -86,6 +87,8 @@ export function openWebPorts(o: OpenWebPortsOptions): OpenedWebPorts {
     const login = serviceLogin(o.relay.dataDir, 'web');
     mqtt = mqttConfigPublisher({ url: o.relay.broker.url, ...login, caFile: o.relay.broker.caFile, onConnect: republish });
     ports.configPublisher = mqtt;
+    // the boards' signed status and live frames, and live-view requests, on the same connection
+    ports.cameraLink = mqttCameraLink(mqtt.client, { secretOf: (id) => sql.cameras.get(id)?.secret, clock });
   }
   return {
     ports,

@@ -5,6 +5,8 @@
  * so those queries are here, on the relay's table layout. A deleted contribution leaves a row in the
  * relay's `discarded` table, so a late redelivery of the same bundle is not uploaded again.
  */
+import { dirname, join } from 'node:path';
+import { lastChunkTimes } from '../../adapters/chunk-spool.js';
 import type { AccessEntry, AccessLog, CameraActivity, ContributionFilter, ContributionIndex, ContributionRecord } from '../ports.js';
 import type { SqliteDatabase } from './sqlite-db.js';
 
@@ -40,6 +42,7 @@ export class SqliteContributions implements ContributionIndex {
       pending: db.prepare('SELECT camera_id, count(*) AS n, sum(attempts > 0) AS retrying, max(accepted_ms) AS last FROM outbox WHERE owner_id = ? GROUP BY camera_id'),
       // chunks of a bundle still being received (the journal has no owner column: the owner's cameras)
       receiving: db.prepare('SELECT camera_id, max(received_ms) AS last FROM journal WHERE camera_id IN (SELECT camera_id FROM web_cameras WHERE owner_id = ?) GROUP BY camera_id'),
+      ownCameras: db.prepare('SELECT camera_id FROM web_cameras WHERE owner_id = ?').pluck(),
       tombstone: db.prepare(`INSERT OR REPLACE INTO discarded (camera_id, bundle_id, reason, discarded_ms) VALUES (?, ?, 'deleted by owner', ?)`),
     };
     this.removeTx = db.transaction((ownerId: string, cameraId: string, bundleId: string): boolean => {
@@ -62,6 +65,11 @@ export class SqliteContributions implements ContributionIndex {
     for (const r of this.q.uploaded.all(ownerId) as { camera_id: string; n: number; last: number }[]) seen(Object.assign(row(r.camera_id), { uploaded: r.n, lastUploadedMs: r.last }), r.last);
     for (const r of this.q.pending.all(ownerId) as { camera_id: string; n: number; retrying: number; last: number }[]) seen(Object.assign(row(r.camera_id), { pending: r.n, retrying: r.retrying }), r.last);
     for (const r of this.q.receiving.all(ownerId) as { camera_id: string; last: number }[]) seen(row(r.camera_id), r.last);
+    // the relay spools chunks in files next to the database (adapters/chunk-spool.ts), not in the journal table
+    if (!this.db.memory) {
+      const spooled = lastChunkTimes(join(dirname(this.db.name), 'spool'));
+      if (spooled.size) for (const id of this.q.ownCameras.all(ownerId) as string[]) if (spooled.has(id)) seen(row(id), spooled.get(id)!);
+    }
     return [...out.values()].sort((a, b) => a.cameraId.localeCompare(b.cameraId));
   }
 

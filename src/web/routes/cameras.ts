@@ -19,6 +19,8 @@ import { setFlash, takeFlash } from '../session.js';
 import { newCameraId } from '../tokens.js';
 import { newCameraCredentials, type NewCameraCredentials } from '../../adapters/broker-credentials.js';
 import { boardBrokerUrl, newLoginForm, pairingBody, registerNewLogin } from './pairing.js';
+import { deviceCell, glanceOf, lastEventText, stateCell } from './camera-glance.js';
+import { liveViewSection, registerLiveView } from './live-view.js';
 
 const cameraName = z.string().trim().min(1, 'give it a name').max(60).regex(/^[^<>\u0000-\u001f]+$/, 'no control characters or < >');
 const placement = z.enum(['exterior', 'interior']);
@@ -58,9 +60,12 @@ export function cameraPage(ctx: WebContext, req: FastifyRequest, a: Account, cam
   const history = ports.cameras.consentHistory(cam.cameraId).slice(0, 20).map((r) => html`<tr><td>${formatTime(r.grantedMs, a.timeZone).slice(0, 16)}</td>
 <td>${r.action}</td><td>${choiceLabel(r.purposes)}</td><td>v${r.version}</td><td>${r.textVersion}</td><td>${r.purposes ? formatDay(r.expiresMs, a.timeZone) : '-'}</td></tr>`);
   const act = ports.contributions.activity(a.id).find((x) => x.cameraId === cam.cameraId);
+  const g = glanceOf(ports.cameraLink?.status(cam.cameraId) ?? null, act, ports.clock());
   const at = (ms: number | null | undefined) => (ms ? formatTime(ms, a.timeZone) : 'never');
   const body = html`<p>Camera id <code>${cam.cameraId}</code>, ${cam.placement}. Consent: <span id="consent-state">${stateText(st, a.timeZone)}</span></p>
-<p id="camera-activity">Last seen: ${act?.lastSeenMs ? at(act.lastSeenMs) : 'not seen yet'} · last contribution: ${at(act?.lastUploadedMs)} · ${act?.uploaded ?? 0} stored${act?.pending ? `, ${act.pending} waiting` : ''} · smart alerts: <a href="/alerts/settings">${ports.alerts.enabled(cam.cameraId) ? 'on' : 'off'}</a></p>
+<p id="camera-activity">${stateCell(g, a.timeZone, true)} · last event: ${lastEventText(g, a.timeZone)} · last contribution: ${at(act?.lastUploadedMs)} · ${act?.uploaded ?? 0} stored${act?.pending ? `, ${act.pending} waiting` : ''} · smart alerts: <a href="/alerts/settings">${ports.alerts.enabled(cam.cameraId) ? 'on' : 'off'}</a></p>
+<p id="camera-device">${deviceCell(g)}</p>
+${liveViewSection(ctx, cam, csrf, g.online)}
 ${(st.kind === 'expired' || (st.kind === 'active' && st.remind)) ? html`<form method="post" action="/cameras/${cam.cameraId}/reconfirm">${csrfField(csrf)}
 <p class="warn">You agreed to "${choiceLabel(current)}" on ${formatDay(cam.consent!.grantedMs, a.timeZone)}. Confirm it for another year?</p><button type="submit">Confirm again</button></form>` : ''}
 <h2>Contributions</h2>
@@ -83,28 +88,26 @@ ${newLoginForm(cam, csrf)}
   return page({ title: cam.name, body, user: a.username, csrf, flash: takeFlash(ctx, req) });
 }
 
-export function registerCameras(app: FastifyInstance, ctx: WebContext): void {
+/** The list, each camera's state at a glance, and the add form (with what was typed and the error next to the field after a failed add). */
+function camerasPage(ctx: WebContext, req: FastifyRequest, a: Account, errors: Record<string, string> = {}, typed: { name?: string; placement?: string } = {}): string {
   const { ports, config } = ctx;
-  registerNewLogin(app, ctx, (a, id) => ownCamera(ctx, a, id));
-  registerRemoveCamera(app, ctx, (a, id) => ownCamera(ctx, a, id));
-
-  /** The list, each camera's state at a glance, and the add form (with what was typed and the error next to the field after a failed add). */
-  const camerasPage = (req: FastifyRequest, a: Account, errors: Record<string, string> = {}, typed: { name?: string; placement?: string } = {}) => {
-    const csrf = req.session!.csrf;
-    const now = ports.clock();
-    const cams = ports.cameras.listByOwner(a.id);
-    const activity = new Map(ports.contributions.activity(a.id).map((x) => [x.cameraId, x]));
-    const states = cams.map((c) => consentState(c, now, config.consent.remindMs));
-    const when = (ms: number | null | undefined) => (ms ? formatTime(ms, a.timeZone) : 'never');
-    const rows = cams.map((c, i) => {
-      const act = activity.get(c.cameraId);
-      return html`<tr><td data-label="Camera"><a href="/cameras/${c.cameraId}">${c.name}</a><br><code>${c.cameraId}</code></td><td data-label="Placement">${c.placement}</td>
-<td data-label="Contributions">${choiceLabel(c.consent?.purposes ?? 0)}</td><td data-label="Consent">${stateText(states[i], a.timeZone)}</td>
-<td data-label="Alerts"><a href="/alerts/settings">${ports.alerts.enabled(c.cameraId) ? 'on' : 'off'}</a></td><td data-label="Last seen" class="last-seen">${act?.lastSeenMs ? when(act.lastSeenMs) : 'not seen yet'}</td><td data-label="Last contribution">${when(act?.lastUploadedMs)}${act?.pending ? html`<br>${act.pending} waiting` : ''}</td></tr>`;
-    });
-    const nameErr = errors.name;
-    const body = html`${reminderBanner(ctx, a, csrf, '/cameras')}
-${cams.length ? html`<div class="table-wrap"><table id="cameras" class="cards"><thead><tr><th>Camera</th><th>Placement</th><th>Contributions</th><th>Consent</th><th>Alerts</th><th>Last seen</th><th>Last contribution</th></tr></thead><tbody>${rows}</tbody></table></div>`
+  const csrf = req.session!.csrf;
+  const now = ports.clock();
+  const cams = ports.cameras.listByOwner(a.id);
+  const activity = new Map(ports.contributions.activity(a.id).map((x) => [x.cameraId, x]));
+  const states = cams.map((c) => consentState(c, now, config.consent.remindMs));
+  const when = (ms: number | null | undefined) => (ms ? formatTime(ms, a.timeZone) : 'never');
+  const rows = cams.map((c, i) => {
+    const act = activity.get(c.cameraId);
+    const g = glanceOf(ports.cameraLink?.status(c.cameraId) ?? null, act, now);
+    return html`<tr><td data-label="Camera"><a href="/cameras/${c.cameraId}">${c.name}</a><br><code>${c.cameraId}</code>, ${c.placement}</td>
+<td data-label="State" class="last-seen">${stateCell(g, a.timeZone)}</td><td data-label="Device">${deviceCell(g)}</td><td data-label="Last event">${lastEventText(g, a.timeZone)}</td>
+<td data-label="Last contribution">${when(act?.lastUploadedMs)}${act?.pending ? html`<br>${act.pending} waiting` : ''}</td>
+<td data-label="Consent">${choiceLabel(c.consent?.purposes ?? 0)}<br>${stateText(states[i], a.timeZone)}</td><td data-label="Alerts"><a href="/alerts/settings">${ports.alerts.enabled(c.cameraId) ? 'on' : 'off'}</a></td></tr>`;
+  });
+  const nameErr = errors.name;
+  const body = html`${reminderBanner(ctx, a, csrf, '/cameras')}
+${cams.length ? html`<div class="table-wrap"><table id="cameras" class="cards"><thead><tr><th>Camera</th><th>State</th><th>Device</th><th>Last event</th><th>Last contribution</th><th>Consent</th><th>Alerts</th></tr></thead><tbody>${rows}</tbody></table></div>`
     : html`<p id="no-cameras">No cameras yet. Add one below: the page then shows its login for the board, or for <code>npx quietcam sim scene:busy --camera ID --token TOKEN</code> (a simulated camera).</p>`}
 <h2>Add a camera</h2>
 <form method="post" action="/cameras" id="add-camera">${csrfField(csrf)}
@@ -116,16 +119,24 @@ ${nameErr ? html`<p class="field-error" id="e-name">${nameErr}</p>` : ''}</div>
 <form method="post" action="/withdraw-all">${csrfField(csrf)}<p>Turn contributions off for every camera, at once. Already uploaded contributions stay until you delete them in the Data Integrity Zone.</p>
 <button type="submit" class="danger">Withdraw all consent</button></form>
 <p>Password, two-step verification, recovery codes (${ports.accounts.recoveryCodesLeft(a.id)} left), time zone and deleting your account: <a href="/account">Account</a>.</p>`;
-    return page({ title: 'Cameras', body, user: a.username, csrf, flash: takeFlash(ctx, req) });
-  };
+  return page({ title: 'Cameras', body, user: a.username, csrf, flash: takeFlash(ctx, req) });
+}
 
-  app.get('/cameras', async (req, reply) => sendPage(reply, camerasPage(req, requireAccount(req))));
+const cameraParam = (req: FastifyRequest) => (req.params as { id: string }).id;
 
+/** GET /cameras: the list. */
+function listRoute(app: FastifyInstance, ctx: WebContext): void {
+  app.get('/cameras', async (req, reply) => sendPage(reply, camerasPage(ctx, req, requireAccount(req))));
+}
+
+/** POST /cameras: add one; its login, secret and provisioning file are shown once, in this response. */
+function addRoute(app: FastifyInstance, ctx: WebContext): void {
+  const { ports, config } = ctx;
   app.post('/cameras', async (req, reply) => {
     const a = requireAccount(req);
     const raw = parse(form({ name: z.string().max(200), placement }), req.body);
     const checked = cameraName.safeParse(raw.name);
-    if (!checked.success) return sendPage(reply, camerasPage(req, a, { name: `Name: ${checked.error.issues[0].message}.` }, raw), 400);
+    if (!checked.success) return sendPage(reply, camerasPage(ctx, req, a, { name: `Name: ${checked.error.issues[0].message}.` }, raw), 400);
     const f = { name: checked.data, placement: raw.placement };
     if (ports.cameras.listByOwner(a.id).length >= 100) throw new HttpError(409, 'At most 100 cameras per account.');
     let cam: WebCamera | 'taken' = 'taken';
@@ -140,32 +151,53 @@ ${nameErr ? html`<p class="field-error" id="e-name">${nameErr}</p>` : ''}</div>
 <p>Contributions are <strong>off</strong>. <a href="/cameras/${cam.cameraId}">Choose what this camera may contribute</a>.</p>`;
     return sendPage(reply, page({ title: `Camera "${f.name}" added`, body, user: a.username, csrf: req.session!.csrf }), 201);
   });
+}
 
+/** GET /cameras/:id: the camera's page. */
+function cameraRoute(app: FastifyInstance, ctx: WebContext): void {
   app.get('/cameras/:id', async (req, reply) => {
     const a = requireAccount(req);
-    const cam = ownCamera(ctx, a, (req.params as { id: string }).id);
-    return sendPage(reply, cameraPage(ctx, req, a, cam));
+    return sendPage(reply, cameraPage(ctx, req, a, ownCamera(ctx, a, cameraParam(req))));
   });
+}
 
+/** POST /cameras/:id/name. */
+function renameRoute(app: FastifyInstance, ctx: WebContext): void {
   app.post('/cameras/:id/name', async (req, reply) => {
     const a = requireAccount(req);
-    const cam = ownCamera(ctx, a, (req.params as { id: string }).id);
+    const cam = ownCamera(ctx, a, cameraParam(req));
     const f = parse(form({ name: cameraName }), req.body);
-    ports.cameras.rename(cam.cameraId, f.name);
+    ctx.ports.cameras.rename(cam.cameraId, f.name);
     setFlash(ctx, req, 'Renamed.');
     return seeOther(reply, `/cameras/${cam.cameraId}`);
   });
+}
 
+/** POST /cameras/:id/placement: inside turns contributions off until confirmed; outside keeps the consent given. */
+function placementRoute(app: FastifyInstance, ctx: WebContext): void {
+  const { ports, config } = ctx;
   app.post('/cameras/:id/placement', async (req, reply) => {
     const a = requireAccount(req);
-    const cam = ownCamera(ctx, a, (req.params as { id: string }).id);
+    const cam = ownCamera(ctx, a, cameraParam(req));
     const f = parse(form({ placement }), req.body);
     if (f.placement === cam.placement) return seeOther(reply, `/cameras/${cam.cameraId}`);
     ports.cameras.setPlacement(cam.cameraId, f.placement, false);
     const moved = ports.cameras.get(cam.cameraId)!;
-    // inside: contributions off until confirmed; outside: the consent given stays, the board learns the placement
-    const r = f.placement === 'interior' ? await decide(ports, config, moved, 0, 'placement') : await decide(ports, config, moved, moved.consent?.purposes ?? 0, 'placement');
+    const r = await decide(ports, config, moved, f.placement === 'interior' ? 0 : moved.consent?.purposes ?? 0, 'placement');
     setFlash(ctx, req, `Placement: ${f.placement}.${f.placement === 'interior' ? ' Contributions are off.' : ''}${r.push.pushed ? '' : ' The camera will get the change when it reconnects.'}`);
     return seeOther(reply, `/cameras/${cam.cameraId}`);
   });
+}
+
+/** Every route of the cameras area, one function each (and the new-login, remove and live-view files). */
+export function registerCameras(app: FastifyInstance, ctx: WebContext): void {
+  const own = (a: Account, id: unknown) => ownCamera(ctx, a, id);
+  registerNewLogin(app, ctx, own);
+  registerRemoveCamera(app, ctx, own);
+  registerLiveView(app, ctx, own);
+  listRoute(app, ctx);
+  addRoute(app, ctx);
+  cameraRoute(app, ctx);
+  renameRoute(app, ctx);
+  placementRoute(app, ctx);
 }

@@ -122,6 +122,42 @@ export function brokerAttackSuite(suite: uvu.Test<{ world?: AuthWorld; clients: 
     assert.equal(got, [[], []]);
   });
 
+  suite('status and live frames reach the web only, from their own camera; only the web sends a camera a command', async (ctx) => {
+    const w = ctx.world!;
+    const web = await open(ctx, w.url, svc(w, 'web'));
+    const webGot = collect(web);
+    assert.equal(await subscribe(web, ['quietcam/+/status', 'quietcam/+/live']), [1, 1]);
+    const relay = await open(ctx, w.url, svc(w, 'relay'));
+    const relayGot = collect(relay);
+    const rGranted = await subscribe(relay, ['quietcam/+/live', 'quietcam/+/status', 'quietcam/porch/command']);
+    if (o.refusesSubscribe) assert.ok(rGranted.every((g) => g === 128), `relay was granted ${rGranted}`);
+    const porch = await open(ctx, w.url, cam(w, 'porch'));
+    const porchGot = collect(porch);
+    assert.equal(await subscribe(porch, 'quietcam/porch/command'), [1]);
+    const yard = await open(ctx, w.url, cam(w, 'yard'));
+    const yardGot = collect(yard);
+    const yGranted = await subscribe(yard, ['quietcam/porch/command', 'quietcam/+/command', 'quietcam/porch/live', 'quietcam/+/status']);
+    if (o.refusesSubscribe) assert.ok(yGranted.every((g) => g === 128), `yard was granted ${yGranted}`);
+    await porch.publishAsync('quietcam/porch/status', 'porch-status', { qos: 1 });
+    await porch.publishAsync('quietcam/porch/live', 'porch-frame', { qos: 1 });
+    await web.publishAsync('quietcam/porch/command', 'live-request', { qos: 1 });
+    for (let i = 0; i < 40 && (webGot.length < 2 || porchGot.length < 1); i++) await sleep(25);
+    // forgeries, on connections of their own (aedes closes a connection after a refused publish)
+    const yard2 = await open(ctx, w.url, cam(w, 'yard', { clientId: 'yard-2' }));
+    yard2.publish('quietcam/porch/status', 'FORGED-status', { qos: 0 });
+    const yard3 = await open(ctx, w.url, cam(w, 'yard', { clientId: 'yard-3' }));
+    yard3.publish('quietcam/porch/command', 'FORGED-command', { qos: 0 });
+    const relay2 = await open(ctx, w.url, svc(w, 'relay', { clientId: 'quietcam-relay-x' }));
+    relay2.publish('quietcam/porch/command', 'FORGED-relay-command', { qos: 0 });
+    const web2 = await open(ctx, w.url, svc(w, 'web', { clientId: 'quietcam-web-2' }));
+    web2.publish('quietcam/porch/status', 'FORGED-web-status', { qos: 0 });
+    await sleep(QUIET_MS);
+    assert.equal(webGot.sort(), ['quietcam/porch/live porch-frame', 'quietcam/porch/status porch-status']);
+    assert.equal(porchGot, ['quietcam/porch/command live-request']);
+    assert.equal(relayGot, [], 'live frames and status never reach the relay');
+    assert.equal(yardGot, []);
+  });
+
   suite('the relay\'s client id cannot be taken by a camera, the web or an anonymous client; the relay stays connected', async (ctx) => {
     const w = ctx.world!;
     const relay = await open(ctx, w.url, svc(w, 'relay', { clientId: 'quietcam-relay', clean: false }));

@@ -1,0 +1,43 @@
+/**
+ * The first calibration after a (re)boot: a useful motion mask from the second frame, and a
+ * background learned only where nothing moves.
+ *
+ * While the background cannot be trusted yet, the 8-bit background the difference pass reads
+ * holds the previous frame instead, so foreground cells are frame-differencing cells (what moves
+ * between two frames). The Q8 background learns at the fast calibration rate only in cells that
+ * do not move; a cell that moved and is now still gets the frame copied in (whatever stood there
+ * at the first frame has left), so people walking through the scene at boot leave no ghost.
+ * At the last calibration frame the 8-bit background becomes the learned one again.
+ *
+ * No events start during calibration (events.ts) nor in the warm-up after it; no extra memory
+ * (the per-cell `calDirty` flags). ES5-safe, integer only.
+ */
+import { absorbCell } from './background.js';
+import { State } from './state.js';
+
+/** Per-cell rates and raw foreground for one boot-calibration frame; `r` is the fast rate. */
+export function bootCells(s: State, frame: Uint8Array, r: number): void {
+  for (let c = 0; c < s.cells; c++) {
+    s.stillAge[c] = 0;
+    if (s.raw[c]) {
+      s.rate[c] = 0;
+      s.calDirty[c] = 1;
+    } else if (s.calDirty[c]) {
+      absorbCell(s, frame, c);
+      s.calDirty[c] = 0;
+      s.rate[c] = 0;
+    } else {
+      s.rate[c] = r;
+    }
+  }
+}
+
+/** After the background update: unless this was the last calibration frame, compare the next frame with this one. */
+export function bootKeepFrame(s: State, frame: Uint8Array, last: boolean): void {
+  if (last) {
+    for (let c = 0; c < s.cells; c++) s.calDirty[c] = 0;
+    return;
+  }
+  const bg8 = s.bg8;
+  for (let i = 0; i < s.pixels; i++) bg8[i] = frame[i];
+}
