@@ -17,17 +17,22 @@ import { State } from './state.js';
 
 /** Per-cell rates and raw foreground for one boot-calibration frame; `r` is the fast rate. */
 export function bootCells(s: State, frame: Uint8Array, r: number): void {
-  for (let c = 0; c < s.cells; c++) {
-    s.stillAge[c] = 0;
-    if (s.raw[c]) {
-      s.rate[c] = 0;
-      s.calDirty[c] = 1;
-    } else if (s.calDirty[c]) {
+  const stillAge = s.stillAge;
+  const raw = s.raw;
+  const rate = s.rate;
+  const calDirty = s.calDirty;
+  const cells = s.cells;
+  for (let c = 0; c < cells; c++) {
+    stillAge[c] = 0;
+    if (raw[c]) {
+      rate[c] = 0;
+      calDirty[c] = 1;
+    } else if (calDirty[c]) {
       absorbCell(s, frame, c);
-      s.calDirty[c] = 0;
-      s.rate[c] = 0;
+      calDirty[c] = 0;
+      rate[c] = 0;
     } else {
-      s.rate[c] = r;
+      rate[c] = r;
     }
   }
 }
@@ -38,6 +43,6 @@ export function bootKeepFrame(s: State, frame: Uint8Array, last: boolean): void 
     for (let c = 0; c < s.cells; c++) s.calDirty[c] = 0;
     return;
   }
-  const bg8 = s.bg8;
-  for (let i = 0; i < s.pixels; i++) bg8[i] = frame[i];
+  // One native copy (frame has s.pixels bytes, checked by the detector's step), not a loop per pixel.
+  s.bg8.set(frame);
 }
