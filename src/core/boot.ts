@@ -17,19 +17,19 @@ import { State } from './state.js';
 
 /** Per-cell rates and raw foreground for one boot-calibration frame; `r` is the fast rate. */
 export function bootCells(s: State, frame: Uint8Array, r: number): void {
-  const stillAge = s.stillAge;
   const raw = s.raw;
   const rate = s.rate;
-  const calDirty = s.calDirty;
+  const dirty = s.calDirty;
+  const stillAge = s.stillAge;
   const cells = s.cells;
   for (let c = 0; c < cells; c++) {
     stillAge[c] = 0;
     if (raw[c]) {
       rate[c] = 0;
-      calDirty[c] = 1;
-    } else if (calDirty[c]) {
+      dirty[c] = 1;
+    } else if (dirty[c]) {
       absorbCell(s, frame, c);
-      calDirty[c] = 0;
+      dirty[c] = 0;
       rate[c] = 0;
     } else {
       rate[c] = r;
@@ -40,7 +40,9 @@ export function bootCells(s: State, frame: Uint8Array, r: number): void {
 /** After the background update: unless this was the last calibration frame, compare the next frame with this one. */
 export function bootKeepFrame(s: State, frame: Uint8Array, last: boolean): void {
   if (last) {
-    for (let c = 0; c < s.cells; c++) s.calDirty[c] = 0;
+    const dirty = s.calDirty;
+    const cells = s.cells;
+    for (let c = 0; c < cells; c++) dirty[c] = 0;
     return;
   }
   // One native copy (frame has s.pixels bytes, checked by the detector's step), not a loop per pixel.

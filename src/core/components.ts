@@ -40,6 +40,7 @@ export function findBoxes(s: State, cfg: DetectorConfig, frame: Uint8Array, moti
   const cols = s.cols;
   const label = s.label;
   const q = s.queue;
+  const staticAge = s.staticAge;
   const maxBoxes = (out.boxes.length / 4) | 0;
   const cells = s.cells;
   const rows = s.rows;
@@ -81,7 +82,7 @@ export function findBoxes(s: State, cfg: DetectorConfig, frame: Uint8Array, moti
           if (nx < 0 || nx >= cols) continue;
           const n = ny * cols + nx;
           if (motion[n] && !label[n]) { label[n] = next; q[tail++] = n; }
-          else if (s.staticAge[n] > 0) besideStatic = 1;
+          else if (staticAge[n] > 0) besideStatic = 1;
         }
       }
     }

@@ -1,9 +1,11 @@
 /**
  * The per-pixel foreground mask for evaluation: inside moving or static cells, the pixels that
  * differ from the background by more than the cell's threshold, with each pixel's 4-neighbourhood
- * closing small holes (a shirt the colour of the wall). Touches only foreground cells.
+ * closing small holes (a shirt the colour of the wall), without moving cells that are a hard
+ * shadow on textured ground (shadow.ts). Touches only foreground cells.
  */
 import { State } from './state.js';
+import { isShadowCell } from './shadow.js';
 
 export function writeForeground(s: State, frame: Uint8Array, motion: Uint8Array, statics: Uint8Array, out: Uint8Array): void {
   const w = s.width;
@@ -11,6 +13,7 @@ export function writeForeground(s: State, frame: Uint8Array, motion: Uint8Array,
   for (let i = 0; i < s.pixels; i++) out[i] = 0;
   for (let c = 0; c < s.cells; c++) {
     if (!motion[c] && !statics[c]) continue;
+    if (!statics[c] && isShadowCell(s, frame, c)) continue;
     const t = s.thr[c];
     for (let y = 0, row = s.cellFirst[c]; y < s.cellH[c]; y++, row += w) {
       for (let i = row, e = row + s.cellW[c]; i < e; i++) {

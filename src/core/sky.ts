@@ -199,18 +199,25 @@ const SKY_PIXEL_TOLERANCE = 20;
 export function writeSkyPixels(s: State, sky: Uint8Array, out: Uint8Array): void {
   const w = s.width;
   const cols = s.cols;
+  const rows = s.rows;
+  const cells = s.cells;
+  const pixels = s.pixels;
+  const bg = s.bg8;
+  const first = s.cellFirst;
+  const cellW = s.cellW;
+  const cellH = s.cellH;
   const mean = s.label;
-  for (let c = 0; c < s.cells; c++) {
+  for (let c = 0; c < cells; c++) {
     if (!sky[c]) { mean[c] = -1; continue; }
     let sum = 0;
-    for (let y = 0, row = s.cellFirst[c]; y < s.cellH[c]; y++, row += w) {
-      for (let i = row, e = row + s.cellW[c]; i < e; i++) sum += s.bg8[i];
+    for (let y = 0, row = first[c]; y < cellH[c]; y++, row += w) {
+      for (let i = row, e = row + cellW[c]; i < e; i++) sum += bg[i];
     }
     const n = s.npix[c];
     mean[c] = (sum - sum % n) / n;
   }
-  for (let i = 0; i < s.pixels; i++) out[i] = 0;
-  for (let c = 0; c < s.cells; c++) {
+  for (let i = 0; i < pixels; i++) out[i] = 0;
+  for (let c = 0; c < cells; c++) {
     const cx = c % cols;
     const cy = (c - cx) / cols;
     let ref = -1;
@@ -218,15 +225,15 @@ export function writeSkyPixels(s: State, sky: Uint8Array, out: Uint8Array): void
       for (let dx = -1; dx <= 1; dx++) {
         const x = cx + dx;
         const y = cy + dy;
-        if (x < 0 || y < 0 || x >= cols || y >= s.rows) continue;
+        if (x < 0 || y < 0 || x >= cols || y >= rows) continue;
         const m = mean[y * cols + x];
         if (m > ref) ref = m;
       }
     }
     if (ref < 0) continue;
     const lo = ref - SKY_PIXEL_TOLERANCE;
-    for (let y = 0, row = s.cellFirst[c]; y < s.cellH[c]; y++, row += w) {
-      for (let i = row, e = row + s.cellW[c]; i < e; i++) if (s.bg8[i] >= lo) out[i] = 1;
+    for (let y = 0, row = first[c]; y < cellH[c]; y++, row += w) {
+      for (let i = row, e = row + cellW[c]; i < e; i++) if (bg[i] >= lo) out[i] = 1;
     }
   }
 }

@@ -154,7 +154,6 @@ export async function deleteAccount(ports: WebPorts, config: WebConfig, a: Accou
   const deleted = contributions.failed === 0 && remaining === 0 && local.eventsLeft === 0;
   if (deleted) {
     ports.alerts.forgetOwner(a.id); // smart alerts: channels, webhook secret, push subscriptions, sent alerts
-    ports.history?.deleteAll(a.id); // and the event history: its rows and frame files
     ports.accounts.deleteAccount(a.id);
   }
   return { cameras: cams.length, contributions, strays, remaining, local, deleted };

@@ -132,6 +132,23 @@ test('argument errors', async () => {
   await rejects(() => run(['--width', 'x', seq]), /--width must be a positive integer/);
   await rejects(() => run(['--cell', '0', seq]), /--cell must be a positive integer/);
   await rejects(() => run(['--bogus', seq]), /bogus/);
+  await rejects(() => run(['--first-frame', '1', clip]), /--first-frame needs --masks/);
+  await rejects(() => run(['--masks', join(tmp, 'm'), '--first-frame', '1.5', clip]), /--first-frame must be a whole number/);
+});
+
+test('--masks gives a video its truth (mask N = frame N + --first-frame), --sky adds sky IoU', async () => {
+  const masks = join(tmp, 'clip-masks');
+  mkdirSync(masks, { recursive: true });
+  for (let n = 1; n <= 4; n++) writeFileSync(join(masks, `gt${n}.png`), encodeGreyPng(new Uint8Array(W * H), W, H));
+  const sky = new Uint8Array(W * H);
+  for (let i = 0; i < W * 8; i++) sky[i] = 255;
+  writeFileSync(join(tmp, 'clip-sky.png'), encodeGreyPng(sky, W, H));
+  const { code, out } = await capture(['--json', '--width', '16', '--masks', masks, '--first-frame', '1', '--sky', join(tmp, 'clip-sky.png'), clip]);
+  assert.is(code, 0);
+  const q = JSON.parse(out).sequences[0].methods[0].score;
+  assert.is(q.truthFrames, 4, 'frames 0..3 of the video carry masks 1..4');
+  assert.ok(q.cell, 'cell P/R/F with the masks');
+  assert.ok(q.sky && q.sky.frames > 0, 'sky IoU with --sky');
 });
 
 test.run();

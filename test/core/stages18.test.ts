@@ -90,4 +90,22 @@ test('someone who walks in and waits (swaying a pixel) is still marked 30 s late
   assert.ok(lastFg >= 0.8 * 8 * 16, `pixels marked after 30 s of waiting: ${lastFg} of ${8 * 16}`);
 });
 
+test('a hard shadow on textured ground is left out of the evaluation mask; a dark object is not', () => {
+  const ground = background(W, H, 120);
+  const run = (paint: (f: Uint8Array, i: number) => void) => {
+    const { det, out } = detector({ warmupFrames: 0 });
+    for (let i = 0; i < 60; i++) {
+      const f = noisy(ground, W, i);
+      if (i >= 40) paint(f, i);
+      det.step(f, out);
+    }
+    return count(out.foreground);
+  };
+  // A 12x12 block moving 1 px a frame: the ground darkened to half (texture kept), or a flat dark object.
+  const shadow = run((f, i) => { for (let y = 30; y < 42; y++) for (let x = i - 20; x < i - 8; x++) f[y * W + x] = f[y * W + x] >> 1; });
+  const object = run((f, i) => { for (let y = 30; y < 42; y++) for (let x = i - 20; x < i - 8; x++) f[y * W + x] = 40; });
+  assert.ok(object >= 100, `the dark object is marked (${object} px)`);
+  assert.ok(shadow <= 40, `the shadow is mostly not (${shadow} of 144 px)`);
+});
+
 test.run();
