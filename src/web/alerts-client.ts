@@ -40,6 +40,7 @@ export const ALERTS_JS = `'use strict';
       img.src = '/alerts/' + a.seq + '/image';
       img.alt = 'person at ' + a.cameraName;
       var t = document.createElement('span');
+      // a.at: formatted by the server in the owner's zone, as the page's own rows (routes/alert-feed.ts)
       t.textContent = ' ' + (a.at || new Date(a.atMs).toISOString()) + ', ' + a.cameraName + ', score ' + a.score.toFixed(2);
       li.appendChild(img);
       li.appendChild(t);
