@@ -103,6 +103,21 @@ test('the owner starts a live view: a request the board takes once, an access-lo
   assert.match(cam, new RegExp(`<form method="post" action="/cameras/${c.annCam}/live" id="live-start">`));
 });
 
+test('the access log says what an own live view is: "you", the camera\'s live view, not a stranger\'s look at a contribution', async (c) => {
+  c.web.ports.accessLog.record({ ownerId: c.ann.id, viewerId: 'r1', viewer: 'rita', viewerRole: 'reviewer', cameraId: c.annCam, bundleId: 'b-1', object: '1-view.jpg', why: 'annotate boxes', atMs: c.web.clock.now - 1000 });
+  await c.ann.client.post(`/cameras/${c.annCam}/live`);
+  const body = (await c.ann.client.get('/access-log')).body;
+  assert.not.match(body, /someone other than you/, 'the page lists her own live views too');
+  assert.match(body, /your own live views of your cameras/);
+  const rows = [...body.matchAll(/<tr class="([a-z-]+)">([\s\S]*?)<\/tr>/g)].map((m) => [m[1], m[2].replace(/>\s+</g, '><').replace(/<[^>]+>/g, '|').replace(/\s+/g, ' ').replace(/\|+/g, '|')]);
+  assert.is(rows.length, 2, JSON.stringify(rows));
+  assert.is(rows[0][0], 'own-view');
+  assert.match(rows[0][1], /\|you, live view\|Ann porch: live view\|live view for 60 s, started by the owner\|/);
+  assert.not.match(rows[0][1], /ann \(owner\)|\/ live \//);
+  assert.is(rows[1][0], 'other-view');
+  assert.match(rows[1][1], /\|rita \(reviewer\)\|Ann porch \/ b-1 \/ 1-view\.jpg\|annotate boxes\|/);
+});
+
 test('the stream: only this camera\'s frames answering this request, with its live MAC, as MJPEG; it ends with the minute', async (c) => {
   await c.ann.client.post(`/cameras/${c.annCam}/live`);
   const req = openLiveRequest(keyOf(c, c.annCam), c.annCam, c.web.commands![0].payload);
