@@ -28,7 +28,7 @@ export function registerAccessLog(app: FastifyInstance, ctx: WebContext): void {
     const names = new Map(ports.cameras.listByOwner(a.id).map((c) => [c.cameraId, c.name]));
     const camName = (id: string) => names.get(id) ?? id;
     const body = html`<p>Every look at one of your contributions by someone else (a reviewer), and each of your own live views of your cameras. Nobody else appears here because nobody else looked.</p>
-${entries.length ? html`<div class="table-wrap"><table id="access"><tr><th>When (${a.timeZone})</th><th>Who</th><th>What</th><th>Why</th></tr>${entries.map((e) => e.viewerId === a.id ? html`<tr class="own-view">
+${entries.length ? html`<div class="table-wrap"><table id="access"><tr><th>When (${a.timeZone})</th><th>Who</th><th>What</th><th>Why</th></tr>${entries.map((e) => 'viewerId' in e && e.viewerId === a.id ? html`<tr class="own-view">
 <td>${formatTime(e.atMs, a.timeZone)}</td><td>${e.bundleId === 'live' ? 'you, live view' : 'you'}</td><td>${camName(e.cameraId)}: ${e.object}</td><td>${e.why}</td></tr>` : html`<tr class="other-view">
 <td>${formatTime(e.atMs, a.timeZone)}</td><td>${e.viewer} (${e.viewerRole})</td>
 <td>${camName(e.cameraId)} / ${e.bundleId} / ${e.object}</td><td>${e.why}</td></tr>`)}</table></div>` : html`<p id="no-access">No views by anyone else, and no live views.</p>`}`;
