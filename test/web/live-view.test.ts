@@ -13,6 +13,7 @@ import { statusMacDomain, statusText, type CameraStatus } from '../../src/protoc
 import { encodeLiveFrame, openLiveRequest } from '../../src/protocol/live-view.js';
 import { hexToBytes, macKey, signJson, SECRET_BYTES } from '../../src/protocol/mac.js';
 import { liveTopic, statusTopic } from '../../src/protocol/topics.js';
+import { deleteAccount } from '../../src/web/removal.js';
 import { Client, twoOwners, type TwoOwners } from './helpers.js';
 
 const test = suite<TwoOwners>('web camera status and live view');
@@ -69,6 +70,20 @@ test('a status without the camera MAC, with another camera\'s MAC or for another
   const row = /<tr><td data-label="Camera"><a href="\/cameras\/[^"]+">Ann porch[\s\S]*?<\/tr>/.exec((await c.ann.client.get('/cameras')).body)![0];
   assert.match(row, /<strong class="state">offline<\/strong>/, 'seen by the relay (its contribution), no status: offline');
   assert.match(row, /data-label="Device"><span>-<\/span>/);
+});
+
+test('removing a camera, or the account, forgets its status in the pages\' memory', async (c) => {
+  const link = c.web.ports.cameraLink!;
+  link.handle(statusTopic(c.annCam), status(c, c.annCam));
+  link.handle(statusTopic(c.bobCam), status(c, c.bobCam));
+  assert.ok(link.status(c.annCam) && link.status(c.bobCam));
+  const r = await c.ann.client.post(`/cameras/${c.annCam}/remove`, { contributions: 'keep', confirm: 'yes' });
+  assert.is(r.status, 303);
+  assert.is(link.status(c.annCam), null, 'the removed camera');
+  assert.ok(link.status(c.bobCam), 'another owner\'s camera is untouched');
+  const bob = c.web.ports.accounts.byId(c.bob.id)!;
+  assert.ok((await deleteAccount(c.web.ports, c.web.ctx.config, bob)).deleted);
+  assert.is(link.status(c.bobCam), null, 'the deleted account\'s camera');
 });
 
 test('the owner starts a live view: a request the board takes once, an access-log entry, a page with the stream and no inline script', async (c) => {
