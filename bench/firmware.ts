@@ -38,7 +38,7 @@ import { eventFrameFigures, printEventFrames } from './firmware-frames.ts';
  * callgrind attributes each stage's instructions; nothing else changes.
  */
 export const STAGE_NAMES = ['difference', 'classifyCells', 'isGlobalChange', 'remapBackground', 'seedBackground', 'adaptCells',
-  'trackStatic', 'updateBackground', 'findBoxes', 'updateSky', 'stepEvents', 'writeForeground'];
+  'trackStatic', 'updateBackground', 'findBoxes', 'updateSky', 'stepEvents', 'writeForeground', 'bootCells', 'bootKeepFrame'];
 
 function routeStages(path: string, code: string): string {
   if (path !== 'src/core/detector.js') return code;
