@@ -1,97 +1,54 @@
 /**
- * The home stack on its embedded defaults, measured: aedes (broker), s3rver (local S3) and the
- * relay, each in its own process, then with the owner pages all in one process as `quietcam web
- * --local` runs them (bench/relay-peer.ts); N simulated cameras in this process.
+ * The home stack on its embedded defaults, measured, as `npm start` / `npm run web` run it: aedes
+ * (broker), s3rver (local S3), the relay with smart alerts (the person detector loaded) and the
+ * owner pages in one process (`quietcam web --local`); the same without alerts, for comparison;
+ * and broker, S3 and relay one process each (to attribute RSS). The stack's processes run
+ * prebuilt (scripts/build-runtime.ts, as bin/quietcam.js runs dist/runtime; BENCH_RUNTIME=tsx:
+ * the sources through tsx) with the settings of `npm start`; N simulated cameras in this process.
  * Prints each process's RSS idle and under load (the peak of samples every 250 ms) and the
  * stack's total (goal: <= 300 MB), and the latency from a bundle's last chunk published to its
  * last S3 object confirmed (goal: p99 < 1 s with 20 cameras).
  *
  * The load: every `BENCH_INTERVAL_MS` all cameras send a bundle at once (the worst case: motion
- * across the whole house), for `BENCH_SECONDS`. A camera sends at most 12 bundles an hour; this is
- * hundreds of times that, in bursts. Bundles are encoded and chunked before the run (a board
- * does that on its own CPU).
+ * across the whole house), for `BENCH_SECONDS`; with alerts, one camera's event frame per round
+ * too (BENCH_FRAMES per round), and one before the idle figure, so the model's working memory is
+ * in both. A camera sends at most 12 bundles an hour; this is hundreds of times that, in bursts.
+ * Bundles are encoded and chunked before the run (a board does that on its own CPU).
  * Env: BENCH_CAMERAS (20), BENCH_SECONDS (30), BENCH_INTERVAL_MS (2000), BENCH_RAW_WIDTH (640),
- * BENCH_LAYOUT (processes | one; default both), BENCH_PLAIN=1 (without the lean settings),
+ * BENCH_FRAMES (1), BENCH_DETECTOR_WORKERS (the stack's default), BENCH_LAYOUT (one | one-no-alerts | processes, comma-separated; default all
+ * three), BENCH_RUNTIME (dist | tsx), BENCH_PLAIN=1 (without the lean settings),
  * BENCH_CONCURRENCY (upload.concurrency), BENCH_PEER_NODE_ARGS (extra node flags for the stack's
- * processes, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof').
+ * processes, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof'), BENCH_WEAR=0 (skip the disk-wear part).
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectPublisher, type BundlePublisher } from '../src/adapters/mqtt-publisher.ts';
 import { S3RVER_CREDENTIALS } from '../src/adapters/s3rver-endpoint.ts';
-import { bundleTopic, chunkBundle, demoCameraSecret, encodeBundle, hexToBytes, macKey } from '../src/protocol/index.ts';
+import { bundleTopic, chunkBundle, demoCameraSecret, encodeBundle, encodeEventFrame, eventFrameSize, hexToBytes, macKey } from '../src/protocol/index.ts';
 import { demoCamera } from '../src/relay/stack.ts';
 import { makeBundle, testJpeg } from '../test/relay/helpers/bundles.ts';
-
-const PEER = fileURLToPath(new URL('./relay-peer.ts', import.meta.url));
+import { ask, dropBuiltPeer, peer as startPeer, usageOf, type Peer, type Runtime } from './relay-procs.ts';
 
 /**
- * What the home server should run the stack's processes with (README.md): glibc's malloc keeps
- * up to 8 arenas per core for libvips' and libuv's threads, and V8's young generation grows to
- * 3 x 16 MB semi-spaces; neither pays off at a home's load. Measured here: ~50 MB and ~40 MB less in
- * total under load respectively (BENCH_PLAIN=1 runs without them).
+ * What the home server runs the stack's processes with (package.json start and web): glibc's
+ * malloc keeps up to 8 arenas per core for libvips' and libuv's threads, V8's young generation
+ * grows to 3 x 16 MB semi-spaces, and its old generation collects late while there is room;
+ * none of it pays off at a home's load (BENCH_PLAIN=1 runs without them). The old generation's cap
+ * (160 MB, ~3.5x the stack's live heap) took ~40 MB off the peak under this load (240-242 MB
+ * against 280-287 MB, two runs each, interleaved, load 7-9) at no measurable CPU.
  */
-const LEAN_ENV = process.env.BENCH_PLAIN === '1' ? {} : { MALLOC_ARENA_MAX: '2' };
-const LEAN_NODE_ARGS = [...(process.env.BENCH_PLAIN === '1' ? [] : ['--max-semi-space-size=2']), ...(process.env.BENCH_PEER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+const LEAN_ENV: Record<string, string> = process.env.BENCH_PLAIN === '1' ? {} : { MALLOC_ARENA_MAX: '2' };
+const LEAN_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=160'];
+const LEAN_NODE_ARGS = [...(process.env.BENCH_PLAIN === '1' ? [] : LEAN_FLAGS), ...(process.env.BENCH_PEER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+const RUNTIME: Runtime = process.env.BENCH_RUNTIME === 'tsx' ? 'tsx' : 'dist';
 
 /** BENCH_CONCURRENCY: bundles uploading at once (default: the config's). */
 const RELAY_OVERRIDES = process.env.BENCH_CONCURRENCY ? { upload: { concurrency: Number(process.env.BENCH_CONCURRENCY) } } : {};
 
-interface Peer { child: ChildProcess; ready: Promise<Record<string, string>> }
-
-function peer(args: string[]): Peer {
-  const child = fork(PEER, args, { execArgv: [...LEAN_NODE_ARGS, '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...LEAN_ENV, NODE_NO_WARNINGS: '1' } });
-  const ready = new Promise<Record<string, string>>((resolve, reject) => {
-    child.on('message', (m: { ready?: Record<string, string> }) => m.ready && resolve(m.ready));
-    child.once('exit', (code) => reject(new Error(`bench peer ${args[0]} exited with ${code}`)));
-  });
-  return { child, ready };
-}
-
-/** A process's resident set (Linux /proc), MB, and its CPU time so far (user + system), ms; 0 once it is gone. */
-function ownUsage(pid: number): { rssMb: number; cpuMs: number } {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const stat = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
-    // fields 14 and 15 of stat (utime, stime) in clock ticks of 10 ms
-    return { rssMb: m ? Number(m[1]) / 1024 : 0, cpuMs: (Number(stat[11]) + Number(stat[12])) * 10 };
-  } catch {
-    return { rssMb: 0, cpuMs: 0 };
-  }
-}
-
-/** RSS (MB) and CPU time (ms) of a process and its descendants (tsx runs an esbuild service beside each Node process). */
-function usage(pid: number): { rssMb: number; cpuMs: number } {
-  const parentOf = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      parentOf.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const total = { rssMb: 0, cpuMs: 0 };
-  for (const p of parentOf.keys()) {
-    for (let q: number | undefined = p; q !== undefined && q > 1; q = parentOf.get(q)) {
-      if (q === pid) {
-        const u = ownUsage(p);
-        total.rssMb += u.rssMb;
-        total.cpuMs += u.cpuMs;
-        break;
-      }
-    }
-  }
-  return total;
-}
-
-const rssMb = (pid: number) => usage(pid).rssMb;
+const peer = (args: string[]) => startPeer(args, RUNTIME, LEAN_NODE_ARGS, LEAN_ENV);
 
 function quantile(sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] : NaN;
@@ -104,7 +61,7 @@ export interface RelayBench {
   cameras: number;
   rawView: string;
   bundles: number;
-  /** Per process (broker, relay, s3; or stack), MB. */
+  /** Per process (broker, relay, s3; or stack; a descendant as role/command), MB. */
   idleMb: Record<string, number>;
   loadMb: Record<string, number>;
   /** CPU time per bundle under load, per process (10 ms clock ticks over the whole run). */
@@ -112,15 +69,24 @@ export interface RelayBench {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** With alerts: event frames sent and scored by the person detector. */
+  frames?: { sent: number; scored: number };
+  /** The one-process stack's process.memoryUsage() at idle and after the load, MB: where its RSS is. */
+  memory?: { idle: NodeJS.MemoryUsage; after: NodeJS.MemoryUsage };
 }
 
-/** 'processes': broker, S3 and relay one process each (attributes RSS); 'one': those and the owner pages in one, as `quietcam web --local` runs them. */
-export type Layout = 'processes' | 'one';
+/**
+ * 'one': broker, S3, relay with alerts and the owner pages in one process, as `npm run web` runs
+ * them; 'one-no-alerts': the same with --no-alerts; 'processes': broker, S3 and relay (no alerts)
+ * one process each (attributes RSS).
+ */
+export type Layout = 'one' | 'one-no-alerts' | 'processes';
 
 interface Stack {
   peers: Record<string, Peer>;
   relay: Peer;
   brokerUrl: string;
+  alerts: boolean;
   /** Camera logins when the broker wants them (the one-process stack pairs its cameras). */
   logins: Record<string, { username: string; password: string; secret: string }>;
   cleanup: () => Promise<void>;
@@ -143,16 +109,17 @@ async function startStack(cameras: string[], layout: Layout): Promise<Stack> {
     rmSync(s3Dir, { recursive: true, force: true });
   };
   try {
-    if (layout === 'one') {
+    if (layout !== 'processes') {
       const configFile = join(dir, 'stack.json');
       writeFileSync(configFile, JSON.stringify({ dataDir: join(dir, 'relay'), ...RELAY_OVERRIDES, cameras: cameras.map((c) => demoCamera(c)) }));
-      const stack = peer(['stack', configFile]);
+      const alerts = layout === 'one';
+      const stack = await peer(['stack', configFile, alerts ? 'alerts' : 'no-alerts']);
       started.push(stack);
       const { url, logins } = await stack.ready;
-      return { peers: { stack }, relay: stack, brokerUrl: url, logins: JSON.parse(logins), cleanup };
+      return { peers: { stack }, relay: stack, brokerUrl: url, alerts, logins: JSON.parse(logins), cleanup };
     }
-    const broker = peer(['broker']);
-    const s3 = peer(['s3', s3Dir]);
+    const broker = await peer(['broker']);
+    const s3 = await peer(['s3', s3Dir]);
     started.push(broker, s3);
     const [b, s] = await Promise.all([broker.ready, s3.ready]);
     const configFile = join(dir, 'relay.json');
@@ -160,10 +127,10 @@ async function startStack(cameras: string[], layout: Layout): Promise<Stack> {
       dataDir: join(dir, 'relay'), broker: { url: b.url }, s3: { endpoint: s.endpoint, ...S3RVER_CREDENTIALS },
       status: { port: null }, ...RELAY_OVERRIDES, cameras: cameras.map((c) => demoCamera(c)),
     }));
-    const relay = peer(['relay', configFile]);
+    const relay = await peer(['relay', configFile]);
     started.push(relay);
     await relay.ready;
-    return { peers: { broker, relay, s3 }, relay, brokerUrl: b.url, logins: {}, cleanup };
+    return { peers: { broker, relay, s3 }, relay, brokerUrl: b.url, alerts: false, logins: {}, cleanup };
   } catch (err) {
     await cleanup();
     throw err;
@@ -171,14 +138,20 @@ async function startStack(cameras: string[], layout: Layout): Promise<Stack> {
 }
 
 /** Every camera's bundles for every round, signed with its MAC secret and chunked ahead. */
-async function prepare(cameras: string[], rounds: number, rawWidth: number, secretOf: (cameraId: string) => Uint8Array): Promise<{ chunks: Uint8Array[][][]; jpegBytes: number }> {
+async function prepare(cameras: string[], rounds: number, jpeg: Uint8Array, rawWidth: number, secretOf: (cameraId: string) => Uint8Array): Promise<Uint8Array[][][]> {
   const rawHeight = Math.round((rawWidth * 3) / 4);
-  const jpeg = await testJpeg(rawWidth, rawHeight);
-  const chunks = Array.from({ length: rounds }, (_, r) => cameras.map((cameraId) => {
+  return Array.from({ length: rounds }, (_, r) => cameras.map((cameraId) => {
     const b = makeBundle({ cameraId, bundleId: `r${r}`, jpeg, rawWidth, rawHeight, captureTimeMs: Date.UTC(2026, 11, 7) });
     return chunkBundle(encodeBundle(b, undefined, macKey(secretOf(cameraId))), { cameraId, bundleId: b.bundleId });
   }));
-  return { chunks, jpegBytes: jpeg.length };
+}
+
+/** An event's first frame (the camera's view as a JPEG), signed: what the alert stage scores. */
+function eventFrame(cameraId: string, eventId: number, jpeg: Uint8Array, width: number, secret: Uint8Array): Uint8Array {
+  const out = new Uint8Array(eventFrameSize(cameraId, jpeg.length));
+  const header = { cameraId, eventId, index: 0, count: 1, timeMs: Date.now(), offsetMs: 0, width, height: Math.round((width * 3) / 4) };
+  encodeEventFrame(out, macKey(secret), header, jpeg, jpeg.length);
+  return out;
 }
 
 /** The peak RSS of each process while `during` runs, sampled every 250 ms. */
@@ -187,7 +160,7 @@ async function peakRss<T>(peers: Record<string, Peer>, during: Promise<T>): Prom
   let done = false;
   const sampler = (async () => {
     while (!done) {
-      for (const [r, p] of Object.entries(peers)) peak[r] = Math.max(peak[r] ?? 0, rssMb(p.child.pid!));
+      for (const [r, u] of Object.entries(usageOf(peers))) peak[r] = Math.max(peak[r] ?? 0, u.rssMb);
       await sleep(250);
     }
   })();
@@ -196,11 +169,24 @@ async function peakRss<T>(peers: Record<string, Peer>, during: Promise<T>): Prom
   return { result, peak };
 }
 
-/** Publish the rounds, one burst every `intervalMs`; resolve with each bundle's latency once all are in S3. */
-async function runLoad(stack: Stack, pubs: BundlePublisher[], cameras: string[], chunks: Uint8Array[][][], intervalMs: number): Promise<number[]> {
+/** Resolves once the alert stage has scored `n` frames (polled), or rejects after `ms`. */
+async function scored(relay: Peer, n: number, ms: number): Promise<number> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const s = await ask<{ scored: number } | null>(relay, 'alerts');
+    if ((s?.scored ?? 0) >= n) return s!.scored;
+    if (Date.now() > until) throw new Error(`relay bench: ${s?.scored ?? 0} of ${n} event frames scored after ${ms} ms`);
+    await sleep(100);
+  }
+}
+
+interface Load { pubs: BundlePublisher[]; cameras: string[]; chunks: Uint8Array[][][]; intervalMs: number; frames: number; frame: (round: number, k: number) => Promise<void> }
+
+/** Publish the rounds, one burst every `intervalMs` (and `frames` event frames); resolve with each bundle's latency once all are in S3. */
+async function runLoad(stack: Stack, l: Load): Promise<number[]> {
   const lastChunkAt = new Map<string, number>();
   const latencies: number[] = [];
-  const total = chunks.length * cameras.length;
+  const total = l.chunks.length * l.cameras.length;
   const allIn = new Promise<void>((resolve) => {
     stack.relay.child.on('message', (m: { uploaded?: [string, number] }) => {
       if (!m.uploaded) return;
@@ -211,18 +197,19 @@ async function runLoad(stack: Stack, pubs: BundlePublisher[], cameras: string[],
     });
   });
   const t0 = Date.now();
-  for (let r = 0; r < chunks.length; r++) {
-    const due = t0 + r * intervalMs;
+  for (let r = 0; r < l.chunks.length; r++) {
+    const due = t0 + r * l.intervalMs;
     if (due > Date.now()) await sleep(due - Date.now());
-    const sends = cameras.map((cam, c) => {
-      const cs = chunks[r][c];
+    const sends = l.cameras.map((cam, c) => {
+      const cs = l.chunks[r][c];
       const topic = bundleTopic(cam);
-      const last = pubs[c].publishRaw(topic, cs[cs.length - 1]);
-      return Promise.all([...cs.slice(0, -1).map((x) => pubs[c].publishRaw(topic, x)), last]);
+      const last = l.pubs[c].publishRaw(topic, cs[cs.length - 1]);
+      return Promise.all([...cs.slice(0, -1).map((x) => l.pubs[c].publishRaw(topic, x)), last]);
     });
     // every camera's last chunk of this round goes out now: the latest of them starts the clock
     lastChunkAt.set(`r${r}`, Date.now());
-    chunks[r] = []; // published: let it go
+    l.chunks[r] = []; // published: let it go
+    for (let k = 0; k < l.frames; k++) sends.push(l.frame(r, k) as never);
     await Promise.all(sends);
   }
   // a relay that stops uploading (bundles refused, a broken stack) fails the bench, never hangs it
@@ -234,6 +221,8 @@ async function runLoad(stack: Stack, pubs: BundlePublisher[], cameras: string[],
   }
   return latencies.sort((a, b) => a - b);
 }
+
+const rssOf = (u: Record<string, { rssMb: number }>) => Object.fromEntries(Object.entries(u).map(([k, v]) => [k, v.rssMb]));
 
 export async function benchRelay(layout: Layout): Promise<RelayBench> {
   const n = Number(process.env.BENCH_CAMERAS ?? 20);
@@ -247,20 +236,35 @@ export async function benchRelay(layout: Layout): Promise<RelayBench> {
   try {
     // the config's cameras carry the demo secret; cameras the stack paired have a fresh one each
     const secretOf = (c: string) => (stack.logins[c] ? hexToBytes(stack.logins[c].secret, 32)! : demoCameraSecret(c));
-    const { chunks, jpegBytes } = await prepare(cameras, rounds, rawWidth, secretOf);
+    const jpeg = await testJpeg(rawWidth, Math.round((rawWidth * 3) / 4));
+    const chunks = await prepare(cameras, rounds, jpeg, rawWidth, secretOf);
     for (const c of cameras) {
       const login = stack.logins[c];
       pubs.push(await connectPublisher({ url: stack.brokerUrl, clientId: c, ...(login ? { username: login.username, password: login.password } : {}) }));
     }
+    const frames = stack.alerts ? Number(process.env.BENCH_FRAMES ?? 1) : 0;
+    const frame = (r: number, k: number) => {
+      const c = (r * frames + k) % n;
+      return pubs[c].publishRaw(`quietcam/${cameras[c]}/frame`, eventFrame(cameras[c], 1000 + r * frames + k, jpeg, rawWidth, secretOf(cameras[c])));
+    };
+    if (stack.alerts) {
+      // one frame scored before the idle figure: the model's working memory is part of what idles
+      await pubs[0].publishRaw(`quietcam/${cameras[0]}/frame`, eventFrame(cameras[0], 1, jpeg, rawWidth, secretOf(cameras[0])));
+      await scored(stack.relay, 1, 30000);
+    }
     await sleep(3000); // settle: what a home server idles at
-    const idle: Record<string, number> = {};
-    for (const [r, p] of Object.entries(stack.peers)) idle[r] = rssMb(p.child.pid!);
-    const cpu0 = Object.fromEntries(Object.entries(stack.peers).map(([r, p]) => [r, usage(p.child.pid!).cpuMs]));
-    const { result: latencies, peak } = await peakRss(stack.peers, runLoad(stack, pubs, cameras, chunks, intervalMs));
-    const cpuMsPerBundle = Object.fromEntries(Object.entries(stack.peers).map(([r, p]) => [r, (usage(p.child.pid!).cpuMs - cpu0[r]) / latencies.length]));
+    const idle = rssOf(usageOf(stack.peers));
+    const oneProcess = layout !== 'processes';
+    const memIdle = oneProcess ? await ask<NodeJS.MemoryUsage>(stack.relay, 'memory') : undefined;
+    const cpu0 = usageOf(stack.peers);
+    const { result: latencies, peak } = await peakRss(stack.peers, runLoad(stack, { pubs, cameras, chunks, intervalMs, frames, frame }));
+    const cpu1 = usageOf(stack.peers);
+    const cpuMsPerBundle = Object.fromEntries(Object.entries(cpu1).map(([r, u]) => [r, (u.cpuMs - (cpu0[r]?.cpuMs ?? 0)) / latencies.length]));
+    const frameCounts = stack.alerts ? { sent: frames * rounds, scored: (await scored(stack.relay, 1 + frames * rounds, 60000)) - 1 } : undefined;
+    const memory = memIdle ? { idle: memIdle, after: await ask<NodeJS.MemoryUsage>(stack.relay, 'memory') } : undefined;
     return {
-      layout, cameras: n, rawView: `${rawWidth}x${Math.round((rawWidth * 3) / 4)} JPEG, ${jpegBytes} bytes`, bundles: latencies.length,
-      idleMb: idle, loadMb: peak, cpuMsPerBundle, p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), maxMs: latencies[latencies.length - 1],
+      layout, cameras: n, rawView: `${rawWidth}x${Math.round((rawWidth * 3) / 4)} JPEG, ${jpeg.length} bytes`, bundles: latencies.length,
+      idleMb: idle, loadMb: peak, cpuMsPerBundle, p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), maxMs: latencies[latencies.length - 1], frames: frameCounts, memory,
     };
   } finally {
     for (const p of pubs) await p.close();
@@ -268,27 +272,43 @@ export async function benchRelay(layout: Layout): Promise<RelayBench> {
   }
 }
 
+const TITLES: Record<Layout, string> = {
+  one: 'broker, local S3, relay with alerts (person model loaded) and owner pages in one process (npm run web):',
+  'one-no-alerts': 'the same without alerts (--no-alerts), for comparison:',
+  processes: 'broker, local S3 and relay (no alerts) one process each:',
+};
+
 function print(r: RelayBench): void {
   const ok = (b: boolean) => (b ? 'ok' : 'MISSED');
   const sum = (m: Record<string, number>) => Object.values(m).reduce((a, v) => a + v, 0);
   const row = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
-  console.log(r.layout === 'one' ? '  broker, local S3, relay and owner pages in one process (quietcam web --local):' : '  broker, local S3 and relay one process each:');
+  console.log(`  ${TITLES[r.layout]}`);
   console.log(`    RSS idle: ${row(r.idleMb)} MB; total ${sum(r.idleMb).toFixed(0)} MB (goal <= 300: ${ok(sum(r.idleMb) <= 300)})`);
   console.log(`    RSS under load (peak): ${row(r.loadMb)} MB; total ${sum(r.loadMb).toFixed(0)} MB (goal <= 300: ${ok(sum(r.loadMb) <= 300)})`);
-  console.log(`    CPU per bundle under load: ${Object.entries(r.cpuMsPerBundle).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')} ms`);
+  console.log(`    CPU per bundle under load: ${Object.entries(r.cpuMsPerBundle).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')} ms${r.frames ? ' (with the event frames\' detections)' : ''}`);
   console.log(`    latency, last chunk published -> last S3 object confirmed: p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms (goal < 1000: ${ok(r.p99Ms < 1000)}), max ${r.maxMs.toFixed(0)} ms, ${r.bundles} bundles`);
+  if (r.frames) console.log(`    event frames: ${r.frames.scored} of ${r.frames.sent} scored by the person detector during the run`);
+  const mb = (m: NodeJS.MemoryUsage) => `JS heap ${(m.heapUsed / 1048576).toFixed(0)} of ${(m.heapTotal / 1048576).toFixed(0)}, external ${(m.external / 1048576).toFixed(0)} (array buffers and WASM memory ${(m.arrayBuffers / 1048576).toFixed(0)})`;
+  if (r.memory) console.log(`    where the RSS is (MB): idle ${mb(r.memory.idle)}; after the load ${mb(r.memory.after)}`);
+  const held = r.memory?.after as { loopDelayP99Ms?: number; loopDelayMaxMs?: number } | undefined;
+  if (held?.loopDelayMaxMs !== undefined) console.log(`    the stack's thread held during the load: event-loop delay p99 ${held.loopDelayP99Ms!.toFixed(0)} ms, max ${held.loopDelayMaxMs.toFixed(0)} ms`);
 }
 
 export async function main(): Promise<void> {
-  const lean = process.env.BENCH_PLAIN === '1' ? 'plain node' : 'MALLOC_ARENA_MAX=2, --max-semi-space-size=2';
-  console.log(`relay: the home stack on its embedded defaults (aedes, s3rver, relay; ${lean}; RSS includes tsx's esbuild service)`);
-  const layouts: Layout[] = process.env.BENCH_LAYOUT ? [process.env.BENCH_LAYOUT as Layout] : ['processes', 'one'];
-  for (const [i, layout] of layouts.entries()) {
-    const r = await benchRelay(layout);
-    if (i === 0) console.log(`  ${r.cameras} cameras, raw view ${r.rawView}, all cameras at once every ${process.env.BENCH_INTERVAL_MS ?? 2000} ms for ${process.env.BENCH_SECONDS ?? 30} s`);
-    print(r);
+  const lean = process.env.BENCH_PLAIN === '1' ? 'plain node' : `MALLOC_ARENA_MAX=2, ${LEAN_FLAGS.join(' ')}`;
+  const runtime = RUNTIME === 'dist' ? 'prebuilt runtime, no loader' : 'sources through tsx; RSS includes its esbuild service';
+  console.log(`relay: the home stack on its embedded defaults (aedes, s3rver, relay, alerts; ${runtime}; ${lean}; load average ${loadavg()[0].toFixed(1)})`);
+  const layouts = (process.env.BENCH_LAYOUT ? process.env.BENCH_LAYOUT.split(',') : ['one', 'one-no-alerts', 'processes']) as Layout[];
+  try {
+    for (const [i, layout] of layouts.entries()) {
+      const r = await benchRelay(layout);
+      if (i === 0) console.log(`  ${r.cameras} cameras, raw view ${r.rawView}, all cameras at once every ${process.env.BENCH_INTERVAL_MS ?? 2000} ms for ${process.env.BENCH_SECONDS ?? 30} s; with alerts ${process.env.BENCH_FRAMES ?? 1} event frame(s) per round`);
+      print(r);
+    }
+  } finally {
+    dropBuiltPeer();
   }
-  await (await import('./relay-wear.ts')).main();
+  if (process.env.BENCH_WEAR !== '0') await (await import('./relay-wear.ts')).main();
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

@@ -11,7 +11,7 @@ export interface Command {
 export const commands: Record<string, Command> = {
   start: {
     summary: 'the main job on the embedded defaults: a simulated camera (and the relay stack when present)',
-    usage: 'quietcam start [--once] [--seconds N] [--broker-port N] [--s3-port N] [--status-port N|off] [scene:NAME | video | CDnet folder ...]',
+    usage: 'quietcam start [--once] [--seconds N] [--no-alerts] [--broker-port N] [--s3-port N] [--status-port N|off] [scene:NAME | video | CDnet folder ...]',
     load: () => import('./start.ts'),
   },
   sim: {
@@ -26,12 +26,12 @@ export const commands: Record<string, Command> = {
   },
   relay: {
     summary: 'run the relay: MQTT bundles in, five encrypted contribution images to S3 out',
-    usage: 'quietcam relay [--config FILE] [--local] [--broker-port N] [--s3-port N] [--status-port N|off]',
+    usage: 'quietcam relay [--config FILE] [--local] [--broker-port N] [--s3-port N] [--status-port N|off] [--alerts | --no-alerts]',
     load: () => import('./relay.ts'),
   },
   web: {
     summary: 'the owner pages: accounts with 2-step verification, consent per camera, the Data Integrity Zone',
-    usage: 'quietcam web [--config FILE] [--local] [--host H] [--port N] [--tls-proxy] [--broker-port N] [--s3-port N] [--status-port N|off] | quietcam web grant-reviewer USERNAME',
+    usage: 'quietcam web [--config FILE] [--local [--no-alerts]] [--host H] [--port N] [--tls-proxy] [--broker-port N] [--s3-port N] [--status-port N|off] | quietcam web grant-reviewer USERNAME',
     load: () => import('./web.ts'),
   },
   review: {

@@ -2,7 +2,9 @@
  * `quietcam relay [--config FILE] [--local] [--broker-port N] [--s3-port N] [--status-port N|off]`:
  * run the relay until SIGINT/SIGTERM.
  * --config FILE  JSON config (README.md); also $QUIETCAM_RELAY_CONFIG and QUIETCAM_* env vars
- * --local        also start the embedded broker (aedes) and S3 endpoint (s3rver) on 127.0.0.1
+ * --local        also start the embedded broker (aedes) and S3 endpoint (s3rver) on 127.0.0.1, and
+ *                smart alerts (the person detector loaded; --no-alerts: without them)
+ * --alerts       without --local: smart alerts on the configured broker (2 detector worker threads)
  * Ports (cli/listen-ports.ts): --broker-port / QUIETCAM_BROKER_PORT (1883) and --s3-port /
  * QUIETCAM_S3_PORT (4568) with --local; --status-port / QUIETCAM_STATUS_PORT (config status.port).
  * A taken port is an error naming it and its flag, checked before anything starts.
@@ -20,20 +22,21 @@ import { startRelay } from '../src/relay/main.js';
 import type { Relay } from '../src/relay/relay.js';
 import { checkPortsFree, listenErrorMessage, portFlags, PortUsageError, resolvePort, type PlannedPort } from './listen-ports.js';
 
-export const USAGE = 'quietcam relay [--config FILE] [--local] [--broker-port N] [--s3-port N] [--status-port N|off] [--alerts]';
+export const USAGE = 'quietcam relay [--config FILE] [--local] [--broker-port N] [--s3-port N] [--status-port N|off] [--alerts | --no-alerts]';
 
-interface Args { config?: string; local: boolean; brokerPort?: string; s3Port?: string; statusPort?: string; alerts: boolean }
+interface Args { config?: string; local: boolean; brokerPort?: string; s3Port?: string; statusPort?: string; alerts: boolean; noAlerts: boolean }
 
 function parse(args: string[]): Args | string {
   try {
     const { values } = parseArgs({
       args,
       strict: true,
-      options: { config: { type: 'string' }, local: { type: 'boolean', default: false }, alerts: { type: 'boolean', default: false }, ...portFlags(['broker', 's3', 'status']) },
+      options: { config: { type: 'string' }, local: { type: 'boolean', default: false }, alerts: { type: 'boolean', default: false }, 'no-alerts': { type: 'boolean', default: false }, ...portFlags(['broker', 's3', 'status']) },
     });
     const v = values as Record<string, string | boolean | undefined>;
-    const out: Args = { config: v.config as string | undefined, local: v.local === true, brokerPort: v['broker-port'] as string | undefined, s3Port: v['s3-port'] as string | undefined, statusPort: v['status-port'] as string | undefined, alerts: v.alerts === true };
-    if (out.local && out.alerts) return '--alerts runs with the configured broker (without --local) for now';
+    const out: Args = { config: v.config as string | undefined, local: v.local === true, brokerPort: v['broker-port'] as string | undefined, s3Port: v['s3-port'] as string | undefined, statusPort: v['status-port'] as string | undefined, alerts: v.alerts === true, noAlerts: v['no-alerts'] === true };
+    if (out.alerts && out.noAlerts) return '--alerts and --no-alerts contradict each other';
+    if (out.local && out.alerts) return '--alerts is the default with --local (--no-alerts turns it off)';
     if (!out.local && (out.brokerPort !== undefined || out.s3Port !== undefined)) return '--broker-port and --s3-port need --local (without it the relay uses config broker.url and s3.endpoint)';
     return out;
   } catch (err) {
@@ -59,8 +62,8 @@ async function startServices(opts: Args, config: RelayConfig, ports: PlannedPort
   const status = { ...config.status, port: port('status') ?? null };
   if (opts.local) {
     const { startStack } = await import('../src/relay/stack.js');
-    const stack = await startStack({ config: { ...config, cameras: config.cameras }, brokerPort: port('broker'), s3Port: port('s3'), statusPort: status.port });
-    console.log(`relay ready: broker ${stack.brokerUrl}, S3 ${stack.s3Endpoint} bucket ${stack.bucket}, status ${stack.relay.statusUrl ?? 'off'}, data ${config.dataDir}`);
+    const stack = await startStack({ config: { ...config, cameras: config.cameras }, brokerPort: port('broker'), s3Port: port('s3'), statusPort: status.port, ...(opts.noAlerts ? { alerts: false as const } : {}) });
+    console.log(`relay ready: broker ${stack.brokerUrl}, S3 ${stack.s3Endpoint} bucket ${stack.bucket}, status ${stack.relay.statusUrl ?? 'off'}, alerts ${stack.relay.alerts ? 'on' : 'off'}, data ${config.dataDir}`);
     return { relay: stack.relay, stopAll: () => stack.stop() };
   }
   // no login configured: the `quietcam-relay` one in <dataDir>/broker-users.json (what `quietcam broker-config` gives mosquitto)

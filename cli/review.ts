@@ -32,14 +32,18 @@ import { writeFile } from 'node:fs/promises';
 
 export const USAGE = 'quietcam review [--config FILE] [--db FILE] [--host H] [--port N] [--tls-proxy] [--no-proposals] | add-reviewer NAME | revoke NAME | list | export-coco FILE | export-motion DIR [--operator NAME]';
 
-export async function run(args: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
+type Values = Record<string, string | boolean | undefined>;
+interface Parsed { values: Values; cmd?: string; arg: string }
+
+/** Flags and the subcommand, or the exit code after a usage error. */
+function parse(args: string[]): Parsed | number {
+  let values: Values;
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
       args, strict: true, allowPositionals: true,
       options: { config: { type: 'string' }, db: { type: 'string' }, host: { type: 'string' }, 'tls-proxy': { type: 'boolean', default: false }, 'no-proposals': { type: 'boolean', default: false }, operator: { type: 'string' }, ...portFlags(['review']) },
-    }) as { values: Record<string, string | boolean | undefined>; positionals: string[] });
+    }) as { values: Values; positionals: string[] });
   } catch (err) {
     console.error(`quietcam review: ${(err as Error).message}\nUsage: ${USAGE}`);
     return 2;
@@ -50,65 +54,89 @@ export async function run(args: string[]): Promise<number> {
     console.error(`quietcam review: bad arguments\nUsage: ${USAGE}`);
     return 2;
   }
+  return { values, cmd, arg };
+}
+
+/** add-reviewer, revoke and list (the database alone); null for the other commands. */
+async function reviewerCommand(store: SqliteReviewStore, cmd: string | undefined, arg: string): Promise<number | null> {
+  if (cmd === 'add-reviewer') {
+    const r = await addReviewer(store, arg, Date.now());
+    if (typeof r === 'string') {
+      console.error(`quietcam review: ${r}`);
+      return 1;
+    }
+    console.log(`reviewer ${r.name} added. Give them, once, by a safe channel:\n  password:    ${r.password}\n  TOTP secret: ${r.totpSecret}\n  ${r.uri}\nThey sign in with all three at the console. Revoke with: quietcam review revoke ${r.name}`);
+    return 0;
+  }
+  if (cmd === 'revoke') {
+    const ok = store.revoke(arg.toLowerCase(), Date.now());
+    console.log(ok ? `${arg} revoked: their open sessions have ended` : `no reviewer '${arg}'`);
+    return ok ? 0 : 1;
+  }
+  if (cmd === 'list') {
+    for (const r of store.listReviewers()) console.log(`${r.name}\t${r.revokedMs ? `revoked ${new Date(r.revokedMs).toISOString()}` : 'active'}`);
+    return 0;
+  }
+  return null;
+}
+
+/** export-coco and export-motion; null for the console itself. */
+async function exportCommand(ports: ReviewPorts, cmd: string | undefined, arg: string, values: Values): Promise<number | null> {
+  if (cmd === 'export-coco') {
+    const coco = await buildCoco(ports);
+    await writeFile(arg, JSON.stringify(coco, null, 1));
+    console.log(`${arg}: ${coco.images.length} images, ${coco.annotations.length} boxes`);
+    return 0;
+  }
+  if (cmd === 'export-motion') {
+    const r = await exportMotion(ports, sharpMaskCodec, arg, (values.operator as string | undefined) ?? 'operator');
+    console.log(`${arg}: ${r.frames} frames in ${r.folders.length} folder(s); score them with: quietcam eval ${r.folders.join(' ')}`);
+    return 0;
+  }
+  return null;
+}
+
+/** The console on its checked host and port until SIGINT/SIGTERM. */
+async function serve(ports: ReviewPorts, values: Values): Promise<number> {
+  const host = (values.host as string | undefined) ?? '127.0.0.1';
+  let port: number;
+  try {
+    port = resolvePort('review', values.port as string | undefined, process.env)!;
+    if (!values['tls-proxy'] && !LOOPBACK.test(host)) throw new Error(`plain HTTP is for a loopback host only (got ${host}): put a TLS proxy in front and add --tls-proxy`);
+  } catch (err) {
+    console.error(`quietcam review: ${(err as Error).message}\nUsage: ${USAGE}`);
+    return 2;
+  }
+  const taken = await checkPortsFree([{ name: 'review', host, port }]);
+  if (taken) {
+    console.error(`quietcam review: ${taken}`);
+    return 2;
+  }
+  const server = await startReviewServer({ ports, host, port, config: { cookies: values['tls-proxy'] ? 'secure' : 'insecure-localhost' } });
+  console.log(`review console ready: ${server.url}`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+  return 0;
+}
+
+export async function run(args: string[]): Promise<number> {
+  const o = parse(args);
+  if (typeof o === 'number') return o;
+  const { values, cmd, arg } = o;
   const relay = loadConfig({ file: values.config as string | undefined });
   const db = openReviewDb((values.db as string | undefined) ?? join(relay.dataDir, 'review.db'));
   const store = new SqliteReviewStore(db);
   try {
-    if (cmd === 'add-reviewer') {
-      const r = await addReviewer(store, arg, Date.now());
-      if (typeof r === 'string') {
-        console.error(`quietcam review: ${r}`);
-        return 1;
-      }
-      console.log(`reviewer ${r.name} added. Give them, once, by a safe channel:\n  password:    ${r.password}\n  TOTP secret: ${r.totpSecret}\n  ${r.uri}\nThey sign in with all three at the console. Revoke with: quietcam review revoke ${r.name}`);
-      return 0;
-    }
-    if (cmd === 'revoke') {
-      const ok = store.revoke(arg.toLowerCase(), Date.now());
-      console.log(ok ? `${arg} revoked: their open sessions have ended` : `no reviewer '${arg}'`);
-      return ok ? 0 : 1;
-    }
-    if (cmd === 'list') {
-      for (const r of store.listReviewers()) console.log(`${r.name}\t${r.revokedMs ? `revoked ${new Date(r.revokedMs).toISOString()}` : 'active'}`);
-      return 0;
-    }
+    const done = await reviewerCommand(store, cmd, arg);
+    if (done !== null) return done;
     const bucket = s3OperatorBucket(relay.s3);
     const proposer = cmd === undefined && !values['no-proposals'] ? personDetectorProposals() : noProposals;
     const ports: ReviewPorts = { store, bucket, watermark: sharpWatermark, proposer, clock: Date.now };
     try {
-      if (cmd === 'export-coco') {
-        const coco = await buildCoco(ports);
-        await writeFile(arg, JSON.stringify(coco, null, 1));
-        console.log(`${arg}: ${coco.images.length} images, ${coco.annotations.length} boxes`);
-        return 0;
-      }
-      if (cmd === 'export-motion') {
-        const r = await exportMotion(ports, sharpMaskCodec, arg, (values.operator as string | undefined) ?? 'operator');
-        console.log(`${arg}: ${r.frames} frames in ${r.folders.length} folder(s); score them with: quietcam eval ${r.folders.join(' ')}`);
-        return 0;
-      }
-      const host = (values.host as string | undefined) ?? '127.0.0.1';
-      let port: number;
-      try {
-        port = resolvePort('review', values.port as string | undefined, process.env)!;
-        if (!values['tls-proxy'] && !LOOPBACK.test(host)) throw new Error(`plain HTTP is for a loopback host only (got ${host}): put a TLS proxy in front and add --tls-proxy`);
-      } catch (err) {
-        console.error(`quietcam review: ${(err as Error).message}\nUsage: ${USAGE}`);
-        return 2;
-      }
-      const taken = await checkPortsFree([{ name: 'review', host, port }]);
-      if (taken) {
-        console.error(`quietcam review: ${taken}`);
-        return 2;
-      }
-      const server = await startReviewServer({ ports, host, port, config: { cookies: values['tls-proxy'] ? 'secure' : 'insecure-localhost' } });
-      console.log(`review console ready: ${server.url}`);
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
-      await server.close();
-      return 0;
+      return (await exportCommand(ports, cmd, arg, values)) ?? (await serve(ports, values));
     } finally {
       bucket.close();
     }

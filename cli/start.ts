@@ -53,7 +53,8 @@ function cameras(args: string[]): Camera[] {
   ];
 }
 
-const USAGE = `quietcam start [--once] [--seconds N] [--broker-port N] [--s3-port N] [--status-port N|off] [source ...]
+const USAGE = `quietcam start [--once] [--seconds N] [--no-alerts] [--broker-port N] [--s3-port N] [--status-port N|off] [source ...]
+--no-alerts: without the person detector (smart alerts are on by default: NanoDet is loaded at start)
 ${portUsage(['broker', 's3', 'status'])}`;
 
 /** The ports `start` opens: broker and S3 on loopback, the status page where the config says. */
@@ -74,11 +75,11 @@ type Stack = Awaited<ReturnType<StackModule['startStack']>>;
 type ContributionRecord = import('../src/relay/types.ts').ContributionRecord;
 
 /** Arguments and ports, or the exit code after a usage error. */
-async function parseStart(argv: string[]): Promise<{ once: boolean; seconds: number; cams: Camera[]; ports: PlannedPort[] } | number> {
+async function parseStart(argv: string[]): Promise<{ once: boolean; seconds: number; alerts: boolean; cams: Camera[]; ports: PlannedPort[] } | number> {
   let parsed;
   let ports: PlannedPort[];
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { once: { type: 'boolean' }, seconds: { type: 'string' }, ...portFlags(['broker', 's3', 'status']) } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { once: { type: 'boolean' }, seconds: { type: 'string' }, 'no-alerts': { type: 'boolean' }, ...portFlags(['broker', 's3', 'status']) } });
     ports = await plan(parsed.values, process.env);
   } catch (err) {
     console.error(`quietcam start: ${(err as Error).message}${err instanceof PortUsageError || err instanceof TypeError ? `\nUsage: ${USAGE}` : ''}`);
@@ -89,11 +90,11 @@ async function parseStart(argv: string[]): Promise<{ once: boolean; seconds: num
     console.error(`quietcam start: --seconds must be a positive number`);
     return 2;
   }
-  return { once: parsed.values.once === true, seconds, cams: cameras(parsed.positionals), ports };
+  return { once: parsed.values.once === true, seconds, alerts: parsed.values['no-alerts'] !== true, cams: cameras(parsed.positionals), ports };
 }
 
 /** Broker, S3 and relay on the checked ports, each camera paired; or exit code 2 for a taken port. */
-async function openStack(cams: Camera[], ports: PlannedPort[]): Promise<Stack | number> {
+async function openStack(cams: Camera[], ports: PlannedPort[], alerts: boolean): Promise<Stack | number> {
   const { startStack, demoCamera } = await import('../src/relay/stack.ts');
   const taken = await checkPortsFree(ports);
   if (taken) {
@@ -103,7 +104,7 @@ async function openStack(cams: Camera[], ports: PlannedPort[]): Promise<Stack | 
   const port = (name: PlannedPort['name']) => ports.find((p) => p.name === name)?.port;
   try {
     // each simulated camera is paired afresh: its own broker login (and MAC secret), as the owner page gives a board
-    return await startStack({ cameras: cams.map((c) => demoCamera(c.id)), pair: cams.map((c) => c.id), brokerPort: port('broker'), s3Port: port('s3'), statusPort: port('status') ?? null });
+    return await startStack({ cameras: cams.map((c) => demoCamera(c.id)), pair: cams.map((c) => c.id), brokerPort: port('broker'), s3Port: port('s3'), statusPort: port('status') ?? null, ...(alerts ? {} : { alerts: false }) });
   } catch (err) {
     const msg = listenErrorMessage(err, ports);
     if (!msg) throw err;
@@ -164,12 +165,13 @@ function untilSignal(): Promise<void> {
 export async function run(argv: string[]): Promise<number> {
   const args = await parseStart(argv);
   if (typeof args === 'number') return args;
-  const stack = await openStack(args.cams, args.ports);
+  const stack = await openStack(args.cams, args.ports, args.alerts);
   if (typeof stack === 'number') return stack;
   try {
     console.log(`broker  ${stack.brokerUrl}  (aedes, in-process)`);
     console.log(`S3      ${stack.s3Endpoint}  bucket ${stack.bucket}, data in ${resolve('data/s3')}`);
     if (stack.statusUrl) console.log(`status  ${stack.statusUrl}`);
+    console.log(`alerts  ${stack.relay.alerts ? 'on: event frames scored by the person detector (--no-alerts: off)' : 'off (--no-alerts)'}`);
     const arrived = watchUploads(stack);
     const expected = await playCameras(stack, args.cams, args.seconds);
     const deadline = Date.now() + START_DEFAULTS.waitMs;

@@ -6,7 +6,8 @@
  *   quietcam web grant-reviewer USERNAME [--config FILE]
  *
  * --config FILE  the relay's JSON config (database, bucket, broker); also QUIETCAM_* env vars
- * --local        also start the relay with its embedded broker and S3 endpoint (the demo)
+ * --local        also start the relay with its embedded broker and S3 endpoint (the demo), with
+ *                smart alerts (the person detector loaded); --no-alerts: without them
  * --host, --port where to listen (default 127.0.0.1:8080; the port also QUIETCAM_WEB_PORT)
  * --broker-port, --s3-port, --status-port  with --local: the stack's ports (cli/listen-ports.ts;
  *                also QUIETCAM_BROKER_PORT, QUIETCAM_S3_PORT, QUIETCAM_STATUS_PORT)
@@ -26,9 +27,9 @@ import { resolveWebConfig, type WebConfigInput } from '../src/web/config.js';
 import { startWebServer } from '../src/web/server.js';
 import { checkPortsFree, listenErrorMessage, portFlags, PortUsageError, resolvePort, type PlannedPort } from './listen-ports.js';
 
-export const USAGE = 'quietcam web [--config FILE] [--local] [--host H] [--port N] [--tls-proxy] [--broker-port N] [--s3-port N] [--status-port N|off] | quietcam web grant-reviewer USERNAME';
+export const USAGE = 'quietcam web [--config FILE] [--local [--no-alerts]] [--host H] [--port N] [--tls-proxy] [--broker-port N] [--s3-port N] [--status-port N|off] | quietcam web grant-reviewer USERNAME';
 
-interface Args { config?: string; local: boolean; host?: string; tlsProxy: boolean; grant?: string; ports: Record<string, string | undefined> }
+interface Args { config?: string; local: boolean; alerts: boolean; host?: string; tlsProxy: boolean; grant?: string; ports: Record<string, string | undefined> }
 
 function parse(args: string[]): Args | string {
   try {
@@ -40,12 +41,13 @@ function parse(args: string[]): Args | string {
         config: { type: 'string' },
         host: { type: 'string' },
         local: { type: 'boolean', default: false },
+        'no-alerts': { type: 'boolean', default: false },
         'tls-proxy': { type: 'boolean', default: false },
         ...portFlags(['web', 'broker', 's3', 'status']),
       },
     });
     const v = values as Record<string, string | boolean | undefined>;
-    const out: Args = { config: v.config as string | undefined, host: v.host as string | undefined, local: v.local === true, tlsProxy: v['tls-proxy'] === true, ports: {} };
+    const out: Args = { config: v.config as string | undefined, host: v.host as string | undefined, local: v.local === true, alerts: v['no-alerts'] !== true, tlsProxy: v['tls-proxy'] === true, ports: {} };
     for (const flag of ['port', 'broker-port', 's3-port', 'status-port']) out.ports[flag] = v[flag] as string | undefined;
     if (positionals.length > 0) {
       if (positionals[0] !== 'grant-reviewer' || args[0] !== 'grant-reviewer') return `unknown argument '${positionals[0]}'`;
@@ -55,6 +57,7 @@ function parse(args: string[]): Args | string {
     if (!out.local && ['broker-port', 's3-port', 'status-port'].some((f) => out.ports[f] !== undefined)) {
       return '--broker-port, --s3-port and --status-port need --local (the relay is not started here otherwise)';
     }
+    if (!out.local && !out.alerts) return '--no-alerts needs --local (the relay, which runs the alerts, is not started here otherwise)';
     return out;
   } catch (err) {
     return (err as Error).message;
@@ -123,10 +126,10 @@ export async function run(args: string[]): Promise<number> {
     if (o.local) {
       const { startStack } = await import('../src/relay/stack.js');
       const port = (name: PlannedPort['name']) => ports.find((p) => p.name === name)?.port;
-      const stack = await startStack({ config: relay, brokerPort: port('broker'), s3Port: port('s3'), statusPort: port('status') ?? null });
+      const stack = await startStack({ config: relay, brokerPort: port('broker'), s3Port: port('s3'), statusPort: port('status') ?? null, ...(o.alerts ? {} : { alerts: false }) });
       stopStack = () => stack.stop();
       relay = stack.relay.config;
-      console.log(`relay ready: broker ${stack.brokerUrl}, S3 ${stack.s3Endpoint}/${stack.bucket}, status ${stack.relay.statusUrl ?? 'off'}`);
+      console.log(`relay ready: broker ${stack.brokerUrl}, S3 ${stack.s3Endpoint}/${stack.bucket}, status ${stack.relay.statusUrl ?? 'off'}, alerts ${stack.relay.alerts ? 'on' : 'off'}`);
     }
     const server = await startWebServer({ relay, web });
     console.log(`web ready: ${server.url}${o.tlsProxy ? ' (behind a TLS proxy: open it through the proxy\'s https:// address)' : ' (plain HTTP, this machine only)'}`);

@@ -49,9 +49,8 @@ interface ScenesModule {
 
 async function loadScenes(scene: string): Promise<ScenesModule> {
   try {
-    // A variable keeps TypeScript from requiring the module at compile time.
-    const path = '../scenes/index.ts';
-    return (await import(path)) as ScenesModule;
+    // a literal path: the prebuilt runtime (scripts/build-runtime.ts) bundles it
+    return (await import('../scenes/index.ts')) as ScenesModule;
   } catch (err) {
     throw new Error(`scene '${scene}': scenes are not available (sim/scenes/index.ts could not be loaded: ${(err as Error).message})`);
   }

@@ -155,7 +155,9 @@ export function encodeBundle(b: Bundle, out?: Uint8Array, key?: HmacSha256): Uin
   return out ? buf.subarray(0, size) : buf;
 }
 
-function failed(code: ProtocolErrorCode, message: string): DecodeBundleResult {
+type Failed = { ok: false; error: ProtocolError };
+
+function failed(code: ProtocolErrorCode, message: string): Failed {
   return { ok: false, error: protocolError(code, message) };
 }
 
@@ -174,13 +176,8 @@ function copyBytes(b: Uint8Array, pos: number, length: number): Uint8Array {
   return out;
 }
 
-/**
- * Decode and fully validate a bundle. Never throws: malformed input gives a typed error.
- * The result owns its arrays (copies, not views of `bytes`).
- * @example const r = decodeBundle(bytes); if (!r.ok) count(r.error.code); else use(r.bundle);
- */
-export function decodeBundle(bytes: Uint8Array): DecodeBundleResult {
-  if (!(bytes instanceof Uint8Array)) return failed('bad-field', 'input: expected a Uint8Array');
+/** Magic, version, length (against the limit and the announced one), CRC and flags; null when they hold. */
+function checkEnvelope(bytes: Uint8Array): Failed | null {
   const n = bytes.length;
   for (let i = 0; i < 4 && i < n; i++) if (bytes[i] !== BUNDLE_MAGIC[i]) return failed('bad-magic', 'not a quietcam bundle (magic "QCBN")');
   if (n < 5) return failed('truncated', n + ' bytes, shorter than the magic and version');
@@ -194,31 +191,44 @@ export function decodeBundle(bytes: Uint8Array): DecodeBundleResult {
   if (n > total) return failed('bad-field', (n - total) + ' trailing bytes after the ' + total + '-byte bundle');
   const crc = crc32(bytes, 0, total - 4);
   if (crc !== readU32(bytes, total - 4)) return failed('bad-crc', 'CRC32 ' + crc + ' does not match the stored ' + readU32(bytes, total - 4));
-
   if (bytes[5] !== 0) return failed('bad-field', 'flags: ' + bytes[5] + ', expected 0');
-  const timeHi = readU32(bytes, 10);
-  if (timeHi > MAX_TIME_HI) return failed('bad-field', 'captureTimeMs: beyond 2^53-1');
-  const cellSize = bytes[23];
-  const width = readU16(bytes, 24);
-  const height = readU16(bytes, 26);
-  const cols = readU16(bytes, 28);
-  const rows = readU16(bytes, 30);
-  const boxCount = readU16(bytes, 32);
-  const rawLength = readU32(bytes, 38);
-  const bgWidth = readU16(bytes, 42);
-  const bgHeight = readU16(bytes, 44);
-  // Check every size against the limits before computing offsets or allocating anything.
-  const err = checkGeometry(width, height, cellSize, cols, rows) ||
-    checkRawView(readU16(bytes, 34), readU16(bytes, 36), rawLength) ||
-    checkBackground(bgWidth, bgHeight, bgWidth * bgHeight);
+  if (readU32(bytes, 10) > MAX_TIME_HI) return failed('bad-field', 'captureTimeMs: beyond 2^53-1');
+  return null;
+}
+
+/**
+ * Every size in the header against the limits, and the length they add up to against the
+ * announced one, before any offset is computed or anything allocated; null when they hold.
+ */
+/** The header's sizes of the variable parts. */
+function sizesOf(bytes: Uint8Array): { cols: number; rows: number; boxCount: number; rawLength: number; bgWidth: number; bgHeight: number } {
+  return { cols: readU16(bytes, 28), rows: readU16(bytes, 30), boxCount: readU16(bytes, 32), rawLength: readU32(bytes, 38), bgWidth: readU16(bytes, 42), bgHeight: readU16(bytes, 44) };
+}
+
+function checkSizes(bytes: Uint8Array): Failed | null {
+  const z = sizesOf(bytes);
+  const err = checkGeometry(readU16(bytes, 24), readU16(bytes, 26), bytes[23], z.cols, z.rows) ||
+    checkRawView(readU16(bytes, 34), readU16(bytes, 36), z.rawLength) ||
+    checkBackground(z.bgWidth, z.bgHeight, z.bgWidth * z.bgHeight);
   if (err) return { ok: false, error: err };
-  if (boxCount > MAX_BOXES) return failed('too-large', 'boxCount: ' + boxCount + ', limit ' + MAX_BOXES);
+  if (z.boxCount > MAX_BOXES) return failed('too-large', 'boxCount: ' + z.boxCount + ', limit ' + MAX_BOXES);
+  const total = readU32(bytes, 6);
+  const expected = BUNDLE_HEADER_BYTES + bytes[46] + bytes[47] + bytes[48] + bytes[49] + 3 * maskBytes(z.cols * z.rows) +
+    BOX_BYTES * z.boxCount + z.bgWidth * z.bgHeight + z.rawLength + MAC_BYTES + 4;
+  if (expected !== total) return failed('bad-field', 'announced length ' + total + ' differs from the ' + expected + ' bytes its fields need');
+  return null;
+}
+
+/** The fields of a bundle whose envelope and sizes were checked (checkEnvelope, checkSizes). */
+function readBundle(bytes: Uint8Array): DecodeBundleResult {
+  const z = sizesOf(bytes);
+  const cols = z.cols;
+  const rows = z.rows;
+  const boxCount = z.boxCount;
+  const bgWidth = z.bgWidth;
+  const bgHeight = z.bgHeight;
   const cells = cols * rows;
   const mb = maskBytes(cells);
-  const expected = BUNDLE_HEADER_BYTES + bytes[46] + bytes[47] + bytes[48] + bytes[49] + 3 * mb +
-    BOX_BYTES * boxCount + bgWidth * bgHeight + rawLength + MAC_BYTES + 4;
-  if (expected !== total) return failed('bad-field', 'announced length ' + total + ' differs from the ' + expected + ' bytes its fields need');
-
   let p = BUNDLE_HEADER_BYTES;
   const cameraId = readAscii(bytes, p, bytes[46]);
   p += bytes[46];
@@ -242,16 +252,16 @@ export function decodeBundle(bytes: Uint8Array): DecodeBundleResult {
   }
   const pixels = copyBytes(bytes, p, bgWidth * bgHeight);
   p += bgWidth * bgHeight;
-  const jpeg = copyBytes(bytes, p, rawLength);
+  const jpeg = copyBytes(bytes, p, z.rawLength);
   const bundle: Bundle = {
     cameraId: cameraId,
     bundleId: bundleId,
-    captureTimeMs: timeHi * TWO_POW_32 + readU32(bytes, 14),
+    captureTimeMs: readU32(bytes, 10) * TWO_POW_32 + readU32(bytes, 14),
     detectorVersion: detectorVersion,
     configHash: configHash,
-    width: width,
-    height: height,
-    cellSize: cellSize,
+    width: readU16(bytes, 24),
+    height: readU16(bytes, 26),
+    cellSize: bytes[23],
     cols: cols,
     rows: rows,
     rawView: { width: readU16(bytes, 34), height: readU16(bytes, 36), jpeg: jpeg },
@@ -265,10 +275,24 @@ export function decodeBundle(bytes: Uint8Array): DecodeBundleResult {
     purposes: bytes[22],
     consentVersion: readU32(bytes, 18),
   };
-  // The same rules as the encoder (ids, purposes, boxes): whatever decodes, encodes back to `bytes`.
-  const fieldErr = checkBundle(bundle);
-  if (fieldErr) return { ok: false, error: fieldErr };
   return { ok: true, bundle: bundle };
+}
+
+/**
+ * Decode and fully validate a bundle. Never throws: malformed input gives a typed error.
+ * The result owns its arrays (copies, not views of `bytes`).
+ * @example const r = decodeBundle(bytes); if (!r.ok) count(r.error.code); else use(r.bundle);
+ */
+export function decodeBundle(bytes: Uint8Array): DecodeBundleResult {
+  if (!(bytes instanceof Uint8Array)) return failed('bad-field', 'input: expected a Uint8Array');
+  const bad = checkEnvelope(bytes) || checkSizes(bytes);
+  if (bad) return bad;
+  const r = readBundle(bytes);
+  if (!r.ok) return r;
+  // The same rules as the encoder (ids, purposes, boxes): whatever decodes, encodes back to `bytes`.
+  const fieldErr = checkBundle(r.bundle);
+  if (fieldErr) return { ok: false, error: fieldErr };
+  return r;
 }
 
 /**

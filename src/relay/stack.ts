@@ -3,6 +3,9 @@
  * s3rver endpoint on 127.0.0.1 (data under `<dataDir>/s3`), and the relay pointed at both
  * (SQLite under `<dataDir>/relay.db`). `npm start` runs it beside the simulator.
  *
+ * With alerts on (the default) the relay also takes the cameras' event frames and scores them with
+ * the person detector (NanoDet, loaded at start).
+ *
  * The broker lets in only paired cameras (credentials in the database's camera_credentials) and
  * the services (`<dataDir>/broker-users.json`, made at first start); the relay logs in as
  * `quietcam-relay` (src/adapters/broker-auth.ts).
@@ -18,7 +21,7 @@ import { S3RVER_CREDENTIALS, startS3, type EmbeddedS3 } from '../adapters/s3rver
 import { bytesToHex, demoCameraSecret } from '../protocol/index.js';
 import { loadConfig, type CameraSeed, type RelayConfigInput } from './config.js';
 import type { Logger } from '../log.js';
-import { startRelay } from './main.js';
+import { startRelay, type StartRelayOptions } from './main.js';
 import type { Relay } from './relay.js';
 
 export interface StackOptions {
@@ -42,7 +45,23 @@ export interface StackOptions {
   pair?: string[];
   /** PEM files: the broker listens with TLS (mqtts://) and the relay verifies it with caFile. */
   tls?: { certFile: string; keyFile: string; caFile: string };
+  /**
+   * Smart alerts (src/alerts/README.md): event frames -> the person detector -> history and the
+   * owner's channels. Default on (STACK_ALERTS: one model in one worker thread, frames scored one
+   * at a time); false: off (`--no-alerts`).
+   */
+  alerts?: StartRelayOptions['alerts'];
 }
+
+/**
+ * The home stack's alerts: NanoDet in one worker thread. One model only (each holds its own tfjs
+ * and WASM heap: the 300 MB budget of a 512 MB board has room for one), and off the relay's
+ * thread: a detection runs the whole graph synchronously (~200-400 ms), which in the relay's
+ * thread holds every bundle behind it. From the prebuilt runtime the thread costs ~17 MB more than
+ * the relay's own thread (bench/relay.ts, BENCH_DETECTOR_WORKERS=0 to compare); run from the
+ * sources it also loads tsx (~44 MB more).
+ */
+export const STACK_ALERTS = { workers: 1 } as const;
 
 /** What a paired camera is provisioned with. */
 export interface CameraLogin {
@@ -115,7 +134,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
         cameras: [...base.cameras, ...(o.cameras ?? [])],
       },
     });
-    const relay = await startRelay({ config, log: o.log });
+    const relay = await startRelay({ config, log: o.log, alerts: o.alerts === undefined ? { ...STACK_ALERTS } : o.alerts });
     const s3Handle = s3;
     const brokerHandle = broker;
     return {

@@ -19,7 +19,7 @@ import { annotate, checkBoxes, flag, isFlagReason, lookAt } from './actions.js';
 import { ANNOTATE_JS } from './annotate-client.js';
 import { buildCoco } from './coco.js';
 import { itemPage, layout, loginPage, queuePage, REVIEW_CSS } from './pages.js';
-import type { ReviewPorts, ReviewSession, Reviewer } from './ports.js';
+import type { Item, ReviewPorts, ReviewSession, Reviewer } from './ports.js';
 import { reviewable, reviewableItem } from './queue.js';
 import { html } from '../web/html.js';
 
@@ -46,27 +46,59 @@ class Refused extends Error {
 
 interface State { session: ReviewSession | null; reviewer: Reviewer | null }
 
-export function buildReviewApp(p: ReviewPorts, input: Partial<ReviewConfig> = {}): FastifyInstance {
-  const config = { ...REVIEW_DEFAULTS, ...input };
+/** What the routes share: the ports, the settings, the request's state and small helpers. */
+interface Console {
+  p: ReviewPorts;
+  config: ReviewConfig;
+  cookieName: string;
+  cookieOpts: { path: string; httpOnly: boolean; sameSite: 'strict'; secure: boolean };
+  failures: AttemptLimiter;
+  states: WeakMap<FastifyRequest, State>;
+  state(req: FastifyRequest): State;
+  /** A fresh session (signed in as `reviewerId`, or not yet), replacing `old`; its cookie set. */
+  newSession(reply: FastifyReply, reviewerId: number | null, old: ReviewSession | null): ReviewSession;
+  /** The signed-in reviewer, or a 401. */
+  who(req: FastifyRequest): Reviewer;
+  page(reply: FastifyReply, text: string, status?: number): FastifyReply;
+  /** The reviewable item the URL names, or a 404. */
+  itemOf(req: FastifyRequest): Promise<Item>;
+}
+
+function consoleOf(p: ReviewPorts, config: ReviewConfig): Console {
   const cookieName = config.cookies === 'secure' ? '__Host-qcr_sid' : 'qcr_sid_local';
   const cookieOpts = { path: '/', httpOnly: true, sameSite: 'strict' as const, secure: config.cookies === 'secure' };
-  const failures = new AttemptLimiter({ maxFailures: 5, windowMs: 15 * 60000 });
   const states = new WeakMap<FastifyRequest, State>();
   const state = (req: FastifyRequest) => states.get(req)!;
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
-  app.register(cookie);
-  app.register(formbody, { bodyLimit: 64 * 1024 });
-
-  const newSession = (reply: FastifyReply, reviewerId: number | null, old: ReviewSession | null): ReviewSession => {
-    if (old) p.store.deleteSession(old.id);
-    const token = randomToken();
-    const now = p.clock();
-    const s: ReviewSession = { id: sha256Hex(token), reviewerId, csrf: randomToken(24), createdMs: now, expiresMs: now + config.idleMs };
-    p.store.putSession(s);
-    reply.setCookie(cookieName, token, cookieOpts);
-    return s;
+  return {
+    p, config, cookieName, cookieOpts, states, state,
+    failures: new AttemptLimiter({ maxFailures: 5, windowMs: 15 * 60000 }),
+    newSession(reply, reviewerId, old) {
+      if (old) p.store.deleteSession(old.id);
+      const token = randomToken();
+      const now = p.clock();
+      const s: ReviewSession = { id: sha256Hex(token), reviewerId, csrf: randomToken(24), createdMs: now, expiresMs: now + config.idleMs };
+      p.store.putSession(s);
+      reply.setCookie(cookieName, token, cookieOpts);
+      return s;
+    },
+    who(req) {
+      const r = state(req).reviewer;
+      if (!r) throw new Refused(401, 'Please sign in.');
+      return r;
+    },
+    page: (reply, text, status = 200) => reply.code(status).type('text/html; charset=utf-8').send(text),
+    async itemOf(req) {
+      const q = itemParams.safeParse(req.params);
+      const it = q.success ? await reviewableItem(p, q.data.owner, q.data.camera, q.data.bundle) : null;
+      if (!it) throw new Refused(404, 'There is nothing here (or its owner no longer allows it).');
+      return it;
+    },
   };
+}
 
+/** Each request's session and reviewer (re-checked every time), CSRF on every POST, the headers, the error pages. */
+function sessionHooks(app: FastifyInstance, c: Console): void {
+  const { p, config, cookieName, states, state } = c;
   app.addHook('onRequest', async (req) => {
     const st: State = { session: null, reviewer: null };
     states.set(req, st);
@@ -102,23 +134,11 @@ export function buildReviewApp(p: ReviewPorts, input: Partial<ReviewConfig> = {}
     return reply.code(status).type('text/html; charset=utf-8').send(layout({ title: 'That did not work', body: html`<p class="bad">${msg}</p><p><a href="/">Back</a></p>` }));
   });
   app.setNotFoundHandler((_req, reply) => reply.code(404).type('text/html; charset=utf-8').send(layout({ title: 'Not found', body: html`<p class="bad">There is nothing here.</p>` })));
+}
 
-  const who = (req: FastifyRequest) => {
-    const r = state(req).reviewer;
-    if (!r) throw new Refused(401, 'Please sign in.');
-    return r;
-  };
-  const page = (reply: FastifyReply, text: string, status = 200) => reply.code(status).type('text/html; charset=utf-8').send(text);
-  const itemOf = async (req: FastifyRequest) => {
-    const q = itemParams.safeParse(req.params);
-    const it = q.success ? await reviewableItem(p, q.data.owner, q.data.camera, q.data.bundle) : null;
-    if (!it) throw new Refused(404, 'There is nothing here (or its owner no longer allows it).');
-    return it;
-  };
-
-  app.get('/static/review.css', async (_r, reply) => reply.type('text/css; charset=utf-8').send(REVIEW_CSS));
-  app.get('/static/annotate.js', async (_r, reply) => reply.type('text/javascript; charset=utf-8').send(ANNOTATE_JS));
-
+/** Sign-in (name + password + TOTP, one answer for any failure, limited per address) and sign-out. */
+function signInRoutes(app: FastifyInstance, c: Console): void {
+  const { p, config, cookieName, cookieOpts, failures, state, newSession, page } = c;
   app.get('/login', async (req, reply) => {
     if (state(req).reviewer) return reply.code(303).header('location', '/').send();
     const s = state(req).session ?? newSession(reply, null, null);
@@ -152,7 +172,11 @@ export function buildReviewApp(p: ReviewPorts, input: Partial<ReviewConfig> = {}
     reply.clearCookie(cookieName, cookieOpts);
     return reply.code(303).header('location', '/login').send();
   });
+}
 
+/** The queue, one item, its image (logged first), annotating, flagging, the COCO export. */
+function reviewRoutes(app: FastifyInstance, c: Console): void {
+  const { p, state, who, page, itemOf } = c;
   app.get('/', async (req, reply) => {
     const r = who(req);
     const items = await reviewable(p);
@@ -226,6 +250,17 @@ export function buildReviewApp(p: ReviewPorts, input: Partial<ReviewConfig> = {}
     const coco = await buildCoco(p);
     return reply.header('content-disposition', 'attachment; filename="quietcam-coco.json"').type('application/json').send(JSON.stringify(coco, null, 1));
   });
+}
 
+export function buildReviewApp(p: ReviewPorts, input: Partial<ReviewConfig> = {}): FastifyInstance {
+  const c = consoleOf(p, { ...REVIEW_DEFAULTS, ...input });
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  app.register(cookie);
+  app.register(formbody, { bodyLimit: 64 * 1024 });
+  sessionHooks(app, c);
+  app.get('/static/review.css', async (_r, reply) => reply.type('text/css; charset=utf-8').send(REVIEW_CSS));
+  app.get('/static/annotate.js', async (_r, reply) => reply.type('text/javascript; charset=utf-8').send(ANNOTATE_JS));
+  signInRoutes(app, c);
+  reviewRoutes(app, c);
   return app;
 }

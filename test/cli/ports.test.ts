@@ -96,7 +96,7 @@ test('an EADDRINUSE at listen time maps back to the port that was asked for', ()
 test('startStack: a taken broker port fails, it does not move to another port', async () => {
   const taken = await takenPort();
   try {
-    const stack = await startStack({ dataDir: tmp.dir, brokerPort: taken, s3Port: 0, statusPort: null });
+    const stack = await startStack({ dataDir: tmp.dir, brokerPort: taken, s3Port: 0, statusPort: null, alerts: false });
     await stack.stop();
     assert.unreachable(`the stack started on ${stack.brokerUrl}`);
   } catch (err) {
@@ -106,7 +106,7 @@ test('startStack: a taken broker port fails, it does not move to another port', 
 
 test('startStack: a taken status port fails too (no silent fallback), and the broker and S3 it started are stopped', async () => {
   const taken = await takenPort();
-  const err = await startStack({ dataDir: tmp.dir, brokerPort: 0, s3Port: 0, statusPort: taken }).then((s) => s.stop().then(() => null), (e) => e);
+  const err = await startStack({ dataDir: tmp.dir, brokerPort: 0, s3Port: 0, statusPort: taken, alerts: false }).then((s) => s.stop().then(() => null), (e) => e);
   assert.ok(err, 'the stack started with its status page elsewhere');
   assert.is((err as NodeJS.ErrnoException).code, 'EADDRINUSE');
 });

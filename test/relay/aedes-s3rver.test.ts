@@ -25,7 +25,7 @@ const pubs: Record<string, BundlePublisher> = {};
 let puts: CapturedPut[];
 
 test.before(async () => {
-  stack = await startStack({ dataDir: tmp.dir, brokerPort: 0, s3Port: 0, statusPort: 0, cameras: [camera('porch'), camera('yard')], pair: ['porch', 'yard', 'ghost'], log: silentLogger });
+  stack = await startStack({ dataDir: tmp.dir, brokerPort: 0, s3Port: 0, statusPort: 0, cameras: [camera('porch'), camera('yard')], pair: ['porch', 'yard', 'ghost'], log: silentLogger, alerts: false });
   puts = capturePuts(stack.relay.objects as S3Store);
   for (const [id, login] of Object.entries(stack.paired)) pubs[id] = await connectPublisher({ url: stack.brokerUrl, chunkSize: 1024, ...login });
 });

@@ -19,7 +19,7 @@ export interface BrowserStack {
 export async function openBrowserStack(c: Partial<BrowserStack>, prefix: string): Promise<void> {
   c.tmp = tempDir(prefix);
   c.contexts = [];
-  c.stack = await startStack({ dataDir: c.tmp.dir, brokerPort: 0, s3Port: 0, statusPort: null, log: silentLogger });
+  c.stack = await startStack({ dataDir: c.tmp.dir, brokerPort: 0, s3Port: 0, statusPort: null, log: silentLogger, alerts: false });
   c.web = await startWebServer({
     relay: c.stack.relay.config, log: silentLogger,
     web: { port: 0, cookies: 'insecure-localhost', passwords: { scryptLogN: 12, minLength: 10 } },

@@ -37,7 +37,7 @@ test.before(async (c) => {
     });
   });
   await new Promise<void>((r) => c.http.listen(0, '127.0.0.1', r));
-  c.stack = await startStack({ dataDir: c.tmp.dir, brokerPort: 0, s3Port: 0, statusPort: null, log: silentLogger });
+  c.stack = await startStack({ dataDir: c.tmp.dir, brokerPort: 0, s3Port: 0, statusPort: null, log: silentLogger, alerts: false });
 });
 test.after(async (c) => {
   await closeAll(c.clients);
