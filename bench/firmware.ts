@@ -25,7 +25,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchFrames } from './frames.ts';
-import { runFirmware, firmwareBundle, type FirmwareRun } from '../firmware/node/run.ts';
+import { firmwareBundle } from '../firmware/node/bundle.ts';
+import { runFirmware, type FirmwareRun } from '../firmware/node/run.ts';
 import { WALL_2025 } from '../firmware/node/synthetic.ts';
 import type { FirmwareInput } from '../firmware/node/wire.ts';
 import { buildFirmware } from '../firmware/build.ts';
@@ -38,7 +39,7 @@ import { eventFrameFigures, printEventFrames } from './firmware-frames.ts';
  * callgrind attributes each stage's instructions; nothing else changes.
  */
 export const STAGE_NAMES = ['difference', 'classifyCells', 'isGlobalChange', 'remapBackground', 'seedBackground', 'adaptCells',
-  'trackStatic', 'updateBackground', 'findBoxes', 'updateSky', 'stepEvents', 'writeForeground'];
+  'trackStatic', 'updateBackground', 'findBoxes', 'updateSky', 'stepEvents', 'writeForeground', 'bootCells', 'bootKeepFrame'];
 
 function routeStages(path: string, code: string): string {
   if (path !== 'src/core/detector.js') return code;

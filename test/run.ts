@@ -196,7 +196,7 @@ process.exitCode = failed ? 1 : 0;
 async function prebuildFirmware(): Promise<void> {
   if (!files.some((f) => /test[\\/](firmware|cli|sim)[\\/]/.test(f))) return;
   const t = Date.now();
-  const { firmwareBundle } = await import('../firmware/node/run.ts');
+  const { firmwareBundle } = await import('../firmware/node/bundle.ts');
   const { ensureRuntime, runtimeMissing } = await import('../firmware/node/runtime-binary.ts');
   for (const board of ['desktop', 'esp32-cam-ai-thinker']) firmwareBundle(board);
   if (!runtimeMissing()) ensureRuntime();

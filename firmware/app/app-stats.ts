@@ -23,8 +23,12 @@ export interface AppStats {
   nativeKernels: number;
   /** 1 when SHA-256 (the MACs) runs the platform's native compression, 0 for the TypeScript one. */
   nativeDigest: number;
-  /** Acks from the relay that freed a bundle; acks refused (bad MAC, unreadable) or naming no waiting bundle. */
+  /**
+   * Acks from the relay that freed a bundle: stored, or refused for good (consent off, flagged, too
+   * large: src/protocol/ack.ts); acks ignored (bad MAC, unreadable) or naming no waiting bundle.
+   */
   acked: number;
+  refused: number;
   ackRejected: number;
   ackUnknown: number;
   /** Bundles sent again (timeout or reconnection); bundles given up unacknowledged to make room; waiting now. */
@@ -45,7 +49,7 @@ export function newStats(stateBytes: number, externalBytes: number, nativeKernel
     frames: 0, badFrames: 0, events: 0, snapshots: 0, skippedGap: 0, skippedConsent: 0, snapshotErrors: 0,
     publishFailures: 0, configUpdates: 0, configRejected: 0, eventFrames: 0, eventFramesSkipped: 0,
     stateBytes: stateBytes, externalBytes: externalBytes, nativeKernels: nativeKernels ? 1 : 0, nativeDigest: nativeDigest ? 1 : 0,
-    acked: 0, ackRejected: 0, ackUnknown: 0, resent: 0, unackedDropped: 0, unacked: 0,
+    acked: 0, refused: 0, ackRejected: 0, ackUnknown: 0, resent: 0, unackedDropped: 0, unacked: 0,
     statusSent: 0, liveStarted: 0, liveRejected: 0, liveFrames: 0, liveFramesSkipped: 0,
   };
 }
@@ -57,7 +61,7 @@ export function copyStats(s: AppStats, unackedDropped: number, unacked: number):
     skippedConsent: s.skippedConsent, snapshotErrors: s.snapshotErrors, publishFailures: s.publishFailures,
     configUpdates: s.configUpdates, configRejected: s.configRejected, eventFrames: s.eventFrames, eventFramesSkipped: s.eventFramesSkipped,
     stateBytes: s.stateBytes, externalBytes: s.externalBytes, nativeKernels: s.nativeKernels, nativeDigest: s.nativeDigest,
-    acked: s.acked, ackRejected: s.ackRejected, ackUnknown: s.ackUnknown, resent: s.resent, unackedDropped: unackedDropped, unacked: unacked,
+    acked: s.acked, refused: s.refused, ackRejected: s.ackRejected, ackUnknown: s.ackUnknown, resent: s.resent, unackedDropped: unackedDropped, unacked: unacked,
     statusSent: s.statusSent, liveStarted: s.liveStarted, liveRejected: s.liveRejected, liveFrames: s.liveFrames, liveFramesSkipped: s.liveFramesSkipped,
   };
 }

@@ -165,7 +165,11 @@ export class FirmwareApp {
       this.s.ackRejected++;
       this.ports.log.log(LOG_WARN, 'ack ignored (' + a.error + ')');
     } else if (this.events.unacked.acknowledge(a.bundleId, a.crc)) {
-      this.s.acked++;
+      // a refusal frees the slot too (the relay will never store those bytes), but it is no delivery
+      if (a.refused) {
+        this.s.refused++;
+        this.ports.log.log(LOG_WARN, 'bundle ' + a.bundleId + ' refused by the relay (' + a.refused + '): not sent again');
+      } else this.s.acked++;
     } else {
       this.s.ackUnknown++;
     }

@@ -12,12 +12,11 @@
  *   run.publishes.filter((p) => p.topic.endsWith('/event'))
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FirmwareApp } from '../app/app.ts';
 import { appOptionsFromBoard } from '../app/board-options.ts';
 import { loadBoard, type BoardProfile } from '../../boards/schema.ts';
-import { buildFirmware, DIST_FIRMWARE } from '../build.ts';
 import { NodePorts } from './node-ports.ts';
 import { isValidCameraId } from '../../src/protocol/ids.ts';
 import { bytesToHex, demoCameraSecret } from '../../src/protocol/mac.ts';
@@ -118,35 +117,6 @@ async function runNode(inputs: Iterable<FirmwareInput> | AsyncIterable<FirmwareI
   return run;
 }
 
-/** dist/firmware/<board>.js, rebuilt when missing or older than any app/core/protocol source. */
-export function firmwareBundle(board: string): string {
-  const file = join(DIST_FIRMWARE, `${board}.js`);
-  if (existsSync(file)) {
-    const built = statSync(file).mtimeMs;
-    const root = join(DIST_FIRMWARE, '../..');
-    const stale = ['firmware/app', 'src/core', 'src/protocol', 'boards'].some((dir) => newerThan(join(root, dir), built));
-    if (!stale) return file;
-  }
-  return buildFirmware({ board }).file;
-}
-
-function newerThan(dir: string, t: number): boolean {
-  for (const e of readdirNames(dir)) {
-    const p = join(dir, e);
-    const st = statSync(p);
-    if (st.isDirectory() ? newerThan(p, t) : st.mtimeMs > t) return true;
-  }
-  return false;
-}
-
-function readdirNames(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
 /** The desktop runtime's command line for these options (also the Xtensa build's: firmware/xtensa/build.ts). */
 export function runtimeArgs(o: FirmwareRunOptions, board: BoardProfile, bundle: string): string[] {
   const args = [
@@ -164,7 +134,8 @@ export function runtimeArgs(o: FirmwareRunOptions, board: BoardProfile, bundle: 
 
 async function runEmbedded(inputs: Iterable<FirmwareInput> | AsyncIterable<FirmwareInput>, o: FirmwareRunOptions, board: BoardProfile): Promise<FirmwareRun> {
   const bin = ensureRuntime();
-  const bundle = o.bundleFile ?? firmwareBundle(board.name);
+  // the builder (typescript, esbuild, acorn: ~85 MB) loads only here, not in a process running the app in Node
+  const bundle = o.bundleFile ?? (await import('./bundle.ts')).firmwareBundle(board.name);
   readFileSync(bundle); // fail early and clearly when missing
   const args = runtimeArgs(o, board, bundle);
   const cmd = o.wrap && o.wrap.length ? o.wrap[0] : bin;

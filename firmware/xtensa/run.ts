@@ -4,7 +4,8 @@
  * outputs can be compared byte for byte and the instructions per frame read off CCOUNT.
  */
 import { readFileSync } from 'node:fs';
-import { firmwareBundle, profileOf, runtimeArgs, withSecret, type FirmwareRunOptions } from '../node/run.ts';
+import { firmwareBundle } from '../node/bundle.ts';
+import { profileOf, runtimeArgs, withSecret, type FirmwareRunOptions } from '../node/run.ts';
 import { encodeInput, OutputDecoder, type DecodedOutput, type FirmwareInput } from '../node/wire.ts';
 import { ensureXtensaRuntime, runXtensa, type XtensaBuildOptions, type XtensaRun } from './build.ts';
 

@@ -158,9 +158,9 @@ export const CATALOG: readonly CatalogScene[] = [
   },
   {
     name: 'bag',
-    description: 'courtyard, noise; a person walks in at 12 s, sits down and puts a bag beside them, stays 20 s, then leaves: the bag stays (static foreground)',
-    seconds: 75,
-    elements: [...COURTYARD, { kind: 'noise', sigma: 2 }, { kind: 'package', enterAt: 12, dropX: 0.4, y: 0.9, speed: 1, heightM: 1.3, boxM: 0.5, waitS: 20 }],
+    description: 'indoor-like courtyard, noise; a person walks in at 12 s, sits down with a bag beside them and partly in front of it, moves an arm every 5 s for 240 s (longer than the static and absorb times), then leaves: the bag stays (static foreground)',
+    seconds: 300,
+    elements: [...COURTYARD, { kind: 'noise', sigma: 2 }, { kind: 'package', enterAt: 12, dropX: 0.4, y: 0.9, speed: 1, heightM: 1.3, boxM: 0.9, waitS: 240, reach: 0.4, fidgetS: 5 }],
   },
   {
     name: 'quiet',

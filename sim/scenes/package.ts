@@ -14,7 +14,10 @@ export const PACKAGE_PARAMS = {
   dropX: { def: 0.45, min: 0.05, max: 0.95 }, // where the box is put down, fraction of the frame width
   boxM: { def: 0.45, min: 0.1, max: 2 }, // m, box width (height is 0.7 of it)
   waitS: { def: 0, min: 0, max: 1e6 }, // s the carrier stays beside the box (sitting, still) before leaving
+  reach: { def: 0.5, min: 0, max: 1 }, // box centre from a waiting carrier's feet, fraction of their height (< 0.4: they overlap it)
+  fidgetS: { def: 0, min: 0, max: 1e6 }, // s between a waiting carrier's small arm/head movements (0: none); each lasts FIDGET_S
 };
+const FIDGET_S = 1.2; // s an arm/head movement of a waiting carrier lasts
 const FALL_S = 0.3; // s from release to lying on the ground
 const CARRY_HEIGHT = 0.42; // box bottom above the feet, fraction of the person's height
 
@@ -42,11 +45,14 @@ export function createPackage(spec: PackageSpec, g: Geometry, seed: number): Ele
   const people = walkSprites(walk, tone, seed);
   const box = boxSprite(g.scaleAt(walk.footY), p.boxM, hash32(seed, 2));
   // Box centre ahead of the feet: in the hands, or set down beside a carrier who stays.
-  const reach = Math.round((p.waitS > 0 ? 0.5 : 0.16) * walk.heightPx);
+  const reach = Math.round((p.waitS > 0 ? p.reach : 0.16) * walk.heightPx);
   // With a wait, the box is put down beside the carrier as they stop; otherwise on the move.
   const dropAt = p.waitS > 0 ? walk.stopAt : walk.timeAt(p.dropX * g.width);
   const dropBoxX = Math.round(walk.x(dropAt) + dir * reach);
   const carryY = walk.footY - Math.round(CARRY_HEIGHT * walk.heightPx);
+  // While waiting, every fidgetS seconds the carrier moves an arm (a gait pose) for FIDGET_S.
+  const fidgeting = (t: number) => p.fidgetS > 0 && walk.waiting(t) && (t - walk.stopAt) % p.fidgetS >= p.fidgetS - FIDGET_S;
+  const pose = (t: number) => (fidgeting(t) ? 1 + (Math.floor((t - walk.stopAt) / p.fidgetS) % 3) : walk.pose(t));
   return {
     kind: 'package',
     layer: 2,
@@ -55,13 +61,19 @@ export function createPackage(spec: PackageSpec, g: Geometry, seed: number): Ele
     draw(f: FrameContext) {
       const t = f.t;
       if (t < walk.enterAt) return;
-      if (walk.active(t)) blit(f, people[walk.pose(t)], Math.round(walk.x(t)), walk.footY, TRUTH_FG, !walk.waiting(t));
-      if (t < dropAt) {
-        blit(f, box, Math.round(walk.x(t) + dir * reach), carryY, TRUTH_FG, true);
-      } else {
-        const u = Math.min(1, (t - dropAt) / FALL_S);
-        blit(f, box, dropBoxX, Math.round(carryY + (walk.footY - carryY) * u * u), TRUTH_FG, u < 1);
-      }
+      const drawBox = () => {
+        if (t < dropAt) {
+          blit(f, box, Math.round(walk.x(t) + dir * reach), carryY, TRUTH_FG, true);
+        } else {
+          const u = Math.min(1, (t - dropAt) / FALL_S);
+          blit(f, box, dropBoxX, Math.round(carryY + (walk.footY - carryY) * u * u), TRUTH_FG, u < 1);
+        }
+      };
+      // A carrier who stays sits in front of the box once it is down, partly hiding it.
+      const inFront = p.waitS > 0 && t >= dropAt + FALL_S;
+      if (inFront) drawBox();
+      if (walk.active(t)) blit(f, people[pose(t)], Math.round(walk.x(t)), walk.footY, TRUTH_FG, !walk.waiting(t) || fidgeting(t));
+      if (!inFront) drawBox();
     },
     events(): SceneEvent[] {
       return [

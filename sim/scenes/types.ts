@@ -37,6 +37,10 @@ export interface PackageSpec {
   kind: 'package'; enterAt: number; dropX?: number; boxM?: number; speed?: number; dir?: 1 | -1; y?: number; heightM?: number; tone?: Tone;
   /** Seconds the carrier stays beside the box (sitting or standing still) before leaving. */
   waitS?: number;
+  /** Box centre from a waiting carrier's feet, fraction of their height (small: they overlap it). */
+  reach?: number;
+  /** Seconds between a waiting carrier's small arm movements (0: none). */
+  fidgetS?: number;
 }
 /** Global brightness step: v*gain + offset from `at` (until `until`, if given). */
 export interface LightSpec { kind: 'light'; at: number; until?: number; gain?: number; offset?: number }

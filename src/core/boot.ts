@@ -45,7 +45,6 @@ export function bootKeepFrame(s: State, frame: Uint8Array, last: boolean): void 
     for (let c = 0; c < cells; c++) dirty[c] = 0;
     return;
   }
-  const bg8 = s.bg8;
-  const pixels = s.pixels;
-  for (let i = 0; i < pixels; i++) bg8[i] = frame[i];
+  // One native copy (frame has s.pixels bytes, checked by the detector's step), not a loop per pixel.
+  s.bg8.set(frame);
 }

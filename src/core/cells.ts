@@ -96,6 +96,30 @@ export function adaptCells(s: State, cfg: DetectorConfig, learnFlicker: boolean)
   }
 }
 
+/**
+ * An 8-neighbour of cell c holds a static object (`moving` 0), or is foreground that is not
+ * static (`moving` 1).
+ */
+function beside(s: State, c: number, moving: number): boolean {
+  const cols = s.cols;
+  const rows = s.rows;
+  const staticAge = s.staticAge;
+  const raw = s.raw;
+  const cx = c % cols;
+  const cy = (c - cx) / cols;
+  for (let dy = -1; dy <= 1; dy++) {
+    const ny = cy + dy;
+    if (ny < 0 || ny >= rows) continue;
+    for (let dx = -1; dx <= 1; dx++) {
+      const nx = cx + dx;
+      if ((dx === 0 && dy === 0) || nx < 0 || nx >= cols) continue;
+      const n = ny * cols + nx;
+      if (moving ? raw[n] === 1 && staticAge[n] === 0 : staticAge[n] > 0) return true;
+    }
+  }
+  return false;
+}
+
 function absDiff(a: number, b: number): number {
   return a > b ? a - b : b - a;
 }
@@ -134,7 +158,7 @@ function isGhostRim(s: State, frame: Uint8Array, c: number, t: number): boolean 
       }
     }
   }
-  return pairs > 0 && sf < sb;
+  return pairs > 0 && 3 * sf < 2 * sb;
 }
 
 /**
@@ -197,15 +221,20 @@ export function trackStatic(s: State, cfg: DetectorConfig, frame: Uint8Array, bg
       // Only what moved in can become static. Still foreground that never belonged to an
       // event-worthy component in this spell (a twig at a new rest, a shadow that settled, a ghost
       // of something there at boot) is a change of the background itself.
-      if (s.moved[c]) age = 1;
-      else absorb = true;
+      // One that flickered hard until just now (a branch at rest, or a bag its owner kept
+      // reaching over) waits, still foreground, until the flicker fades below the settled level.
+      if (!s.moved[c]) absorb = true;
+      else if (s.dyn[c] < settled) age = 1;
     } else if (age > 0) {
       if (age < 65535) age++;
       // A static cell is absorbed after staticMaxFrames; so is one that turns out to be a ghost:
-      // never seen as background since calibration, flickering (a branch that settled), or on the
-      // outline of a place an object left (isGhostRim, checked every 8 frames).
-      absorb = age > cfg.staticMaxFrames || !s.seenBg[c] || s.dyn[c] >= settled ||
-        ((age & 7) === 1 && isGhostRim(s, frame, c, s.thr[c]));
+      // never seen as background since calibration, or on the outline of a place an object left
+      // (isGhostRim, checked every 8 frames). The outline test waits while something moves beside
+      // the cell: then its surroundings are not background (an owner sitting beside the bag they
+      // put down, partly over it). Flicker over a static object (someone reaching over it) is not
+      // a reason to absorb it.
+      absorb = age > cfg.staticMaxFrames || !s.seenBg[c] ||
+        ((age & 7) === 1 && !beside(s, c, 1) && isGhostRim(s, frame, c, s.thr[c]));
     }
     if (absorb) {
       absorbCell(s, frame, c);
@@ -215,6 +244,9 @@ export function trackStatic(s: State, cfg: DetectorConfig, frame: Uint8Array, bg
     }
     s.staticAge[c] = age;
     // Static objects are held exactly; moving ones leak into the background very slowly.
-    s.rate[c] = age > 0 ? 0 : heldShift;
+    // So are moving cells touching one: whoever stays beside a bag they put down (and reaches
+    // over it) would otherwise leak into the background with the part of the bag they hide, and
+    // both would be lost (or left as a ghost) once they leave.
+    s.rate[c] = age > 0 || beside(s, c, 0) ? 0 : heldShift;
   }
 }

@@ -23,7 +23,7 @@ import { DetectorOutput, MotionDetector } from './types.js';
 import { JS_KERNELS, PixelKernels } from './kernels.js';
 
 /** Bumped whenever the algorithm changes what it outputs for the same input and config. */
-export const DETECTOR_VERSION = '1.1.0';
+export const DETECTOR_VERSION = '1.2.0';
 
 export class FixedPointDetector implements MotionDetector {
   readonly width: number;

@@ -71,6 +71,7 @@ function skyCandidates(s: State, cfg: DetectorConfig): void {
 function floodOthers(s: State, seen: Int32Array, head: number, tail: number): number {
   const cols = s.cols;
   const q = s.queue;
+  const cells = s.cells;
   const mark = s.scratch;
   while (head < tail) {
     const c = q[head++];
@@ -78,7 +79,7 @@ function floodOthers(s: State, seen: Int32Array, head: number, tail: number): nu
     if (cx > 0 && !seen[c - 1] && mark[c - 1] !== 2) { mark[c - 1] = 2; q[tail++] = c - 1; }
     if (cx < cols - 1 && !seen[c + 1] && mark[c + 1] !== 2) { mark[c + 1] = 2; q[tail++] = c + 1; }
     if (c >= cols && !seen[c - cols] && mark[c - cols] !== 2) { mark[c - cols] = 2; q[tail++] = c - cols; }
-    if (c + cols < s.cells && !seen[c + cols] && mark[c + cols] !== 2) { mark[c + cols] = 2; q[tail++] = c + cols; }
+    if (c + cols < cells && !seen[c + cols] && mark[c + cols] !== 2) { mark[c + cols] = 2; q[tail++] = c + cols; }
   }
   return tail;
 }
@@ -112,6 +113,7 @@ function countHoles(s: State, seen: Int32Array): number {
 function floodCandidates(s: State, seen: Int32Array, mark: number, head: number, tail: number): number {
   const cols = s.cols;
   const q = s.queue;
+  const cells = s.cells;
   const cand = s.scratch;
   while (head < tail) {
     const c = q[head++];
@@ -119,7 +121,7 @@ function floodCandidates(s: State, seen: Int32Array, mark: number, head: number,
     if (cx > 0 && cand[c - 1] === 1 && !seen[c - 1]) { seen[c - 1] = mark; q[tail++] = c - 1; }
     if (cx < cols - 1 && cand[c + 1] === 1 && !seen[c + 1]) { seen[c + 1] = mark; q[tail++] = c + 1; }
     if (c >= cols && cand[c - cols] === 1 && !seen[c - cols]) { seen[c - cols] = mark; q[tail++] = c - cols; }
-    if (c + cols < s.cells && cand[c + cols] === 1 && !seen[c + cols]) { seen[c + cols] = mark; q[tail++] = c + cols; }
+    if (c + cols < cells && cand[c + cols] === 1 && !seen[c + cols]) { seen[c + cols] = mark; q[tail++] = c + cols; }
   }
   return tail;
 }

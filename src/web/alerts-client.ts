@@ -40,6 +40,7 @@ export const ALERTS_JS = `'use strict';
       img.src = '/alerts/' + a.seq + '/image';
       img.alt = 'person at ' + a.cameraName;
       var t = document.createElement('span');
+      // a.at: formatted by the server in the owner's zone, as the page's own rows (routes/alert-feed.ts)
       t.textContent = ' ' + (a.at || new Date(a.atMs).toISOString()) + ', ' + a.cameraName + ', score ' + a.score.toFixed(2);
       li.appendChild(img);
       li.appendChild(t);
@@ -51,13 +52,17 @@ export const ALERTS_JS = `'use strict';
 })();
 `;
 
-/** /alerts-sw.js (scope '/'): a push becomes a notification; a click opens the alerts page of this site. */
+/** /alerts-sw.js (scope '/'): a push becomes a notification; a click opens the page it names (this site only), else the alerts page. */
 export const ALERTS_SW_JS = `'use strict';
 self.addEventListener('push', function (e) {
   var m = {};
   try { m = e.data ? e.data.json() : {}; } catch (err) { m = {}; }
-  var body = (m.at ? new Date(m.at).toLocaleString() : '') + (m.score ? ', score ' + m.score : '');
-  e.waitUntil(self.registration.showNotification(m.title || 'quietcam: a person', { body: body, tag: 'quietcam-' + (m.camera || ''), data: { page: m.page } }));
+  // a notice (src/alerts/notice.ts: a consent reminder) brings its own sentence, its time already in
+  // the owner's zone; a person alert brings its time (shown in this device's zone) and score
+  var body = typeof m.text === 'string' ? m.text : (m.at ? new Date(m.at).toLocaleString() : '') + (m.score ? ', score ' + m.score : '');
+  // one notification per camera and kind: a reminder does not replace a person alert
+  var tag = 'quietcam-' + (m.kind || 'person') + '-' + (m.camera || '');
+  e.waitUntil(self.registration.showNotification(m.title || 'quietcam: a person', { body: body, tag: tag, data: { page: m.page } }));
 });
 self.addEventListener('notificationclick', function (e) {
   e.notification.close();

@@ -3,7 +3,8 @@
  *
  * A camera: its contributions deleted or kept (the owner chooses), its retained config cleared at
  * the broker (an empty retained message), then its row and broker login removed in one
- * transaction, so the broker refuses it at its next CONNECT or PUBLISH. Bundles still in the
+ * transaction, so the broker refuses it at its next CONNECT or PUBLISH, and its last status
+ * forgotten by the pages (camera-link.ts: kept in memory only). Bundles still in the
  * relay's outbox are discarded there before upload: the relay finds no consent for a camera it no
  * longer knows. Its consent decisions are kept (evidence of what was agreed, and when). With its
  * contributions, what it left at home goes too: its smart-alert events (rows and frame files on
@@ -105,6 +106,7 @@ export async function removeCamera(ports: WebPorts, config: WebConfig, cam: WebC
   }
   // the login first: from here on the broker refuses the camera, so it cannot publish while the rest happens
   ports.cameras.remove(cam.cameraId);
+  ports.cameraLink?.forget(cam.cameraId); // its last status (firmware, Wi-Fi, last event) leaves the pages' memory too
   // the review console stops at once for kept contributions too: a camera that left the home gives no consent (retried by the pages' sync)
   await ports.operator?.withdraw(cam.ownerId, cam.cameraId).catch(() => {});
   const configCleared = await clearConfig(ports, cam.cameraId, config.publishTimeoutMs);
@@ -136,7 +138,10 @@ export async function deleteAccount(ports: WebPorts, config: WebConfig, a: Accou
   const cams = ports.cameras.listByOwner(a.id);
   for (const cam of cams) await withdraw(ports, config, cam);
   // cameras first: their logins go, so no new bundle starts while the contributions are deleted
-  for (const cam of cams) ports.cameras.remove(cam.cameraId);
+  for (const cam of cams) {
+    ports.cameras.remove(cam.cameraId);
+    ports.cameraLink?.forget(cam.cameraId);
+  }
   await Promise.all(cams.map((c) => ports.operator?.withdraw(a.id, c.cameraId).catch(() => {})));
   await Promise.all(cams.map((c) => clearConfig(ports, c.cameraId, config.publishTimeoutMs)));
   const contributions = await deleteRecords(ports, a.id, ports.contributions.list(a.id));

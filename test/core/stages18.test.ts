@@ -108,4 +108,29 @@ test('a hard shadow on textured ground is left out of the evaluation mask; a dar
   assert.ok(shadow <= 40, `the shadow is mostly not (${shadow} of 144 px)`);
 });
 
+test('a hard shadow running into the cells of the person casting it is left out there too; the person is not', () => {
+  const ground = background(W, H, 120);
+  const { det, out } = detector({ warmupFrames: 0 });
+  // A dark 6x16 person walking right 1 px a frame, their shadow a 24x5 band to the left of their
+  // feet (the ground at half, texture kept), sharing the cells of the feet.
+  const person = new Uint8Array(W * H);
+  const shade = new Uint8Array(W * H);
+  for (let i = 0; i < 60; i++) {
+    const f = noisy(ground, W, i);
+    person.fill(0);
+    shade.fill(0);
+    if (i >= 40) {
+      const x0 = i - 10;
+      for (let y = 37; y < 42; y++) for (let x = x0 - 22; x < x0 + 2; x++) { f[y * W + x] = f[y * W + x] >> 1; shade[y * W + x] = 1; }
+      for (let y = 24; y < 40; y++) for (let x = x0; x < x0 + 6; x++) { f[y * W + x] = 40; person[y * W + x] = 1; shade[y * W + x] = 0; }
+    }
+    det.step(f, out);
+  }
+  let p = 0;
+  let sh = 0;
+  for (let i = 0; i < W * H; i++) { if (person[i] && out.foreground[i]) p++; if (shade[i] && out.foreground[i]) sh++; }
+  assert.ok(p >= 0.9 * 96, `the person is marked (${p} of 96 px)`);
+  assert.ok(sh <= 3, `the shadow is not, even beside the person (${sh} of ${count(shade)} px)`);
+});
+
 test.run();

@@ -33,7 +33,8 @@ test('a signed refusal for the waiting bundle frees it: not sent again; a forged
   const chunks = chunkSends(first);
 
   const refused = await runFirmware(scenario([refusal(b.bundleId, crc)], 4), o);
-  assert.is(refused.app.acked, 1);
+  assert.is(refused.app.refused, 1, 'counted as refused');
+  assert.is(refused.app.acked, 0, 'not counted as delivered');
   assert.is(refused.app.resent, 0);
   assert.is(refused.app.unacked, 0);
   assert.is(chunkSends(refused), chunks, 'sent once');
@@ -50,7 +51,7 @@ test('a signed refusal for the waiting bundle frees it: not sent again; a forged
     const e = await runFirmware(ins, { ...o, runtime: 'embedded' });
     assert.is(e.publishes.length, n.publishes.length, 'publish count');
     for (let i = 0; i < n.publishes.length; i++) assert.ok(Buffer.from(e.publishes[i].payload).equals(Buffer.from(n.publishes[i].payload)), `publish ${i} differs`);
-    for (const k of ['acked', 'ackRejected', 'ackUnknown', 'resent', 'unacked']) assert.is(e.app[k], n.app[k], k);
+    for (const k of ['acked', 'refused', 'ackRejected', 'ackUnknown', 'resent', 'unacked']) assert.is(e.app[k], n.app[k], k);
   }
 });
 

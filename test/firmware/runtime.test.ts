@@ -3,7 +3,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { ensureRuntime } from '../../firmware/node/runtime-binary.ts';
-import { firmwareBundle, runFirmware, FirmwareRunError } from '../../firmware/node/run.ts';
+import { firmwareBundle } from '../../firmware/node/bundle.ts';
+import { runFirmware, FirmwareRunError } from '../../firmware/node/run.ts';
 import { CAMERA, CONSENT_BOTH, H, W, config, frames, motion, settle, warm } from './scenario.ts';
 
 const inputs = () => [...config(CONSENT_BOTH), ...frames([warm, motion(), settle])];

@@ -17,6 +17,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SqliteEventHistory } from '../../src/adapters/sqlite-alerts.js';
+import { formatTime } from '../../src/web/time.js';
 import { totpCode } from '../../src/web/totp.js';
 import { tempDir } from '../relay/helpers/env.js';
 import { testWeb, type TestWeb } from './helpers.js';
@@ -120,6 +121,7 @@ test('a new alert appears on the alerts page without a reload; its image opens f
   const p = c.page;
   const errors: string[] = [];
   p.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  c.web.ports.accounts.setTimeZone(c.web.ports.accounts.byUsername('olive')!.id, 'Asia/Tokyo');
   await p.goto(`${c.url}/alerts`);
   assert.ok(await p.isVisible('#no-alerts'));
   const img = join(c.tmp.dir, 'frame.jpg');
@@ -128,6 +130,7 @@ test('a new alert appears on the alerts page without a reload; its image opens f
   c.web.ports.alerts.record({ cameraId: c.cams[0], ownerId: owner, eventId: '1', atMs: c.web.clock.now, verdict: 'person', score: 0.83, boxes: [], imagePath: img }, c.web.clock.now);
   await p.waitForSelector('li.alert-item', { timeout: 5000 });
   assert.match((await p.textContent('li.alert-item'))!, /Porch, score 0\.83/);
+  assert.ok((await p.textContent('li.alert-item'))!.includes(`${formatTime(c.web.clock.now, 'Asia/Tokyo')}, Porch`), 'the live row\'s time in her zone, as the server-rendered rows');
   await p.waitForFunction(() => ((globalThis as unknown as { document: { querySelector(s: string): { naturalWidth: number } } }).document.querySelector('li.alert-item img')).naturalWidth > 0);
   assert.is(await p.$eval('li.alert-item img', (i) => (i as unknown as { naturalWidth: number }).naturalWidth), 320);
   assert.equal(errors.filter((e) => /Content Security Policy/i.test(e)), [], 'no CSP violation');

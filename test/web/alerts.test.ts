@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { formatTime } from '../../src/web/time.js';
 import { totpCode } from '../../src/web/totp.js';
 import { tempDir } from '../relay/helpers/env.js';
 import { addCamera, signUp, testWeb, type Owner, type TestWeb } from './helpers.js';
@@ -139,7 +140,8 @@ test('deleting an account forgets its alert channels, push subscriptions and sen
   assert.is(store.channels(c.otto.id).mqtt, true, 'another owner untouched');
 });
 
-test('the live feed streams my new alerts (server-sent events) and ends when I sign out', async (c) => {
+test('the live feed streams my new alerts (server-sent events, times in my zone) and ends when I sign out', async (c) => {
+  c.web.ports.accounts.setTimeZone(c.olive.id, 'Asia/Tokyo');
   await c.web.app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(c.web.app.server.address() as AddressInfo).port}`;
   const cookie = c.olive.client.cookieHeader();
@@ -147,30 +149,36 @@ test('the live feed streams my new alerts (server-sent events) and ends when I s
   assert.is(res.status, 200);
   assert.match(res.headers.get('content-type')!, /^text\/event-stream/);
   const reader = res.body!.getReader();
-  let text = '';
-  const until = async (re: RegExp) => {
-    const end = Date.now() + 5000;
-    while (!re.test(text)) {
-      if (Date.now() > end) throw new Error(`no ${re} in ${text}`);
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += Buffer.from(value).toString();
-    }
-  };
-  const t = Date.now();
-  const rec = (owner: string, cam: string) => c.web.ports.alerts.record({ cameraId: cam, ownerId: owner, eventId: `e${Math.random()}`, atMs: c.web.clock.now, verdict: 'person', score: 0.91, boxes: [], imagePath: '/nonexistent' }, c.web.clock.now);
-  rec(c.otto.id, 'somecam');
-  const seq = rec(c.olive.id, c.porch);
-  await until(new RegExp(`id: ${seq}\\ndata: `));
-  console.log(`live feed: an alert reached the page's stream ${Date.now() - t} ms after it was recorded`);
-  const data = JSON.parse(/data: (.*)\n/.exec(text)![1]);
-  assert.equal([data.camera, data.cameraName, data.score], [c.porch, 'Porch', 0.91]);
-  assert.not.ok(text.includes('somecam'), 'only my alerts');
-  assert.not.ok(text.includes('nonexistent'), 'no server path');
-  await c.olive.client.post('/logout', {});
-  await until(/$^/).catch(() => {});
-  const { done } = await reader.read();
-  assert.ok(done, 'the stream ended with the session');
+  try {
+    let text = '';
+    const until = async (re: RegExp) => {
+      const end = Date.now() + 5000;
+      while (!re.test(text)) {
+        if (Date.now() > end) throw new Error(`no ${re} in ${text}`);
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += Buffer.from(value).toString();
+      }
+    };
+    const t = Date.now();
+    const rec = (owner: string, cam: string) => c.web.ports.alerts.record({ cameraId: cam, ownerId: owner, eventId: `e${Math.random()}`, atMs: c.web.clock.now, verdict: 'person', score: 0.91, boxes: [], imagePath: '/nonexistent' }, c.web.clock.now);
+    rec(c.otto.id, 'somecam');
+    const seq = rec(c.olive.id, c.porch);
+    await until(new RegExp(`id: ${seq}\\ndata: `));
+    console.log(`live feed: an alert reached the page's stream ${Date.now() - t} ms after it was recorded`);
+    const data = JSON.parse(/data: (.*)\n/.exec(text)![1]);
+    assert.equal([data.camera, data.cameraName, data.score], [c.porch, 'Porch', 0.91]);
+    assert.is(data.at, formatTime(c.web.clock.now, 'Asia/Tokyo'), 'the time as the page\'s own rows show it');
+    assert.match(data.at, /GMT\+9$/);
+    assert.not.ok(text.includes('somecam'), 'only my alerts');
+    assert.not.ok(text.includes('nonexistent'), 'no server path');
+    await c.olive.client.post('/logout', {});
+    await until(/$^/).catch(() => {});
+    const { done } = await reader.read();
+    assert.ok(done, 'the stream ended with the session');
+  } finally {
+    await reader.cancel().catch(() => {}); // a failed assertion must not leave the stream holding the server open
+  }
 });
 
 test.run();

@@ -13,6 +13,7 @@ import { statusMacDomain, statusText, type CameraStatus } from '../../src/protoc
 import { encodeLiveFrame, openLiveRequest } from '../../src/protocol/live-view.js';
 import { hexToBytes, macKey, signJson, SECRET_BYTES } from '../../src/protocol/mac.js';
 import { liveTopic, statusTopic } from '../../src/protocol/topics.js';
+import { deleteAccount } from '../../src/web/removal.js';
 import { Client, twoOwners, type TwoOwners } from './helpers.js';
 
 const test = suite<TwoOwners>('web camera status and live view');
@@ -71,6 +72,20 @@ test('a status without the camera MAC, with another camera\'s MAC or for another
   assert.match(row, /data-label="Device"><span>-<\/span>/);
 });
 
+test('removing a camera, or the account, forgets its status in the pages\' memory', async (c) => {
+  const link = c.web.ports.cameraLink!;
+  link.handle(statusTopic(c.annCam), status(c, c.annCam));
+  link.handle(statusTopic(c.bobCam), status(c, c.bobCam));
+  assert.ok(link.status(c.annCam) && link.status(c.bobCam));
+  const r = await c.ann.client.post(`/cameras/${c.annCam}/remove`, { contributions: 'keep', confirm: 'yes' });
+  assert.is(r.status, 303);
+  assert.is(link.status(c.annCam), null, 'the removed camera');
+  assert.ok(link.status(c.bobCam), 'another owner\'s camera is untouched');
+  const bob = c.web.ports.accounts.byId(c.bob.id)!;
+  assert.ok((await deleteAccount(c.web.ports, c.web.ctx.config, bob)).deleted);
+  assert.is(link.status(c.bobCam), null, 'the deleted account\'s camera');
+});
+
 test('the owner starts a live view: a request the board takes once, an access-log entry, a page with the stream and no inline script', async (c) => {
   const r = await c.ann.client.post(`/cameras/${c.annCam}/live`);
   assert.is(r.status, 303);
@@ -101,6 +116,21 @@ test('the owner starts a live view: a request the board takes once, an access-lo
   assert.not.match(String(p.headers['content-security-policy']), /unsafe-inline/);
   const cam = (await c.ann.client.get(`/cameras/${c.annCam}`)).body;
   assert.match(cam, new RegExp(`<form method="post" action="/cameras/${c.annCam}/live" id="live-start">`));
+});
+
+test('the access log says what an own live view is: "you", the camera\'s live view, not a stranger\'s look at a contribution', async (c) => {
+  c.web.ports.accessLog.record({ ownerId: c.ann.id, viewerId: 'r1', viewer: 'rita', viewerRole: 'reviewer', cameraId: c.annCam, bundleId: 'b-1', object: '1-view.jpg', why: 'annotate boxes', atMs: c.web.clock.now - 1000 });
+  await c.ann.client.post(`/cameras/${c.annCam}/live`);
+  const body = (await c.ann.client.get('/access-log')).body;
+  assert.not.match(body, /someone other than you/, 'the page lists her own live views too');
+  assert.match(body, /your own live views of your cameras/);
+  const rows = [...body.matchAll(/<tr class="([a-z-]+)">([\s\S]*?)<\/tr>/g)].map((m) => [m[1], m[2].replace(/>\s+</g, '><').replace(/<[^>]+>/g, '|').replace(/\s+/g, ' ').replace(/\|+/g, '|')]);
+  assert.is(rows.length, 2, JSON.stringify(rows));
+  assert.is(rows[0][0], 'own-view');
+  assert.match(rows[0][1], /\|you, live view\|Ann porch: live view\|live view for 60 s, started by the owner\|/);
+  assert.not.match(rows[0][1], /ann \(owner\)|\/ live \//);
+  assert.is(rows[1][0], 'other-view');
+  assert.match(rows[1][1], /\|rita \(reviewer\)\|Ann porch \/ b-1 \/ 1-view\.jpg\|annotate boxes\|/);
 });
 
 test('the stream: only this camera\'s frames answering this request, with its live MAC, as MJPEG; it ends with the minute', async (c) => {

@@ -11,8 +11,7 @@
  */
 // test-timeout: 180 s (33 s alone on 2 cores; 81 s while three other browser suites ran)
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command, ListObjectVersionsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -29,11 +28,11 @@ import type { WebServer } from '../../src/web/server.js';
 import { totpCode } from '../../src/web/totp.js';
 import { tempDir, waitFor } from '../relay/helpers/env.js';
 import { closeBrowserStack, openBrowserStack } from './browser-stack.js';
+import { assertAxeClean, assertNoSidewaysScroll } from './page-checks.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = join(import.meta.dirname, '../..');
 const SHOTS = process.env.QUIETCAM_SCREENSHOTS === 'docs' ? join(ROOT, 'docs/screenshots') : join(tmpdir(), `quietcam-newcomer-shots-${process.pid}`);
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const PASSWORD = 'correct horse battery';
 const DAY = 86400000;
 if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium`);
@@ -100,38 +99,6 @@ async function s3AllVersions(c: Ctx): Promise<string[]> {
 function filesUnder(dir: string, base = dir): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? filesUnder(join(dir, n), base) : [join(dir, n).slice(base.length + 1)]));
-}
-
-/** In the page: its width, the viewport's, and elements past the right edge outside a box that scrolls sideways on purpose. */
-const LAYOUT_PROBE = `(() => {
-  const d = document.documentElement, w = window.innerWidth, out = [];
-  for (const el of Array.from(document.querySelectorAll('main *, header *'))) {
-    const b = el.getBoundingClientRect();
-    if (b.width === 0 || b.right <= w + 1) continue;
-    let scrolls = false;
-    for (let q = el.parentElement; q && q !== document.body; q = q.parentElement) if (/(auto|scroll)/.test(getComputedStyle(q).overflowX)) scrolls = true;
-    if (!scrolls) out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ' right=' + Math.round(b.right));
-  }
-  return { scrollWidth: d.scrollWidth, width: w, out: out.slice(0, 5) };
-})()`;
-
-/** In the page, after axe-core is loaded: the serious and critical violations, as text. */
-const AXE_RUN = `axe.run({ resultTypes: ['violations'] }).then((r) => r.violations
-  .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  .map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')))`;
-
-/** Page width equals the viewport width (no sideways scrolling), and no control sticks out of it. */
-async function checkPhoneLayout(p: Page, url: string): Promise<void> {
-  const r = (await p.evaluate(LAYOUT_PROBE)) as { scrollWidth: number; width: number; out: string[] };
-  assert.is(r.scrollWidth, r.width, `${url}: page width ${r.scrollWidth} on a ${r.width} px viewport`);
-  assert.equal(r.out, [], `${url}: elements past the right edge`);
-}
-
-/** axe-core run in the page (evaluated through the debugger protocol, which the CSP does not govern). */
-async function checkAccessibility(p: Page, url: string): Promise<void> {
-  await p.evaluate(AXE);
-  const violations = (await p.evaluate(AXE_RUN)) as string[];
-  assert.equal(violations, [], `${url}: serious or critical accessibility violations`);
 }
 
 test.before(async (c) => {
@@ -218,8 +185,8 @@ test('every page on a 390 px phone: page width = viewport width; axe-core finds 
   for (const url of pages) {
     const res = await p.goto(c.web.url + url);
     assert.is(res!.status(), 200, url);
-    await checkPhoneLayout(p, url);
-    await checkAccessibility(p, url);
+    await assertNoSidewaysScroll(p, url);
+    await assertAxeClean(p, url);
   }
   await shot(p, '13-phone-account-delete');
   await p.goto(`${c.web.url}/access-log`);
@@ -238,14 +205,14 @@ test('every page on a 390 px phone: page width = viewport width; axe-core finds 
   await p.goto(`${c.web.url}/zone`);
   await p.click('tr.contribution button.danger');
   await p.waitForSelector('#confirm-delete');
-  await checkPhoneLayout(p, 'delete confirmation');
-  await checkAccessibility(p, 'delete confirmation');
+  await assertNoSidewaysScroll(p, 'delete confirmation');
+  await assertAxeClean(p, 'delete confirmation');
   await p.goto(`${c.web.url}/cameras`);
   await p.fill('input[name=name]', 'Phone test');
   await p.click('text=Add camera');
   await p.waitForSelector('#pairing-token');
-  await checkPhoneLayout(p, 'camera added');
-  await checkAccessibility(p, 'camera added');
+  await assertNoSidewaysScroll(p, 'camera added');
+  await assertAxeClean(p, 'camera added');
   await shot(p, '14-phone-camera-added');
   await p.goto(`${c.web.url}/cameras`);
   await shot(p, '15-phone-cameras');
@@ -253,27 +220,27 @@ test('every page on a 390 px phone: page width = viewport width; axe-core finds 
   const anon = await browser(c, 'anon', 390, 844);
   for (const url of ['/login', '/signup']) {
     await anon.goto(c.web.url + url);
-    await checkPhoneLayout(anon, url);
-    await checkAccessibility(anon, url);
+    await assertNoSidewaysScroll(anon, url);
+    await assertAxeClean(anon, url);
   }
   await anon.fill('input[name=username]', 'xavier');
   await anon.fill('input[name=password]', PASSWORD);
   await anon.fill('input[name=password2]', PASSWORD);
   await anon.click('main button[type=submit]');
   await anon.waitForURL('**/enrol');
-  await checkPhoneLayout(anon, '/enrol');
-  await checkAccessibility(anon, '/enrol');
+  await assertNoSidewaysScroll(anon, '/enrol');
+  await assertAxeClean(anon, '/enrol');
   await shot(anon, '16-phone-enrol');
   const xSecret = (await anon.textContent('#totp-secret'))!.replace(/\s/g, '');
   await anon.fill('input[name=code]', await totpCode(xSecret, Date.now()));
   await anon.click('main button[type=submit]');
   await anon.waitForSelector('ol.codes li');
-  await checkPhoneLayout(anon, 'recovery codes');
-  await checkAccessibility(anon, 'recovery codes');
+  await assertNoSidewaysScroll(anon, 'recovery codes');
+  await assertAxeClean(anon, 'recovery codes');
   const missing = await anon.goto(`${c.web.url}/no/such/page`);
   assert.is(missing!.status(), 404);
-  await checkPhoneLayout(anon, 'not found');
-  await checkAccessibility(anon, 'not found');
+  await assertNoSidewaysScroll(anon, 'not found');
+  await assertAxeClean(anon, 'not found');
 });
 
 test('delete my account: the page and S3 itself find nothing left under her prefix', async (c) => {
@@ -303,9 +270,9 @@ test('delete my account: the page and S3 itself find nothing left under her pref
   await shot(p, '17-account-deleted');
   assert.match((await p.textContent('#local-deleted'))!, /1 smart-alert event\(s\) with their frame files, 1 sent alert\(s\)/);
   assert.match((await p.textContent('#relist'))!, /\(contributions, consent, access, flags, stats\) finds 0 object.*lists 0 event/);
-  await checkAccessibility(p, 'account deleted');
+  await assertAxeClean(p, 'account deleted');
   await p.setViewportSize({ width: 390, height: 844 });
-  await checkPhoneLayout(p, 'account deleted');
+  await assertNoSidewaysScroll(p, 'account deleted');
   for (const root of ['contributions', 'consent', 'access', 'flags']) assert.equal(await s3Keys(c, `${root}/${c.ownerId}/`), [], `S3 lists nothing under ${root}/<her id>/`);
   // every version of every key in the bucket (ListObjectVersions where the endpoint has it), and the data folder
   const everything = await s3AllVersions(c);

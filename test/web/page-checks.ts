@@ -27,15 +27,15 @@ const SERIOUS = `axe.run({ resultTypes: ['violations'] }).then((r) => r.violatio
   .filter((v) => v.impact === 'serious' || v.impact === 'critical')
   .map((v) => v.id + ' (' + v.impact + ') at ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')))`;
 
-/** The page is exactly as wide as the viewport, and nothing sticks out of it. */
-export async function assertNoSidewaysScroll(p: Page): Promise<void> {
+/** The page is exactly as wide as the viewport, and nothing sticks out of it. `label` names the page in a failure (default: its URL). */
+export async function assertNoSidewaysScroll(p: Page, label = p.url()): Promise<void> {
   const r = (await p.evaluate(OVERFLOW)) as { page: number; viewport: number; wide: string[] };
-  assert.is(r.page, r.viewport, `${p.url()}: the page is ${r.page} px wide on a ${r.viewport} px viewport`);
-  assert.equal(r.wide, [], `${p.url()}: elements past the right edge`);
+  assert.is(r.page, r.viewport, `${label}: the page is ${r.page} px wide on a ${r.viewport} px viewport`);
+  assert.equal(r.wide, [], `${label}: elements past the right edge`);
 }
 
-/** axe-core finds no serious or critical violation. */
-export async function assertAxeClean(p: Page): Promise<void> {
+/** axe-core finds no serious or critical violation. `label` names the page in a failure (default: its URL). */
+export async function assertAxeClean(p: Page, label = p.url()): Promise<void> {
   await p.evaluate(AXE);
-  assert.equal((await p.evaluate(SERIOUS)) as string[], [], `${p.url()}: serious or critical accessibility violations`);
+  assert.equal((await p.evaluate(SERIOUS)) as string[], [], `${label}: serious or critical accessibility violations`);
 }

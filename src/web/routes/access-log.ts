@@ -1,6 +1,7 @@
 /**
  * The access log, shown to the owner: every view of one of their contributions by anyone else
- * (a reviewer), with who, what, when and why. Reviewers reach contributions only through
+ * (a reviewer), with who, what, when and why, and the owner's own live views (routes/live-view.ts
+ * logs each start with the owner as viewer: shown as "you, live view"). Reviewers reach contributions only through
  * `/review/...`, which writes the entry before it sends a byte, and only for contributions the
  * owner gave for object annotation (ObjecTron) while that consent is still in force: withdrawn,
  * expired or an interior camera no longer confirmed stops reviewer views at once (the shared
@@ -25,10 +26,12 @@ export function registerAccessLog(app: FastifyInstance, ctx: WebContext): void {
     const remote = ports.operator ? await ports.operator.accessEntries(a.id, 500) : [];
     const entries = [...ports.accessLog.listForOwner(a.id, 500), ...remote].sort((x, y) => y.atMs - x.atMs).slice(0, 500);
     const names = new Map(ports.cameras.listByOwner(a.id).map((c) => [c.cameraId, c.name]));
-    const body = html`<p>Every time someone other than you looked at one of your contributions. Nobody else appears here because nobody else looked.</p>
-${entries.length ? html`<div class="table-wrap"><table id="access"><tr><th>When (${a.timeZone})</th><th>Who</th><th>What</th><th>Why</th></tr>${entries.map((e) => html`<tr>
+    const camName = (id: string) => names.get(id) ?? id;
+    const body = html`<p>Every look at one of your contributions by someone else (a reviewer), and each of your own live views of your cameras. Nobody else appears here because nobody else looked.</p>
+${entries.length ? html`<div class="table-wrap"><table id="access"><tr><th>When (${a.timeZone})</th><th>Who</th><th>What</th><th>Why</th></tr>${entries.map((e) => 'viewerId' in e && e.viewerId === a.id ? html`<tr class="own-view">
+<td>${formatTime(e.atMs, a.timeZone)}</td><td>${e.bundleId === 'live' ? 'you, live view' : 'you'}</td><td>${camName(e.cameraId)}: ${e.object}</td><td>${e.why}</td></tr>` : html`<tr class="other-view">
 <td>${formatTime(e.atMs, a.timeZone)}</td><td>${e.viewer} (${e.viewerRole})</td>
-<td>${names.get(e.cameraId) ?? e.cameraId} / ${e.bundleId} / ${e.object}</td><td>${e.why}</td></tr>`)}</table></div>` : html`<p id="no-access">No views by anyone else.</p>`}`;
+<td>${camName(e.cameraId)} / ${e.bundleId} / ${e.object}</td><td>${e.why}</td></tr>`)}</table></div>` : html`<p id="no-access">No views by anyone else, and no live views.</p>`}`;
     return sendPage(reply, page({ title: 'Access log', body, user: a.username, csrf: req.session!.csrf }));
   });
 
