@@ -296,6 +296,7 @@ export class Relay extends EventEmitter<RelayEvents> {
         partialBytes: this.pipeline.retainedBytes(),
         objectsUploaded: m.objectsUploaded,
         bytesUploaded: m.bytesUploaded,
+        acks: { sent: this.acks.sent, unsent: this.acks.unsent, refusals: this.acks.refusals },
       },
       rejectedByReason: Object.fromEntries(m.rejected),
       rejectedByCamera: byCamera,

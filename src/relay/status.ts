@@ -42,6 +42,8 @@ export interface RelayStatus {
     partialBytes: number;
     objectsUploaded: number;
     bytesUploaded: number;
+    /** End-to-end acks to cameras: sent, not sent (no connection, no secret), refusals signed (ack.ts). */
+    acks: { sent: number; unsent: number; refusals: number };
   };
   rejectedByReason: Record<string, number>;
   rejectedByCamera: Record<string, Record<string, number>>;
@@ -109,7 +111,7 @@ const LABELS: Record<string, string> = {
   received: 'bundles received', accepted: 'accepted', uploaded: 'uploaded', pending: 'pending (outbox)', uploading: 'uploading',
   retries: 'upload retries', rejected: 'rejected', duplicate: 'duplicates', incomplete: 'incomplete', partial: 'partial bundles now',
   partialBytes: 'partial bytes now', chunksReceived: 'chunks received', chunksDuplicate: 'chunks duplicate', chunksDropped: 'chunks dropped',
-  objectsUploaded: 'objects uploaded', bytesUploaded: 'bytes uploaded',
+  objectsUploaded: 'objects uploaded', bytesUploaded: 'bytes uploaded', acks: 'acks to cameras',
 };
 
 function countRows(counts: Record<string, unknown>): [string, unknown][] {

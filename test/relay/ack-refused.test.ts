@@ -40,6 +40,7 @@ test('no consent: a signed refusal naming the bundle and its CRC, not stored; se
   assert.equal([a.bundleId, a.crc, a.refused], ['n1', readU32(bytes, bytes.length - 4), 'no-consent']);
   assert.is(t.relay.status().counts.accepted, 0, 'not stored');
   assert.is(t.relay.acks.refusals, 1);
+  assert.is(t.relay.status().counts.acks.refusals, 1, 'on the status page');
   await sendAll(t, 'shed', bytes, 'n1'); // the refusal was lost: the board sends it again
   assert.is(acks.length, 2);
   assert.is(acks[1].text, acks[0].text, 'the same refusal');

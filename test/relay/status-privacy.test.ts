@@ -21,6 +21,7 @@ function leakyStatus(state: RelayStatus['state'] = 'failed'): RelayStatus {
       chunksReceived: 10, chunksDuplicate: 0, chunksDropped: 1, received: 3, accepted: 2, duplicate: 0, rejected: 1, uploaded: 2,
       pending: 0, uploading: 0, retries: 0, incomplete: { timeout: 0, evicted: 0 }, partial: 0, partialBytes: 0, objectsUploaded: 10,
       bytesUploaded: 1234,
+      acks: { sent: 3, unsent: 1, refusals: 2 },
     },
     rejectedByReason: { 'bad-mac': 1 },
     rejectedByCamera: { 'cam-porch-9c1': { 'bad-mac': 1 } },
@@ -62,6 +63,7 @@ test('it still shows counts and health: state, broker connection, rejections by 
     assert.ok(json.broker.connected);
     assert.is(json.counts.uploaded, 2);
     assert.equal(json.counts.incomplete, { timeout: 0, evicted: 0 });
+    assert.equal(json.counts.acks, { sent: 3, unsent: 1, refusals: 2 });
     assert.equal(json.rejectedByReason, { 'bad-mac': 1 });
     assert.is(json.camerasWithRejections, 1);
     assert.is(json.rejectedByCamera, undefined);
@@ -71,6 +73,7 @@ test('it still shows counts and health: state, broker connection, rejections by 
     const html = page.body;
     assert.match(html, /FAILED/);
     assert.match(html, /bad-mac/);
+    assert.match(html, /acks to cameras<\/th><td>sent: 3, unsent: 1, refusals: 2/);
     assert.is((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 503);
   } finally {
     await app.close();
