@@ -65,13 +65,7 @@ export const APP_DEFAULTS = {
 };
 
 /** The options once checked, with the camera's identity from the settings and the detector config. */
-export interface AppSetup {
-  board: string;
-  appHeapBytes: number;
-  externalBytes: number;
-  maxViewBytes: number;
-  chunkSize: number;
-  qos: number;
+export interface AppSetup extends Pick<AppOptions, 'board' | 'appHeapBytes' | 'externalBytes' | 'maxViewBytes' | 'chunkSize' | 'qos'> {
   maxBoxes: number;
   width: number;
   height: number;
