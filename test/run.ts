@@ -198,7 +198,8 @@ async function prebuildFirmware(): Promise<void> {
   const t = Date.now();
   const { firmwareBundle } = await import('../firmware/node/bundle.ts');
   const { ensureRuntime, runtimeMissing } = await import('../firmware/node/runtime-binary.ts');
-  for (const board of ['desktop', 'esp32-cam-ai-thinker']) firmwareBundle(board);
+  const { boardNames } = await import('../boards/schema.ts');
+  for (const board of boardNames()) firmwareBundle(board);
   if (!runtimeMissing()) ensureRuntime();
   process.stdout.write(`firmware bundles and runtime ready (${((Date.now() - t) / 1000).toFixed(1)} s)\n`);
 }
