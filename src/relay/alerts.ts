@@ -224,6 +224,11 @@ export class AlertStage {
     return this.p.history.prune(retentionCutoff(now, this.policy));
   }
 
+  /** True while a frame is being scored or waits to be (the relay's uploads let it go first). */
+  busy(): boolean {
+    return this.running || this.queue.length > 0;
+  }
+
   /** Resolves once no frame waits for the detector. */
   whenIdle(): Promise<void> {
     if (!this.running && this.queue.length === 0) return Promise.resolve();
