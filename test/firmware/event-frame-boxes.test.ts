@@ -1,13 +1,15 @@
 /**
  * The board's event frames carry the detector's motion boxes of the frame they were sent with
  * (firmware/app/app-events.ts, src/protocol/event-frame.ts v2): the app in Node, frame by frame,
- * against a detector of the same config run beside it on the same frames.
+ * against a detector of the same config run beside it on the same frames; the same bytes from the
+ * ES5 bundle in Duktape (more than 8 boxes merged there too); a grid too wide for a byte.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FirmwareApp } from '../../firmware/app/app.ts';
 import { appOptionsFromBoard } from '../../firmware/app/board-options.ts';
 import { readOptions } from '../../firmware/app/app-options.ts';
+import { runFirmware } from '../../firmware/node/run.ts';
 import { NodePorts } from '../../firmware/node/node-ports.ts';
 import { syntheticFrames, WALL_2025 } from '../../firmware/node/synthetic.ts';
 import type { FirmwareOutput } from '../../firmware/node/wire.ts';
@@ -88,6 +90,42 @@ test("each event frame carries the grid and the boxes of the detector's frame it
   assert.is(seen.length, 8, `8 event frames (${seen})`);
   assert.ok(seen.some((n) => n >= 1 && n <= MAX_FRAME_BOXES), `some frames with 1..8 boxes (${seen})`);
   assert.ok(seen.some((n) => n > MAX_FRAME_BOXES), `some frames with more than 8 boxes (${seen})`);
+});
+
+test('the same event frames from the bundle in Duktape, 11 boxes merged to 8 included', async () => {
+  const inputs = scene().map((r, i) => ({ kind: 'frame' as const, ...r, view: new Uint8Array(2000 + i).map((_, k) => (k * 7 + i) & 255) }));
+  const o = { board: 'esp32-cam-ai-thinker', width: W, height: H, viewWidth: 320, viewHeight: 240, settings: { camera: CAMERA, secret: SECRET }, quietLogs: true, heapCap: 0 }; // Duktape holds the compiled bundle too: above the board's 256 KB
+  const node = await runFirmware(inputs, { ...o, runtime: 'node' });
+  const embedded = await runFirmware(inputs, { ...o, runtime: 'embedded' });
+  const framesOf = (r: typeof node) => r.publishes.filter((p) => p.topic === frameTopic(CAMERA)).map((p) => Buffer.from(p.payload).toString('hex'));
+  assert.equal(framesOf(embedded), framesOf(node));
+  const counts = node.publishes.filter((p) => p.topic === frameTopic(CAMERA)).map((p) => decodeEventFrame(p.payload).frame!.motion!.count);
+  assert.equal(counts, [3, 8, 8], 'at 0 s three blobs, at 1 s and 3 s eleven sent as 8');
+});
+
+test('a grid wider than 255 cells is sent as "no motion information"', () => {
+  const w = 520; // cellSize 2: 260 x 4 cells
+  const h = 8;
+  const board = loadBoard('desktop');
+  const outputs: FirmwareOutput[] = [];
+  const ports = new NodePorts({ width: w, height: h, viewWidth: 320, viewHeight: 240, externalBytes: board.memory.externalBytes,
+    settings: new Map([['camera', CAMERA], ['secret', SECRET]]), outputs, quietLogs: true });
+  const app = new FirmwareApp(ports.ports, { ...appOptionsFromBoard(board), detector: { cellSize: 2 } });
+  const bg = new Uint8Array(w * h).map((_, p) => 60 + ((p * 7) % 40));
+  for (let f = 0; f < 100; f++) {
+    const g = bg.slice();
+    if (f >= 70) for (let y = 0; y < h; y++) for (let x = 100 + f * 4; x < 116 + f * 4; x++) g[y * w + x] = 230;
+    ports.setFrame(WALL_2025 + f * 100, f * 100, g, new Uint8Array(500).fill(f));
+    app.step();
+  }
+  const sent = outputs.filter((o) => o.kind === 'publish' && o.topic === frameTopic(CAMERA)) as { payload: Uint8Array }[];
+  assert.ok(sent.length >= 1, 'an event and its first frame');
+  for (const p of sent) {
+    const d = decodeEventFrame(p.payload);
+    assert.is(d.error, '');
+    assert.is(d.frame!.motion, null);
+    assert.is(d.frame!.jpeg.length, 500);
+  }
 });
 
 test.run();
