@@ -30,7 +30,7 @@
  * cell stays inside some box). Version 1 (boards before issue 14's crops) has no grid/box bytes:
  * the JPEG length follows the size at 26+n; it decodes with `motion: null`.
  * Limits: one JPEG per message (no chunking: a frame is a few KB; esp-mqtt fragments larger
- * publishes itself), at most MAX_RAW_VIEW_BYTES. Encoding allocates nothing. ES5-safe.
+ * publishes itself), at most MAX_RAW_VIEW_BYTES. The boxes are read and merged in place (no allocation). ES5-safe.
  * @example
  *   const at = eventFrameHeaderSize('porch', out.boxCount); // read the JPEG into buf at `at`, then:
  *   const len = encodeEventFrame(buf, key, { cameraId: 'porch', eventId: 3, index: 0, count: 3, timeMs, offsetMs: 0, width: 160, height: 120,
