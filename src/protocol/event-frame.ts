@@ -26,7 +26,7 @@
  * | 33+n+4k   | L     | JPEG                                                           |
  * | 33+n+4k+L | 16    | MAC                                                            |
  * Boxes are the detector's (DetectorOutput: largest first, in cells of its grid, which covers the
- * whole view: cell x spans view pixels x*W/cols..(x+1)*W/cols, exact when the detector's width is a
+ * whole view: cell x spans JPEG columns x*W/cols..(x+1)*W/cols for a W-wide JPEG, exact when the detector's width is a
  * multiple of its cell size, as in every board profile). More than 8: boxes 0..6 as they are, the
  * 8th the union of the others (every moving cell stays inside some box). Version 1 (boards before
  * issue 14's crops) has no grid/box bytes: the JPEG length follows the size at 26+n; it decodes
