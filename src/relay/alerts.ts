@@ -6,12 +6,16 @@
  *
  * Per frame: topic and payload checked, the MAC checked with the camera's secret ('bad-mac'),
  * the camera must be enrolled ('not-enrolled': the frame is dropped unread), then it is stored
- * and queued for the detector. The queue serves first frames of events first (the earliest
- * alert), and a frame of an event that has already alerted is stored but not scored.
+ * and queued for the detector, which scores the region around the board's motion boxes when the
+ * frame carries them and the region is sharper than the whole frame (src/alerts/regions.ts).
+ * The queue serves first frames of events first (the earliest alert), and a frame of an event
+ * that has already alerted is stored but not scored. While frames wait or are scored, the
+ * relay's new uploads wait for them (busy(); upload.ts, bounded by upload.alertsFirstMs).
  * Limits: one detection at a time (the detector port may run a pool behind it); at most
  * `maxQueue` frames wait (the oldest later frames are stored unscored past that); an event
  * alerts at most once.
  */
+import { motionRegion } from '../alerts/regions.js';
 import type { AlertChannel, EventHistory, HistoryEvent, PersonDetector } from '../alerts/types.js';
 import { ALERT_DEFAULTS, addFrameScore, endVerdict, needsScoring, newVerdict, retentionCutoff, type AlertPolicy, type EventVerdict } from '../alerts/verdict.js';
 import type { Logger } from '../log.js';
@@ -52,6 +56,8 @@ interface Job {
 export interface AlertStageStats {
   frames: number;
   scored: number;
+  /** Of those, scored as a region around the board's motion (the rest: whole frames). */
+  regions: number;
   alerts: number;
   events: number;
   rejected: Record<string, number>;
@@ -66,7 +72,7 @@ export class AlertStage {
   private readonly queue: Job[] = [];
   private running = false;
   private idle: (() => void)[] = [];
-  private readonly s: AlertStageStats = { frames: 0, scored: 0, alerts: 0, events: 0, rejected: {}, queue: 0 };
+  private readonly s: AlertStageStats = { frames: 0, scored: 0, regions: 0, alerts: 0, events: 0, rejected: {}, queue: 0 };
 
   constructor(ports: AlertStagePorts) {
     this.p = ports;
@@ -144,15 +150,19 @@ export class AlertStage {
     const { ev, frame: f } = job;
     ev.pending--;
     if (!needsScoring(ev.v)) return this.maybeFinal(ev);
+    const inputs = this.p.detector.inputs;
+    // the region around the board's motion boxes (v2 frames), or the whole frame (regions.ts decides)
+    const region = inputs ? motionRegion(f.width, f.height, f.motion, inputs.region, inputs.full) : null;
     let r;
     try {
-      r = await this.p.detector.detect(f.jpeg);
+      r = await this.p.detector.detect(f.jpeg, region);
     } catch (err) {
       this.reject('undecodable');
       this.p.log.warn(`alerts: frame ${f.index} of ${f.cameraId} event ${f.eventId}: ${(err as Error).message}`);
       return this.maybeFinal(ev);
     }
     this.s.scored++;
+    if (region) this.s.regions++;
     this.p.history.scoreFrame(ev.id, f.index, r.score, r.boxes);
     const alert = addFrameScore(ev.v, f.index, r.score, r.boxes, this.policy);
     this.p.history.update(ev.id, { verdict: ev.v.verdict, bestScore: ev.v.bestScore, bestFrame: ev.v.bestFrame, boxes: ev.v.boxes });
