@@ -11,7 +11,7 @@
  * The queue serves first frames of events first (the earliest alert), and a frame of an event
  * that has already alerted is stored but not scored. While frames wait or are scored, the
  * relay's new uploads wait for them (busy(); upload.ts, bounded by upload.alertsFirstMs).
- * Limits: one detection at a time (the detector port may run a pool behind it); at most
+ * Limits: two frames handed to the detector at a time (IN_FLIGHT); at most
  * `maxQueue` frames wait (the oldest later frames are stored unscored past that); an event
  * alerts at most once.
  */
@@ -21,6 +21,12 @@ import { ALERT_DEFAULTS, addFrameScore, endVerdict, needsScoring, newVerdict, re
 import type { Logger } from '../log.js';
 import { decodeEventFrame, eventFrameMacOk, eventMacDomain, hexToBytes, macKey, openJson, parseTopic, SECRET_BYTES, type EventFrame } from '../protocol/index.js';
 import type { CameraRegistry, Clock, IngestMessage } from './types.js';
+
+/**
+ * Frames handed to the detector at once: 2, so the next frame is decoded (sharp, off the detector's
+ * thread) while one is scored; the detector still scores one at a time.
+ */
+const IN_FLIGHT = 2;
 
 export interface AlertStagePorts {
   detector: PersonDetector;
@@ -70,7 +76,8 @@ export class AlertStage {
   private readonly clock: Clock;
   private readonly open = new Map<string, OpenEvent>();
   private readonly queue: Job[] = [];
-  private running = false;
+  /** Frames handed to the detector and not answered yet (lanes running). */
+  private running = 0;
   private idle: (() => void)[] = [];
   private readonly s: AlertStageStats = { frames: 0, scored: 0, regions: 0, alerts: 0, events: 0, rejected: {}, queue: 0 };
 
@@ -122,7 +129,7 @@ export class AlertStage {
     ev.pending++;
     this.queue.push({ ev, frame: f, path: stored.path, receivedMs });
     this.s.queue = this.queue.length;
-    void this.drain();
+    this.drain();
   }
 
   /** The next job: the lowest frame index first (first frames alert soonest), then arrival order. */
@@ -132,17 +139,21 @@ export class AlertStage {
     return best < 0 ? undefined : this.queue.splice(best, 1)[0];
   }
 
-  private async drain(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
+  /** Start lanes up to IN_FLIGHT; each takes jobs until the queue is empty. */
+  private drain(): void {
+    while (this.running < IN_FLIGHT && this.queue.length > 0) void this.lane();
+  }
+
+  private async lane(): Promise<void> {
+    this.running++;
     try {
       for (let job = this.take(); job; job = this.take()) {
         this.s.queue = this.queue.length;
         await this.score(job);
       }
     } finally {
-      this.running = false;
-      for (const done of this.idle.splice(0)) done();
+      this.running--;
+      if (this.running === 0) for (const done of this.idle.splice(0)) done();
     }
   }
 
@@ -236,12 +247,12 @@ export class AlertStage {
 
   /** True while a frame is being scored or waits to be (the relay's uploads let it go first). */
   busy(): boolean {
-    return this.running || this.queue.length > 0;
+    return this.running > 0 || this.queue.length > 0;
   }
 
   /** Resolves once no frame waits for the detector. */
   whenIdle(): Promise<void> {
-    if (!this.running && this.queue.length === 0) return Promise.resolve();
+    if (this.running === 0 && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 

@@ -158,6 +158,39 @@ test('delete one (owner checked) and delete all of an owner', () => withFixture(
   assert.is(x.history.list({ ownerId: 'bob' }).length, 1, "bob's event untouched");
 }));
 
+test('two frames at most are with the detector at once (the next decodes while one is scored)', async () => {
+  const { dir, cleanup } = tempDir('quietcam-alerts-inflight-');
+  const db: SqliteDatabase = openDatabase(join(dir, 'relay.db'));
+  const held: (() => void)[] = [];
+  try {
+    const history = new SqliteEventHistory(db, join(dir, 'alerts'));
+    const registry = new MemoryCameraRegistry();
+    registry.put({ cameraId: 'porch', ownerId: 'alice', placement: 'exterior', secret: bytesToHex(SECRET, 0, 32), consent: null });
+    history.setEnrolled('porch', true, 'alice', T0);
+    let asked = 0;
+    const detector: PersonDetector = { ...fakeDetector, detect: (j) => (asked++, new Promise((r) => held.push(() => r(fakeDetector.detect(j))))) };
+    const stage = new AlertStage({ detector, history, registry, log: silentLogger, clock: () => T0, channels: [] });
+    for (let e = 1; e <= 4; e++) stage.handle(frameMsg('porch', e, 0, 0.1));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.is(asked, 2, 'two handed over, two wait');
+    assert.ok(stage.busy());
+    held.shift()!();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.is(asked, 3, 'one answered: the next handed over');
+    while (held.length) {
+      held.shift()!();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await stage.whenIdle();
+    assert.is(asked, 4);
+    assert.not.ok(stage.busy());
+  } finally {
+    for (const h of held) h();
+    db.close();
+    cleanup();
+  }
+});
+
 test('a frame with the board\'s motion boxes is scored as the region around them; without boxes, whole', async () => {
   const { dir, cleanup } = tempDir('quietcam-alerts-regions-');
   const db: SqliteDatabase = openDatabase(join(dir, 'relay.db'));
