@@ -2,11 +2,12 @@
  * The person detectors by name, and the relay's default: which model at which input size, in how
  * many worker threads. `npm run bench -- alerts` measures each candidate on the same frames (speed,
  * memory, people flagged, empty frames flagged); the default is the fastest that keeps the verdicts:
- * NanoDet at 288x224 (vtest 20/20 people frames, tree 0/11 and the hand 0/3, HallAndMonitor 22/23;
- * ~0.4 of the CPU of NanoDet's 416x416, so 8 cameras' first frames are scored in ~0.65 s on one
- * core; 256x192 misses vtest people, 320x256 keeps a wider margin but needs ~1 s for 8 frames),
- * in ONE worker thread: the detector never takes more than one of the home server's cores (the
- * relay's uploads keep the other) and never blocks the relay's event loop.
+ * NanoDet at 288x224 for whole frames (vtest 20/20 people frames, tree 0/11 and the hand 0/3,
+ * HallAndMonitor 22/23; ~0.4 of the CPU of NanoDet's 416x416; 256x192 misses vtest people) and
+ * 192x192 for the region around the board's motion (~0.6 of a whole frame's CPU, and a distant
+ * person keeps more pixels: src/alerts/regions.ts), one graph for both, in ONE worker thread: the
+ * detector never takes more than one of the home server's cores (the relay's uploads keep the
+ * other) and never blocks the relay's event loop.
  */
 import type { PersonDetector } from '../alerts/types.js';
 import { centernetPersonDetector } from './person-centernet.js';

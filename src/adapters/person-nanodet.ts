@@ -5,12 +5,16 @@
  * time. Only the person class (COCO class 0) is kept: no face model is loaded, nothing identifies anyone.
  *
  * The graph was converted for 416x416 input; it is fully convolutional but for the four resize
- * targets of its feature pyramid, which are set here for any input that is a multiple of 32 (the
- * default 288x224 is about a board's 4:3 QVGA event frame, and costs ~0.4 of 416x416's CPU: see
- * `npm run bench -- alerts` for the speed and the verdicts at each size).
+ * targets of its feature pyramid, constants for 416x416: here they are computed from the input
+ * (nanodetPatch), so ONE graph (one copy of the weights: a second graph cost +56 MB) runs any
+ * input that is a multiple of 32. Whole frames at `input` (288x224: about a board's 4:3 event
+ * frame, ~0.4 of 416x416's CPU), a region of a frame at `region` (192x192, ~0.6 of 288x224's CPU):
+ * see `npm run bench -- alerts` for the speed and the verdicts at each size.
  *
- * Limits: calls are serialised (one tfjs engine per thread, one core); run worker threads
- * (person-pool.ts) to use more. The input is any JPEG sharp reads; it is stretched to the input size.
+ * Limits: inference is serialised (one tfjs engine per thread, one core); decoding (sharp, on
+ * libuv's pool) is not, so a second call's frame decodes while one is scored. Run worker threads
+ * (person-pool.ts) to use more cores. The input is any JPEG sharp reads; it (or the region) is
+ * stretched to the input size.
  */
 import type { PersonBox, PersonDetector, PersonResult } from '../alerts/types.js';
 import { checkInputSize, decodeJpeg, humanModelFile, loadGraph, serialised, suppress, tfjsWasmDir, type BoxOptions, type GraphPatch, type InputSize, type Region, type Tensor } from './person-tfjs.js';
