@@ -11,10 +11,11 @@
  * the file system's own journal (ext4 metadata: a spool file created and deleted per bundle), which
  * the kernel writes from its own thread.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RECORD_HEADER_BYTES } from '../src/adapters/chunk-spool.ts';
+import { performance } from 'node:perf_hooks';
+import { ChunkSpool, RECORD_HEADER_BYTES } from '../src/adapters/chunk-spool.ts';
 import { silentLogger } from '../src/log.ts';
 import { bundleTopic, bytesToHex, chunkBundle, DEFAULT_CHUNK_SIZE, demoCameraSecret, encodeBundle, macKey } from '../src/protocol/index.ts';
 import { resolveConfig } from '../src/relay/config.ts';
@@ -28,7 +29,49 @@ function io(): { wchar: number; writeBytes: number } {
   return { wchar: n('wchar'), writeBytes: n('write_bytes') - n('cancelled_write_bytes') };
 }
 
-export interface WearFigures { bundles: number; bundleBytes: number; chunkBytes: number; wcharPerBundle: number; writeBytesPerBundle: number; spoolPerBundle: number }
+export interface WearFigures {
+  bundles: number; bundleBytes: number; chunkBytes: number; wcharPerBundle: number; writeBytesPerBundle: number; spoolPerBundle: number;
+  /**
+   * Event-loop time in the spool's drop() per uploaded bundle (its file deleted), and in unlinkSync
+   * of as many fsynced files of its size (drop's work before the delete went off the loop), ms:
+   * mean and median.
+   */
+  drop: { mean: number; p50: number }; unlinkSync: { mean: number; p50: number };
+}
+
+const stats = (ms: number[]) => ({ mean: ms.reduce((s, v) => s + v, 0) / ms.length, p50: [...ms].sort((a, b) => a - b)[ms.length >> 1] });
+
+/** Time every ChunkSpool drop() call on the event loop (ms each) until the returned function restores it. */
+function timeDrops(): { ms: number[]; restore: () => void } {
+  const drop = ChunkSpool.prototype.drop;
+  const ms: number[] = [];
+  ChunkSpool.prototype.drop = function (this: ChunkSpool, name: string) {
+    const t = performance.now();
+    try {
+      drop.call(this, name);
+    } finally {
+      ms.push(performance.now() - t);
+    }
+  };
+  return { ms, restore: () => (ChunkSpool.prototype.drop = drop) };
+}
+
+/** The reference, in the same run: unlinkSync of `count` fsynced files of `bytes` each, ms each. */
+function unlinkSyncMs(dir: string, count: number, bytes: number): number[] {
+  const body = Buffer.alloc(bytes, 7);
+  const names = Array.from({ length: count }, (_, i) => join(dir, `ref-${i}`));
+  for (const n of names) {
+    const fd = openSync(n, 'w');
+    writeSync(fd, body);
+    fsyncSync(fd);
+    closeSync(fd);
+  }
+  return names.map((n) => {
+    const t = performance.now();
+    unlinkSync(n);
+    return performance.now() - t;
+  });
+}
 
 /** Feed `count` bundles (chunked at `chunkSize`) to a relay on SQLite in a temp dir; bytes written per bundle. */
 export async function measureWear(count = Number(process.env.BENCH_WEAR_BUNDLES ?? 200), chunkSize = Number(process.env.BENCH_WEAR_CHUNK ?? DEFAULT_CHUNK_SIZE)): Promise<WearFigures> {
@@ -45,13 +88,17 @@ export async function measureWear(count = Number(process.env.BENCH_WEAR_BUNDLES 
     const bundleBytes = all[0].reduce((s, c) => s + c.length, 0);
     const spoolPerBundle = all[0].reduce((s, c) => s + c.length + RECORD_HEADER_BYTES, 0);
     await relay.whenIdle();
+    const drops = timeDrops();
     const before = io();
     for (const chunks of all) {
       for (const c of chunks) await relay.handle({ topic: bundleTopic('porch'), payload: c, receivedMs: Date.now() });
     }
     await relay.whenIdle();
     const after = io();
+    drops.restore();
+    const reference = unlinkSyncMs(dir, count, spoolPerBundle);
     return {
+      drop: stats(drops.ms), unlinkSync: stats(reference),
       bundles: count, bundleBytes, chunkBytes: chunkSize, spoolPerBundle,
       wcharPerBundle: (after.wchar - before.wchar) / count, writeBytesPerBundle: (after.writeBytes - before.writeBytes) / count,
     };
@@ -65,6 +112,9 @@ export async function main(): Promise<void> {
   const f = await measureWear();
   const x = (v: number) => `${(v / 1024).toFixed(1)} KB (${(v / f.bundleBytes).toFixed(1)}x)`;
   console.log(`\ndisk writes per bundle (${f.bundles} bundles of ${(f.bundleBytes / 1024).toFixed(1)} KB in ${f.chunkBytes}-byte chunks, SQLite + chunk spool, fsyncs per acknowledgement):`);
+  const us = (ms: number) => `${Math.round(ms * 1000)} µs`;
+  const ratio = (k: 'mean' | 'p50') => (f.drop[k] / f.unlinkSync[k]).toFixed(2);
+  console.log(`  event loop in the spool's delete per uploaded bundle: mean ${us(f.drop.mean)}, p50 ${us(f.drop.p50)}; unlinkSync of as many files of its size (the delete before, same run): mean ${us(f.unlinkSync.mean)}, p50 ${us(f.unlinkSync.p50)} (${ratio('mean')}x, ${ratio('p50')}x)`);
   console.log(`  handed to write(2): ${x(f.wcharPerBundle)} (chunk spool ${x(f.spoolPerBundle)}, SQLite ${x(f.wcharPerBundle - f.spoolPerBundle)}); to the disk (write_bytes): ${x(f.writeBytesPerBundle)}   goal ≤ 3x`);
 }
 
