@@ -9,6 +9,8 @@
  *   `offDelayS`) and `homeassistant/image/quietcam_<camera>/person/config` (the latest person image).
  * Logs in as `quietcam-relay-alerts` (the relay's password): a login of its own, because a broker
  * that makes the client id the username (mosquitto here) would otherwise swap it with the ingest.
+ * The owner pages open it for consent reminders (notify) as `quietcam-web-notices` (the web's
+ * password), which may publish `quietcam/<camera>/reminder` only (broker-acl.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
@@ -52,7 +54,7 @@ export interface MqttAlertsOptions {
   username: string;
   password: string;
   caFile?: string;
-  /** Default `quietcam-relay-alerts-<random>`: several relay processes each publish without taking each other's id (mosquitto makes it the username anyway). */
+  /** Default `<username>-<random>`: several processes of a login each publish without taking each other's id (mosquitto makes it the username anyway). */
   clientId?: string;
   offDelayS?: number;
   log?: (line: string) => void;
@@ -62,7 +64,7 @@ export interface MqttAlertsOptions {
 export function mqttAlertsChannel(o: MqttAlertsOptions): AlertChannel & { readonly client: MqttClient } {
   const offDelayS = o.offDelayS ?? MQTT_ALERT_DEFAULTS.offDelayS;
   const client = mqtt.connect(o.url, {
-    clientId: o.clientId ?? `quietcam-relay-alerts-${randomBytes(4).toString('hex')}`, username: o.username, password: o.password, clean: true, protocolVersion: 4,
+    clientId: o.clientId ?? `${o.username}-${randomBytes(4).toString('hex')}`, username: o.username, password: o.password, clean: true, protocolVersion: 4,
     reconnectPeriod: 1000, connectTimeout: 10000, ca: o.caFile ? readFileSync(o.caFile) : undefined,
   });
   client.on('error', (err) => o.log?.(`alerts mqtt: ${err.message}`));
