@@ -67,9 +67,17 @@ export function mqttAlertsChannel(o: MqttAlertsOptions): AlertChannel & { readon
     clientId: o.clientId ?? `${o.username}-${randomBytes(4).toString('hex')}`, username: o.username, password: o.password, clean: true, protocolVersion: 4,
     reconnectPeriod: 1000, connectTimeout: 10000, ca: o.caFile ? readFileSync(o.caFile) : undefined,
   });
-  client.on('error', (err) => o.log?.(`alerts mqtt: ${err.message}`));
+  // once per outage, not at every reconnect (a second): e.g. a mosquitto whose files predate this login
+  let told = false;
+  client.on('error', (err) => {
+    if (!told) o.log?.(`alerts mqtt (${o.username}): ${err.message}; retrying every second, told again after the next connect`);
+    told = true;
+  });
   const announced = new Set<string>();
-  client.on('connect', () => announced.clear()); // a new connection announces again (cheap, retained)
+  client.on('connect', () => {
+    told = false;
+    announced.clear(); // a new connection announces again (cheap, retained)
+  });
 
   const publish = (topic: string, payload: string | Buffer, retain: boolean) => new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('broker did not acknowledge in time')), MQTT_ALERT_DEFAULTS.publishTimeoutMs);
