@@ -5,15 +5,13 @@
  * bundle's bytes are so written to the disk once, instead of once per chunk in SQLite's WAL, again
  * in the outbox's row, and again by each checkpoint (SD-card wear: bench/relay-wear.ts).
  *
- * Record: 16-byte header then the chunk exactly as received:
- *   u32 LE payload length | u32 LE CRC-32 of (bytes 8..15 + payload) | f64 LE received ms | payload
- * Appends are plain write(2)s (they survive the relay being killed, like SQLite's WAL commits);
- * sync() fsyncs the files written since the last sync, and the folder when files were created,
+ * Records (chunk-spool-format.ts): length + CRC-32 + receive time, then the chunk. Appends are
+ * plain write(2)s (they survive the relay being killed, like SQLite's WAL commits); sync() fsyncs the files written since the last sync, and the folder when files were created,
  * before the acknowledgement that waits for it. A record torn by a kill (or a full disk) is the
  * file's last: read() stops there and truncates it away, so a later append is not hidden behind it.
  *
  * Deleting (drop: uploaded, discarded, a partial bundle dropped) is off the event loop: close(2)
- * and unlink(2) on libuv's thread pool (unlinkSync cost 1-2 ms a bundle on a loaded SD card). So
+ * and unlink(2) on libuv's thread pool (unlinkSync held the loop 0.6-2.7 ms a bundle on this VM's disk at load 4-5: bench/relay-wear.ts). So
  * that a delete still pending can never hit newer bytes, a bundle's file name carries a generation
  * (base 36, one counter per spool, starting above every name found in the folder): a bundle sent
  * again with the same id, or a new partial of it, goes to a new name, never to the one being
@@ -30,53 +28,13 @@
  */
 import { close, closeSync, fstatSync, fsync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlink, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32, isValidBundleId, isValidCameraId, Reassembler } from '../protocol/index.js';
+import { Reassembler } from '../protocol/index.js';
 import type { JournalChunk } from '../relay/types.js';
+import { encodeRecord, decodeRecords, parseSpoolName, spoolName } from './chunk-spool-format.js';
 
-export const RECORD_HEADER_BYTES = 16;
-const SUFFIX = '.chunks';
-
-/** The file name of a bundle's spool file (no folder); generation 0 is the name from before generations. */
-export function spoolName(cameraId: string, bundleId: string, generation = 0): string {
-  return cameraId + '+' + bundleId + (generation > 0 ? '+' + generation.toString(36) : '') + SUFFIX;
-}
-
-/** Camera, bundle and generation of a spool file name; null for any other name. */
-export function parseSpoolName(name: string): { cameraId: string; bundleId: string; generation: number } | null {
-  if (!name.endsWith(SUFFIX)) return null;
-  const parts = name.slice(0, -SUFFIX.length).split('+');
-  if (parts.length !== 2 && parts.length !== 3) return null;
-  const generation = parts.length === 3 && /^[0-9a-z]{1,10}$/.test(parts[2]) ? parseInt(parts[2], 36) : parts.length === 2 ? 0 : -1;
-  const [cameraId, bundleId] = parts;
-  return generation >= 0 && isValidCameraId(cameraId) && isValidBundleId(bundleId) ? { cameraId, bundleId, generation } : null;
-}
+export { decodeRecords, encodeRecord, parseSpoolName, RECORD_HEADER_BYTES, spoolName } from './chunk-spool-format.js';
 
 const bundleOf = (cameraId: string, bundleId: string) => cameraId + '+' + bundleId;
-
-/** One framed record for `payload`. */
-export function encodeRecord(payload: Uint8Array, receivedMs: number): Buffer {
-  const rec = Buffer.allocUnsafe(RECORD_HEADER_BYTES + payload.length);
-  rec.writeUInt32LE(payload.length, 0);
-  rec.writeDoubleLE(receivedMs, 8);
-  rec.set(payload, RECORD_HEADER_BYTES);
-  rec.writeUInt32LE(crc32(rec, 8, rec.length), 4);
-  return rec;
-}
-
-/** The whole records at the start of `file`, and where the first torn or garbled one begins. */
-export function decodeRecords(file: Uint8Array): { chunks: JournalChunk[]; goodBytes: number } {
-  const b = Buffer.from(file.buffer, file.byteOffset, file.length);
-  const chunks: JournalChunk[] = [];
-  let at = 0;
-  while (at + RECORD_HEADER_BYTES <= b.length) {
-    const len = b.readUInt32LE(at);
-    const end = at + RECORD_HEADER_BYTES + len;
-    if (end > b.length || crc32(b, at + 8, end) !== b.readUInt32LE(at + 4)) break;
-    chunks.push({ bytes: new Uint8Array(b.subarray(at + RECORD_HEADER_BYTES, end)), receivedMs: b.readDoubleLE(at + 8) });
-    at = end;
-  }
-  return { chunks, goodBytes: at };
-}
 
 interface OpenFile {
   fd: number;
