@@ -60,8 +60,8 @@ export class ChunkSpool {
   private readonly current = new Map<string, string>();
   /** The next file's generation: above every name in the folder at start. */
   private generation = 1;
-  /** Deletes not finished yet, and how to wait for them (settled()). */
-  private deleting = 0;
+  /** Files whose delete has not run yet (list() does not take them for live files), and how to wait for them (settled()). */
+  private readonly deleting = new Set<string>();
   private whenDeleted: (() => void)[] = [];
   private readonly unlinkFile: NonNullable<ChunkSpoolOptions['unlink']>;
   /** fsyncs run so far (tests count them). */
@@ -114,7 +114,7 @@ export class ChunkSpool {
 
   /** Every spool file's name (at start: the partial bundles to replay and the outbox's bundles, and older generations to delete). */
   list(): string[] {
-    const names = readdirSync(this.dir).filter((n) => parseSpoolName(n) !== null).sort();
+    const names = readdirSync(this.dir).filter((n) => parseSpoolName(n) !== null && !this.deleting.has(n)).sort();
     for (const n of names) {
       const ids = parseSpoolName(n)!;
       const key = bundleOf(ids.cameraId, ids.bundleId);
@@ -164,10 +164,12 @@ export class ChunkSpool {
     this.sealing.delete(name);
     const ids = parseSpoolName(name);
     if (ids && this.current.get(bundleOf(ids.cameraId, ids.bundleId)) === name) this.current.delete(bundleOf(ids.cameraId, ids.bundleId));
-    this.deleting++;
+    if (this.deleting.has(name)) return; // asked twice: one delete
+    this.deleting.add(name);
     this.unlinkFile(join(this.dir, name), (err) => {
       if (err && err.code !== 'ENOENT') this.deleteFailures++;
-      if (--this.deleting === 0) for (const r of this.whenDeleted.splice(0)) r();
+      this.deleting.delete(name);
+      if (this.deleting.size === 0) for (const r of this.whenDeleted.splice(0)) r();
     });
   }
 
@@ -179,7 +181,7 @@ export class ChunkSpool {
 
   /** Resolves when every delete asked for so far has run (tests, benches). */
   settled(): Promise<void> {
-    return this.deleting === 0 ? Promise.resolve() : new Promise((r) => this.whenDeleted.push(r));
+    return this.deleting.size === 0 ? Promise.resolve() : new Promise((r) => this.whenDeleted.push(r));
   }
 
   /** A file will not be appended to again (its bundle is accepted): close it once synced. It stays. */

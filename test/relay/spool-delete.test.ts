@@ -48,6 +48,8 @@ test('spool: a bundle appended again while its old file\'s delete is pending get
     spool.drop(old);
     assert.is(spool.nameOf('porch', 'b1'), null, 'gone from the spool at once');
     assert.is(hold.held(), 1, 'the delete is pending');
+    assert.equal(spool.list(), [], 'a file being deleted is not listed (nor taken back as the bundle\'s)');
+    assert.is(spool.nameOf('porch', 'b1'), null);
     spool.append('porch', 'b1', new Uint8Array(50).fill(2), 2);
     const fresh = spool.nameOf('porch', 'b1')!;
     assert.is.not(fresh, old, 'a new generation, not the file being deleted');

@@ -48,7 +48,8 @@ export function brokerAttackSuite(suite: uvu.Test<{ world?: AuthWorld; clients: 
   };
 
   suite('anonymous, unknown and wrong-password clients cannot connect', async ({ world: w }) => {
-    for (const login of [{}, { username: 'porch' }, { username: 'porch', password: w!.tokens.yard }, { username: 'garage', password: w!.tokens.porch }, { username: 'quietcam-relay', password: w!.tokens.porch }, { username: 'quietcam-relay', password: '' }]) {
+    for (const login of [{}, { username: 'porch' }, { username: 'porch', password: w!.tokens.yard }, { username: 'garage', password: w!.tokens.porch }, { username: 'quietcam-relay', password: w!.tokens.porch }, { username: 'quietcam-relay', password: '' },
+      { username: 'quietcam-web-notices', password: w!.services.relay.password }, { username: 'quietcam-web-notices', password: '' }]) {
       const r = await tryConnect(w!.url, { ...login, ca: w!.ca });
       assert.ok('error' in r, `${JSON.stringify(login)} connected`);
     }
