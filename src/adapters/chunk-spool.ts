@@ -6,21 +6,24 @@
  * in the outbox's row, and again by each checkpoint (SD-card wear: bench/relay-wear.ts).
  *
  * Records (chunk-spool-format.ts): length + CRC-32 + receive time, then the chunk. Appends are
- * plain write(2)s (they survive the relay being killed, like SQLite's WAL commits); sync() fsyncs the files written since the last sync, and the folder when files were created,
- * before the acknowledgement that waits for it. A record torn by a kill (or a full disk) is the
- * file's last: read() stops there and truncates it away, so a later append is not hidden behind it.
+ * plain write(2)s (they survive the relay being killed, like SQLite's WAL commits); sync() fsyncs
+ * the files written since the last sync, and the folder when files were created, before the
+ * acknowledgement that waits for it. A record torn by a kill (or a full disk) is the file's last:
+ * read() stops there and truncates it away, so a later append is not hidden behind it.
  *
  * Deleting (drop: uploaded, discarded, a partial bundle dropped) is off the event loop: close(2)
- * and unlink(2) on libuv's thread pool (unlinkSync held the loop 0.6-2.7 ms a bundle on this VM's disk at load 4-5: bench/relay-wear.ts). So
- * that a delete still pending can never hit newer bytes, a bundle's file name carries a generation
- * (base 36, one counter per spool, starting above every name found in the folder): a bundle sent
- * again with the same id, or a new partial of it, goes to a new name, never to the one being
- * deleted. Renaming before the delete would be a synchronous syscall again, and waiting per name
- * is impossible because append() is synchronous (its PUBACK follows). Crash safety: a kill before
- * the delete ran leaves the old file; at start the store (sqlite-store.ts journal()) deletes every
- * file that is not an outbox row's and whose bundle is stored, and every older generation of a
- * partial bundle (only the newest is the bundle's). Files named before generations
- * (`<camera>+<bundle>.chunks`) read as generation 0.
+ * and unlink(2) on libuv's thread pool (unlinkSync held the loop p50 0.5-0.9 ms a bundle amid the
+ * relay's fsyncs on this VM's disk at load 5-7, bench/relay-wear.ts). So that a delete still
+ * pending can never hit newer bytes, a bundle's file name carries a generation (base 36, one
+ * counter per spool, starting above every name found in the folder): a bundle sent again with the
+ * same id, or a new partial of it, goes to a new name, never to the one being deleted. Renaming
+ * before the delete would be a synchronous syscall again, and waiting per name is impossible
+ * because append() is synchronous (its PUBACK follows). Crash safety: a kill before the delete ran
+ * leaves the old file; at start the store (sqlite-store.ts journal()) deletes every file that is
+ * not an outbox row's and whose bundle is stored, and every older generation of a partial bundle
+ * (only the newest is the bundle's). Files named before generations (`<camera>+<bundle>.chunks`)
+ * read as generation 0. Not covered: a partial bundle dropped (timed out, refused) whose delete a
+ * kill beat is replayed at the next start as if still partial (it times out or is refused again).
  *
  * Limits: one open descriptor per file written since the last sync (the partial bundles and the
  * bundles in flight to the outbox); names are safe because ids are (src/protocol/ids.ts: no '/',
