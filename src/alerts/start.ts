@@ -1,6 +1,7 @@
 /**
  * The alert channels as the relay runs them: the settings and feed on the home database, MQTT (the
- * relay's alert login; the owner pages pass their notices login for consent reminders), the webhook, Web Push (VAPID keys in the data dir), the dispatcher, and the
+ * relay's alert login; the owner pages pass their notices login for consent reminders), the
+ * webhook, Web Push (VAPID keys in the data dir), the dispatcher, and the
  * hourly pruning of the feed (7 days, like the event history). `stageChannel` is what the relay's
  * alert stage (src/relay/alerts.ts) calls with each person alert.
  *

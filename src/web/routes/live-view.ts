@@ -48,7 +48,7 @@ function active(ctx: WebContext, a: Account, cameraId: string): LiveSession | nu
 /**
  * End every live view of a camera now (it is being removed): its sessions are forgotten and their
  * open streams closed; frames that still come are refused anyway (no secret any more).
- * @example endLiveViews(ctx, cam.cameraId); await removeCamera(ports, config, cam, false);
+ * @example await removeCamera(ports, config, cam, false); endLiveViews(ctx, cam.cameraId);
  */
 export function endLiveViews(ctx: WebContext, cameraId: string): number {
   let ended = 0;
