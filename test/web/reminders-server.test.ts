@@ -3,7 +3,9 @@
  * broker, local S3, relay) checks on its own and sends through the owner's alert channels, kept
  * open for the server's life on the pages' notices login (one MQTT connection for every reminder,
  * closed when the server stops): the signed webhook gets it, and the Home Assistant login reads it
- * on `quietcam/<camera>/reminder`. Once, though the server keeps checking.
+ * on `quietcam/<camera>/reminder`. Once, though the server keeps checking. Then the same on
+ * Debian's mosquitto with the relay's alert publisher connected: it is never knocked off (fails
+ * when mosquitto is not installed).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
