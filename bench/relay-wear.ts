@@ -119,8 +119,8 @@ export async function main(): Promise<void> {
   console.log(`\ndisk writes per bundle (${f.bundles} bundles of ${(f.bundleBytes / 1024).toFixed(1)} KB in ${f.chunkBytes}-byte chunks, SQLite + chunk spool, fsyncs per acknowledgement):`);
   const us = (ms: number) => `${Math.round(ms * 1000)} µs`;
   const ratio = (k: 'mean' | 'p50') => (f.drop[k] / f.unlinkSync[k]).toFixed(2);
-  console.log(`  event loop in the spool's delete per uploaded bundle: mean ${us(f.drop.mean)}, p50 ${us(f.drop.p50)}; unlinkSync of a file of its size right after each (the delete before, same run): mean ${us(f.unlinkSync.mean)}, p50 ${us(f.unlinkSync.p50)} (${ratio('mean')}x, ${ratio('p50')}x)`);
   console.log(`  handed to write(2): ${x(f.wcharPerBundle)} (chunk spool ${x(f.spoolPerBundle)}, SQLite ${x(f.wcharPerBundle - f.spoolPerBundle)}); to the disk (write_bytes): ${x(f.writeBytesPerBundle)}   goal ≤ 3x`);
+  console.log(`  event loop in the spool's delete per uploaded bundle: mean ${us(f.drop.mean)}, p50 ${us(f.drop.p50)}; unlinkSync of a file of its size right after each (the delete before, same run): mean ${us(f.unlinkSync.mean)}, p50 ${us(f.unlinkSync.p50)} (${ratio('mean')}x, ${ratio('p50')}x)`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();
