@@ -76,7 +76,7 @@ export async function run(argv: string[]): Promise<number> {
       cameras, services, dir: out, host: v.host, port, relays,
       tls: v['tls-cert'] ? { certFile: v['tls-cert'], keyFile: v['tls-key']! } : undefined,
     });
-    console.log(`wrote ${paths.passwd} (${cameras.length} camera(s) + quietcam-relay, quietcam-web), ${paths.acl}, ${paths.conf}`);
+    console.log(`wrote ${paths.passwd} (${cameras.length} camera(s) + quietcam-relay, quietcam-relay-alerts, quietcam-web, quietcam-web-notices, quietcam-ha), ${paths.acl}, ${paths.conf}`);
     console.log(`mosquitto: add \`include_dir ${out}\` to /etc/mosquitto/mosquitto.conf (the files must be readable by the mosquitto user: chown mosquitto ${paths.passwd} ${paths.acl}), then \`systemctl reload mosquitto\`; run this again after pairing a camera.`);
     return 0;
   } finally {

@@ -48,7 +48,7 @@ export function startLiveCamera(source: FrameSource, login: LiveCameraLogin, o: 
     try {
       return await play(client, source, login, o, () => stopped);
     } finally {
-      await client.endAsync();
+      await client.endAsync(!client.connected); // forced when away (e.g. its login revoked): a graceful end would wait for unacked publishes for ever
     }
   };
   const done = run();

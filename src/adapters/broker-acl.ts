@@ -10,10 +10,14 @@
  * | relay service   | `quietcam-relay` (or `quietcam-relay-<n>`) | `quietcam/<id>/ack`, not retained                 | `quietcam/+/bundle`, `quietcam/+/event`, `quietcam/+/frame` (or one id), also as `$share/<group>/...` |
  * | web service     | `quietcam-web`    | `quietcam/<id>/config`, retained only; `quietcam/<id>/command`, not retained | `quietcam/+/status`, `quietcam/+/live` (or one id) |
  * | Home Assistant  | `quietcam-ha`     | `homeassistant/status` (its birth and will)       | `quietcam/+/alert`, `quietcam/+/alert-image`, `quietcam/+/reminder` (or one id), `homeassistant/...` |
- * Smart alerts: the relay also publishes `quietcam/<id>/alert`, `quietcam/<id>/alert-image` and the
- * consent reminder `quietcam/<id>/reminder` (not retained) and, retained, its Home Assistant discovery configs
- * `homeassistant/{binary_sensor,image}/quietcam_<id>/person/config`. Nobody else may publish those,
- * and only the Home Assistant login may read them: not cameras, not the web, not anonymous.
+ * | pages' notices  | `quietcam-web-notices` (the web's password) | `quietcam/<id>/reminder`, not retained | nothing                              |
+ * Smart alerts: the relay also publishes `quietcam/<id>/alert` and `quietcam/<id>/alert-image` (not
+ * retained) and, retained, its Home Assistant discovery configs
+ * `homeassistant/{binary_sensor,image}/quietcam_<id>/person/config`. The owner pages' consent
+ * reminders (src/web/reminders.ts) go out on `quietcam/<id>/reminder` under a login of their own,
+ * kept open by the pages: with the relay's alert login, mosquitto (client id = username) would
+ * close the relay's alert connection each time. Nobody else may publish those, and only the Home
+ * Assistant login may read them: not cameras, not the web, not anonymous.
  * Status and live frames go to the web only (the owner's pages): not to the relay (never stored,
  * never uploaded), not to Home Assistant, not to other cameras. Only the web may send a camera a
  * command (a live-view request, MAC'd with the camera's secret: src/protocol/live-view.ts).
@@ -24,13 +28,14 @@
 import { isValidCameraId } from '../protocol/index.js';
 
 /** The services' usernames, and the client ids (and their `-...` forms) only they may use. */
-export const SERVICE_USERS = { relay: 'quietcam-relay', web: 'quietcam-web', ha: 'quietcam-ha' } as const;
+export const SERVICE_USERS = { relay: 'quietcam-relay', web: 'quietcam-web', ha: 'quietcam-ha', notices: 'quietcam-web-notices' } as const;
 
 export type BrokerIdentity =
   | { kind: 'camera'; cameraId: string }
   | { kind: 'relay' }
   | { kind: 'web' }
-  | { kind: 'ha' };
+  | { kind: 'ha' }
+  | { kind: 'notices' };
 
 /** The name an identity logs in with (and is shown in logs). */
 export function identityName(id: BrokerIdentity): string {
@@ -56,6 +61,7 @@ export function identityFor(username: string | undefined): BrokerIdentity | null
   if (isRelayUsername(username)) return { kind: 'relay' };
   if (username === SERVICE_USERS.web) return { kind: 'web' };
   if (username === SERVICE_USERS.ha) return { kind: 'ha' };
+  if (username === SERVICE_USERS.notices) return { kind: 'notices' };
   return isCameraUsername(username) ? { kind: 'camera', cameraId: username } : null;
 }
 
@@ -76,8 +82,10 @@ function cameraFilter(filter: string, kinds: string[]): boolean {
   return parts.length === 3 && parts[0] === 'quietcam' && (parts[1] === '+' || isValidCameraId(parts[1])) && kinds.indexOf(parts[2]) >= 0;
 }
 
-/** The alert topics' last level (src/alerts/channels/mqtt-alerts.ts; `reminder`: consent reminders, src/alerts/notice.ts). */
+/** What Home Assistant reads: the relay's alerts (src/alerts/channels/mqtt-alerts.ts) and the pages' consent reminders (src/alerts/notice.ts). */
 const ALERT_KINDS = ['alert', 'alert-image', 'reminder'];
+/** What the relay's alert publisher sends; `reminder` is the pages' notices login's alone. */
+const RELAY_ALERT_KINDS = ['alert', 'alert-image'];
 
 /** `homeassistant/{binary_sensor,image}/quietcam_<id>/person/config`: the relay's discovery configs. */
 export function isDiscoveryTopic(topic: string): boolean {
@@ -100,8 +108,9 @@ export function mayPublish(id: BrokerIdentity, topic: string, retain: boolean): 
   if (!t) return false;
   switch (id.kind) {
     case 'camera': return !retain && t.cameraId === id.cameraId && CAMERA_PUBLISHES.indexOf(t.kind) >= 0;
-    case 'relay': return !retain && (t.kind === 'ack' || ALERT_KINDS.indexOf(t.kind) >= 0);
+    case 'relay': return !retain && (t.kind === 'ack' || RELAY_ALERT_KINDS.indexOf(t.kind) >= 0);
     case 'web': return t.kind === 'config' ? retain : !retain && t.kind === 'command';
+    case 'notices': return !retain && t.kind === 'reminder';
   }
 }
 
@@ -139,6 +148,8 @@ export function maySubscribe(id: BrokerIdentity, filter: string): boolean {
       const parts = filter.split('/');
       return parts.length === 3 && parts[0] === 'quietcam' && (parts[1] === '+' || isValidCameraId(parts[1])) && ALERT_KINDS.indexOf(parts[2]) >= 0;
     }
+    case 'notices':
+      return false; // it only publishes
   }
 }
 
@@ -155,20 +166,23 @@ export function mayReceive(id: BrokerIdentity, topic: string): boolean {
     case 'relay': return t.kind === 'bundle' || t.kind === 'event' || t.kind === 'frame';
     case 'web': return WEB_READS.indexOf(t.kind) >= 0;
     case 'ha': return ALERT_KINDS.indexOf(t.kind) >= 0;
+    case 'notices': return false;
   }
 }
 
 /**
  * May `id` use `clientId`? The services' client ids (`quietcam-relay`, `quietcam-relay-...`,
- * likewise `quietcam-web`) are theirs alone, so nobody can take over the relay's persistent
- * session or knock it off. Live takeovers between other ids are checked by the broker hook.
+ * likewise `quietcam-web`, and `quietcam-web-notices...` the notices' only, the longest name
+ * deciding) are theirs alone, so nobody can take over the relay's persistent session or knock it
+ * off. Live takeovers between other ids are checked by the broker hook.
  */
 export function mayUseClientId(id: BrokerIdentity, clientId: string): boolean {
-  for (const kind of ['relay', 'web', 'ha'] as const) {
+  let owner: keyof typeof SERVICE_USERS | null = null;
+  for (const kind of ['relay', 'web', 'ha', 'notices'] as const) {
     const name = SERVICE_USERS[kind];
-    if ((clientId === name || clientId.indexOf(name + '-') === 0) && id.kind !== kind) return false;
+    if ((clientId === name || clientId.indexOf(name + '-') === 0) && (owner === null || name.length > SERVICE_USERS[owner].length)) owner = kind;
   }
-  return true;
+  return owner === null || owner === id.kind;
 }
 
 /** Identities are the same login (a reconnect may take its own client id over). */

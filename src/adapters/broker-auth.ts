@@ -51,6 +51,16 @@ function refusal(code: 2 | 3 | 4 | 5, message: string): AuthenticateError {
   return Object.assign(new Error(message), { returnCode: code }) as AuthenticateError;
 }
 
+/** A service login's password: the pages' notices log in with the web's (mosquitto-config.ts writes both), like the relay's alert publisher with the relay's. */
+function servicePassword(services: BrokerAuthOptions['services'], kind: Exclude<BrokerIdentity['kind'], 'camera'>): string | undefined {
+  switch (kind) {
+    case 'relay': return services.relay.password;
+    case 'web':
+    case 'notices': return services.web.password;
+    case 'ha': return services.ha?.password;
+  }
+}
+
 /** Check a username and password; null when they do not log anyone in. A camera's `hash` is the pairing hash it logged in with. */
 function login(o: BrokerAuthOptions, username: string | undefined, password: Buffer | undefined): { id: BrokerIdentity; hash?: string } | null {
   const id = identityFor(username);
@@ -63,7 +73,7 @@ function login(o: BrokerAuthOptions, username: string | undefined, password: Buf
     const hash = o.cameras.get(id.cameraId)?.pairingHash ?? null;
     return checkPairingToken(hash, pw) ? { id, hash: hash! } : null;
   }
-  const want = id.kind === 'relay' ? o.services.relay.password : id.kind === 'web' ? o.services.web.password : o.services.ha?.password;
+  const want = servicePassword(o.services, id.kind);
   if (want === undefined) {
     checkPairingToken(null, pw);
     return null;

@@ -3,7 +3,9 @@
  * random passwords (24 bytes, base64url) and read from then on. The relay logs in as
  * `quietcam-relay`, the owner pages as `quietcam-web`, Home Assistant (smart alerts) as
  * `quietcam-ha` (added to an older file that lacks it); the embedded broker checks them, and
- * `quietcam broker-config` writes them (hashed) into mosquitto's password file.
+ * `quietcam broker-config` writes them (hashed) into mosquitto's password file. Two more logins
+ * share a password here: the relay's alert publisher `quietcam-relay-alerts` (the relay's) and
+ * the pages' notices `quietcam-web-notices` (the web's), each with its own topic rules (broker-acl.ts).
  *
  * File format:
  * ```json

@@ -1,71 +1,52 @@
 /**
- * The chunk spool: one append-only file per bundle, `<dir>/<camera>+<bundle>.chunks`, that holds
- * the bundle's chunks as they arrive and, once the bundle is complete and accepted, is the
- * outbox's copy of its bytes (sqlite-store.ts keeps only the row). A bundle's bytes are so written
- * to the disk once, instead of once per chunk in SQLite's WAL, again in the outbox's row, and
- * again by each checkpoint (SD-card wear: bench/relay-wear.ts).
+ * The chunk spool: one append-only file per bundle, `<dir>/<camera>+<bundle>+<generation>.chunks`,
+ * that holds the bundle's chunks as they arrive and, once the bundle is complete and accepted, is
+ * the outbox's copy of its bytes (sqlite-store.ts keeps only the row, which names the file). A
+ * bundle's bytes are so written to the disk once, instead of once per chunk in SQLite's WAL, again
+ * in the outbox's row, and again by each checkpoint (SD-card wear: bench/relay-wear.ts).
  *
- * Record: 16-byte header then the chunk exactly as received:
- *   u32 LE payload length | u32 LE CRC-32 of (bytes 8..15 + payload) | f64 LE received ms | payload
- * Appends are plain write(2)s (they survive the relay being killed, like SQLite's WAL commits);
- * sync() fsyncs the files written since the last sync, and the folder when files were created,
- * before the acknowledgement that waits for it. A record torn by a kill (or a full disk) is the
- * file's last: read() stops there and truncates it away, so a later append is not hidden behind it.
+ * Records (chunk-spool-format.ts): length + CRC-32 + receive time, then the chunk. Appends are
+ * plain write(2)s (they survive the relay being killed, like SQLite's WAL commits); sync() fsyncs
+ * the files written since the last sync, and the folder when files were created, before the
+ * acknowledgement that waits for it. A record torn by a kill (or a full disk) is the file's last:
+ * read() stops there and truncates it away, so a later append is not hidden behind it.
+ *
+ * Deleting (drop: uploaded, discarded, a partial bundle dropped) is off the event loop: close(2)
+ * and unlink(2) on libuv's thread pool (unlinkSync held the loop p50 0.5-0.9 ms a bundle amid the
+ * relay's fsyncs on this VM's disk at load 5-7, bench/relay-wear.ts). So that a delete still
+ * pending can never hit newer bytes, a bundle's file name carries a generation (base 36, one
+ * counter per spool, starting above every name found in the folder): a bundle sent again with the
+ * same id, or a new partial of it, goes to a new name, never to the one being deleted. Renaming
+ * before the delete would be a synchronous syscall again, and waiting per name is impossible
+ * because append() is synchronous (its PUBACK follows). Crash safety: a kill before the delete ran
+ * leaves the old file; at start the store (sqlite-store.ts journal()) deletes every file that is
+ * not an outbox row's and whose bundle is stored, and every older generation of a partial bundle
+ * (only the newest is the bundle's). Files named before generations (`<camera>+<bundle>.chunks`)
+ * read as generation 0. Not covered: a partial bundle dropped (timed out, refused) whose delete a
+ * kill beat is replayed at the next start as if still partial (it times out or is refused again).
  *
  * Limits: one open descriptor per file written since the last sync (the partial bundles and the
  * bundles in flight to the outbox); names are safe because ids are (src/protocol/ids.ts: no '/',
  * no '+', not '.' or '..').
  */
-import { closeSync, fstatSync, fsync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { close, closeSync, fstatSync, fsync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlink, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32, isValidBundleId, isValidCameraId, Reassembler } from '../protocol/index.js';
+import { Reassembler } from '../protocol/index.js';
 import type { JournalChunk } from '../relay/types.js';
+import { encodeRecord, decodeRecords, parseSpoolName, spoolName } from './chunk-spool-format.js';
 
-export const RECORD_HEADER_BYTES = 16;
-const SUFFIX = '.chunks';
+export { decodeRecords, encodeRecord, parseSpoolName, RECORD_HEADER_BYTES, spoolName } from './chunk-spool-format.js';
 
-/** The file name of a bundle's spool file (no folder). */
-export function spoolName(cameraId: string, bundleId: string): string {
-  return cameraId + '+' + bundleId + SUFFIX;
-}
-
-/** Camera and bundle of a spool file name; null for any other name. */
-export function parseSpoolName(name: string): { cameraId: string; bundleId: string } | null {
-  if (!name.endsWith(SUFFIX)) return null;
-  const plus = name.indexOf('+');
-  const cameraId = name.slice(0, plus);
-  const bundleId = name.slice(plus + 1, -SUFFIX.length);
-  return plus > 0 && isValidCameraId(cameraId) && isValidBundleId(bundleId) ? { cameraId, bundleId } : null;
-}
-
-/** One framed record for `payload`. */
-export function encodeRecord(payload: Uint8Array, receivedMs: number): Buffer {
-  const rec = Buffer.allocUnsafe(RECORD_HEADER_BYTES + payload.length);
-  rec.writeUInt32LE(payload.length, 0);
-  rec.writeDoubleLE(receivedMs, 8);
-  rec.set(payload, RECORD_HEADER_BYTES);
-  rec.writeUInt32LE(crc32(rec, 8, rec.length), 4);
-  return rec;
-}
-
-/** The whole records at the start of `file`, and where the first torn or garbled one begins. */
-export function decodeRecords(file: Uint8Array): { chunks: JournalChunk[]; goodBytes: number } {
-  const b = Buffer.from(file.buffer, file.byteOffset, file.length);
-  const chunks: JournalChunk[] = [];
-  let at = 0;
-  while (at + RECORD_HEADER_BYTES <= b.length) {
-    const len = b.readUInt32LE(at);
-    const end = at + RECORD_HEADER_BYTES + len;
-    if (end > b.length || crc32(b, at + 8, end) !== b.readUInt32LE(at + 4)) break;
-    chunks.push({ bytes: new Uint8Array(b.subarray(at + RECORD_HEADER_BYTES, end)), receivedMs: b.readDoubleLE(at + 8) });
-    at = end;
-  }
-  return { chunks, goodBytes: at };
-}
+const bundleOf = (cameraId: string, bundleId: string) => cameraId + '+' + bundleId;
 
 interface OpenFile {
   fd: number;
   size: number;
+}
+
+export interface ChunkSpoolOptions {
+  /** Deletes a file (default fs.unlink, on libuv's thread pool). Tests hold deletes with it. */
+  unlink?: (path: string, done: (err: NodeJS.ErrnoException | null) => void) => void;
 }
 
 export class ChunkSpool {
@@ -78,16 +59,30 @@ export class ChunkSpool {
   private closeLater: number[] = [];
   /** Sealed files to close after their fsync. */
   private readonly sealing = new Set<string>();
+  /** `<camera>+<bundle>` -> its file's name: the newest generation, written since start or found in the folder, not dropped. */
+  private readonly current = new Map<string, string>();
+  /** The next file's generation: above every name in the folder at start. */
+  private generation = 1;
+  /** Files whose delete has not run yet (list() does not take them for live files), and how to wait for them (settled()). */
+  private readonly deleting = new Set<string>();
+  private whenDeleted: (() => void)[] = [];
+  private readonly unlinkFile: NonNullable<ChunkSpoolOptions['unlink']>;
   /** fsyncs run so far (tests count them). */
   syncs = 0;
+  /** Deletes that failed (not ENOENT): the file stays, an orphan the store deletes at its next start. */
+  deleteFailures = 0;
 
-  constructor(readonly dir: string) {
+  constructor(readonly dir: string, options: ChunkSpoolOptions = {}) {
     mkdirSync(dir, { recursive: true, mode: 0o700 }); // raw views: the owner's only
+    this.unlinkFile = options.unlink ?? unlink;
+    this.list();
   }
 
   /** Append one chunk to its bundle's file (created if needed). Throws on a storage error, leaving the file as it was. */
   append(cameraId: string, bundleId: string, payload: Uint8Array, receivedMs: number): void {
-    const name = spoolName(cameraId, bundleId);
+    const key = bundleOf(cameraId, bundleId);
+    let name = this.current.get(key);
+    if (name === undefined) name = spoolName(cameraId, bundleId, this.generation++);
     let f = this.open.get(name);
     if (!f) {
       const fd = openSync(join(this.dir, name), 'a', 0o600);
@@ -100,6 +95,7 @@ export class ChunkSpool {
       }
       if (f.size === 0) this.dirChanged = true;
       this.open.set(name, f);
+      this.current.set(key, name);
     }
     const rec = encodeRecord(payload, receivedMs);
     let n = 0;
@@ -114,18 +110,21 @@ export class ChunkSpool {
     this.dirty.add(name);
   }
 
-  /** Whether a bundle has a spool file (written since start, or found by list()). */
-  exists(cameraId: string, bundleId: string): boolean {
-    return this.open.has(spoolName(cameraId, bundleId)) || this.known.has(spoolName(cameraId, bundleId));
+  /** The name of a bundle's spool file (written since start, or the newest found in the folder), or null. */
+  nameOf(cameraId: string, bundleId: string): string | null {
+    return this.current.get(bundleOf(cameraId, bundleId)) ?? null;
   }
 
-  /** Names found at start (list()) and not dropped since. */
-  private readonly known = new Set<string>();
-
-  /** Every spool file's name (at start: the partial bundles to replay and the outbox's bundles). */
+  /** Every spool file's name (at start: the partial bundles to replay and the outbox's bundles, and older generations to delete). */
   list(): string[] {
-    const names = readdirSync(this.dir).filter((n) => parseSpoolName(n) !== null).sort();
-    for (const n of names) this.known.add(n);
+    const names = readdirSync(this.dir).filter((n) => parseSpoolName(n) !== null && !this.deleting.has(n)).sort();
+    for (const n of names) {
+      const ids = parseSpoolName(n)!;
+      const key = bundleOf(ids.cameraId, ids.bundleId);
+      const had = this.current.get(key);
+      if (had === undefined || parseSpoolName(had)!.generation < ids.generation) this.current.set(key, n);
+      if (ids.generation >= this.generation) this.generation = ids.generation + 1;
+    }
     return names;
   }
 
@@ -152,28 +151,44 @@ export class ChunkSpool {
     return chunks;
   }
 
-  /** Delete a bundle's file (dropped, or uploaded). Absent is fine. */
+  /**
+   * Delete a file (dropped, or uploaded), off the event loop; absent is fine. The bundle's next
+   * append goes to a new file at once (a new generation), whether or not this delete has run.
+   */
   drop(name: string): void {
     const f = this.open.get(name);
     if (f) {
       // an fsync running on it would fail (or hit another file reusing the number): close after it
       if (this.syncing.has(name)) this.closeLater.push(f.fd);
-      else closeSync(f.fd);
+      else close(f.fd, () => {});
       this.open.delete(name);
     }
     this.dirty.delete(name);
     this.sealing.delete(name);
-    this.known.delete(name);
-    try {
-      unlinkSync(join(this.dir, name));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
+    const ids = parseSpoolName(name);
+    if (ids && this.current.get(bundleOf(ids.cameraId, ids.bundleId)) === name) this.current.delete(bundleOf(ids.cameraId, ids.bundleId));
+    if (this.deleting.has(name)) return; // asked twice: one delete
+    this.deleting.add(name);
+    this.unlinkFile(join(this.dir, name), (err) => {
+      if (err && err.code !== 'ENOENT') this.deleteFailures++;
+      this.deleting.delete(name);
+      if (this.deleting.size === 0) for (const r of this.whenDeleted.splice(0)) r();
+    });
+  }
+
+  /** Delete a bundle's file, if it has one. */
+  dropBundle(cameraId: string, bundleId: string): void {
+    const name = this.nameOf(cameraId, bundleId);
+    if (name !== null) this.drop(name);
+  }
+
+  /** Resolves when every delete asked for so far has run (tests, benches). */
+  settled(): Promise<void> {
+    return this.deleting.size === 0 ? Promise.resolve() : new Promise((r) => this.whenDeleted.push(r));
   }
 
   /** A file will not be appended to again (its bundle is accepted): close it once synced. It stays. */
   seal(name: string): void {
-    this.known.add(name);
     const f = this.open.get(name);
     if (!f) return;
     if (this.dirty.has(name) || this.syncing.has(name)) {

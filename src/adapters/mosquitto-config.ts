@@ -67,6 +67,8 @@ export interface MosquittoConfigOptions {
 
 /** The relay's smart-alert publisher logs in as this relay name (src/alerts/channels/mqtt-alerts.ts). */
 export const ALERTS_LOGIN = `${SERVICE_USERS.relay}-alerts`;
+/** The owner pages' notices (consent reminders, src/web/server.ts) log in as this, with the web's password. */
+export const NOTICES_LOGIN = SERVICE_USERS.notices;
 
 function relayNames(n = 1): string[] {
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error('relays: 1-64');
@@ -103,9 +105,11 @@ export function mosquittoAcl(cameraIds: string[], relays = 1): string {
     `user ${ALERTS_LOGIN}`, // the relay's alert publisher (a login of its own: client id = username here)
     'topic write quietcam/+/alert',
     'topic write quietcam/+/alert-image',
-    'topic write quietcam/+/reminder',
     'topic write homeassistant/binary_sensor/+/person/config',
     'topic write homeassistant/image/+/person/config',
+    '',
+    `user ${NOTICES_LOGIN}`, // the pages' consent reminders (a login of their own, kept open: client id = username here)
+    'topic write quietcam/+/reminder',
     '',
     `user ${SERVICE_USERS.web}`,
     'topic write quietcam/+/config',
@@ -136,7 +140,7 @@ export function mosquittoFiles(o: MosquittoConfigOptions): MosquittoFiles {
   const dir = resolve(o.dir);
   const passwd = [
     ...[...relayNames(o.relays), ALERTS_LOGIN].map((name) => `${name}:${mosquittoHash(o.services.relay.password)}`),
-    `${o.services.web.username}:${mosquittoHash(o.services.web.password)}`,
+    ...[o.services.web.username, NOTICES_LOGIN].map((name) => `${name}:${mosquittoHash(o.services.web.password)}`),
     ...(o.services.ha ? [`${o.services.ha.username}:${mosquittoHash(o.services.ha.password)}`] : []),
     ...cameras.map((c) => `${c.cameraId}:${c.brokerHash}`),
   ].join('\n') + '\n';

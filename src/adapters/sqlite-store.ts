@@ -22,7 +22,7 @@
  * (accepted, then dropped: consent withdrawn, bad image).
  */
 import { dirname, join } from 'node:path';
-import { assembleChunks, ChunkSpool, parseSpoolName, spoolName } from './chunk-spool.js';
+import { assembleChunks, ChunkSpool, parseSpoolName, type ChunkSpoolOptions } from './chunk-spool.js';
 import type { ContributionRecord, JournalChunk, NewOutboxEntry, OutboxEntry, RelayStore } from '../relay/types.js';
 import { openDatabase, type SqliteDatabase } from './sqlite-schema.js';
 import { SharedJournal, type JournalledBundle } from './sqlite-shared-journal.js';
@@ -55,6 +55,8 @@ export interface SqliteStoreOptions {
    * chunk); outbox entries whose bytes are there are read from there in either case.
    */
   spoolDir?: string | null;
+  /** The spool's options (tests: hold its deletes). */
+  spoolOptions?: ChunkSpoolOptions;
 }
 
 interface OutboxRow {
@@ -102,7 +104,7 @@ export class SqliteRelayStore implements RelayStore {
   /** `synchronous`: 'full' (default) makes durable() fsync; 'normal' makes it a no-op (see above). */
   constructor(private readonly db: SqliteDatabase, private readonly options: SqliteStoreOptions = {}) {
     const dir = options.spoolDir === undefined ? (db.memory ? null : join(dirname(db.name), 'spool')) : options.spoolDir;
-    this.spool = dir === null ? null : new ChunkSpool(dir);
+    this.spool = dir === null ? null : new ChunkSpool(dir, options.spoolOptions);
     this.spoolsBundles = this.spool !== null && !options.lease;
     this.shared = new SharedJournal(db);
     const spool = this.spool;
@@ -193,7 +195,7 @@ export class SqliteRelayStore implements RelayStore {
 
   dropChunks(cameraId: string, bundleId: string): void {
     this.q.dropChunks.run(cameraId, bundleId);
-    this.spool?.drop(spoolName(cameraId, bundleId));
+    this.spool?.dropBundle(cameraId, bundleId);
   }
 
   /** Relays sharing this file: journal a chunk, return its bundle's chunks (sqlite-shared-journal.ts). */
@@ -213,7 +215,12 @@ export class SqliteRelayStore implements RelayStore {
     return this.shared.dropStale(beforeMs);
   }
 
-  /** The journal table's chunks, then the spool files' that are not an outbox entry's (a bundle already stored: its file is deleted). */
+  /**
+   * The journal table's chunks, then the spool files' that are not an outbox entry's. Deleted
+   * instead (a kill came before their delete ran): a stored bundle's other files (uploaded,
+   * discarded, or an older generation of an outbox entry's), and a partial bundle's older
+   * generations (dropped; its newest file is the one replayed and appended to).
+   */
   journal(): JournalChunk[] {
     const out: JournalChunk[] = (this.q.journal.all() as { bytes: Buffer; received_ms: number }[]).map((r) => ({ bytes: new Uint8Array(r.bytes), receivedMs: r.received_ms }));
     if (!this.spool) return out;
@@ -221,7 +228,7 @@ export class SqliteRelayStore implements RelayStore {
     for (const name of this.spool.list()) {
       if (outbox.has(name)) continue;
       const ids = parseSpoolName(name)!;
-      if (this.has(ids.cameraId, ids.bundleId)) this.spool.drop(name); // uploaded or discarded: a kill came before the delete
+      if (this.has(ids.cameraId, ids.bundleId) || this.spool.nameOf(ids.cameraId, ids.bundleId) !== name) this.spool.drop(name);
       else out.push(...this.spool.read(name));
     }
     return out.sort((a, b) => a.receivedMs - b.receivedMs); // stable: a file's order among equal times
@@ -229,11 +236,11 @@ export class SqliteRelayStore implements RelayStore {
 
   /** The bundle's spool file's name when the file holds exactly `bytes` (the usual case: its chunks were spooled), else null. */
   private spooled(e: NewOutboxEntry): string | null {
-    if (!this.spool?.exists(e.cameraId, e.bundleId)) return null;
-    const name = spoolName(e.cameraId, e.bundleId);
-    const held = assembleChunks(this.spool.read(name));
+    const name = this.spool?.nameOf(e.cameraId, e.bundleId) ?? null;
+    if (name === null) return null;
+    const held = assembleChunks(this.spool!.read(name));
     if (held && Buffer.compare(held, e.bytes) === 0) return name;
-    this.spool.drop(name); // not this bundle's chunks (a store fed by hand): the row keeps the bytes
+    this.spool!.drop(name); // not this bundle's chunks (a store fed by hand): the row keeps the bytes
     return null;
   }
 

@@ -31,7 +31,7 @@ export interface ConsentReminderMessage {
 
 export type NoticeMessage = ConsentReminderMessage;
 
-/** The MQTT topic of a camera's notices (broker-acl.ts: the relay's alert login writes, `quietcam-ha` reads). */
+/** The MQTT topic of a camera's notices (broker-acl.ts: the pages' notices login `quietcam-web-notices` writes, `quietcam-ha` reads). */
 export const reminderTopic = (cameraId: string) => `quietcam/${cameraId}/reminder`;
 
 /** What a channel gets for one notice. */

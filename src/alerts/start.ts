@@ -1,6 +1,7 @@
 /**
  * The alert channels as the relay runs them: the settings and feed on the home database, MQTT (the
- * relay's alert login), the webhook, Web Push (VAPID keys in the data dir), the dispatcher, and the
+ * relay's alert login; the owner pages pass their notices login for consent reminders), the
+ * webhook, Web Push (VAPID keys in the data dir), the dispatcher, and the
  * hourly pruning of the feed (7 days, like the event history). `stageChannel` is what the relay's
  * alert stage (src/relay/alerts.ts) calls with each person alert.
  *
@@ -38,6 +39,8 @@ export interface StartAlertChannelsOptions {
   vapidSubject?: string;
   /** false: no MQTT channel (tests). */
   mqtt?: boolean;
+  /** The MQTT channel's login; default the relay's alert publisher (ALERTS_LOGIN, the relay's password). The pages' notices pass theirs (NOTICES_LOGIN). */
+  mqttLogin?: { username: string; password: string };
   log: Logger;
   clock?: () => number;
   /** Where each alert went so far (channel names), e.g. into the event history's `alertTo`. */
@@ -90,7 +93,7 @@ export function startAlertChannels(o: StartAlertChannelsOptions) {
     // Its own login, never the ingest's: mosquitto (use_username_as_clientid) would close one of two
     // connections of the same username, and only ALERTS_LOGIN may publish the alert topics there.
     // Its password is the relay's (`quietcam broker-config` writes both logins with it).
-    const login = { username: ALERTS_LOGIN, password: o.broker.username ? o.broker.password ?? '' : loadOrCreateBrokerUsers(o.dataDir).relay.password };
+    const login = o.mqttLogin ?? { username: ALERTS_LOGIN, password: o.broker.username ? o.broker.password ?? '' : loadOrCreateBrokerUsers(o.dataDir).relay.password };
     channels.push(mqttAlertsChannel({ url: o.broker.url, caFile: o.broker.caFile, ...login, log: (l) => o.log.warn(l) }));
   }
   channels.push(webhookChannel());

@@ -13,6 +13,8 @@ import { resolveWebConfig, type WebConfigInput } from './config.js';
 import type { WebPorts } from './ports.js';
 import { startReminders, type ReminderNotifier } from './reminders.js';
 import { startAlertChannels } from '../alerts/start.js';
+import { serviceLogin } from '../adapters/broker-users.js';
+import { NOTICES_LOGIN } from '../adapters/mosquitto-config.js';
 
 export interface WebServer extends WebApp {
   readonly url: string;
@@ -35,25 +37,22 @@ export interface WebServerReminders {
 
 /**
  * The consent reminders go out through the owner's alert channels: the same dispatcher and
- * channels as alerts (src/alerts/start.ts), opened for one reminder and closed after it. Not kept
- * open: the relay's alert publisher uses the same broker login, and mosquitto (client id =
- * username) lets only one connection of a login stay; a reminder takes it over for a moment
- * (the relay's reconnects within a second, its QoS 1 publishes are resent), a few times a year.
+ * channels as alerts (src/alerts/start.ts), opened once and kept for the server's life (the MQTT
+ * connection reconnects on its own), closed by close(). Its MQTT login is the pages' notices'
+ * (NOTICES_LOGIN, the web's password): it may publish reminders only, and it is not the relay's
+ * alert login, which mosquitto (client id = username) would take from the relay at every reminder.
  */
-function alertChannelsNotifier(o: { relay: RelayConfig; db: OpenedDb; pagesUrl: string; log: Logger }): ReminderNotifier {
+function alertChannelsNotifier(o: { relay: RelayConfig; db: OpenedDb; pagesUrl: string; log: Logger }): ReminderNotifier & { close(): Promise<void> } {
+  const broker = { url: o.relay.broker.url, caFile: o.relay.broker.caFile };
+  const mqttLogin = { username: NOTICES_LOGIN, password: serviceLogin(o.relay.dataDir, 'web').password };
+  const channels = startAlertChannels({ dataDir: o.relay.dataDir, db: o.db, broker, mqttLogin, log: o.log, pagesUrl: o.pagesUrl });
   return {
-    async notify(ownerId, message) {
-      // always the alert publisher's own login (ALERTS_LOGIN, <dataDir>/broker-users.json), never the relay's ingest login
-      const broker = { url: o.relay.broker.url, caFile: o.relay.broker.caFile };
-      const channels = startAlertChannels({ dataDir: o.relay.dataDir, db: o.db, broker, log: o.log, pagesUrl: o.pagesUrl });
-      try {
-        return await channels.dispatcher.notify(ownerId, message);
-      } finally {
-        // bounded: a channel that never closes must not stop the next checks
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([channels.close(), new Promise((r) => (timer = setTimeout(r, 15000)))]);
-        clearTimeout(timer);
-      }
+    notify: (ownerId, message) => channels.dispatcher.notify(ownerId, message),
+    async close() {
+      // bounded: a channel that never closes must not hold the server's stop
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([channels.close(), new Promise((r) => (timer = setTimeout(r, 15000)))]);
+      clearTimeout(timer);
     },
   };
 }
@@ -85,7 +84,8 @@ export async function startWebServer(o: { relay: RelayConfig; web?: WebConfigInp
   const url = `http://${host}:${port}`;
   const r = o.reminders === false ? null : (o.reminders ?? {});
   const pagesUrl = r?.pagesUrl ?? process.env.QUIETCAM_PAGES_URL ?? url;
-  const notifier = r?.notifier === undefined ? alertChannelsNotifier({ relay: o.relay, db: opened.db, pagesUrl, log }) : r.notifier;
+  const own = r && r.notifier === undefined ? alertChannelsNotifier({ relay: o.relay, db: opened.db, pagesUrl, log }) : null;
+  const notifier = own ?? r?.notifier ?? null;
   const reminders = r ? startReminders({ ports: opened.ports, config: web.ctx.config, notifier, pagesUrl, log, everyMs: r.everyMs }) : null;
   return {
     ...web,
@@ -93,6 +93,7 @@ export async function startWebServer(o: { relay: RelayConfig; web?: WebConfigInp
     ports: opened.ports,
     async close() {
       reminders?.stop();
+      await own?.close();
       clearInterval(timer);
       clearInterval(sync);
       await web.app.close();

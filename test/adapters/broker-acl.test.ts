@@ -16,6 +16,7 @@ import { loadOrCreateBrokerUsers, readBrokerUsers, serviceLogin } from '../../sr
 const porch: BrokerIdentity = { kind: 'camera', cameraId: 'porch' };
 const relay: BrokerIdentity = { kind: 'relay' };
 const web: BrokerIdentity = { kind: 'web' };
+const notices: BrokerIdentity = { kind: 'notices' };
 
 const PUBLISH: [BrokerIdentity, string, boolean, boolean][] = [
   [porch, 'quietcam/porch/bundle', false, true],
@@ -59,6 +60,22 @@ const PUBLISH: [BrokerIdentity, string, boolean, boolean][] = [
   [web, 'quietcam/porch/status', false, false],
   [web, 'quietcam/porch/live', false, false],
   [{ kind: 'ha' }, 'quietcam/porch/command', false, false],
+  // the pages' consent reminders: their own login (issue 16), reminders only, never retained
+  [notices, 'quietcam/porch/reminder', false, true],
+  [notices, 'quietcam/porch/reminder', true, false],
+  [notices, 'quietcam/+/reminder', false, false],
+  [notices, 'quietcam/porch/alert', false, false],
+  [notices, 'quietcam/porch/alert-image', false, false],
+  [notices, 'homeassistant/binary_sensor/quietcam_porch/person/config', true, false],
+  [notices, 'quietcam/porch/frame', false, false],
+  [notices, 'quietcam/porch/bundle', false, false],
+  [notices, 'quietcam/porch/ack', false, false],
+  [notices, 'quietcam/porch/config', true, false],
+  [notices, 'quietcam/porch/command', false, false],
+  [notices, 'homeassistant/status', false, false],
+  [relay, 'quietcam/porch/alert', false, true],
+  [relay, 'quietcam/porch/reminder', false, false], // the notices' alone now
+  [web, 'quietcam/porch/reminder', false, false],
 ];
 
 for (const [id, topic, retain, want] of PUBLISH) {
@@ -113,6 +130,13 @@ const SUBSCRIBE: [BrokerIdentity, string, boolean][] = [
   [relay, '$share/relays/quietcam/+/live', false],
   [{ kind: 'ha' }, 'quietcam/+/live', false],
   [{ kind: 'ha' }, 'quietcam/+/status', false],
+  [{ kind: 'ha' }, 'quietcam/+/reminder', true],
+  [notices, 'quietcam/+/reminder', false],
+  [notices, 'quietcam/porch/reminder', false],
+  [notices, 'quietcam/+/alert', false],
+  [notices, 'quietcam/+/status', false],
+  [notices, '#', false],
+  [notices, 'homeassistant/#', false],
 ];
 
 for (const [id, filter, want] of SUBSCRIBE) {
@@ -137,6 +161,8 @@ test('delivery follows the same lists', () => {
   assert.not.ok(mayReceive(relay, 'quietcam/yard/live'), 'live frames never reach the relay (never stored)');
   assert.not.ok(mayReceive(relay, 'quietcam/yard/status'));
   assert.not.ok(mayReceive({ kind: 'ha' }, 'quietcam/yard/live'));
+  assert.ok(mayReceive({ kind: 'ha' }, 'quietcam/yard/reminder'));
+  for (const t of ['quietcam/yard/reminder', 'quietcam/yard/alert', 'quietcam/yard/status', 'quietcam/yard/bundle', 'homeassistant/status']) assert.not.ok(mayReceive(notices, t), `notices read ${t}`);
 });
 
 test('usernames: cameras by id, the two services, nothing else', () => {
@@ -144,6 +170,7 @@ test('usernames: cameras by id, the two services, nothing else', () => {
   assert.equal(identityFor('quietcam-relay'), relay);
   assert.equal(identityFor('quietcam-relay-2'), relay, 'one of several relay processes');
   assert.equal(identityFor('quietcam-web'), web);
+  assert.equal(identityFor('quietcam-web-notices'), notices);
   for (const bad of [undefined, '', 'quietcam-other', 'quietcam', 'quietcam-relay-', 'quietcam-relay-X', 'quietcam-web-2', 'Porch', 'a/b', '+', '#', 'x'.repeat(33)]) assert.is(identityFor(bad), null, String(bad));
 });
 
@@ -155,6 +182,14 @@ test('service client ids are the services\' alone', () => {
   assert.not.ok(mayUseClientId(porch, 'quietcam-web-x'));
   assert.ok(mayUseClientId(porch, 'porch'));
   assert.ok(mayUseClientId(porch, 'quietcam-pub-1'));
+  // the notices' ids are theirs, though they start with the web's name
+  assert.ok(mayUseClientId(notices, 'quietcam-web-notices'));
+  assert.ok(mayUseClientId(notices, 'quietcam-web-notices-1a2b'));
+  assert.not.ok(mayUseClientId(web, 'quietcam-web-notices-1a2b'));
+  assert.not.ok(mayUseClientId(porch, 'quietcam-web-notices'));
+  assert.not.ok(mayUseClientId(notices, 'quietcam-web-2'));
+  assert.not.ok(mayUseClientId(notices, 'quietcam-relay-alerts-1a2b'));
+  assert.ok(mayUseClientId(web, 'quietcam-web-2'));
 });
 
 test('mosquitto $7$ hash: matches Debian mosquitto_passwd\'s own output and rejects a wrong password', () => {

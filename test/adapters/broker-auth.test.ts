@@ -16,6 +16,7 @@ import { closeAll, closesWithin, collect, connected, sleep, subscribe, tryConnec
 const services: BrokerUsers = {
   relay: { username: 'quietcam-relay', password: 'relay-password-0123456789' },
   web: { username: 'quietcam-web', password: 'web-password-0123456789' },
+  ha: { username: 'quietcam-ha', password: 'ha-password-0123456789' },
 };
 
 async function embedded(): Promise<AuthWorld & { broker: EmbeddedBroker; auth: BrokerAuth }> {

@@ -19,7 +19,7 @@ import { ALERTS_LOGIN, writeMosquittoFiles } from '../../src/adapters/mosquitto-
 import { mqttAlertsChannel } from '../../src/alerts/channels/mqtt-alerts.js';
 import { AlertDispatcher } from '../../src/alerts/dispatcher.js';
 import { closeAll, collect, connected, sleep, subscribe, tryConnect } from '../adapters/helpers/mqtt.js';
-import { tempDir, waitFor } from '../relay/helpers/env.js';
+import { freePort, tempDir, waitFor } from '../relay/helpers/env.js';
 import { startMosquitto } from '../relay/helpers/mosquitto.js';
 import { alertStore, enrol, jpegFile, memoryLog, percentile, sampleAlert } from './helpers.js';
 
@@ -185,3 +185,17 @@ function brokerSuite(name: string, make: () => Promise<World>): void {
 
 brokerSuite('embedded broker', embedded);
 brokerSuite('mosquitto', mosquitto);
+
+const outage = suite('alerts: an unreachable broker');
+outage('is told once per outage, not at every reconnect (a second)', async () => {
+  const lines: string[] = [];
+  const ch = mqttAlertsChannel({ url: `mqtt://127.0.0.1:${await freePort()}`, username: ALERTS_LOGIN, password: 'x', log: (l) => lines.push(l) });
+  try {
+    await sleep(2600); // the first attempt and two reconnects, all refused
+    assert.is(lines.length, 1, lines.join('\n'));
+    assert.match(lines[0], /^alerts mqtt \(quietcam-relay-alerts\): .*ECONNREFUSED/);
+  } finally {
+    await ch.close?.();
+  }
+});
+outage.run();

@@ -37,19 +37,22 @@ test('records: a torn or garbled tail is cut off, the records before it are kept
   try {
     const spool = new ChunkSpool(join(tmp.dir, 'spool'));
     for (let i = 1; i <= 3; i++) spool.append('porch', 'b1', new Uint8Array(100).fill(i), 1000 + i);
+    const name = spool.nameOf('porch', 'b1')!;
+    assert.is(name, spoolName('porch', 'b1', 1), 'the first generation');
     spool.close();
-    const file = join(tmp.dir, 'spool', spoolName('porch', 'b1'));
+    const file = join(tmp.dir, 'spool', name);
     const whole = readFileSync(file).length;
     assert.is(whole, 3 * (RECORD_HEADER_BYTES + 100));
     truncateSync(file, whole - 30); // the third record torn
     appendFileSync(file, Buffer.alloc(7, 0xff));
     const again = new ChunkSpool(join(tmp.dir, 'spool'));
-    const chunks = again.read(spoolName('porch', 'b1'));
+    assert.is(again.nameOf('porch', 'b1'), name, 'found at start');
+    const chunks = again.read(name);
     assert.equal(chunks.map((c) => c.bytes[0]), [1, 2]);
     assert.equal(chunks.map((c) => c.receivedMs), [1001, 1002]);
     assert.is(readFileSync(file).length, 2 * (RECORD_HEADER_BYTES + 100), 'torn tail cut off');
     again.append('porch', 'b1', new Uint8Array(5).fill(9), 1009);
-    assert.equal(again.read(spoolName('porch', 'b1')).map((c) => c.bytes[0]), [1, 2, 9]);
+    assert.equal(again.read(name).map((c) => c.bytes[0]), [1, 2, 9], 'appended to the same file');
     // a flipped payload bit ends the readable part there
     const b = readFileSync(file);
     b[RECORD_HEADER_BYTES + 50] ^= 1;
@@ -114,11 +117,12 @@ test('store: a spooled bundle is written once (its file, no bytes in the row), r
     const row = db.prepare('SELECT length(bytes) AS n, spool FROM outbox').get() as { n: number; spool: string };
     db.close();
     assert.is(row.n, 0, 'no bytes in the row');
-    assert.is(row.spool, spoolName('porch', 'w1'));
+    assert.is(row.spool, store.spool!.nameOf('porch', 'w1'));
     assert.equal(store.journal(), [], 'an outbox file is not replayed');
     const [p] = store.pending(5, new Set());
     assert.ok(Buffer.from(p.bytes).equals(Buffer.from(bytes)), 'the bytes come back from the file');
     store.complete(p.id, { cameraId: 'porch', bundleId: 'w1', ownerId: 'alice', captureTimeMs: 1, purposes: 1, consentVersion: 1, keyPrefix: 'k/', objects: [], uploadedMs: 4 });
+    await store.spool!.settled();
     assert.equal(readdirSync(join(tmp.dir, 'spool')), [], 'file deleted once uploaded');
   } finally {
     store.close();
@@ -132,14 +136,15 @@ test('store: an outbox row whose file lost its chunks (power cut before the fsyn
   let store = openStore(tmp.dir);
   chunks.forEach((c, i) => store.addChunk('porch', 'p1', c, 10 + i));
   assert.ok(store.accept(entryOf('p1', bytes)) !== 'duplicate');
+  const file = join(tmp.dir, 'spool', store.spool!.nameOf('porch', 'p1')!);
   store.close();
-  const file = join(tmp.dir, 'spool', spoolName('porch', 'p1'));
   truncateSync(file, readFileSync(file).length - 100); // the last chunk never reached the disk
   store = openStore(tmp.dir);
   try {
     assert.is(store.lostAtOpen, 1);
     assert.not.ok(store.has('porch', 'p1'), 'not taken for a duplicate');
     assert.is(store.pendingCount(), 0);
+    await store.spool!.settled();
     assert.not.ok(existsSync(file));
     chunks.forEach((c, i) => store.addChunk('porch', 'p1', c, 20 + i));
     assert.ok(store.accept(entryOf('p1', bytes)) !== 'duplicate', 'the re-sent bundle is stored');
@@ -158,16 +163,20 @@ test('store: a file left by a kill after its upload was recorded is deleted at s
   const e = store.accept(entryOf('k1', bytes));
   if (e === 'duplicate') return assert.unreachable('accepted');
   store.addChunk('porch', 'k2', other.chunks[0], 50);
-  const kept = readFileSync(join(tmp.dir, 'spool', spoolName('porch', 'k1')));
+  const k1 = store.spool!.nameOf('porch', 'k1')!;
+  const k2 = store.spool!.nameOf('porch', 'k2')!;
+  const kept = readFileSync(join(tmp.dir, 'spool', k1));
   store.complete(e.id, { cameraId: 'porch', bundleId: 'k1', ownerId: 'alice', captureTimeMs: 1, purposes: 1, consentVersion: 1, keyPrefix: 'k/', objects: [], uploadedMs: 4 });
+  await store.spool!.settled();
   store.close();
-  writeFileSync(join(tmp.dir, 'spool', spoolName('porch', 'k1')), kept); // as if killed before the unlink
+  writeFileSync(join(tmp.dir, 'spool', k1), kept); // as if killed before the unlink
   store = openStore(tmp.dir);
   try {
     const j = store.journal();
     assert.is(j.length, 1, 'only the partial bundle');
     assert.ok(Buffer.from(j[0].bytes).equals(Buffer.from(other.chunks[0])));
-    assert.equal(readdirSync(join(tmp.dir, 'spool')), [spoolName('porch', 'k2')]);
+    await store.spool!.settled();
+    assert.equal(readdirSync(join(tmp.dir, 'spool')), [k2]);
   } finally {
     store.close();
     tmp.cleanup();

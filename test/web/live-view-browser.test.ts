@@ -3,8 +3,8 @@
  * with camera logins, relay, owner pages): the owner adds a camera, a simulated camera logs in
  * with its token and runs the device app in real time (sim/live-camera.ts); the cameras page shows
  * it online with its firmware, frame rate, heap and Wi-Fi from its signed status; "Live view"
- * makes the camera send frames that the page shows; the access log lists the live view. The
- * changed pages fit a 390 px phone and pass axe-core. Screenshots: a temporary folder, or
+ * makes the camera send frames that the page shows; the access log lists the live view; removing
+ * the camera from another tab ends the open live view and the page says so. The changed pages fit a 390 px phone and pass axe-core. Screenshots: a temporary folder, or
  * docs/screenshots/ with QUIETCAM_SCREENSHOTS=docs.
  */
 // test-timeout: 180 s
@@ -114,6 +114,27 @@ test('phone width and axe-core on the cameras list, the camera page and the live
     await assertAxeClean(p);
   }
   await shot(p, '22-live-view-phone');
+});
+
+test('removing the camera while its live view is open: the stream stops and the page says the live view has ended', async (c) => {
+  const p = c.page;
+  await p.goto(`${c.web.url}/cameras/${c.cameraId}/live`);
+  await p.click('#live-start button'); // another minute
+  await p.waitForURL(`**/cameras/${c.cameraId}/live`);
+  await p.waitForFunction(() => (globalThis as unknown as InPage).document.getElementById('live-state')?.getAttribute('data-frames') === 'yes', undefined, { timeout: 20000 });
+  const other = await c.contexts[0].newPage(); // the same owner in another tab
+  await other.goto(`${c.web.url}/cameras/${c.cameraId}/remove`);
+  await other.click('#confirm-remove');
+  await other.waitForURL('**/cameras');
+  const removed = Date.now();
+  await p.waitForFunction(() => (globalThis as unknown as InPage).document.getElementById('live-state')?.getAttribute('data-ended') === 'removed', undefined, { timeout: 5000 });
+  console.log(`  the live page said it ended ${Date.now() - removed} ms after the removal (load ${loadavg()[0].toFixed(1)})`);
+  assert.is(await p.textContent('#live-state'), 'The live view has ended: this camera is no longer on your account.');
+  assert.ok(await p.evaluate("document.getElementById('live-frame').hidden"), 'the picture is gone');
+  assert.ok(await p.evaluate("document.getElementById('live-start').hidden"), 'no "start again" for a removed camera');
+  assert.is(await p.getAttribute('#live-back', 'href'), '/cameras');
+  assert.is(c.web.ports.cameraLink!.watchers(c.cameraId), 0, 'no stream left open');
+  await shot(p, '23-live-view-removed');
 });
 
 test.run();

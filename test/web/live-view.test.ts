@@ -13,7 +13,7 @@ import { statusMacDomain, statusText, type CameraStatus } from '../../src/protoc
 import { encodeLiveFrame, openLiveRequest } from '../../src/protocol/live-view.js';
 import { hexToBytes, macKey, signJson, SECRET_BYTES } from '../../src/protocol/mac.js';
 import { liveTopic, statusTopic } from '../../src/protocol/topics.js';
-import { deleteAccount } from '../../src/web/removal.js';
+import { deleteAccount, removeCamera } from '../../src/web/removal.js';
 import { Client, twoOwners, type TwoOwners } from './helpers.js';
 
 const test = suite<TwoOwners>('web camera status and live view');
@@ -178,6 +178,42 @@ test('the stream ends when the owner signs out, before the minute is over', asyn
   assert.is((await streaming).status, 200);
   assert.ok(Date.now() - started < 2500, 'ended within the next check (1 s)');
   assert.is(link.watchers(c.annCam), 0);
+});
+
+test('removing the camera ends its open live view at once: the stream closes, live.json answers 404; another owner\'s goes on', async (c) => {
+  await c.ann.client.post(`/cameras/${c.annCam}/live`);
+  await c.bob.client.post(`/cameras/${c.bobCam}/live`);
+  assert.equal(JSON.parse((await c.ann.client.get(`/cameras/${c.annCam}/live.json`)).body), { running: true, secondsLeft: 60 });
+  const link = c.web.ports.cameraLink!;
+  const streaming = c.ann.client.get(`/cameras/${c.annCam}/live.mjpeg`);
+  const bobStreaming = c.bob.client.get(`/cameras/${c.bobCam}/live.mjpeg`);
+  for (let i = 0; i < 50 && (link.watchers(c.annCam) === 0 || link.watchers(c.bobCam) === 0); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal([link.watchers(c.annCam), link.watchers(c.bobCam)], [1, 1]);
+  assert.is((await c.ann.client.post(`/cameras/${c.annCam}/remove`, { contributions: 'keep', confirm: 'yes' })).status, 303);
+  assert.is(link.watchers(c.annCam), 0, 'closed by the removal itself, not at the next check');
+  assert.is((await streaming).status, 200);
+  const state = await c.ann.client.get(`/cameras/${c.annCam}/live.json`);
+  assert.is(state.status, 404, 'the page\'s script shows it ended');
+  assert.is((await c.ann.client.get(`/cameras/${c.annCam}/live.mjpeg`)).status, 404);
+  assert.is(link.watchers(c.bobCam), 1, 'bob\'s live view goes on');
+  assert.equal(JSON.parse((await c.bob.client.get(`/cameras/${c.bobCam}/live.json`)).body), { running: true, secondsLeft: 60 });
+  c.web.clock.now += 61000;
+  assert.is((await bobStreaming).status, 200);
+  assert.equal(JSON.parse((await c.bob.client.get(`/cameras/${c.bobCam}/live.json`)).body), { running: false, secondsLeft: 0 }, 'the minute is over');
+});
+
+test('a camera that leaves the account another way (removal.ts called without the route) ends its stream at the next check', async (c) => {
+  await c.bob.client.post(`/cameras/${c.bobCam}/live`);
+  const link = c.web.ports.cameraLink!;
+  const streaming = c.bob.client.get(`/cameras/${c.bobCam}/live.mjpeg`);
+  for (let i = 0; i < 50 && link.watchers(c.bobCam) === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.is(link.watchers(c.bobCam), 1);
+  const started = Date.now();
+  await removeCamera(c.web.ports, c.web.ctx.config, c.web.ports.cameras.get(c.bobCam)!, false);
+  const ended = await Promise.race([streaming.then(() => true), new Promise((r) => setTimeout(() => r(false), 3000))]);
+  assert.ok(ended, 'the stream ended');
+  assert.ok(Date.now() - started < 2500, 'ended within the next check (1 s)');
+  assert.is(link.watchers(c.bobCam), 0);
 });
 
 test('nobody but the owner: another owner, a reviewer, no session, no CSRF token get nothing and send nothing', async (c) => {

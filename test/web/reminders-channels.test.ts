@@ -2,7 +2,8 @@
  * A consent reminder through each of the owner's alert channels, with the real AlertDispatcher
  * and channels (src/alerts): the signed webhook (verified like a receiver does), Web Push (the
  * VAPID-signed, encrypted body decrypted with the subscription's keys), and MQTT on
- * `quietcam/<camera>/reminder`, which the Home Assistant login reads and a camera's login cannot.
+ * `quietcam/<camera>/reminder` under the pages' notices login, which the Home Assistant login reads
+ * and a camera's login cannot.
  * The camera's smart alerts are off: reminders follow the account's channels, not the person alerts.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -15,7 +16,7 @@ import { brokerAuth } from '../../src/adapters/broker-auth.js';
 import { mayPublish, mayReceive, maySubscribe } from '../../src/adapters/broker-acl.js';
 import { MemoryCameraCredentials, newCameraCredentials } from '../../src/adapters/broker-credentials.js';
 import { loadOrCreateBrokerUsers, type BrokerUsers } from '../../src/adapters/broker-users.js';
-import { ALERTS_LOGIN, mosquittoAcl } from '../../src/adapters/mosquitto-config.js';
+import { ALERTS_LOGIN, mosquittoAcl, NOTICES_LOGIN } from '../../src/adapters/mosquitto-config.js';
 import { loadOrCreateVapidKeys } from '../../src/adapters/vapid-keys.js';
 import { mqttAlertsChannel } from '../../src/alerts/channels/mqtt-alerts.js';
 import { webPushChannel } from '../../src/alerts/channels/web-push.js';
@@ -65,7 +66,7 @@ test.before.each(async (c) => {
   c.dispatcher = new AlertDispatcher({
     store, pagesUrl: 'https://cams.example.org', log: silentLogger,
     channels: [
-      mqttAlertsChannel({ url: c.broker.url, username: ALERTS_LOGIN, password: c.services.relay.password }),
+      mqttAlertsChannel({ url: c.broker.url, username: NOTICES_LOGIN, password: c.services.web.password }),
       webhookChannel({ baseDelayMs: 20 }),
       webPushChannel({ vapid, subject: 'mailto:test@example.org', forget: (o, e) => store.removePushSubscription(o, e) }),
     ],
@@ -84,18 +85,20 @@ test.after.each(async (c) => {
   c.tmp.cleanup();
 });
 
-test('the broker rules: the relay\'s alert login writes reminders, only Home Assistant reads them (embedded and mosquitto alike)', () => {
-  assert.ok(mayPublish({ kind: 'relay' }, 'quietcam/cam-1/reminder', false));
-  assert.not.ok(mayPublish({ kind: 'relay' }, 'quietcam/cam-1/reminder', true), 'never retained');
+test('the broker rules: the pages\' notices login writes reminders, only Home Assistant reads them (embedded and mosquitto alike)', () => {
+  assert.ok(mayPublish({ kind: 'notices' }, 'quietcam/cam-1/reminder', false));
+  assert.not.ok(mayPublish({ kind: 'notices' }, 'quietcam/cam-1/reminder', true), 'never retained');
   assert.ok(maySubscribe({ kind: 'ha' }, 'quietcam/+/reminder'));
   assert.ok(mayReceive({ kind: 'ha' }, 'quietcam/cam-1/reminder'));
-  for (const id of [{ kind: 'camera', cameraId: 'cam-1' }, { kind: 'web' }] as const) {
+  for (const id of [{ kind: 'camera', cameraId: 'cam-1' }, { kind: 'web' }, { kind: 'relay' }] as const) {
     assert.not.ok(maySubscribe(id, 'quietcam/cam-1/reminder'), id.kind);
     assert.not.ok(mayReceive(id, 'quietcam/cam-1/reminder'), id.kind);
     assert.not.ok(mayPublish(id, 'quietcam/cam-1/reminder', false), id.kind);
   }
+  assert.not.ok(maySubscribe({ kind: 'notices' }, 'quietcam/+/reminder'));
   const acl = mosquittoAcl([]);
-  assert.match(acl, new RegExp(`user ${ALERTS_LOGIN}\\n(topic [^\\n]+\\n)*topic write quietcam/\\+/reminder`));
+  assert.match(acl, new RegExp(`user ${NOTICES_LOGIN}\\ntopic write quietcam/\\+/reminder\\n\\n`));
+  assert.not.match(acl, new RegExp(`user ${ALERTS_LOGIN}\\n(topic [^\\n]+\\n)*topic write quietcam/\\+/reminder`));
   assert.match(acl, /user quietcam-ha\n(topic [^\n]+\n)*topic read quietcam\/\+\/reminder/);
 });
 

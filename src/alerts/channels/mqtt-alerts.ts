@@ -9,6 +9,8 @@
  *   `offDelayS`) and `homeassistant/image/quietcam_<camera>/person/config` (the latest person image).
  * Logs in as `quietcam-relay-alerts` (the relay's password): a login of its own, because a broker
  * that makes the client id the username (mosquitto here) would otherwise swap it with the ingest.
+ * The owner pages open it for consent reminders (notify) as `quietcam-web-notices` (the web's
+ * password), which may publish `quietcam/<camera>/reminder` only (broker-acl.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
@@ -52,7 +54,7 @@ export interface MqttAlertsOptions {
   username: string;
   password: string;
   caFile?: string;
-  /** Default `quietcam-relay-alerts-<random>`: several relay processes each publish without taking each other's id (mosquitto makes it the username anyway). */
+  /** Default `<username>-<random>`: several processes of a login each publish without taking each other's id (mosquitto makes it the username anyway). */
   clientId?: string;
   offDelayS?: number;
   log?: (line: string) => void;
@@ -62,12 +64,20 @@ export interface MqttAlertsOptions {
 export function mqttAlertsChannel(o: MqttAlertsOptions): AlertChannel & { readonly client: MqttClient } {
   const offDelayS = o.offDelayS ?? MQTT_ALERT_DEFAULTS.offDelayS;
   const client = mqtt.connect(o.url, {
-    clientId: o.clientId ?? `quietcam-relay-alerts-${randomBytes(4).toString('hex')}`, username: o.username, password: o.password, clean: true, protocolVersion: 4,
+    clientId: o.clientId ?? `${o.username}-${randomBytes(4).toString('hex')}`, username: o.username, password: o.password, clean: true, protocolVersion: 4,
     reconnectPeriod: 1000, connectTimeout: 10000, ca: o.caFile ? readFileSync(o.caFile) : undefined,
   });
-  client.on('error', (err) => o.log?.(`alerts mqtt: ${err.message}`));
+  // once per outage, not at every reconnect (a second): e.g. a mosquitto whose files predate this login
+  let told = false;
+  client.on('error', (err) => {
+    if (!told) o.log?.(`alerts mqtt (${o.username}): ${err.message}; retrying every second, told again after the next connect`);
+    told = true;
+  });
   const announced = new Set<string>();
-  client.on('connect', () => announced.clear()); // a new connection announces again (cheap, retained)
+  client.on('connect', () => {
+    told = false;
+    announced.clear(); // a new connection announces again (cheap, retained)
+  });
 
   const publish = (topic: string, payload: string | Buffer, retain: boolean) => new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('broker did not acknowledge in time')), MQTT_ALERT_DEFAULTS.publishTimeoutMs);

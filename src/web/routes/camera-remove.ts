@@ -10,6 +10,7 @@ import { csrfField, html, page } from '../html.js';
 import { form, parse } from '../input.js';
 import type { Account, WebCamera } from '../ports.js';
 import { removeCamera } from '../removal.js';
+import { endLiveViews } from './live-view.js';
 import { setFlash } from '../session.js';
 
 export function registerRemoveCamera(app: FastifyInstance, ctx: WebContext, own: (a: Account, id: unknown) => WebCamera): void {
@@ -40,6 +41,7 @@ ${error ? html`<p class="field-error" id="e-contributions">${error}</p>` : ''}</
     const f = parse(form({ contributions: z.enum(['keep', 'delete']).optional(), confirm: z.literal('yes').optional() }), req.body);
     if (f.confirm !== 'yes' || !f.contributions) return sendPage(reply, confirmPage(a, cam, req.session!.csrf, f.confirm === 'yes' ? 'Choose whether to keep or delete them.' : undefined), f.confirm === 'yes' ? 400 : 200);
     const r = await removeCamera(ports, ctx.config, cam, f.contributions === 'delete');
+    if (!ports.cameras.get(cam.cameraId)) endLiveViews(ctx, cam.cameraId); // removed: its open live view ends now, not at the next check
     if (r.contributions?.failed) {
       setFlash(ctx, req, `"${cam.name}" was not removed: ${reportText(r.contributions)}`);
       return seeOther(reply, `/cameras/${cam.cameraId}`);

@@ -48,7 +48,8 @@ export function brokerAttackSuite(suite: uvu.Test<{ world?: AuthWorld; clients: 
   };
 
   suite('anonymous, unknown and wrong-password clients cannot connect', async ({ world: w }) => {
-    for (const login of [{}, { username: 'porch' }, { username: 'porch', password: w!.tokens.yard }, { username: 'garage', password: w!.tokens.porch }, { username: 'quietcam-relay', password: w!.tokens.porch }, { username: 'quietcam-relay', password: '' }]) {
+    for (const login of [{}, { username: 'porch' }, { username: 'porch', password: w!.tokens.yard }, { username: 'garage', password: w!.tokens.porch }, { username: 'quietcam-relay', password: w!.tokens.porch }, { username: 'quietcam-relay', password: '' },
+      { username: 'quietcam-web-notices', password: w!.services.relay.password }, { username: 'quietcam-web-notices', password: '' }]) {
       const r = await tryConnect(w!.url, { ...login, ca: w!.ca });
       assert.ok('error' in r, `${JSON.stringify(login)} connected`);
     }
@@ -156,6 +157,52 @@ export function brokerAttackSuite(suite: uvu.Test<{ world?: AuthWorld; clients: 
     assert.equal(porchGot, ['quietcam/porch/command live-request']);
     assert.equal(relayGot, [], 'live frames and status never reach the relay');
     assert.equal(yardGot, []);
+  });
+
+  suite('the pages\' notices login publishes consent reminders (Home Assistant reads them) and nothing else, reads nothing, and leaves the relay\'s alert publisher connected', async (ctx) => {
+    const w = ctx.world!;
+    const notices = (clientId: string): Login => ({ username: 'quietcam-web-notices', password: w.services.web.password, clientId, ca: w.ca });
+    const alerts = await open(ctx, w.url, { username: 'quietcam-relay-alerts', password: w.services.relay.password, clientId: 'quietcam-relay-alerts-t1', ca: w.ca });
+    let alertDrops = 0;
+    alerts.on('close', () => alertDrops++);
+    alerts.on('offline', () => alertDrops++);
+    const ha = await open(ctx, w.url, { ...w.services.ha!, clientId: 'quietcam-ha', ca: w.ca });
+    const haGot = collect(ha);
+    assert.equal(await subscribe(ha, ['quietcam/+/reminder', 'quietcam/+/alert', 'quietcam/+/alert-image', 'homeassistant/#']), [1, 1, 1, 1]);
+    const relay = await open(ctx, w.url, svc(w, 'relay'));
+    const relayGot = collect(relay);
+    await subscribe(relay, ['quietcam/+/bundle', 'quietcam/+/frame', 'quietcam/+/event']);
+    const n = await open(ctx, w.url, notices('quietcam-web-notices-t1'));
+    const nGot = collect(n);
+    const granted = await subscribe(n, ['quietcam/+/reminder', 'quietcam/+/alert', 'quietcam/+/status', 'quietcam/+/live', 'homeassistant/#', '#']);
+    if (o.refusesSubscribe) assert.ok(granted.every((g) => g === 128), `notices was granted ${granted}`);
+    for (let i = 0; i < 3; i++) await n.publishAsync('quietcam/porch/reminder', `reminder-${i}`, { qos: 1 });
+    await alerts.publishAsync('quietcam/porch/alert', 'alert-1', { qos: 1 });
+    const porch = await open(ctx, w.url, cam(w, 'porch'));
+    await porch.publishAsync('quietcam/porch/status', 'porch-status', { qos: 1 });
+    for (let i = 0; i < 40 && haGot.length < 4; i++) await sleep(25);
+    // forgeries, each on a connection of its own (aedes closes a connection after a refused publish)
+    const forged: [string, boolean][] = [['quietcam/porch/alert', false], ['quietcam/porch/alert-image', false], ['quietcam/porch/frame', false],
+      ['quietcam/porch/bundle', false], ['quietcam/porch/event', false], ['homeassistant/binary_sensor/quietcam_porch/person/config', true]];
+    if (o.refusesSubscribe) forged.push(['quietcam/porch/reminder', true]); // mosquitto's ACL cannot refuse a retain flag (mosquitto-config.ts)
+    for (const [i, [topic, retain]] of forged.entries()) {
+      const f = await open(ctx, w.url, notices(`quietcam-web-notices-f${i}`));
+      f.publish(topic, `FORGED-${i}`, { qos: 0, retain });
+      await sleep(50);
+    }
+    await sleep(QUIET_MS);
+    assert.equal(haGot, ['quietcam/porch/reminder reminder-0', 'quietcam/porch/reminder reminder-1', 'quietcam/porch/reminder reminder-2', 'quietcam/porch/alert alert-1']);
+    assert.equal(relayGot, [], 'no forged frame, bundle or event');
+    assert.equal(nGot, [], 'the notices login reads nothing');
+    assert.is(alertDrops, 0, 'the relay\'s alert publisher was knocked off');
+    assert.ok(alerts.connected);
+    if (o.refusesSubscribe) { // and nothing retained for a later subscriber
+      const late = await open(ctx, w.url, { ...w.services.ha!, clientId: 'quietcam-ha-2', ca: w.ca });
+      const lateGot = collect(late);
+      await subscribe(late, ['quietcam/+/reminder', 'homeassistant/#']);
+      await sleep(QUIET_MS);
+      assert.equal(lateGot, []);
+    }
   });
 
   suite('the relay\'s client id cannot be taken by a camera, the web or an anonymous client; the relay stays connected', async (ctx) => {
