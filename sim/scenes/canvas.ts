@@ -107,8 +107,8 @@ export function mirror(s: Sprite): Sprite {
 
 /**
  * Copy a sprite into the frame with its anchor at (x, y), clipped, writing `truth` into the
- * motion mask under it (partly covered edges of an anti-aliased sprite are blended, and get
- * truth only where at least half covered). A moving object also records its box for the unknown ring (see ring()).
+ * motion mask under it. Partly covered edges of an anti-aliased sprite are blended: foreground
+ * where at least half covered, else CDnet's "unknown" (170, like the ring below) over background. A moving object also records its box for the unknown ring (see ring()).
  * Returns false when nothing was visible.
  */
 export function blit(f: FrameContext, s: Sprite, x: number, y: number, truth: number, moving: boolean): boolean {
@@ -132,6 +132,7 @@ export function blit(f: FrameContext, s: Sprite, x: number, y: number, truth: nu
       if (a === 0) continue;
       grey[di] = a === 255 ? s.grey[si] : Math.round((s.grey[si] * a + grey[di] * (255 - a)) / 255);
       if (s.mask[si]) motion[di] = truth;
+      else if (truth === TRUTH_FG && motion[di] !== TRUTH_FG) motion[di] = TRUTH_UNKNOWN;
     }
   }
   if (moving && f.movingCount < f.moving.length / 4) {

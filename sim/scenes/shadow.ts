@@ -43,8 +43,8 @@ const CONTACT = 0.15;
 
 /**
  * A soft, flat shadow on the ground around the feet at (x, footY) of a person `h` px tall (an
- * overcast look, where no hard shadow is cast): it darkens only background (motion truth 0,
- * which it keeps: a few percent of grey, not something a motion detector is to find).
+ * overcast look, where no hard shadow is cast): it darkens only background (truth 0), and the
+ * pixels it changes are labelled shadow (50), like a hard shadow's: background for the scoring.
  */
 export function contactShadow(f: FrameContext, x: number, footY: number, h: number): void {
   const W = f.g.width;
@@ -58,7 +58,10 @@ export function contactShadow(f: FrameContext, x: number, footY: number, h: numb
       if (d >= 1) continue;
       const i = y * W + xx;
       if (f.motion[i] !== 0) continue;
-      f.grey[i] = Math.round(f.grey[i] * (1 - CONTACT * (1 - d) * (1 - d)));
+      const g = Math.round(f.grey[i] * (1 - CONTACT * (1 - d) * (1 - d)));
+      if (g === f.grey[i]) continue;
+      f.grey[i] = g;
+      f.motion[i] = TRUTH_SHADOW;
     }
   }
 }
