@@ -1,8 +1,8 @@
 /**
  * A walking person drawn as a COCO person detector sees one in grey CCTV footage: human
- * proportions (head about 1/7 of the height, neck, shoulders wider than hips, two arms and two
+ * proportions (head about 1/6 of the height, neck, shoulders wider than hips, two arms and two
  * legs that swing in a walking gait, feet), clothes in two tones with soft shading (lit from the
- * upper left), hair, anti-aliased edges (shapes.ts). Facing right; person.ts mirrors it.
+ * left), hair, anti-aliased edges (shapes.ts). Facing right; person.ts mirrors it.
  * Heights below are fractions of the person's height h, y from the top of the head.
  */
 import { newSprite, type Paint, type Sprite } from './canvas.js';
@@ -14,10 +14,13 @@ import type { Tone } from './types.js';
 export const PHASES = 8;
 /** Index of the standing pose in walkerSprites(). */
 export const STANDING = PHASES;
-/** Shape of the figure, tuned against NanoDet's person score on the scenes (see figure.test.ts). */
+/**
+ * Shape of the figure, tuned against NanoDet's person score on scene backgrounds (whole frame and
+ * crops; test/sim/scenes-people-detector.test.ts) and the motion figures (`npm run bench -- accuracy`).
+ */
 const ARM_X = 0.13; // shoulder joints from the body's axis (outside the torso, so both arms show)
 const ARM_SWING = 0.3; // upper arm swing, radians either way
-const HEAD = 1.15; // head size over 0.05h x 0.07h radii: about 1/7 of the height with the hair
+const HEAD = 1.15; // head radii over 0.05h x 0.07h: 0.16 of the height (1/6; 1/7.5 scored a little lower)
 const KNEE = 0.75; // knee bend of the swinging leg, radians at most
 const THIGH = 0.42; // thigh swing, radians either way
 const BULK = 1.2; // torso width over a slim build (a jacket)
@@ -122,7 +125,7 @@ function upperLayers(cx: number, hy: number, c: Tones, h: number, seed: number):
     cx - 0.1 * h * BULK, sy + 0.14 * h, cx - 0.112 * h * BULK, sy + 0.025 * h,
   ];
   const shirt = rounded(c.shirt, () => cx, 0.11 * h, seed);
-  const hcx = cx + 0.012 * h, hcy = 0.07 * h + off, rx = 0.05 * h * HEAD, ry = 0.07 * h * HEAD;
+  const hcx = cx + 0.012 * h, hcy = 0.085 * h + off, rx = 0.05 * h * HEAD, ry = 0.07 * h * HEAD;
   const face = rounded(c.skin, () => hcx, rx, seed);
   const hair = rounded(c.hair, () => hcx, rx, seed);
   // Hair on top and down the back of the head (the person faces +x).
