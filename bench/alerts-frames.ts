@@ -54,3 +54,4 @@ export async function hallFrames(every = 6): Promise<LabelledFrame[]> {
   }
   return out;
 }
+

@@ -2,9 +2,10 @@
  * Alerts under load, in a process of its own (clean RSS): aedes, the relay with its alert stage and
  * the owner's real channels (MQTT on the broker, a webhook to a local receiver), and 8 simulated
  * cameras. Each round every camera starts a motion event at the same moment and sends its event
- * frames as a board does (at 0, 1 s and 3 s), then the end message, and a bundle (a contribution)
- * at the same moment: 4 cameras see people (vtest.avi), 4 do not (tree.avi before the hand,
- * HallAndMonitor empty).
+ * frames as a board does (at 0, 1 s and 3 s, with the motion boxes of that frame), then the end
+ * message, and a bundle (a contribution) at the same moment. The frames are what the device app
+ * (sim/firmware.ts) sent playing the footage: 4 cameras see people (vtest.avi), 4 do not
+ * (tree.avi: the swaying tree, the hand).
  * Printed: latency from an event frame leaving the "board" (its publish) to the alert on MQTT (what
  * Home Assistant's login receives) and at the webhook (p50/p99; goal p99 < 1 s), alerts per person
  * event and false alerts, the bundles' latency meanwhile (last chunk published -> uploaded; the
@@ -18,10 +19,11 @@ import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deserialize, serialize } from 'node:v8';
 import mqtt from 'mqtt';
 import { startBroker } from '../src/adapters/aedes-broker.ts';
 import { PERSON_DETECTOR_DEFAULT, type PersonModel } from '../src/adapters/person-models.ts';
@@ -37,7 +39,8 @@ import { startRelay } from '../src/relay/main.ts';
 import { demoCamera } from '../src/relay/stack.ts';
 import type { ObjectStore } from '../src/relay/types.ts';
 import { makeBundle, testJpeg } from '../test/relay/helpers/bundles.ts';
-import { FOOTAGE, hallFrames, videoFrame } from './alerts-frames.ts';
+import type { BoardEvent } from './alerts-board-events.ts';
+import { FOOTAGE } from './alerts-frames.ts';
 
 const CAMERAS = 8;
 const SCHEDULE_MS = [0, 1000, 3000];
@@ -52,23 +55,30 @@ function tagged(j: Uint8Array, tag: string): Uint8Array {
   return new Uint8Array(Buffer.concat([j.subarray(0, 2), Buffer.from([0xff, 0xfe, 0, t.length + 2]), t, j.subarray(2)]));
 }
 
-/** Frames per camera: [event round][index] JPEGs, distinct everywhere. */
-async function cameraFrames(rounds: number): Promise<{ person: boolean; jpegs: Uint8Array[][] }[]> {
+type Frame = BoardEvent['frames'][number];
+
+/**
+ * Events per camera, [round] -> the event's frames as the device app sent them (JPEG + motion
+ * boxes), each JPEG made distinct. Person cameras: vtest.avi events (the app playing 7 s from
+ * several offsets); the others: tree.avi's events (the tree, the hand) and a generated parked car.
+ */
+async function cameraFrames(rounds: number): Promise<{ person: boolean; events: Frame[][] }[]> {
+  const { boardEvents } = await import('./alerts-board-events.ts');
   const vtest = join(FOOTAGE, 'vtest.avi'), tree = join(FOOTAGE, 'tree.avi');
-  const empty = (await hallFrames(1)).filter((f) => f.label === 'empty').map((f) => f.jpeg);
+  const people: BoardEvent[] = [];
+  for (const from of [0, 12, 24, 36, 48, 60]) people.push(...(await boardEvents(vtest, from, 7)));
+  const others: BoardEvent[] = [...(await boardEvents(tree, 8, 10)), ...(await boardEvents(tree, 16, 12))];
+  if (!people.length || !others.length) throw new Error(`the device app sent no event from ${people.length ? 'tree.avi' : 'vtest.avi'}`);
   const cams = [];
   for (let c = 0; c < CAMERAS; c++) {
     const person = c % 2 === 0;
-    const jpegs: Uint8Array[][] = [];
+    const pool = person ? people : others;
+    const events: Frame[][] = [];
     for (let r = 0; r < rounds; r++) {
-      jpegs.push(SCHEDULE_MS.map((_, i) => {
-        const k = (r * CAMERAS + c) * SCHEDULE_MS.length + i;
-        const tag = `cam${c} round ${r} frame ${i}`;
-        if (person) return tagged(videoFrame(vtest, 1 + k * 0.7), tag);
-        return tagged(k % 2 === 0 || !empty.length ? videoFrame(tree, 0.5 + (k % 40) * 0.5) : empty[k % empty.length], tag);
-      }));
+      const k = r * CAMERAS + c;
+      events.push(pool[k % pool.length].frames.map((f) => ({ ...f, jpeg: tagged(f.jpeg, `cam${c} round ${r} frame ${f.index}`) })));
     }
-    cams.push({ person, jpegs });
+    cams.push({ person, events });
   }
   return cams;
 }
@@ -88,9 +98,10 @@ async function webhookReceiver(): Promise<{ url: string; got: Map<string, number
   return { url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/hook`, got, close: () => new Promise((r) => (http.closeAllConnections(), http.close(() => r()))) };
 }
 
-async function child(): Promise<void> {
+async function child(framesFile: string): Promise<void> {
   const rounds = Number(process.env.ALERTS_ROUNDS ?? 3);
-  const cams = await cameraFrames(rounds);
+  // made by the parent (the device app's runs stay out of this process's RSS)
+  const cams = deserialize(readFileSync(framesFile)) as Awaited<ReturnType<typeof cameraFrames>>;
   const ids = cams.map((_, i) => `cam${i}`);
   const keys = ids.map((id) => macKey(demoCameraSecret(id)));
   const bundleJpeg = await testJpeg(640, 480);
@@ -110,12 +121,16 @@ async function child(): Promise<void> {
   const workers = Number(process.env.ALERTS_WORKERS ?? PERSON_DETECTOR_DEFAULT.workers);
   const [w, h] = (process.env.ALERTS_INPUT ?? '').split('x').map(Number);
   let scored = 0;
+  let regions = 0;
   const model = process.env.ALERTS_MODEL ?? PERSON_DETECTOR_DEFAULT.model;
   // 'none': no model, every frame "no person" at once: the same traffic's memory and bundle latency without a detector
   const inner: PersonDetector = model === 'none'
     ? { name: 'no model', detect: async () => ({ person: false, score: 0, boxes: [] }), close: async () => {} }
     : await startPersonDetector({ workers, model: model as PersonModel, ...(w && h ? { input: { width: w, height: h } } : {}) });
-  const detector = { name: inner.name, close: () => inner.close(), detect: (j: Uint8Array) => inner.detect(j).then((x) => (scored++, x)) };
+  const detector: PersonDetector = {
+    name: inner.name, inputs: inner.inputs, close: () => inner.close(),
+    detect: (j, region) => inner.detect(j, region).then((x) => (scored++, region && regions++, x)),
+  };
   const uploaded = new Map<string, number[]>();
   const bucket: ObjectStore = { async put() {}, async delete() {} };
   const relay = await startRelay({
@@ -139,12 +154,13 @@ async function child(): Promise<void> {
     for (let r = 0; r < rounds; r++) {
       const t0 = Date.now();
       const sends = cams.map(async (cam, c) => {
-        for (let i = 0; i < SCHEDULE_MS.length; i++) {
-          await sleep(t0 + SCHEDULE_MS[i] - Date.now());
-          const j = cam.jpegs[r][i];
-          const out = new Uint8Array(j.length + 100);
+        for (const f of cam.events[r]) {
+          const i = f.index;
+          await sleep(t0 + f.offsetMs - Date.now());
+          const j = f.jpeg;
+          const out = new Uint8Array(j.length + 200);
           const now = Date.now();
-          const n = encodeEventFrame(out, keys[c], { cameraId: ids[c], eventId: r + 1, index: i, count: 3, timeMs: now, offsetMs: now - t0, width: 320, height: 240 }, j, j.length);
+          const n = encodeEventFrame(out, keys[c], { cameraId: ids[c], eventId: r + 1, index: i, count: 3, timeMs: now, offsetMs: now - t0, width: f.width, height: f.height, motion: f.motion }, j, j.length);
           await clients[c].publishAsync(frameTopic(ids[c]), Buffer.from(out.subarray(0, n)), { qos: 1 });
           if (i === 0) {
             // the contribution of the same moment, after the first frame: the board sends both
@@ -172,13 +188,13 @@ async function child(): Promise<void> {
     await hook.close();
     await broker.stop();
     rmSync(dir, { recursive: true, force: true });
-    report({ rounds, workers, detector: detector.name, cams, ids, alerts, onMqtt, onHook: hook.got, bundleSent, uploaded, rss, cpuMs: (cpu.user + cpu.system) / 1000, scored });
+    report({ rounds, workers, detector: detector.name, cams, ids, alerts, onMqtt, onHook: hook.got, bundleSent, uploaded, rss, cpuMs: (cpu.user + cpu.system) / 1000, scored, regions });
   }
 }
 
 interface Report {
   rounds: number; workers: number; detector: string; cams: { person: boolean }[]; ids: string[]; alerts: PersonAlert[]; onMqtt: Map<string, number>; onHook: Map<string, number>;
-  bundleSent: Map<string, number>; uploaded: Map<string, number[]>; rss: { before: number; idle: number; peak: number }; cpuMs: number; scored: number;
+  bundleSent: Map<string, number>; uploaded: Map<string, number[]>; rss: { before: number; idle: number; peak: number }; cpuMs: number; scored: number; regions: number;
 }
 
 function report(r: Report): void {
@@ -187,8 +203,8 @@ function report(r: Report): void {
   const personEvents = r.cams.filter((c) => c.person).length * r.rounds;
   const falseAlerts = r.alerts.filter((a) => !r.cams[r.ids.indexOf(a.cameraId)].person).length;
   const bundleLat = [...r.uploaded].flatMap(([b, ts]) => ts.map((t) => t - (r.bundleSent.get(b) ?? t)));
-  console.log(`\nload: ${CAMERAS} cameras' events at once, ${r.rounds} rounds 5 s apart, frames at ${SCHEDULE_MS.join('/')} ms + a bundle each; ${r.detector === 'no model' ? 'NO MODEL (the baseline)' : `${r.detector} in ${r.workers ? `${r.workers} worker thread(s)` : "the relay's thread"}`} (load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores)`);
-  console.log(`  verdicts: alerts on ${r.alerts.length - falseAlerts}/${personEvents} person events, ${falseAlerts} on the ${CAMERAS * r.rounds - personEvents} events without; frames scored ${r.scored}`);
+  console.log(`\nload: ${CAMERAS} cameras' events at once, ${r.rounds} rounds 5 s apart, frames at ${SCHEDULE_MS.join('/')} ms (the device app's, from vtest.avi and tree.avi) + a bundle each; ${r.detector === 'no model' ? 'NO MODEL (the baseline)' : `${r.detector} in ${r.workers ? `${r.workers} worker thread(s)` : "the relay's thread"}`} (load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores)`);
+  console.log(`  verdicts: alerts on ${r.alerts.length - falseAlerts}/${personEvents} person events, ${falseAlerts} on the ${CAMERAS * r.rounds - personEvents} events without; frames scored ${r.scored} (${r.regions} as the region around the board's motion, the rest whole)`);
   console.log(`  frame -> alert at the stage ${pp(r.alerts.map((a) => a.decidedMs - a.frameAtMs))}`);
   console.log(`  frame -> alert on MQTT     ${pp(lat(r.onMqtt))}   (goal p99 < 1000)`);
   console.log(`  frame -> alert at webhook  ${pp(lat(r.onHook))}   (goal p99 < 1000)`);
@@ -203,12 +219,15 @@ export async function main(env: Record<string, string> = {}): Promise<void> {
     console.log(`  !!!!! SKIPPED: ${FOOTAGE} is absent: no load figures !!!!!`);
     return;
   }
-  const p = fork(fileURLToPath(import.meta.url), ['child'], { execArgv: ['--import', 'tsx', '--expose-gc', '--max-semi-space-size=2'], env: { MALLOC_ARENA_MAX: '2', ...process.env, ...env }, stdio: 'inherit' });
-  await new Promise<void>((resolve, reject) => p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`alerts load bench exited ${code}`)))));
+  const dir = mkdtempSync(join(tmpdir(), 'quietcam-alerts-frames-'));
+  const framesFile = join(dir, 'frames.bin');
+  writeFileSync(framesFile, serialize(await cameraFrames(Number({ ...process.env, ...env }.ALERTS_ROUNDS ?? 3))));
+  const p = fork(fileURLToPath(import.meta.url), ['child', framesFile], { execArgv: ['--import', 'tsx', '--expose-gc', '--max-semi-space-size=2'], env: { MALLOC_ARENA_MAX: '2', ...process.env, ...env }, stdio: 'inherit' });
+  await new Promise<void>((resolve, reject) => p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`alerts load bench exited ${code}`))))).finally(() => rmSync(dir, { recursive: true, force: true }));
 }
 
 if (process.argv[2] === 'child') {
-  await child();
+  await child(process.argv[3]);
   // the figures are printed: a handle left open by a library must not hang the bench
   process.exit(0);
 }

@@ -1,7 +1,7 @@
 /**
  * The board's side of event frames and of the camera credentials, measured in the desktop runtime
  * (Duktape 2.7, the bundle of the ESP32-CAM board profile: event frames at 0, 1 and 3 s of an event):
- * - bytes on air per event frame: the message (header + camera id + JPEG + MAC, protocol/event-frame.ts)
+ * - bytes on air per event frame: the message (header + camera id + motion boxes + JPEG + MAC, protocol/event-frame.ts)
  *   and the MQTT framing around it (PUBLISH QoS 1 header, topic, packet id; the broker's PUBACK),
  *   before TCP/IP and TLS;
  * - engine heap: the peak above the bundle's code with event frames sent and with them skipped (no view
@@ -12,7 +12,7 @@
 import { runFirmware, type FirmwareRun } from '../firmware/node/run.ts';
 import { syntheticFrames, WALL_2025 } from '../firmware/node/synthetic.ts';
 import type { FirmwareInput } from '../firmware/node/wire.ts';
-import { EVENT_FRAME_OVERHEAD } from '../src/protocol/event-frame.ts';
+import { decodeEventFrame, EVENT_FRAME_OVERHEAD } from '../src/protocol/event-frame.ts';
 import { MAC_BYTES } from '../src/protocol/mac.ts';
 
 export const FRAMES_BENCH = {
@@ -29,6 +29,10 @@ export interface EventFrameFigures {
   /** The message on `quietcam/<camera>/frame`, and what it adds to the JPEG. */
   messageBytes: number;
   messageOverhead: number;
+  /** Motion boxes in each frame of the event (4 B each; the first frame's are in messageBytes). */
+  boxes: number[];
+  /** Every frame of the event on air: messages + MQTT framing. */
+  eventBytes: number;
   /** MQTT PUBLISH framing (QoS 1) + the PUBACK back. */
   mqttBytes: number;
   /** Engine heap above the bundle's code, peak: frames sent vs skipped. */
@@ -87,6 +91,8 @@ export async function eventFrameFigures(): Promise<EventFrameFigures> {
     framesPerEvent: frames.length,
     messageBytes,
     messageOverhead: messageBytes - FRAMES_BENCH.jpegBytes,
+    boxes: frames.map((p) => decodeEventFrame(p.payload).frame?.motion?.count ?? -1),
+    eventBytes: frames.reduce((a, p) => a + p.payload.length + mqttFraming(topic, p.payload.length), 0),
     mqttBytes: mqttFraming(topic, messageBytes),
     peakWithFrames: heap(sent),
     peakWithout: heap(skipped),
@@ -100,8 +106,8 @@ export async function eventFrameFigures(): Promise<EventFrameFigures> {
 export function printEventFrames(f: EventFrameFigures): void {
   const id = FRAMES_BENCH.camera.length;
   console.log(`  event frames (desktop runtime, Duktape, 80x60, board profile '${FRAMES_BENCH.board}', camera id of ${id} characters, a ${f.jpegBytes}-byte JPEG):`);
-  console.log(`    on air per event frame: ${f.messageBytes} B message = JPEG + ${f.messageOverhead} B (header ${EVENT_FRAME_OVERHEAD - MAC_BYTES} + camera id ${id} + MAC ${f.frameMacBytes}), `
-    + `+ ${f.mqttBytes} B MQTT (QoS 1 PUBLISH header, topic, packet id, PUBACK) before TCP/IP and TLS; ${f.framesPerEvent} frames in a 4 s event: ${f.framesPerEvent * (f.messageBytes + f.mqttBytes)} B`);
+  console.log(`    on air per event frame: ${f.messageBytes} B message = JPEG + ${f.messageOverhead} B (header ${EVENT_FRAME_OVERHEAD - MAC_BYTES} + camera id ${id} + motion boxes 4 x ${f.boxes[0]} + MAC ${f.frameMacBytes}; `
+    + `boxes in the event's frames: ${f.boxes.join(', ')}), + ${f.mqttBytes} B MQTT (QoS 1 PUBLISH header, topic, packet id, PUBACK) before TCP/IP and TLS; ${f.framesPerEvent} frames in a 4 s event: ${f.eventBytes} B`);
   console.log(`    engine heap, peak above the bundle's code: ${f.peakWithFrames} B with the frames sent, ${f.peakWithout} B with them skipped (no view): ${f.peakWithFrames - f.peakWithout} B for the frames; `
     + `no buffer of their own (the JPEG is read into the raw-view buffer in external memory, header and MAC written around it): app state ${f.stateBytes} B, external ${f.externalBytes} B`);
   console.log(`    credentials: every message carries the camera secret's MAC: ${f.frameMacBytes} B in an event frame or bundle, ${f.eventMacBytes} B in a JSON event message (the "mac" member); `

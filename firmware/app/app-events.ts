@@ -11,7 +11,8 @@ import { encodeBundle } from '../../src/protocol/bundle.js';
 import type { Bundle, RawView } from '../../src/protocol/bundle.js';
 import { Chunker } from '../../src/protocol/chunk.js';
 import { readU32 } from '../../src/protocol/bytes.js';
-import { encodeEventFrame, EVENT_FRAME_OVERHEAD } from '../../src/protocol/event-frame.js';
+import { encodeEventFrame, eventFrameHeaderSize } from '../../src/protocol/event-frame.js';
+import type { FrameMotion } from '../../src/protocol/event-frame.js';
 import { MAC_BYTES } from '../../src/protocol/mac.js';
 import type { HmacSha256 } from '../../src/protocol/sha256.js';
 import { bundleTopic, eventTopic, frameTopic } from '../../src/protocol/topics.js';
@@ -46,6 +47,8 @@ export class EventPublisher {
   private readonly noView: RawView;
   private readonly frames: EventFrameSchedule;
   private readonly frameMaxBytes: number;
+  /** The detector's grid and boxes, passed to each event frame (fields refreshed per frame, never copied). */
+  private readonly motion: FrameMotion;
   private readonly track: EventTracker;
   private readonly rule: SnapshotRule;
   private readonly consent: Consent;
@@ -71,6 +74,7 @@ export class EventPublisher {
     this.unacked = ext.unacked;
     this.frames = setup.frames;
     this.frameMaxBytes = setup.frameMaxBytes;
+    this.motion = { cols: 0, rows: 0, count: 0, boxes: heap.out.boxes };
     this.track = new EventTracker();
     this.rule = rule;
     this.consent = consent;
@@ -142,14 +146,22 @@ export class EventPublisher {
 
   /**
    * Publish the event frame due now, if any: the raw view read into the view buffer after room for
-   * the message header, then header and MAC written around it in place (no buffer of its own).
+   * the message header (with this frame's motion boxes), then header and MAC written around it in
+   * place (no buffer of its own). A grid above 255 cells a side is sent as "no motion information".
    */
   private eventFrame(): void {
     const ticks = this.ports.clock.ticks();
     const index = this.frames.due(ticks);
     if (index < 0) return;
     const cam = this.ports.camera;
-    const at = EVENT_FRAME_OVERHEAD - MAC_BYTES + this.cameraId.length;
+    const out = this.out;
+    const m = this.motion;
+    const fits = out.cols <= 255 && out.rows <= 255;
+    m.cols = fits ? out.cols : 0;
+    m.rows = fits ? out.rows : 0;
+    m.count = fits ? out.boxCount : 0;
+    m.boxes = out.boxes;
+    const at = eventFrameHeaderSize(this.cameraId, m.count);
     const room = this.view.length - at - MAC_BYTES;
     const len = cam.viewWidth > 0 && room > 0 ? cam.readView(this.view.subarray(at, at + room)) : 0;
     if (len <= 0 || len > this.frameMaxBytes) {
@@ -158,7 +170,7 @@ export class EventPublisher {
     }
     const n = encodeEventFrame(this.view, this.key, {
       cameraId: this.cameraId, eventId: this.out.eventId, index: index, count: this.frames.count(),
-      timeMs: this.ports.clock.now(), offsetMs: this.frames.offset(ticks), width: cam.viewWidth, height: cam.viewHeight,
+      timeMs: this.ports.clock.now(), offsetMs: this.frames.offset(ticks), width: cam.viewWidth, height: cam.viewHeight, motion: m,
     }, this.view.subarray(at, at + len), len);
     this.s.eventFrames++;
     this.publish(this.topicFrame, this.view.subarray(0, n));

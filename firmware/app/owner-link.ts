@@ -5,7 +5,7 @@
  * (a live frame is written around the JPEG in place, like an event frame) and the message buffer.
  * ES5-safe.
  */
-import { EVENT_FRAME_OVERHEAD } from '../../src/protocol/event-frame.js';
+import { eventFrameHeaderSize } from '../../src/protocol/event-frame.js';
 import { encodeLiveFrame } from '../../src/protocol/live-view.js';
 import { MAC_BYTES } from '../../src/protocol/mac.js';
 import type { HmacSha256 } from '../../src/protocol/sha256.js';
@@ -109,7 +109,7 @@ export class OwnerLink {
     const index = this.live.due(ticks);
     if (index < 0) return;
     const cam = this.ports.camera;
-    const at = EVENT_FRAME_OVERHEAD - MAC_BYTES + this.cameraId.length;
+    const at = eventFrameHeaderSize(this.cameraId, 0);
     const room = this.view.length - at - MAC_BYTES;
     const len = cam.viewWidth > 0 && room > 0 ? cam.readView(this.view.subarray(at, at + room)) : 0;
     if (len <= 0 || len > this.live.maxBytes()) {

@@ -13,7 +13,7 @@
  * (person-pool.ts) to use more. The input is any JPEG sharp reads; it is stretched to the input size.
  */
 import type { PersonBox, PersonDetector, PersonResult } from '../alerts/types.js';
-import { checkInputSize, decodeJpeg, humanModelFile, loadGraph, serialised, suppress, tfjsWasmDir, type BoxOptions, type GraphPatch, type InputSize, type Tensor } from './person-tfjs.js';
+import { checkInputSize, decodeJpeg, humanModelFile, loadGraph, serialised, suppress, tfjsWasmDir, type BoxOptions, type GraphPatch, type InputSize, type Region, type Tensor } from './person-tfjs.js';
 
 /** Feature map strides of the three heads. */
 const STRIDES = [8, 16, 32];
@@ -23,12 +23,15 @@ const BINS = 11;
 const PERSON = 0;
 
 export interface NanodetOptions extends BoxOptions {
-  /** Model input in pixels, multiples of 32 (the frame is stretched to it). */
+  /** Model input for whole frames, pixels, multiples of 32 (the frame is stretched to it). */
   input: InputSize;
+  /** Model input for a region of a frame (around the board's motion: src/alerts/regions.ts). */
+  region: InputSize;
 }
 
 export const NANODET_DEFAULTS: NanodetOptions = {
   input: { width: 288, height: 224 },
+  region: { width: 192, height: 192 },
   boxScore: 0.35, // 0.35: the highest person score seen on empty frames here; boxes above it are worth drawing
   iou: 0.5,
   maxBoxes: 10,
@@ -39,12 +42,15 @@ export function nanodetFiles(): { modelJson: string; wasmDir: string } {
   return { modelJson: humanModelFile('nanodet'), wasmDir: tfjsWasmDir() };
 }
 
-/** The graph changes for an input size: NCHW input, the pyramid's resize targets (h, w) at 1/16, 1/8, 1/16, 1/32. */
-export function nanodetPatch(size: InputSize): GraphPatch {
-  const { width: w, height: h } = size;
+/**
+ * The graph changes: an NCHW input of any size, and the pyramid's resize targets (h, w) at 1/16,
+ * 1/8, 1/16, 1/32 computed from it (constants for 416x416 in the converted graph): one model, and
+ * one copy of its weights, serves whole frames and regions.
+ */
+export function nanodetPatch(): GraphPatch {
   return {
-    input: [1, 3, h, w],
-    ints: { 'PartitionedCall/Cast_1': [h / 16, w / 16], 'PartitionedCall/Cast_3': [h / 8, w / 8], 'PartitionedCall/Cast_5': [h / 16, w / 16], 'PartitionedCall/Cast_7': [h / 32, w / 32] },
+    input: [1, 3, -1, -1],
+    sizes: { hw: [2, 3], byName: { 'PartitionedCall/Cast_1': 16, 'PartitionedCall/Cast_3': 8, 'PartitionedCall/Cast_5': 16, 'PartitionedCall/Cast_7': 32 } },
   };
 }
 
@@ -98,40 +104,50 @@ function headBoxes(h: Head, size: InputSize, scaleX: number, scaleY: number, min
  */
 export async function nanodetPersonDetector(options: Partial<NanodetOptions> = {}): Promise<PersonDetector> {
   const o = { ...NANODET_DEFAULTS, ...options };
-  const size = o.input;
-  checkInputSize(size, 32, 'person-nanodet');
-  const { tf, model } = await loadGraph(nanodetFiles().modelJson, nanodetPatch(size));
-  const n = size.width * size.height;
-  async function run(jpeg: Uint8Array): Promise<PersonResult> {
-    const { rgb, width, height } = await decodeJpeg(jpeg, size);
-    const input = tf.tensor4d(planar(rgb, n), [1, 3, size.height, size.width], 'float32');
+  checkInputSize(o.input, 32, 'person-nanodet');
+  checkInputSize(o.region, 32, 'person-nanodet');
+  const { tf, model } = await loadGraph(nanodetFiles().modelJson, nanodetPatch());
+  async function run(d: { rgb: Buffer; width: number; height: number; size: InputSize; region: Region | null }): Promise<PersonResult> {
+    const { size, region } = d;
+    const n = size.width * size.height;
+    const input = tf.tensor4d(planar(d.rgb, n), [1, 3, size.height, size.width], 'float32');
     const outputs = model.execute(input) as Tensor[];
     input.dispose();
     try {
       const boxes: PersonBox[] = [];
       let best = 0;
+      const from = region ?? { x: 0, y: 0, w: d.width, h: d.height };
       for (const stride of STRIDES) {
         const cells = n / stride / stride;
         const cls = outputs.find((t) => t.shape[1] === cells && t.shape[2] === 80);
         const reg = outputs.find((t) => t.shape[1] === cells && t.shape[2] === 4 * BINS);
         if (!cls || !reg) throw new Error('person-nanodet: unexpected model outputs');
         const head = { cls: (await cls.data()) as Float32Array, reg: (await reg.data()) as Float32Array, stride };
-        best = Math.max(best, headBoxes(head, size, width / size.width, height / size.height, o.boxScore, boxes));
+        best = Math.max(best, headBoxes(head, size, from.w / size.width, from.h / size.height, o.boxScore, boxes));
       }
+      for (const b of boxes) (b.x += from.x), (b.y += from.y);
       return { person: false, score: best, boxes: suppress(boxes, o.iou, o.maxBoxes) };
     } finally {
       for (const t of outputs) t.dispose();
     }
   }
-  // one run on a blank input now: the first run sets up the convolutions and grows the WASM
-  // heap (~1.5x slower), better at start than on the first event
-  const x = tf.zeros([1, 3, size.height, size.width]);
-  for (const t of model.execute(x) as Tensor[]) t.dispose();
-  x.dispose();
+  // one run per input size on a blank input now: the first run at a size sets up the convolutions
+  // and grows the WASM heap (~1.5x slower), better at start than on the first event
+  for (const size of [o.input, o.region]) {
+    const x = tf.zeros([1, 3, size.height, size.width]);
+    for (const t of model.execute(x) as Tensor[]) t.dispose();
+    x.dispose();
+  }
   const calls = serialised(run);
   return {
-    name: `nanodet-${size.width}x${size.height}`,
-    detect: (jpeg) => calls.run(jpeg),
+    name: `nanodet-${o.input.width}x${o.input.height}`,
+    inputs: { full: o.input, region: o.region },
+    // decoding (sharp, off this thread) is not serialised: the next frame decodes while one is scored
+    async detect(jpeg, region) {
+      const size = region ? o.region : o.input;
+      const d = await decodeJpeg(jpeg, size, region);
+      return calls.run({ ...d, size, region: region ?? null });
+    },
     async close() {
       await calls.idle();
       model.dispose();

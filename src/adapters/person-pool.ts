@@ -12,7 +12,7 @@
  * fails its pending frames (the alert stage logs them as undecodable).
  */
 import { Worker } from 'node:worker_threads';
-import type { PersonDetector, PersonResult } from '../alerts/types.js';
+import type { FrameRegion, PersonDetector, PersonResult } from '../alerts/types.js';
 import { PERSON_DETECTOR_DEFAULT, personDetectorHere, type PersonDetectorChoice, type PersonModel } from './person-models.js';
 import type { InputSize } from './person-tfjs.js';
 
@@ -37,6 +37,7 @@ export async function personDetectorPool(workers: number, options: PoolOptions =
   const waiting = new Map<number, { resolve(r: PersonResult): void; reject(e: Error): void; slot: Slot }>();
   let next = 1;
   let name = options.model;
+  let inputs: PersonDetector['inputs'];
   const start = () => new Promise<Slot>((resolve, reject) => {
     const worker = new Worker(BOOT, {
       eval: true,
@@ -45,9 +46,10 @@ export async function personDetectorPool(workers: number, options: PoolOptions =
     });
     const slot: Slot = { worker, busy: 0 };
     worker.once('error', reject);
-    worker.on('message', (m: { ready?: boolean; name?: string; id?: number; result?: PersonResult; error?: string }) => {
+    worker.on('message', (m: { ready?: boolean; name?: string; inputs?: PersonDetector['inputs']; id?: number; result?: PersonResult; error?: string }) => {
       if (m.ready) {
         name = (m.name ?? name) as PersonModel;
+        inputs = m.inputs;
         worker.off('error', reject);
         worker.on('error', (err) => {
           for (const [id, w] of waiting) if (w.slot === slot) (waiting.delete(id), w.reject(err));
@@ -67,13 +69,16 @@ export async function personDetectorPool(workers: number, options: PoolOptions =
     get name() {
       return name;
     },
-    detect(jpeg) {
+    get inputs() {
+      return inputs;
+    },
+    detect(jpeg: Uint8Array, region?: FrameRegion | null) {
       const slot = slots.reduce((a, b) => (b.busy < a.busy ? b : a));
       const id = next++;
       slot.busy++;
       return new Promise<PersonResult>((resolve, reject) => {
         waiting.set(id, { resolve, reject, slot });
-        slot.worker.postMessage({ id, jpeg });
+        slot.worker.postMessage({ id, jpeg, region: region ?? null });
       });
     },
     async close() {

@@ -30,10 +30,15 @@ export interface InputSize { width: number; height: number }
 
 /** Changes made to a graph before it is loaded: its input's shape and some int32 constants. */
 export interface GraphPatch {
-  /** The placeholder's new shape, e.g. [1, 3, 256, 320] (NCHW) or [1, 256, 320, 3] (NHWC). */
+  /** The placeholder's new shape, e.g. [1, 3, 256, 320] (NCHW) or [1, 256, 320, 3] (NHWC); -1: any size. */
   input: number[];
   /** int32 constants (weights) by name, with their new values (same count as before). */
-  ints: Record<string, number[]>;
+  ints?: Record<string, number[]>;
+  /**
+   * int32 [height, width] constants (by name) computed from the input instead: its spatial size
+   * (dims `hw`, e.g. [2, 3] for NCHW) divided by `divisor`. One graph then runs any input size.
+   */
+  sizes?: { hw: [number, number]; byName: Record<string, number> };
 }
 
 /** The wasm binaries' folder, resolved through node_modules. */
@@ -89,17 +94,52 @@ function weightOffsets(specs: WeightEntry[]): Map<string, { spec: WeightEntry; a
   return out;
 }
 
-/** Set the placeholder's shape and the named int32 constants in the topology and weight bytes. */
-function applyPatch(topology: { node: { op: string; attr?: Record<string, unknown> }[] }, specs: WeightEntry[], weights: Buffer, patch: GraphPatch): void {
+interface GraphNode { name: string; op: string; input?: string[]; attr?: Record<string, unknown> }
+
+const I32 = { type: 'DT_INT32' };
+
+/**
+ * Nodes computing [H, W] / divisor from the input (Shape -> StridedSlice -> FloorDiv) in place of
+ * each named constant; the new int32 constants they need go to `extra` (name, values).
+ */
+function sizeNodes(topology: { node: GraphNode[] }, input: string, sizes: NonNullable<GraphPatch['sizes']>, extra: [string, number[]][]): void {
+  const konst = (name: string, values: number[]) => {
+    extra.push([name, values]);
+    topology.node.push({ name, op: 'Const', attr: { value: { tensor: { dtype: 'DT_INT32', tensorShape: { dim: [{ size: String(values.length) }] } } }, dtype: I32 } });
+    return name;
+  };
+  topology.node.push({ name: 'qc/shape', op: 'Shape', input: [input], attr: { T: { type: 'DT_FLOAT' }, out_type: I32 } });
+  const mask = { i: '0' };
+  topology.node.push({
+    name: 'qc/hw', op: 'StridedSlice', input: ['qc/shape', konst('qc/hw/begin', [sizes.hw[0]]), konst('qc/hw/end', [sizes.hw[1] + 1]), konst('qc/hw/strides', [1])],
+    attr: { T: I32, Index: I32, begin_mask: mask, end_mask: mask, ellipsis_mask: mask, new_axis_mask: mask, shrink_axis_mask: mask },
+  });
+  for (const [name, divisor] of Object.entries(sizes.byName)) {
+    const node = topology.node.find((n) => n.name === name);
+    if (!node || node.op !== 'Const') throw new Error(`person detector: no constant ${name} to compute`);
+    const div = `qc/hw/${divisor}`;
+    if (!topology.node.some((n) => n.name === div)) topology.node.push({ name: div, op: 'FloorDiv', input: ['qc/hw', konst(`${div}/d`, [divisor, divisor])], attr: { T: I32 } });
+    for (const n of topology.node) if (n.input) n.input = n.input.map((i) => (i === name ? div : i));
+  }
+}
+
+/**
+ * Set the placeholder's shape and the named int32 constants in the topology and weight bytes;
+ * returns the weights to append (computed sizes' constants).
+ */
+function applyPatch(topology: { node: GraphNode[] }, specs: WeightEntry[], weights: Buffer, patch: GraphPatch): [string, number[]][] {
   const inputs = topology.node.filter((n) => n.op === 'Placeholder');
   if (inputs.length !== 1) throw new Error('person detector: the graph has not exactly one input');
   (inputs[0].attr as { shape: { shape: { dim: { size: string }[] } } }).shape.shape.dim = patch.input.map((d) => ({ size: String(d) }));
   const offsets = weightOffsets(specs);
-  for (const [name, values] of Object.entries(patch.ints)) {
+  for (const [name, values] of Object.entries(patch.ints ?? {})) {
     const w = offsets.get(name);
     if (!w || w.spec.dtype !== 'int32' || w.spec.quantization || w.bytes !== values.length * 4) throw new Error(`person detector: cannot set ${name} (${values.length} int32 values)`);
     for (let i = 0; i < values.length; i++) weights.writeInt32LE(values[i], w.at + 4 * i);
   }
+  const extra: [string, number[]][] = [];
+  if (patch.sizes) sizeNodes(topology, inputs[0].name, patch.sizes, extra);
+  return extra;
 }
 
 /** Load a tfjs graph model (its .json and weight files) from disk, with the patch applied. */
@@ -109,19 +149,36 @@ export async function loadGraph(modelJson: string, patch?: GraphPatch): Promise<
   const json = JSON.parse(readFileSync(modelJson, 'utf8'));
   const manifest = json.weightsManifest as { paths: string[]; weights: WeightEntry[] }[];
   const specs = manifest.flatMap((g) => g.weights);
-  const all = Buffer.concat(manifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dirname(modelJson), p)))));
-  if (patch) applyPatch(json.modelTopology, specs, all, patch);
+  let all = Buffer.concat(manifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dirname(modelJson), p)))));
+  const extra = patch ? applyPatch(json.modelTopology, specs, all, patch) : [];
+  if (extra.length) {
+    for (const [name, values] of extra) specs.push({ name, shape: [values.length], dtype: 'int32' });
+    all = Buffer.concat([all, Buffer.from(new Int32Array(extra.flatMap(([, v]) => v)).buffer)]);
+  }
   const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.length);
   const model = await converter.loadGraphModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData, format: json.format }));
   return { tf, model };
 }
 
-/** RGB bytes (interleaved) of the JPEG stretched to the input size, and the frame's own size. */
-export async function decodeJpeg(jpeg: Uint8Array, size: InputSize): Promise<{ rgb: Buffer; width: number; height: number }> {
+/** A rectangle of a frame, in its pixels. */
+export interface Region { x: number; y: number; w: number; h: number }
+
+/**
+ * RGB bytes (interleaved) of the JPEG, or of `region` of it, stretched to the input size, and the
+ * frame's own size. A region is cut to the frame (one that misses it is an error).
+ */
+export async function decodeJpeg(jpeg: Uint8Array, size: InputSize, region?: Region | null): Promise<{ rgb: Buffer; width: number; height: number }> {
   const img = sharp(jpeg, { failOn: 'error' });
   const meta = await img.metadata();
+  const width = meta.width ?? size.width, height = meta.height ?? size.height;
+  if (region) {
+    const x = Math.max(0, Math.floor(region.x)), y = Math.max(0, Math.floor(region.y));
+    const w = Math.min(width - x, Math.floor(region.w)), h = Math.min(height - y, Math.floor(region.h));
+    if (w < 1 || h < 1) throw new Error(`region ${region.x},${region.y} ${region.w}x${region.h} outside the ${width}x${height} frame`);
+    img.extract({ left: x, top: y, width: w, height: h });
+  }
   const rgb = await img.removeAlpha().toColourspace('srgb').resize(size.width, size.height, { fit: 'fill' }).raw().toBuffer();
-  return { rgb, width: meta.width ?? size.width, height: meta.height ?? size.height };
+  return { rgb, width, height };
 }
 
 /** Check an input size: positive multiples of `stride`. */

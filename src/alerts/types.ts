@@ -17,9 +17,12 @@ export interface PersonResult {
   person: boolean;
   /** Best person score in the frame, 0..1 (0 when nothing person-like). */
   score: number;
-  /** Person boxes above the detector's box score, best first. */
+  /** Person boxes above the detector's box score, best first (frame pixels, also when a region was scored). */
   boxes: PersonBox[];
 }
+
+/** A rectangle in a frame's own pixels (the region scored: regions.ts). */
+export interface FrameRegion { x: number; y: number; w: number; h: number }
 
 /**
  * The person detector port: one JPEG in, a person score and boxes out. Implementations are sibling
@@ -28,7 +31,13 @@ export interface PersonResult {
 export interface PersonDetector {
   /** Short name recorded with each verdict (e.g. 'nanodet-416'). */
   readonly name: string;
-  detect(jpeg: Uint8Array): Promise<PersonResult>;
+  /**
+   * Score the JPEG, or only `region` of it (frame pixels, inside the frame) when given: the region
+   * is scored at `inputs.region`, the whole frame at `inputs.full`.
+   */
+  detect(jpeg: Uint8Array, region?: FrameRegion | null): Promise<PersonResult>;
+  /** The model's input sizes; absent: the detector scores whole frames only (a region is ignored). */
+  readonly inputs?: { full: { width: number; height: number }; region: { width: number; height: number } };
   close(): Promise<void>;
 }
 

@@ -45,8 +45,9 @@ export {
 } from './topics.js';
 export { ACK_FORMAT_VERSION, MAX_ACK_BYTES, MAX_REFUSAL_LENGTH, ackMacDomain, encodeAck, isValidRefusal, openAck, type OpenAckResult } from './ack.js';
 export {
-  EVENT_FRAME_OVERHEAD, EVENT_FRAME_VERSION, decodeEventFrame, encodeEventFrame, encodeFrameMessage, eventFrameMacOk, eventFrameSize, frameMacDomain,
-  frameMessageMacOk, type EventFrame, type EventFrameHeader,
+  EVENT_FRAME_OVERHEAD, EVENT_FRAME_VERSION, MAX_FRAME_BOXES, decodeEventFrame, encodeEventFrame, encodeFrameMessage, eventFrameHeaderSize,
+  eventFrameMacOk, eventFrameSize, frameBoxesOnAir, frameMacDomain, frameMessageMacOk, type DecodedMotion, type EventFrame, type EventFrameHeader,
+  type FrameMotion,
 } from './event-frame.js';
 export { MAX_STATUS_BYTES, STATUS_VERSION, openStatus, statusMacDomain, statusText, type CameraStatus } from './camera-status.js';
 export {

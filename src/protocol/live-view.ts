@@ -13,7 +13,7 @@
  * Frame, board -> web on `quietcam/<camera>/live` (not retained, QoS 0: a late frame is worth
  * nothing): the event-frame layout (event-frame.ts) under the MAC domain "quietcam-live/<camera>/",
  * with eventId = the request's counter (low 32 bits), index = frame number (mod 256), count = 0,
- * offsetMs = ms since the live view started. Never stored, never uploaded: the web passes it to the
+ * offsetMs = ms since the live view started, no motion (grid cols 0). Never stored, never uploaded: the web passes it to the
  * owner's open page and forgets it.
  * ES5-safe.
  * @example
@@ -90,8 +90,12 @@ export function openLiveRequest(key: HmacSha256, cameraId: string, payload: Uint
   return valid(r) ? { ok: true, request: r } : { ok: false, code: 'malformed' };
 }
 
-/** Write a live frame (the JPEG is jpeg[0..jpegLength)) into `out`; returns its length. Throws a RangeError like encodeEventFrame. */
+/**
+ * Write a live frame (the JPEG is jpeg[0..jpegLength)) into `out`; returns its length. Live frames
+ * carry no motion (grid cols 0): a header with motion is refused. Throws a RangeError like encodeEventFrame.
+ */
 export function encodeLiveFrame(out: Uint8Array, key: HmacSha256, h: EventFrameHeader, jpeg: Uint8Array, jpegLength: number): number {
+  if (h.motion && h.motion.cols !== 0) throw new RangeError('live frame: no motion boxes in a live frame');
   return encodeFrameMessage(out, key, liveFrameMacDomain(h.cameraId), h, jpeg, jpegLength);
 }
 

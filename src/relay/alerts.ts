@@ -6,17 +6,27 @@
  *
  * Per frame: topic and payload checked, the MAC checked with the camera's secret ('bad-mac'),
  * the camera must be enrolled ('not-enrolled': the frame is dropped unread), then it is stored
- * and queued for the detector. The queue serves first frames of events first (the earliest
- * alert), and a frame of an event that has already alerted is stored but not scored.
- * Limits: one detection at a time (the detector port may run a pool behind it); at most
+ * and queued for the detector, which scores the region around the board's motion boxes when the
+ * frame carries them and the region is sharper than the whole frame (src/alerts/regions.ts).
+ * The queue serves first frames of events first (the earliest alert), and a frame of an event
+ * that has already alerted is stored but not scored. While frames wait or are scored, the
+ * relay's new uploads wait for them (busy(); upload.ts, bounded by upload.alertsFirstMs).
+ * Limits: two frames handed to the detector at a time (IN_FLIGHT); at most
  * `maxQueue` frames wait (the oldest later frames are stored unscored past that); an event
  * alerts at most once.
  */
+import { motionRegion } from '../alerts/regions.js';
 import type { AlertChannel, EventHistory, HistoryEvent, PersonDetector } from '../alerts/types.js';
 import { ALERT_DEFAULTS, addFrameScore, endVerdict, needsScoring, newVerdict, retentionCutoff, type AlertPolicy, type EventVerdict } from '../alerts/verdict.js';
 import type { Logger } from '../log.js';
 import { decodeEventFrame, eventFrameMacOk, eventMacDomain, hexToBytes, macKey, openJson, parseTopic, SECRET_BYTES, type EventFrame } from '../protocol/index.js';
 import type { CameraRegistry, Clock, IngestMessage } from './types.js';
+
+/**
+ * Frames handed to the detector at once: 2, so the next frame is decoded (sharp, off the detector's
+ * thread) while one is scored; the detector still scores one at a time.
+ */
+const IN_FLIGHT = 2;
 
 export interface AlertStagePorts {
   detector: PersonDetector;
@@ -52,6 +62,8 @@ interface Job {
 export interface AlertStageStats {
   frames: number;
   scored: number;
+  /** Of those, scored as a region around the board's motion (the rest: whole frames). */
+  regions: number;
   alerts: number;
   events: number;
   rejected: Record<string, number>;
@@ -64,9 +76,10 @@ export class AlertStage {
   private readonly clock: Clock;
   private readonly open = new Map<string, OpenEvent>();
   private readonly queue: Job[] = [];
-  private running = false;
+  /** Frames handed to the detector and not answered yet (lanes running). */
+  private running = 0;
   private idle: (() => void)[] = [];
-  private readonly s: AlertStageStats = { frames: 0, scored: 0, alerts: 0, events: 0, rejected: {}, queue: 0 };
+  private readonly s: AlertStageStats = { frames: 0, scored: 0, regions: 0, alerts: 0, events: 0, rejected: {}, queue: 0 };
 
   constructor(ports: AlertStagePorts) {
     this.p = ports;
@@ -116,7 +129,7 @@ export class AlertStage {
     ev.pending++;
     this.queue.push({ ev, frame: f, path: stored.path, receivedMs });
     this.s.queue = this.queue.length;
-    void this.drain();
+    this.drain();
   }
 
   /** The next job: the lowest frame index first (first frames alert soonest), then arrival order. */
@@ -126,17 +139,21 @@ export class AlertStage {
     return best < 0 ? undefined : this.queue.splice(best, 1)[0];
   }
 
-  private async drain(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
+  /** Start lanes up to IN_FLIGHT; each takes jobs until the queue is empty. */
+  private drain(): void {
+    while (this.running < IN_FLIGHT && this.queue.length > 0) void this.lane();
+  }
+
+  private async lane(): Promise<void> {
+    this.running++;
     try {
       for (let job = this.take(); job; job = this.take()) {
         this.s.queue = this.queue.length;
         await this.score(job);
       }
     } finally {
-      this.running = false;
-      for (const done of this.idle.splice(0)) done();
+      this.running--;
+      if (this.running === 0) for (const done of this.idle.splice(0)) done();
     }
   }
 
@@ -144,15 +161,19 @@ export class AlertStage {
     const { ev, frame: f } = job;
     ev.pending--;
     if (!needsScoring(ev.v)) return this.maybeFinal(ev);
+    const inputs = this.p.detector.inputs;
+    // the region around the board's motion boxes (v2 frames), or the whole frame (regions.ts decides)
+    const region = inputs ? motionRegion(f.width, f.height, f.motion, inputs.region, inputs.full) : null;
     let r;
     try {
-      r = await this.p.detector.detect(f.jpeg);
+      r = await this.p.detector.detect(f.jpeg, region);
     } catch (err) {
       this.reject('undecodable');
       this.p.log.warn(`alerts: frame ${f.index} of ${f.cameraId} event ${f.eventId}: ${(err as Error).message}`);
       return this.maybeFinal(ev);
     }
     this.s.scored++;
+    if (region) this.s.regions++;
     this.p.history.scoreFrame(ev.id, f.index, r.score, r.boxes);
     const alert = addFrameScore(ev.v, f.index, r.score, r.boxes, this.policy);
     this.p.history.update(ev.id, { verdict: ev.v.verdict, bestScore: ev.v.bestScore, bestFrame: ev.v.bestFrame, boxes: ev.v.boxes });
@@ -224,9 +245,14 @@ export class AlertStage {
     return this.p.history.prune(retentionCutoff(now, this.policy));
   }
 
+  /** True while a frame is being scored or waits to be (the relay's uploads let it go first). */
+  busy(): boolean {
+    return this.running > 0 || this.queue.length > 0;
+  }
+
   /** Resolves once no frame waits for the detector. */
   whenIdle(): Promise<void> {
-    if (!this.running && this.queue.length === 0) return Promise.resolve();
+    if (this.running === 0 && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 

@@ -77,6 +77,7 @@ const upload = z.strictObject({
   retryBaseMs: int(10, 600000, 500, 'ms', 'first retry delay; doubles per failed attempt'),
   retryMaxMs: int(10, 3600000, 30000, 'ms', 'cap of the retry delay: once S3 is back, uploads resume within this'),
   leaseMs: int(1000, 3600000, 15000, 'ms', 'relays sharing a database: how long an upload claim holds; a killed relay\'s bundles are taken over after this'),
+  alertsFirstMs: int(0, 10000, 1000, 'ms', 'while the person detector has event frames to score, new uploads wait up to this (alerts are what an owner waits for; a contribution is not): 0 = never wait'),
 });
 
 const images = z.strictObject({

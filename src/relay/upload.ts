@@ -30,6 +30,11 @@ export interface UploaderDeps {
   onUploaded?: (record: ContributionRecord, latencyMs: number) => void;
   /** A store failure: the relay pauses (disk full, read-only: storage.ts) or stops (anything else). */
   onFatal: (err: Error) => void;
+  /**
+   * Work that goes first (the alert stage's person detector): while it is busy, new uploads wait
+   * for it, at most `config.alertsFirstMs` per busy spell. Uploads already running go on.
+   */
+  first?: { busy(): boolean; whenIdle(): Promise<void> };
 }
 
 /** How long an entry whose upload ended on a storage error waits before it is tried again, at most. */
@@ -58,6 +63,9 @@ export class Uploader {
    * Bounded; an entry not found here (not kept, or resumed after a restart) is decoded.
    */
   private readonly decoded = new Map<number, Bundle>();
+  /** When new uploads began to wait for `first` (NaN: not waiting), and whether a wake-up is set. */
+  private heldSince = NaN;
+  private holding = false;
 
   constructor(private readonly d: UploaderDeps) {}
 
@@ -102,9 +110,38 @@ export class Uploader {
     return this.inflight.size === 0 && this.d.store.pendingCount() === 0;
   }
 
+  /**
+   * True when new uploads should wait for `first` now; then a wake-up is set for when it is idle
+   * or the wait's bound (alertsFirstMs from the first wait of this busy spell) has passed.
+   */
+  private yieldFirst(): boolean {
+    const first = this.d.first;
+    const max = this.d.config.alertsFirstMs ?? 0;
+    if (!first || max <= 0 || !first.busy()) {
+      this.heldSince = NaN;
+      return false;
+    }
+    const now = performance.now(); // a scheduling bound: monotonic time, not the relay's (injectable) clock
+    if (Number.isNaN(this.heldSince)) this.heldSince = now;
+    const left = this.heldSince + max - now;
+    if (left <= 0) return false; // waited long enough this spell: contributions must not starve
+    if (!this.holding) {
+      this.holding = true;
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, left)).unref());
+      void Promise.race([first.whenIdle(), bound]).then(() => {
+        clearTimeout(timer);
+        this.holding = false;
+        this.notify();
+      });
+    }
+    return true;
+  }
+
   private fill(): void {
     if (this.stopping) return;
     const free = this.d.config.concurrency - this.inflight.size;
+    if (free > 0 && this.d.store.pendingCount() > 0 && this.yieldFirst()) return;
     if (free > 0) {
       let entries: OutboxEntry[];
       try {

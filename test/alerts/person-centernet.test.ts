@@ -45,7 +45,7 @@ test('a graph patch must name int32 constants the graph has, with as many values
   };
   assert.match(await bad({ 'tower_0/no_such_constant': [1, 2] }), /cannot set tower_0\/no_such_constant/);
   assert.match(await bad({ 'tower_0/CenternetHead/c5_upsample/up_sampling2d/mul': [16] }), /cannot set/);
-  assert.equal(centernetPatch({ width: 320, height: 256 }).ints['tower_0/CenternetHead/c3_upsample/up_sampling2d_2/mul'], [64, 80]);
+  assert.equal(centernetPatch({ width: 320, height: 256 }).ints!['tower_0/CenternetHead/c3_upsample/up_sampling2d_2/mul'], [64, 80]);
 });
 
 test('CenterNet: people at or above the threshold with boxes inside the frame, the tree below it', async () => {

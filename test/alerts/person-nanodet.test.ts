@@ -37,12 +37,15 @@ test('the model and the wasm come from node_modules; no face model is among what
   assert.not.match(modelJson, /face|iris|age|gender|emotion/);
 });
 
-test('the input size sets the pyramid: 320x256 resizes to 16x20, 32x40, 16x20 and 8x10; other sizes are refused', async () => {
-  const p = nanodetPatch({ width: 320, height: 256 });
-  assert.equal(p.input, [1, 3, 256, 320]);
-  assert.equal(Object.values(p.ints), [[16, 20], [32, 40], [16, 20], [8, 10]]);
+test('one graph for any size: the pyramid\'s four resize targets are computed from the input (1/16, 1/8, 1/16, 1/32); other sizes are refused', async () => {
+  const p = nanodetPatch();
+  assert.equal(p.input, [1, 3, -1, -1]);
+  assert.equal(Object.values(p.sizes!.byName), [16, 8, 16, 32]);
   let err = '';
   await nanodetPersonDetector({ input: { width: 300, height: 240 } }).catch((e: Error) => (err = e.message));
+  assert.match(err, /multiples of 32/);
+  err = '';
+  await nanodetPersonDetector({ region: { width: 200, height: 192 } }).catch((e: Error) => (err = e.message));
   assert.match(err, /multiples of 32/);
 });
 
@@ -88,6 +91,26 @@ test('at its default input it boxes the people it boxes at 416x416 (the resized 
   }
 });
 
+test('a region is scored at the region input, its boxes come back in frame pixels', async () => {
+  if (absent || !detector) return skip('footage absent: regions were not scored');
+  const frame = videoFrame(join(FOOTAGE, 'vtest.avi'), 30);
+  const whole = await detector.detect(frame);
+  const best = whole.boxes[0];
+  assert.ok(best && best.score >= T, 'a person in the whole frame');
+  // a region twice the person's box, square, around it
+  const side = Math.max(192, 2 * best.h);
+  const region = { x: Math.max(0, Math.round(best.x + best.w / 2 - side / 2)), y: Math.max(0, Math.round(best.y + best.h / 2 - side / 2)), w: side, h: side };
+  const r = await detector.detect(frame, { ...region, w: Math.min(region.w, 320 - region.x), h: Math.min(region.h, 240 - region.y) });
+  assert.ok(r.score >= T, `the person in the region: ${r.score}`);
+  const mid = (b: PersonBox) => [b.x + b.w / 2, b.y + b.h / 2];
+  const [cx, cy] = mid(best);
+  assert.ok(r.boxes.some((b) => Math.abs(mid(b)[0] - cx) < best.w / 2 && Math.abs(mid(b)[1] - cy) < best.h / 2), `a region box where the whole frame has ${JSON.stringify(best)}: ${JSON.stringify(r.boxes.slice(0, 3))}`);
+  assert.ok(r.boxes.every((b) => b.x >= region.x - 1 && b.y >= region.y - 1), 'boxes are inside the region, in frame pixels');
+  let err = '';
+  await detector.detect(frame, { x: 400, y: 0, w: 50, h: 50 }).catch((e: Error) => (err = e.message));
+  assert.match(err, /outside the 320x240 frame/);
+});
+
 test('a corrupt JPEG is refused with an error, not a verdict', async () => {
   if (!detector) return skip('no detector (footage absent)');
   const good = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#808080' } }).jpeg().toBuffer();
@@ -105,6 +128,10 @@ test('the worker pool gives the same scores as the in-thread detector', async ()
     const [a, b] = [await detector.detect(frame), await pool.detect(frame)];
     assert.is(b.score, a.score);
     assert.equal(b.boxes, a.boxes);
+    const region = { x: 64, y: 16, w: 192, h: 192 };
+    const [c, d] = [await detector.detect(frame, region), await pool.detect(frame, region)];
+    assert.is(d.score, c.score, 'the region reaches the worker');
+    assert.equal(pool.inputs, detector.inputs);
   } finally {
     await pool.close();
   }

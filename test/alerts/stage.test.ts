@@ -32,8 +32,8 @@ const fakeDetector: PersonDetector = {
   async close() {},
 };
 
-function frameMsg(camera: string, eventId: number, index: number, score: number, key = KEY) {
-  const h: EventFrameHeader = { cameraId: camera, eventId, index, count: 3, timeMs: T0 + index * 1000, offsetMs: index * 1000, width: 160, height: 120 };
+function frameMsg(camera: string, eventId: number, index: number, score: number, key = KEY, motion?: EventFrameHeader['motion'], size = [160, 120]) {
+  const h: EventFrameHeader = { cameraId: camera, eventId, index, count: 3, timeMs: T0 + index * 1000, offsetMs: index * 1000, width: size[0], height: size[1], motion };
   const out = new Uint8Array(200);
   const j = jpeg(score);
   const n = encodeEventFrame(out, key, h, j, j.length);
@@ -157,5 +157,68 @@ test('delete one (owner checked) and delete all of an owner', () => withFixture(
   assert.is(x.history.list({ ownerId: 'alice' }).length, 0);
   assert.is(x.history.list({ ownerId: 'bob' }).length, 1, "bob's event untouched");
 }));
+
+test('two frames at most are with the detector at once (the next decodes while one is scored)', async () => {
+  const { dir, cleanup } = tempDir('quietcam-alerts-inflight-');
+  const db: SqliteDatabase = openDatabase(join(dir, 'relay.db'));
+  const held: (() => void)[] = [];
+  try {
+    const history = new SqliteEventHistory(db, join(dir, 'alerts'));
+    const registry = new MemoryCameraRegistry();
+    registry.put({ cameraId: 'porch', ownerId: 'alice', placement: 'exterior', secret: bytesToHex(SECRET, 0, 32), consent: null });
+    history.setEnrolled('porch', true, 'alice', T0);
+    let asked = 0;
+    const detector: PersonDetector = { ...fakeDetector, detect: (j) => (asked++, new Promise((r) => held.push(() => r(fakeDetector.detect(j))))) };
+    const stage = new AlertStage({ detector, history, registry, log: silentLogger, clock: () => T0, channels: [] });
+    for (let e = 1; e <= 4; e++) stage.handle(frameMsg('porch', e, 0, 0.1));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.is(asked, 2, 'two handed over, two wait');
+    assert.ok(stage.busy());
+    held.shift()!();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.is(asked, 3, 'one answered: the next handed over');
+    while (held.length) {
+      held.shift()!();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await stage.whenIdle();
+    assert.is(asked, 4);
+    assert.not.ok(stage.busy());
+  } finally {
+    for (const h of held) h();
+    db.close();
+    cleanup();
+  }
+});
+
+test('a frame with the board\'s motion boxes is scored as the region around them; without boxes, whole', async () => {
+  const { dir, cleanup } = tempDir('quietcam-alerts-regions-');
+  const db: SqliteDatabase = openDatabase(join(dir, 'relay.db'));
+  try {
+    const history = new SqliteEventHistory(db, join(dir, 'alerts'));
+    const registry = new MemoryCameraRegistry();
+    registry.put({ cameraId: 'porch', ownerId: 'alice', placement: 'exterior', secret: bytesToHex(SECRET, 0, 32), consent: null });
+    history.setEnrolled('porch', true, 'alice', T0);
+    const asked: unknown[] = [];
+    const detector: PersonDetector = {
+      ...fakeDetector,
+      inputs: { full: { width: 288, height: 224 }, region: { width: 192, height: 192 } },
+      detect: (j, region) => (asked.push(region ?? null), fakeDetector.detect(j)),
+    };
+    const stage = new AlertStage({ detector, history, registry, log: silentLogger, clock: () => T0, channels: [] });
+    stage.handle(frameMsg('porch', 1, 0, 0.2, KEY, { cols: 20, rows: 15, count: 1, boxes: [9, 4, 12, 9] }, [640, 480]));
+    await stage.whenIdle();
+    stage.handle(frameMsg('porch', 2, 0, 0.2, KEY, null, [640, 480]));
+    await stage.whenIdle();
+    stage.handle(frameMsg('porch', 3, 0, 0.2, KEY, { cols: 20, rows: 15, count: 1, boxes: [1, 1, 18, 13] }, [640, 480]));
+    await stage.whenIdle();
+    assert.equal(asked, [{ x: 160, y: 32, w: 384, h: 384 }, null, null], 'region; no boxes: whole; most of the frame moving: whole');
+    assert.is(stage.stats().regions, 1);
+    assert.is(stage.stats().scored, 3);
+  } finally {
+    db.close();
+    cleanup();
+  }
+});
 
 test.run();
