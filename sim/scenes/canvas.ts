@@ -108,8 +108,9 @@ export function mirror(s: Sprite): Sprite {
 /**
  * Copy a sprite into the frame with its anchor at (x, y), clipped, writing `truth` into the
  * motion mask under it. Partly covered edges of an anti-aliased sprite are blended: foreground
- * where at least half covered, else CDnet's "unknown" (170, like the ring below) over background. A moving object also records its box for the unknown ring (see ring()).
- * Returns false when nothing was visible.
+ * where at least half covered, else CDnet's "unknown" (170, like the ring below) over background.
+ * A moving object also records its box for the unknown ring (see ring()). Returns false when
+ * nothing was visible.
  */
 export function blit(f: FrameContext, s: Sprite, x: number, y: number, truth: number, moving: boolean): boolean {
   const W = f.g.width;

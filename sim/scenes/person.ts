@@ -1,7 +1,8 @@
 /**
- * Walking people (drawn in figure.ts) with swinging legs and arms, pre-rendered in
- * PHASES gait poses (and mirrored for right-to-left), then blitted per frame. Size and speed follow
- * the ground-plane perspective of the foot row. Motion truth 255 under the body, 170 ring around it.
+ * Walking people (drawn in figure.ts) with swinging legs and arms, pre-rendered in PHASES gait
+ * poses and a standing one (and mirrored for right-to-left), then blitted per frame. Size and speed
+ * follow the ground-plane perspective of the foot row. Motion truth 255 under the body, 170 on its
+ * anti-aliased edge and in a ring around it, 50 under its shadow (hard, or a soft contact shadow).
  */
 import { blit, mirror, TRUTH_FG, type Sprite } from './canvas.js';
 import { PHASES, STANDING, walkerSprites } from './figure.js';
