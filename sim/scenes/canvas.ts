@@ -13,8 +13,10 @@ export interface Sprite {
   w: number;
   h: number;
   grey: Uint8Array;
-  /** 1 where the sprite covers the pixel. */
+  /** 1 where the sprite covers the pixel (at least half of it, when `alpha` is set). */
   mask: Uint8Array;
+  /** Coverage 0..255 of anti-aliased sprites (shapes.ts): edges blend into the frame. Absent: opaque where mask. */
+  alpha?: Uint8Array;
   /** Anchor (the point placed at the object's position), e.g. bottom centre for feet and wheels. */
   ax: number;
   ay: number;
@@ -95,13 +97,20 @@ export function mirror(s: Sprite): Sprite {
       m.mask[y * s.w + x] = s.mask[y * s.w + s.w - 1 - x];
     }
   }
+  if (s.alpha) {
+    const a = s.alpha;
+    m.alpha = new Uint8Array(a.length);
+    for (let y = 0; y < s.h; y++) for (let x = 0; x < s.w; x++) m.alpha[y * s.w + x] = a[y * s.w + s.w - 1 - x];
+  }
   return m;
 }
 
 /**
  * Copy a sprite into the frame with its anchor at (x, y), clipped, writing `truth` into the
- * motion mask under it. A moving object also records its box for the unknown ring (see ring()).
- * Returns false when nothing was visible.
+ * motion mask under it. Partly covered edges of an anti-aliased sprite are blended: foreground
+ * where at least half covered, else CDnet's "unknown" (170, like the ring below) over background.
+ * A moving object also records its box for the unknown ring (see ring()). Returns false when
+ * nothing was visible.
  */
 export function blit(f: FrameContext, s: Sprite, x: number, y: number, truth: number, moving: boolean): boolean {
   const W = f.g.width;
@@ -115,14 +124,16 @@ export function blit(f: FrameContext, s: Sprite, x: number, y: number, truth: nu
   if (x0 >= x1 || y0 >= y1) return false;
   const grey = f.grey;
   const motion = f.motion;
+  const alpha = s.alpha;
   for (let yy = y0; yy < y1; yy++) {
     let si = (yy - top) * s.w + (x0 - left);
     let di = yy * W + x0;
     for (let xx = x0; xx < x1; xx++, si++, di++) {
-      if (s.mask[si]) {
-        grey[di] = s.grey[si];
-        motion[di] = truth;
-      }
+      const a = alpha ? alpha[si] : s.mask[si] ? 255 : 0;
+      if (a === 0) continue;
+      grey[di] = a === 255 ? s.grey[si] : Math.round((s.grey[si] * a + grey[di] * (255 - a)) / 255);
+      if (s.mask[si]) motion[di] = truth;
+      else if (truth === TRUTH_FG && motion[di] !== TRUTH_FG) motion[di] = TRUTH_UNKNOWN;
     }
   }
   if (moving && f.movingCount < f.moving.length / 4) {

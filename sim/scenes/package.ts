@@ -43,6 +43,7 @@ export function createPackage(spec: PackageSpec, g: Geometry, seed: number): Ele
   const tone = readChoice(spec.tone, TONES, 'package.tone') ?? rng.pick(TONES);
   const walk = new Walk(g, p.enterAt, p.speed, dir, p.y, p.heightM, p.waitS > 0 ? { stopX: p.dropX, waitS: p.waitS } : {});
   const people = walkSprites(walk, tone, seed);
+  const carrying = walkSprites(walk, tone, seed, true);
   const box = boxSprite(g.scaleAt(walk.footY), p.boxM, hash32(seed, 2));
   // Box centre ahead of the feet: in the hands, or set down beside a carrier who stays.
   const reach = Math.round((p.waitS > 0 ? p.reach : 0.16) * walk.heightPx);
@@ -72,7 +73,7 @@ export function createPackage(spec: PackageSpec, g: Geometry, seed: number): Ele
       // A carrier who stays sits in front of the box once it is down, partly hiding it.
       const inFront = p.waitS > 0 && t >= dropAt + FALL_S;
       if (inFront) drawBox();
-      if (walk.active(t)) blit(f, people[pose(t)], Math.round(walk.x(t)), walk.footY, TRUTH_FG, !walk.waiting(t) || fidgeting(t));
+      if (walk.active(t)) blit(f, (t < dropAt ? carrying : people)[pose(t)], Math.round(walk.x(t)), walk.footY, TRUTH_FG, !walk.waiting(t) || fidgeting(t));
       if (!inFront) drawBox();
     },
     events(): SceneEvent[] {

@@ -1,10 +1,12 @@
 /**
- * Walking people: a textured body+head silhouette with swinging legs and arms, pre-rendered in
- * PHASES gait poses (and mirrored for right-to-left), then blitted per frame. Size and speed follow
- * the ground-plane perspective of the foot row. Motion truth 255 under the body, 170 ring around it.
+ * Walking people (drawn in figure.ts) with swinging legs and arms, pre-rendered in PHASES gait
+ * poses and a standing one (and mirrored for right-to-left), then blitted per frame. Size and speed
+ * follow the ground-plane perspective of the foot row. Motion truth 255 under the body, 170 on its
+ * anti-aliased edge and in a ring around it, 50 under its shadow (hard, or a soft contact shadow).
  */
-import { blit, fillEllipse, fillPolygon, mirror, newSprite, TRUTH_FG, type Paint, type Sprite } from './canvas.js';
-import { castShadow } from './shadow.js';
+import { blit, mirror, TRUTH_FG, type Sprite } from './canvas.js';
+import { PHASES, STANDING, walkerSprites } from './figure.js';
+import { castShadow, contactShadow } from './shadow.js';
 import { readChoice, readDir, readParams } from './params.js';
 import { hash32, Rng } from './random.js';
 import type { Element, FrameContext, Geometry, PersonSpec, SceneEvent, Tone } from './types.js';
@@ -21,53 +23,9 @@ export const PERSON_PARAMS = {
 /** Sideways weight shift of a waiting person: amplitude (fraction of the height) and period. */
 const WAIT_SWAY = 0.035;
 const WAIT_SWAY_S = 4.3;
+export { walkerSprites };
 export const TONES: readonly Tone[] = ['dark', 'light', 'mixed'];
-const PHASES = 8; // gait poses per stride
 const STRIDE_M = 1.4; // m walked per full gait cycle (two steps)
-
-/** Clothing and skin grey levels; dark and light give opposite contrast on most backgrounds. */
-function tones(tone: Tone, rng: Rng): { shirt: number; legs: number; skin: number; hair: number } {
-  const skin = 95 + rng.int(90);
-  const hair = 25 + rng.int(60);
-  if (tone === 'dark') return { shirt: 30 + rng.int(35), legs: 25 + rng.int(30), skin, hair };
-  if (tone === 'light') return { shirt: 190 + rng.int(45), legs: 150 + rng.int(55), skin, hair };
-  return { shirt: 170 + rng.int(55), legs: 30 + rng.int(30), skin, hair };
-}
-
-/** Gait poses for a person `h` px tall facing right; texture is keyed to body coordinates. */
-export function walkerSprites(h: number, tone: Tone, seed: number): Sprite[] {
-  h = Math.max(8, h);
-  const rng = new Rng(seed);
-  const c = tones(tone, rng);
-  const cloth = (base: number): Paint => (x, y) => base + (hash32(x, y, seed) & 15) - 8 + ((x + y) % 5 === 0 ? -6 : 0);
-  const out: Sprite[] = [];
-  for (let k = 0; k < PHASES; k++) {
-    const a = (2 * Math.PI * k) / PHASES;
-    const s = newSprite(0.6 * h + 2, h + 1, (0.6 * h + 2) / 2, h);
-    const cx = s.w / 2;
-    const swing = Math.sin(a);
-    const lw = Math.max(1.2, 0.085 * h);
-    const aw = Math.max(1, 0.06 * h);
-    const leg = (dir: number, shade: number) => {
-      const fx = cx + dir * swing * 0.17 * h;
-      fillPolygon(s, [cx - lw / 2, 0.5 * h, cx + lw / 2, 0.5 * h, fx + lw / 2, h, fx - lw / 2, h], cloth(c.legs - shade));
-      fillEllipse(s, fx + 0.03 * h, h - 0.02 * h, Math.max(1, 0.05 * h), Math.max(0.6, 0.025 * h), () => 30);
-    };
-    const arm = (dir: number, shade: number) => {
-      const hx = cx - dir * swing * 0.13 * h;
-      fillPolygon(s, [cx - aw / 2, 0.18 * h, cx + aw / 2, 0.18 * h, hx + aw / 2, 0.5 * h, hx - aw / 2, 0.5 * h], cloth(c.shirt - shade));
-    };
-    leg(-1, 12);
-    arm(-1, 14);
-    leg(1, 0);
-    fillPolygon(s, [cx - 0.12 * h, 0.16 * h, cx + 0.12 * h, 0.16 * h, cx + 0.1 * h, 0.54 * h, cx - 0.1 * h, 0.54 * h], cloth(c.shirt));
-    arm(1, 0);
-    fillPolygon(s, [cx - 0.025 * h, 0.11 * h, cx + 0.025 * h, 0.11 * h, cx + 0.025 * h, 0.17 * h, cx - 0.025 * h, 0.17 * h], () => c.skin);
-    fillEllipse(s, cx + 0.01 * h, 0.07 * h, 0.055 * h, 0.068 * h, (x, y) => (y < 0.045 * h || x < cx - 0.02 * h ? c.hair : c.skin) + (hash32(x, y, seed) & 7));
-    out.push(s);
-  }
-  return out;
-}
 
 /** Where a walk starts and whether it pauses: fractions of the width, seconds (-1 = not used). */
 export interface WalkPlan { stopX?: number; waitS?: number; startX?: number }
@@ -127,15 +85,15 @@ export class Walk {
     return this.enterAt + (x - this.x0) / (this.dir * this.pxPerSec);
   }
   pose(t: number): number {
-    if (this.waiting(t)) return 0; // feet together
+    if (this.waiting(t)) return STANDING;
     const walked = this.pxPerSec * this.walked(t);
     return Math.floor((walked / this.stridePx) * PHASES) % PHASES;
   }
 }
 
-/** Sprites for one walk: the right-facing poses, mirrored when walking right to left. */
-export function walkSprites(w: Walk, tone: Tone, seed: number): Sprite[] {
-  const poses = walkerSprites(w.heightPx, tone, seed);
+/** Sprites for one walk: the right-facing poses, mirrored when walking right to left (carry: arms holding a box). */
+export function walkSprites(w: Walk, tone: Tone, seed: number, carry = false): Sprite[] {
+  const poses = walkerSprites(w.heightPx, tone, seed, carry);
   return w.dir > 0 ? poses : poses.map(mirror);
 }
 
@@ -157,6 +115,7 @@ export function createPerson(spec: PersonSpec, g: Geometry, seed: number): Eleme
       const sprite = sprites[walk.pose(f.t)];
       const x = Math.round(walk.x(f.t));
       if (shadow) castShadow(f, sprite, x, walk.footY);
+      else contactShadow(f, x, walk.footY, walk.heightPx);
       blit(f, sprite, x, walk.footY, TRUTH_FG, !walk.waiting(f.t));
     },
     events(): SceneEvent[] {

@@ -37,3 +37,31 @@ export function castShadow(f: FrameContext, s: Sprite, x: number, footY: number)
     }
   }
 }
+
+/** Soft contact shadow under a person's feet: at most CONTACT of the ground's light taken away. */
+const CONTACT = 0.15;
+
+/**
+ * A soft, flat shadow on the ground around the feet at (x, footY) of a person `h` px tall (an
+ * overcast look, where no hard shadow is cast): it darkens only background (truth 0), and the
+ * pixels it changes are labelled shadow (50), like a hard shadow's: background for the scoring.
+ */
+export function contactShadow(f: FrameContext, x: number, footY: number, h: number): void {
+  const W = f.g.width;
+  const H = f.g.height;
+  const rx = 0.2 * h, ry = Math.max(1, 0.035 * h);
+  const cy = footY - 0.3 * ry;
+  for (let y = Math.max(0, Math.floor(cy - ry)); y <= Math.min(H - 1, Math.ceil(cy + ry)); y++) {
+    for (let xx = Math.max(0, Math.floor(x - rx)); xx <= Math.min(W - 1, Math.ceil(x + rx)); xx++) {
+      const u = (xx + 0.5 - x) / rx, v = (y + 0.5 - cy) / ry;
+      const d = u * u + v * v;
+      if (d >= 1) continue;
+      const i = y * W + xx;
+      if (f.motion[i] !== 0) continue;
+      const g = Math.round(f.grey[i] * (1 - CONTACT * (1 - d) * (1 - d)));
+      if (g === f.grey[i]) continue;
+      f.grey[i] = g;
+      f.motion[i] = TRUTH_SHADOW;
+    }
+  }
+}

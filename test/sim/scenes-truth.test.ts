@@ -14,22 +14,37 @@ test('scenes without people, cars or packages never have motion truth', () => {
 test('plain: motion truth is exactly where the frame differs from the same scene without people', () => {
   const full = renderer(sceneSpec('plain'));
   const empty = renderer(without('plain', 'person'));
+  const W = full.scene.width;
   let framesWithTruth = 0;
+  let edges = 0;
+  let shadow = 0;
   for (let i = 0; i < full.scene.frameCount; i += 2) {
     const a = full.frame(i);
     const b = empty.frame(i);
     let fg = 0;
     let fgDiffers = 0;
     for (let p = 0; p < a.grey.length; p++) {
-      if (a.motion[p] === 255) {
+      const m = a.motion[p];
+      if (m === 255) {
         fg++;
         if (a.grey[p] !== b.grey[p]) fgDiffers++;
-      } else if (a.grey[p] !== b.grey[p]) assert.unreachable(`frame ${i} pixel ${p} changed without motion truth`);
+      } else if (a.grey[p] === b.grey[p]) continue;
+      else if (m === 170) {
+        // A partly covered edge pixel (anti-aliased), next to the foreground (or to the part of a
+        // person entering or leaving that is outside the frame).
+        assert.ok(p % W === 0 || p % W === W - 1 || [p - 1, p + 1, p - W, p + W, p - W - 1, p - W + 1, p + W - 1, p + W + 1].some((q) => a.motion[q] === 255), `frame ${i} edge pixel ${p % W},${Math.floor(p / W)} away from the foreground`);
+        edges++;
+      } else if (m === 50) {
+        // The soft contact shadow: darker by at most 15 %.
+        assert.ok(a.grey[p] < b.grey[p] && a.grey[p] >= 0.85 * b.grey[p] - 1, `frame ${i} shadow pixel ${p}: ${b.grey[p]} -> ${a.grey[p]}`);
+        shadow++;
+      } else assert.unreachable(`frame ${i} pixel ${p} changed without motion truth`);
     }
     if (fg) framesWithTruth++;
     assert.ok(fgDiffers >= 0.85 * fg, `frame ${i}: only ${fgDiffers}/${fg} foreground pixels differ from the background`);
   }
   assert.ok(framesWithTruth > 100, `${framesWithTruth} frames with a person`);
+  assert.ok(edges > 0 && shadow > 0, `${edges} edge and ${shadow} shadow pixels changed`);
 });
 
 test('plain: no motion truth before the first person, truth while each one crosses', () => {
