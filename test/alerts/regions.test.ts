@@ -21,9 +21,10 @@ test('a person-sized box on a VGA frame: twice its size, square, centred, inside
   assert.equal(r, { x: 160, y: 32, w: 384, h: 384 });
 });
 
-test('a small box: at least the crop input (never enlarged past 1:1); moved inside at the edge, not cut', () => {
-  assert.equal(motionRegion(640, 480, grid([0, 14, 0, 14]), CROP, FULL), { x: 0, y: 288, w: 192, h: 192 });
-  assert.equal(motionRegion(640, 480, grid([19, 0, 19, 0]), CROP, FULL), { x: 448, y: 0, w: 192, h: 192 });
+test('a small box: at least half the crop input (enlarged at most 2x); moved inside at the edge, not cut', () => {
+  assert.equal(motionRegion(640, 480, grid([0, 14, 0, 14]), CROP, FULL), { x: 0, y: 384, w: 96, h: 96 });
+  assert.equal(motionRegion(640, 480, grid([19, 0, 19, 0]), CROP, FULL), { x: 544, y: 0, w: 96, h: 96 });
+  assert.equal(motionRegion(640, 480, grid([10, 7, 10, 7]), CROP, FULL, 0.5, 1), { x: 240, y: 144, w: 192, h: 192 }, 'never enlarged: the crop size');
 });
 
 test('whole frame when the region would be coarser than the whole frame at its input, or without motion', () => {
