@@ -35,8 +35,9 @@ export const REGION_MARGIN = 0.5;
 /**
  * A region is enlarged at most this much to the crop input: small, distant motion (a person ~30 px
  * tall) is scored at up to 2x. Measured on the generated scenes' people (device app, event frames):
- * at 1x (never enlarged) 6 of 8 person events alerted (tree-person and one plain walker missed), at 2x and 3x 8 of 8; real clips and scenes
- * without people unchanged (tree.avi <= 0.10, parked car <= 0.09).
+ * at 1x (never enlarged) 6 of 8 person events alerted (tree-person and one plain walker missed),
+ * at 2x and 3x 8 of 8; real clips and scenes without people unchanged (tree.avi <= 0.10, parked
+ * car <= 0.09).
  */
 export const REGION_ENLARGE = 2;
 
