@@ -23,7 +23,7 @@ import { FOOTAGE, hallFrames, treeFrames, vtestFrames, type LabelledFrame } from
 
 /** Generated scenes and whether a person is in them (sim/scenes/catalog.ts descriptions). */
 const SCENES: [string, boolean][] = [
-  ['tree-person', true], ['busy', true], ['package', true],
+  ['tree-person', true], ['busy', true], ['package', true], ['queue', true], ['plain', true],
   ['tree', false], ['clouds', false], ['parked-car', false], ['light-switch', false], ['exposure', false], ['ir-night', false], ['noise', false],
 ];
 
