@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventHistory } from '../src/adapters/sqlite-alerts.ts';
 import { openDatabase } from '../src/adapters/sqlite-schema.ts';
-import type { PersonBox, PersonDetector, Verdict } from '../src/alerts/types.ts';
+import type { FrameRegion, PersonBox, PersonDetector, Verdict } from '../src/alerts/types.ts';
 import { ALERT_DEFAULTS, type AlertPolicy } from '../src/alerts/verdict.ts';
 import { silentLogger } from '../src/log.ts';
 import { bytesToHex, demoCameraSecret, hexToBytes } from '../src/protocol/index.ts';
@@ -33,7 +33,8 @@ export interface SimAlertEvent {
   /** Index of the frame with the best score (-1: none scored). */
   bestFrame: number;
   alert: boolean;
-  frames: { index: number; offsetMs: number; score: number; boxes: PersonBox[] }[];
+  /** region: the part scored (around the board's motion), null: the whole frame or not scored. */
+  frames: { index: number; offsetMs: number; score: number; region: FrameRegion | null; boxes: PersonBox[] }[];
 }
 
 export interface SimAlertsResult {
@@ -71,7 +72,7 @@ export async function runAlertsOnSource(source: FrameSource, o: FirmwareSimOptio
     const events = history.list({ limit: 100000 }).reverse().map((e) => ({
       event: e.boardEventId, startS: round((e.startMs - wall0) / 1000, 2), endS: e.endMs === null ? null : round((e.endMs - wall0) / 1000, 2),
       verdict: e.verdict, bestScore: round(e.bestScore), bestFrame: e.bestFrame, alert: e.alertMs !== null,
-      frames: e.frames.map((f) => ({ index: f.index, offsetMs: f.offsetMs, score: round(f.score), boxes: f.boxes.map((b) => ({ ...b, score: round(b.score) })) })),
+      frames: e.frames.map((f) => ({ index: f.index, offsetMs: f.offsetMs, score: round(f.score), region: f.region ?? null, boxes: f.boxes.map((b) => ({ ...b, score: round(b.score) })) })),
     }));
     return { source: source.name, frames: fw.frames, events, detector: o.detector.name, firmware: fw };
   } finally {

@@ -8,14 +8,14 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { EventHistory, HistoryEvent, HistoryFrame, PersonBox, Verdict } from '../alerts/types.js';
+import type { EventHistory, FrameRegion, HistoryEvent, HistoryFrame, PersonBox, Verdict } from '../alerts/types.js';
 import type { SqliteDatabase } from './sqlite-schema.js';
 
 interface EventRow {
   id: number; camera_id: string; owner_id: string; board_event: number; start_ms: number; end_ms: number | null;
   verdict: string; best_score: number; best_frame: number; boxes: string; detector: string; alert_ms: number | null; alert_to: string;
 }
-interface FrameRow { event_id: number; idx: number; at_ms: number; offset_ms: number; width: number; height: number; score: number; boxes: string; file: string }
+interface FrameRow { event_id: number; idx: number; at_ms: number; offset_ms: number; width: number; height: number; score: number; boxes: string; region: string | null; file: string }
 
 const COLUMNS: Record<string, string> = {
   endMs: 'end_ms', verdict: 'verdict', bestScore: 'best_score', boxes: 'boxes', bestFrame: 'best_frame', alertMs: 'alert_ms', alertTo: 'alert_to',
@@ -47,8 +47,9 @@ export class SqliteEventHistory implements EventHistory {
     return { ...f, path: join(this.dir, file) };
   }
 
-  scoreFrame(eventId: number, index: number, score: number, boxes: PersonBox[]): void {
-    this.db.prepare('UPDATE alert_frames SET score = ?, boxes = ? WHERE event_id = ? AND idx = ?').run(score, JSON.stringify(boxes), eventId, index);
+  scoreFrame(eventId: number, index: number, score: number, boxes: PersonBox[], region: FrameRegion | null = null): void {
+    const r = region ? JSON.stringify({ x: region.x, y: region.y, w: region.w, h: region.h }) : null;
+    this.db.prepare('UPDATE alert_frames SET score = ?, boxes = ?, region = ? WHERE event_id = ? AND idx = ?').run(score, JSON.stringify(boxes), r, eventId, index);
   }
 
   update(eventId: number, patch: Parameters<EventHistory['update']>[1]): void {
@@ -123,7 +124,7 @@ export class SqliteEventHistory implements EventHistory {
   private withFrames(r: EventRow): HistoryEvent {
     const frames = (this.db.prepare('SELECT * FROM alert_frames WHERE event_id = ? ORDER BY idx').all(r.id) as FrameRow[]).map((f) => ({
       index: f.idx, atMs: f.at_ms, offsetMs: f.offset_ms, width: f.width, height: f.height, score: f.score,
-      boxes: JSON.parse(f.boxes) as PersonBox[], path: join(this.dir, f.file),
+      boxes: JSON.parse(f.boxes) as PersonBox[], region: f.region ? (JSON.parse(f.region) as FrameRegion) : null, path: join(this.dir, f.file),
     }));
     return {
       id: r.id, cameraId: r.camera_id, ownerId: r.owner_id, boardEventId: r.board_event, startMs: r.start_ms, endMs: r.end_ms,

@@ -192,6 +192,11 @@ const OUTBOX_SPOOL = `
 ALTER TABLE outbox ADD COLUMN spool TEXT;
 `;
 
+/** Smart alerts (issue 14): the region of an event frame the person detector scored (JSON x, y, w, h; NULL: the whole frame). */
+const ALERT_FRAME_REGION = `
+ALTER TABLE alert_frames ADD COLUMN region TEXT;
+`;
+
 /** The schema before migrations existed (exported for the test that opens such a database). */
 export const WEB_AND_RELAY_TABLES_V1 = RELAY_TABLES_V1 + WEB_TABLES_V1;
 
@@ -206,6 +211,7 @@ export const MIGRATIONS: readonly string[] = [
   ALERT_HISTORY, // 7
   CONSENT_REMINDERS, // 8
   OUTBOX_SPOOL, // 9
+  ALERT_FRAME_REGION, // 10
 ];
 
 /** Bring `db` up to the last migration; each one commits with its new user_version or not at all. */

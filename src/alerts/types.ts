@@ -55,6 +55,8 @@ export interface HistoryFrame {
   height: number;
   score: number;
   boxes: PersonBox[];
+  /** The region the detector scored, frame pixels (around the board's motion: regions.ts); null: the whole frame, or not scored. */
+  region?: FrameRegion | null;
   /** Absolute path of the JPEG under the data dir (readable by the owner's pages only). */
   path: string;
 }
@@ -87,8 +89,8 @@ export interface EventHistory {
   create(e: { cameraId: string; ownerId: string; boardEventId: number; startMs: number; detector: string }): number;
   /** Store a frame: its JPEG as a file, its row. Returns it with its path. */
   addFrame(eventId: number, frame: Omit<HistoryFrame, 'path'>, jpeg: Uint8Array): HistoryFrame;
-  /** Record a stored frame's score and boxes. */
-  scoreFrame(eventId: number, index: number, score: number, boxes: PersonBox[]): void;
+  /** Record a stored frame's score and boxes, and the region scored (null: the whole frame). */
+  scoreFrame(eventId: number, index: number, score: number, boxes: PersonBox[], region?: FrameRegion | null): void;
   update(eventId: number, patch: Partial<Pick<HistoryEvent, 'endMs' | 'verdict' | 'bestScore' | 'boxes' | 'bestFrame' | 'alertMs' | 'alertTo'>>): void;
   get(eventId: number): HistoryEvent | null;
   /** Newest first. */

@@ -174,7 +174,7 @@ export class AlertStage {
     }
     this.s.scored++;
     if (region) this.s.regions++;
-    this.p.history.scoreFrame(ev.id, f.index, r.score, r.boxes);
+    this.p.history.scoreFrame(ev.id, f.index, r.score, r.boxes, region);
     const alert = addFrameScore(ev.v, f.index, r.score, r.boxes, this.policy);
     this.p.history.update(ev.id, { verdict: ev.v.verdict, bestScore: ev.v.bestScore, bestFrame: ev.v.bestFrame, boxes: ev.v.boxes });
     if (alert) {

@@ -214,6 +214,8 @@ test('a frame with the board\'s motion boxes is scored as the region around them
     await stage.whenIdle();
     assert.equal(asked, [{ x: 160, y: 32, w: 384, h: 384 }, null, null], 'region; no boxes: whole; most of the frame moving: whole');
     assert.is(stage.stats().regions, 1);
+    const stored = history.list({}).map((e) => e.frames[0].region);
+    assert.equal(stored, [null, null, { x: 160, y: 32, w: 384, h: 384 }], 'the history keeps where the detector looked (newest first)');
     assert.is(stage.stats().scored, 3);
   } finally {
     db.close();

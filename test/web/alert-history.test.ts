@@ -47,6 +47,8 @@ function seed(c: Ctx, o: { cameraId: string; ownerId: string; startMs: number; p
   for (let i = 0; i < (o.frames ?? 2); i++) {
     h.addFrame(id, { index: i, atMs: o.startMs + i * 1000, offsetMs: i * 1000, width: 320, height: 240, score: o.person ? 0.83 : 0.12, boxes: o.person ? [BOX] : [] }, c.jpeg);
   }
+  // the person event's first frame was scored as the region around the motion, the rest whole
+  if (o.person) h.scoreFrame(id, 0, 0.83, [BOX], { x: 16, y: 8, w: 192, h: 192 });
   h.update(id, { endMs: o.startMs + 5000, verdict: o.person ? 'person' : 'no-person', bestScore: o.person ? 0.83 : 0.12, bestFrame: 0, boxes: o.person ? [BOX] : [] });
   if (o.person) h.update(id, { alertMs: o.startMs + 700, alertTo: 'mqtt' });
   return id;
@@ -87,6 +89,12 @@ test('the page lists the owner\'s events, newest first, in her time zone, with v
   assert.match(art, new RegExp(`<image href="/alerts/history/${person}/frames/0"`));
   assert.match(art, /<rect class="person-box" x="40" y="30" width="60" height="150"/, 'the box in the frame\'s pixels');
   assert.match(art, /viewBox="0 0 320 240"/);
+  const frame0 = art.slice(art.indexOf('data-frame="0"'), art.indexOf('data-frame="1"'));
+  assert.match(frame0, /<rect class="scored-region" x="16" y="8" width="192" height="192"[^>]*stroke-dasharray/, 'where the detector looked, from the history row');
+  assert.match(frame0, /the dashed region scored/);
+  const frame1 = art.slice(art.indexOf('data-frame="1"'), art.indexOf('</article>'));
+  assert.not.match(frame1, /scored-region/);
+  assert.match(frame1, /whole frame scored/);
   const gate = r.body.slice(r.body.indexOf(`id="event-${empty}"`), r.body.indexOf(`id="event-${person}"`));
   assert.match(gate, /No person \(best score 0\.12\)/);
   assert.match(gate, /No alert \(no person\)/);

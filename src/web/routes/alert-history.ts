@@ -83,9 +83,13 @@ function frameFigure(ev: HistoryEvent, f: HistoryFrame): Html {
   const h = f.height > 0 ? f.height : 240;
   const label = `Frame ${f.index + 1}, ${(f.offsetMs / 1000).toFixed(1)} s into the event, person score ${score(f.score)}, ${f.boxes.length} person box(es)`;
   const boxes = f.boxes.map((b) => html`<rect class="person-box" x="${Math.round(b.x)}" y="${Math.round(b.y)}" width="${Math.round(b.w)}" height="${Math.round(b.h)}" fill="none" stroke="#ffb000" stroke-width="3" vector-effect="non-scaling-stroke"></rect>`);
-  return html`<figure class="frame" data-frame="${f.index}"><svg viewBox="0 0 ${w} ${h}" width="100%" role="img" aria-label="${label}">
-<image href="/alerts/history/${ev.id}/frames/${f.index}" x="0" y="0" width="${w}" height="${h}"></image>${boxes}</svg>
-<figcaption>+${(f.offsetMs / 1000).toFixed(1)} s, score ${score(f.score)}</figcaption></figure>`;
+  const r = f.region;
+  // where the detector looked: the region around the board's motion (dashed), else the whole frame
+  const region = r ? html`<rect class="scored-region" x="${r.x}" y="${r.y}" width="${r.w}" height="${r.h}" fill="none" stroke="#ffffff" stroke-width="2" stroke-dasharray="6 4" vector-effect="non-scaling-stroke"></rect>` : html``;
+  const looked = f.score < 0 ? 'not scored' : r ? 'the dashed region scored' : 'whole frame scored';
+  return html`<figure class="frame" data-frame="${f.index}"><svg viewBox="0 0 ${w} ${h}" width="100%" role="img" aria-label="${label}, ${looked}">
+<image href="/alerts/history/${ev.id}/frames/${f.index}" x="0" y="0" width="${w}" height="${h}"></image>${region}${boxes}</svg>
+<figcaption>+${(f.offsetMs / 1000).toFixed(1)} s, score ${score(f.score)} (${looked})</figcaption></figure>`;
 }
 
 function eventItem(ctx: WebContext, ev: HistoryEvent, camName: string, tz: string, f: Filter): Html {
@@ -114,7 +118,7 @@ async function listPage(ctx: WebContext, req: FastifyRequest, reply: FastifyRepl
 <label><input type="checkbox" name="people" value="yes" ${f.people ? html`checked` : ''}> People only</label>
 <button type="submit">Show</button></form>`;
   const body = html`<p>Every motion event of the last 7 days on the cameras with smart alerts on, with the frames the person detector looked at
-(boxes: where it saw a person). Older events and their frames are deleted. Times in ${tz} (<a href="/account">change</a>). <a href="/alerts">Live alerts</a> · <a href="/alerts/settings">Settings</a></p>
+(yellow boxes: where it saw a person; a dashed outline: the part around the motion it looked at, when not the whole frame). Older events and their frames are deleted. Times in ${tz} (<a href="/account">change</a>). <a href="/alerts">Live alerts</a> · <a href="/alerts/settings">Settings</a></p>
 ${filters}
 <p id="event-count">${events.length === HISTORY.maxEvents ? `The newest ${events.length} events` : `${events.length} event(s)`}${f.camera || f.people ? ' matching the filter' : ''}.</p>
 ${events.length ? html`<p><a class="button danger" href="/alerts/history/delete-all" id="delete-all">Delete every event</a></p>` : ''}
