@@ -54,7 +54,7 @@ export interface RelayPorts {
    * Smart alerts (alerts.ts AlertStage): takes the event frame and event topics; `tick` runs every
    * minute (open events closed, history past retention deleted). Absent: those topics are refused.
    */
-  alerts?: { handle(msg: IngestMessage): void; tick(): number; whenIdle(): Promise<void>; busy?(): boolean };
+  alerts?: { handle(msg: IngestMessage): void; tick(): number; whenIdle(): Promise<void>; busy(): boolean };
 }
 
 export interface RelayEvents {
@@ -111,7 +111,7 @@ export class Relay extends EventEmitter<RelayEvents> {
       store, registry, objects, deriver, metrics: this.metrics, problems: this.problems, clock, config: p.config.upload,
       onFatal: (err: Error) => this.trouble(err),
       onUploaded: (record, latency) => this.emit('uploaded', record, latency),
-      first: p.alerts?.busy ? { busy: () => p.alerts!.busy!(), whenIdle: () => p.alerts!.whenIdle() } : undefined,
+      first: p.alerts,
     });
     this.pipeline = new Pipeline({
       store, registry, metrics: this.metrics, problems: this.problems, clock, reassembly: p.config.reassembly, shared: p.shared ?? false,
